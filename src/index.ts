@@ -1,0 +1,8 @@
+/** rdmacheck's public entry point. */
+export * from './verbs';
+export * from './scenario';
+export * from './trace';
+export * from './layer';
+export * from './execution';
+export * from './property';
+export * from './report';

@@ -1,0 +1,66 @@
+/**
+ * The failover-layer contract: the candidate under test. Event-driven and per host, so that the
+ * same layer code runs on the simulator and on real NICs. Everything that enters a LayerInstance
+ * is an observation; everything it does through its LayerEnv is a decision.
+ */
+import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from './verbs';
+
+/** A failover layer: a factory of one instance per host. */
+export interface FailoverLayer {
+  readonly name: string;
+  /** Sender-only logic: never uses the control channel nor the responder's cooperation. */
+  readonly transparent?: boolean;
+  /** One instance per host ('A' requester, 'B' responder). */
+  create(env: LayerEnv): LayerInstance;
+}
+
+/** Options of a memory operation a responder-side layer does on behalf of a peer's WR. */
+export interface MemOpOptions {
+  /** The peer application's WR id whose effect this is (counted by at-most-once). */
+  forWr?: number;
+}
+
+/** This host's own memory, by its own CPU (no network). Addresses are word indices. */
+export interface LocalMemory {
+  read(addr: number): number;
+  write(addr: number, value: number, options?: MemOpOptions): void;
+  /** Adds `add`, returns the old value. */
+  fetchAdd(addr: number, add: number, options?: MemOpOptions): number;
+  /** Swaps in `swap` when the word equals `compare`; returns the old value. */
+  cmpSwap(addr: number, compare: number, swap: number, options?: MemOpOptions): number;
+}
+
+/** What a layer instance can do: its decisions. */
+export interface LayerEnv {
+  readonly host: LayerHost;
+  /** Number of paths (NIC pairs); path 0 is the primary. */
+  readonly paths: number;
+  /** ibv_post_send on the QP of `path`. Keep the application's wr.id; invented WRs use ids < 0. */
+  post(path: number, wr: SendWr): PostResult;
+  /** ibv_post_recv on the QP of `path`. */
+  postRecv(path: number, wr: RecvWr): PostResult;
+  /** Reconnect this host's QP of `path` (RESET -> INIT -> RTR -> RTS): fresh PSNs, queues discarded. */
+  reset(path: number): void;
+  /** Hand a completion to the application. */
+  deliver(wc: WorkCompletion): void;
+  /** Ask for onTimer(token) after `delayNs`. */
+  setTimer(delayNs: number, token: string): void;
+  /** A message to the peer host's instance over the management network (plain JSON data). */
+  sendControl(msg: unknown): void;
+  readonly memory: LocalMemory;
+  /** Virtual (or real) time in nanoseconds. */
+  now(): number;
+}
+
+/** A layer instance on one host: its observations. */
+export interface LayerInstance {
+  /** From the application. */
+  postSend(wr: SendWr): void;
+  /** From the application. */
+  postRecv(wr: RecvWr): void;
+  /** A completion polled from the CQ of `path`. */
+  onCompletion(path: number, wc: WorkCompletion): void;
+  onPortEvent?(path: number, event: 'PORT_ERR' | 'PORT_ACTIVE'): void;
+  onTimer?(token: string): void;
+  onControl?(msg: unknown): void;
+}

@@ -1,0 +1,121 @@
+/**
+ * Scenarios: plain data (they round-trip through YAML) describing one run: the fabric's config,
+ * the applications' workload, and the faults. Faults and workload steps are anchored to events,
+ * not wall time, so that removing earlier steps while shrinking keeps their meaning.
+ */
+import type { LayerHost, RecvWr, SendWr } from './verbs';
+
+/** Fabric and limits of one run. Times are virtual nanoseconds. */
+export interface SimConfig {
+  /** NIC pairs A<->B; path 0 is the primary, 1.. the backups. */
+  paths: number;
+  /** IB local ACK timeout exponent: the retransmission timer is 4.096 us * 2^timeout. */
+  timeout: number;
+  /** Transport retries after a timeout or sequence NAK (0..7) before RETRY_EXC_ERR. */
+  retryCnt: number;
+  /** RNR retries (0..7, 7 = forever) before RNR_RETRY_EXC_ERR. */
+  rnrRetry: number;
+  /** How long a requester waits after an RNR NAK before retrying. */
+  minRnrTimerNs: number;
+  /** Responder's cache of recent atomic results (max_dest_rd_atomic slots). */
+  maxDestRdAtomic: number;
+  /** Posting to a QP in ERR: refused at once, or accepted and flushed (both exist). */
+  postToErrQp: 'reject' | 'flush';
+  /** One-way latency of every link. */
+  wireDelayNs: number;
+  /** One-way latency of the management network that carries sendControl. */
+  controlDelayNs: number;
+  /** How long the receiver application takes to react (AppConsume after the word changes). */
+  appDelayNs: number;
+  /** Words of registered memory per host; an address outside is REM_ACCESS_ERR. */
+  memoryWords: number;
+  /** Liveness budget: the run ends this long after the last fault or application step. */
+  livenessNs: number;
+  /** Limit on trace events; hitting it ends the run with reason 'event-limit'. */
+  maxEvents: number;
+}
+
+/** The defaults every scenario starts from; a scenario's config overrides any of them. */
+export const DEFAULT_CONFIG: Readonly<SimConfig> = {
+  paths: 2,
+  timeout: 4, // 65.5 us per retransmission timer
+  retryCnt: 2,
+  rnrRetry: 2,
+  minRnrTimerNs: 10_000,
+  maxDestRdAtomic: 4,
+  postToErrQp: 'flush',
+  wireDelayNs: 1_000,
+  controlDelayNs: 5_000,
+  appDelayNs: 200,
+  memoryWords: 16,
+  livenessNs: 5_000_000,
+  maxEvents: 200_000,
+};
+
+/**
+ * What an anchored step or fault waits for. `nth` counts matching events from 1 (default 1).
+ * - start: the beginning of the run.
+ * - post: the application on `host` (default A) posted WR `wr`.
+ * - send: a request packet of WR `wr` was put on the wire (any path unless `path`).
+ * - execute: the responder executed WR `wr` (any path unless `path`).
+ * - deliver: the layer delivered WR `wr`'s completion to the application on `host` (default A).
+ * - at: a fixed virtual time `atNs` (use sparingly: it does not survive shrinking well).
+ */
+export type Anchor =
+  | { on: 'start' }
+  | { on: 'post' | 'send' | 'execute' | 'deliver'; wr: number; host?: LayerHost; path?: number; nth?: number }
+  | { on: 'at'; atNs: number };
+
+/** One application action. Steps without `after` happen at time 0, in order. */
+export type WorkloadStep =
+  /** The application on `host` (default A) posts a send WR through its layer. */
+  | { kind: 'post'; host?: LayerHost; wr: SendWr; after?: Anchor }
+  /** The application on `host` (default B) posts a RECV through its layer. */
+  | { kind: 'recv'; host?: LayerHost; wr: RecvWr; after?: Anchor }
+  /**
+   * The receiver application (B) waits until word `addr` of its memory holds `expect`, reads it
+   * (AppConsume), then writes `value` into the same word (AppReuse): the paper's T2.
+   */
+  | { kind: 'reuse'; addr: number; expect: number; value: number; after?: Anchor }
+  /** A third party C operates on B's memory over its own QP (concurrent writer, ABA). */
+  | { kind: 'third'; op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'; addr: number; value?: number; add?: number;
+      compare?: number; swap?: number; after?: Anchor };
+
+/** Which direction of a link: requests travel A->B, responses B->A (for A's requests). */
+export type LinkDirection = 'both' | 'a-to-b' | 'b-to-a';
+
+/**
+ * One fault. Packet faults match the packets of one path (any path unless `path`) and one WR
+ * (any unless `wr`), starting at the `nth` match (default 1), for `count` matches (default 1;
+ * 'all' = every later match). Event faults happen when their anchor fires.
+ */
+export type Fault =
+  /** A request is lost on the wire before the responder sees it (PacketLost). */
+  | { kind: 'drop-request'; path?: number; wr?: number; nth?: number; count?: number | 'all' }
+  /** A response (ACK, READ data, atomic result) is lost after the responder executed (AckLost). */
+  | { kind: 'drop-response'; path?: number; wr?: number; nth?: number; count?: number | 'all' }
+  /** Packets are delayed by `delayNs` (links stay FIFO: later packets queue behind). */
+  | { kind: 'delay'; direction: 'request' | 'response'; delayNs: number; path?: number; wr?: number;
+      nth?: number; count?: number | 'all' }
+  /** A link goes down in one direction or both; up again after `upAfterNs` if given (a flap). */
+  | { kind: 'link-down'; path: number; direction: LinkDirection; after: Anchor; upAfterNs?: number }
+  /** A NIC dies: local (host A's own) raises PORT_ERR there; either way the path carries nothing. */
+  | { kind: 'nic-death'; host: 'A' | 'B'; path: number; after: Anchor; reviveAfterNs?: number }
+  /** A QP goes to ERR (e.g. the remote one): its queues flush; packets to it are dropped. */
+  | { kind: 'qp-error'; host: 'A' | 'B'; path: number; after: Anchor }
+  /** The WQE of WR `wr` on `path` is corrupt: local error LOC_QP_OP_ERR, the QP goes to ERR. */
+  | { kind: 'corrupt-wqe'; host?: 'A' | 'B'; path: number; wr: number; nth?: number }
+  /** The management network (sendControl) is lost; back after `restoreAfterNs` if given. */
+  | { kind: 'control-loss'; after: Anchor; restoreAfterNs?: number };
+
+/** A whole run: config (partial, over DEFAULT_CONFIG), workload and faults. */
+export interface Scenario {
+  config?: Partial<SimConfig>;
+  workload: WorkloadStep[];
+  faults: Fault[];
+}
+
+/** The scenario's config with defaults filled in. */
+export function resolveConfig(scenario: Scenario): SimConfig {
+  return { ...DEFAULT_CONFIG, ...(scenario.config ?? {}) };
+}

@@ -1,0 +1,144 @@
+/**
+ * The trace: every event of a run, with its virtual time, the host where it happens and, for
+ * observations of a layer instance, that host in `obs`. Network and responder events keep the
+ * seed paper's words (Send, PacketLost, Receive, Execute, AckLost, Timeout, Completion,
+ * AppConsume, AppReuse).
+ */
+import type { Host, LayerHost, Opcode, QpState, RecvWr, SendWr, WcStatus, WorkCompletion } from './verbs';
+
+/** Fields every event has. `i` is the event's index in the trace. */
+interface EventBase {
+  i: number;
+  t: number;
+}
+
+/** An observation of the layer instance on `host`: everything that enters it. */
+export type ObservationEvent =
+  /** The application posted a send WR to the layer (LayerInstance.postSend). */
+  | (EventBase & { kind: 'AppPostSend'; host: LayerHost; obs: LayerHost; wr: SendWr })
+  /** The application posted a RECV to the layer (LayerInstance.postRecv). */
+  | (EventBase & { kind: 'AppPostRecv'; host: LayerHost; obs: LayerHost; wr: RecvWr })
+  /** The NIC's CQ of `path` produced a completion (LayerInstance.onCompletion). */
+  | (EventBase & { kind: 'Completion'; host: LayerHost; obs: LayerHost; path: number; wc: WorkCompletion })
+  /** A local port event (LayerInstance.onPortEvent). */
+  | (EventBase & { kind: 'PortEvent'; host: LayerHost; obs: LayerHost; path: number; event: 'PORT_ERR' | 'PORT_ACTIVE' })
+  /** A timer the layer set fired (LayerInstance.onTimer). */
+  | (EventBase & { kind: 'TimerFired'; host: LayerHost; obs: LayerHost; token: string })
+  /** A control message from the peer's layer arrived (LayerInstance.onControl). */
+  | (EventBase & { kind: 'ControlReceived'; host: LayerHost; obs: LayerHost; msg: unknown });
+
+/** A decision of the layer instance on `host`: everything it does through its LayerEnv. */
+export type DecisionEvent =
+  | (EventBase & { kind: 'Post'; host: LayerHost; path: number; wr: SendWr; ok: boolean; error?: string })
+  | (EventBase & { kind: 'PostRecv'; host: LayerHost; path: number; wr: RecvWr; ok: boolean; error?: string })
+  | (EventBase & { kind: 'Reset'; host: LayerHost; path: number })
+  | (EventBase & { kind: 'Deliver'; host: LayerHost; wc: WorkCompletion })
+  | (EventBase & { kind: 'SetTimer'; host: LayerHost; delayNs: number; token: string })
+  | (EventBase & { kind: 'SendControl'; host: LayerHost; msg: unknown })
+  /**
+   * The layer's CPU touched its own host's memory. `old` is the value before; `forWr` names the
+   * peer application's WR on whose behalf a responder-side layer executed (completion logs).
+   */
+  | (EventBase & { kind: 'MemOp'; host: LayerHost; op: 'read' | 'write' | 'fetchAdd' | 'cmpSwap'; addr: number;
+      value?: number; add?: number; compare?: number; swap?: number; old: number; forWr?: number });
+
+/** What the NICs and the wire do (nobody's layer observes these directly). */
+export type NetworkEvent =
+  /** The requester NIC put a request on the wire (first time, or a transport retransmission). */
+  | (EventBase & { kind: 'Send'; host: LayerHost; path: number; wr: number; op: Opcode; psn: number; retransmit: boolean })
+  /** A request was lost on the wire before the responder saw it. */
+  | (EventBase & { kind: 'PacketLost'; host: 'net'; path: number; wr: number; psn: number; reason: string })
+  /** The responder NIC received a request; `duplicate` when its PSN was already executed. */
+  | (EventBase & { kind: 'Receive'; host: LayerHost; path: number; from: LayerHost; wr: number; op: Opcode; psn: number;
+      duplicate: boolean })
+  /**
+   * The responder NIC executed a request: the effect on memory (addr, value written, old value)
+   * or on the receive queue. `from` is the requester; `wr` its application-level WR id.
+   */
+  | (EventBase & { kind: 'Execute'; host: LayerHost; path: number; from: LayerHost; wr: number; op: Opcode; psn: number;
+      addr?: number; value?: number; old?: number; status: WcStatus })
+  /** A SEND or WRITE_WITH_IMM consumed RECV `recvWr` at the responder. */
+  | (EventBase & { kind: 'RecvConsumed'; host: LayerHost; path: number; recvWr: number; from: LayerHost; wr: number;
+      value?: number; imm?: number })
+  /** A response arrived at the requester NIC: ACK (with data), or a NAK. */
+  | (EventBase & { kind: 'Ack'; host: LayerHost; path: number; wr: number; psn: number;
+      nak?: 'RNR' | 'SEQ' | 'ERR'; status?: WcStatus; value?: number })
+  /** A response was lost on the wire after the responder executed. */
+  | (EventBase & { kind: 'AckLost'; host: 'net'; path: number; wr: number; psn: number; reason: string })
+  /** The requester NIC's retransmission timer expired (internal to the NIC). */
+  | (EventBase & { kind: 'Timeout'; host: LayerHost; path: number; wr: number; psn: number; retriesLeft: number })
+  /** A QP changed state. */
+  | (EventBase & { kind: 'QpState'; host: LayerHost; path: number; from: QpState; to: QpState; reason: string });
+
+/** The applications: the receiver app's consume/reuse, the third party's operations. */
+export type AppEvent =
+  | (EventBase & { kind: 'AppConsume'; host: 'B'; addr: number; value: number })
+  | (EventBase & { kind: 'AppReuse'; host: 'B'; addr: number; value: number })
+  | (EventBase & { kind: 'ThirdParty'; host: 'C'; op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'; addr: number;
+      value?: number; add?: number; compare?: number; swap?: number; old: number });
+
+/** Faults, the control network, layer misuse, and the end of the run. */
+export type MetaEvent =
+  /** A fault took effect (or ended: `phase: 'end'`). `fault` indexes scenario.faults. */
+  | (EventBase & { kind: 'Fault'; host: 'net' | LayerHost; fault: number; phase: 'begin' | 'end'; what: string })
+  | (EventBase & { kind: 'ControlLost'; host: LayerHost; msg: unknown })
+  /** The layer misused the contract or threw; the run goes on without that action. */
+  | (EventBase & { kind: 'LayerFault'; host: LayerHost; during: string; reason: string })
+  /** The end of the run: why it stopped and the final memory of each host. */
+  | (EventBase & { kind: 'End'; host: 'net'; reason: EndReason; memory: { A: number[]; B: number[] } });
+
+/** Why a run stopped: nothing left to do, the liveness budget ran out, or the event limit. */
+export type EndReason = 'quiescent' | 'time-limit' | 'event-limit';
+
+/** One event of a trace. */
+export type TraceEvent = ObservationEvent | DecisionEvent | NetworkEvent | AppEvent | MetaEvent;
+
+/** Every event kind, for exhaustive renderers. */
+export type EventKind = TraceEvent['kind'];
+
+/** A run's events, in the order they happened (`trace[k].i === k`). */
+export type Trace = TraceEvent[];
+
+/** Who produced the event: a host or the network. */
+export type EventHost = Host | 'net';
+
+const OBSERVATION_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
+  'AppPostSend', 'AppPostRecv', 'Completion', 'PortEvent', 'TimerFired', 'ControlReceived',
+]);
+
+const DECISION_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
+  'Post', 'PostRecv', 'Reset', 'Deliver', 'SetTimer', 'SendControl', 'MemOp',
+]);
+
+/** True when the event is an observation of a layer instance. */
+export function isObservation(e: TraceEvent): e is ObservationEvent {
+  return OBSERVATION_KINDS.has(e.kind);
+}
+
+/** True when the event is a decision of a layer instance. */
+export function isDecision(e: TraceEvent): e is DecisionEvent {
+  return DECISION_KINDS.has(e.kind);
+}
+
+/**
+ * The sender view (the paper's sigma): exactly the observations of `host`'s layer instance, in
+ * order. Two runs are sender-indistinguishable for `host` when these are equal (ignoring `i`).
+ */
+export function senderView(trace: Trace, host: LayerHost = 'A'): ObservationEvent[] {
+  const view: ObservationEvent[] = [];
+  for (const e of trace) if (isObservation(e) && e.obs === host) view.push(e);
+  return view;
+}
+
+/** The decisions of `host`'s layer instance, in order. */
+export function decisions(trace: Trace, host: LayerHost = 'A'): DecisionEvent[] {
+  const out: DecisionEvent[] = [];
+  for (const e of trace) if (isDecision(e) && e.host === host) out.push(e);
+  return out;
+}
+
+/** An event without its index, for comparing two traces' projections. */
+export function withoutIndex(e: TraceEvent): Omit<TraceEvent, 'i'> {
+  const { i: _i, ...rest } = e;
+  return rest;
+}

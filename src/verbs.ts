@@ -1,0 +1,104 @@
+/**
+ * The verbs vocabulary shared by every part of rdmacheck: opcodes, work requests, completions.
+ * Memory is word-addressed; a word holds a safe integer (the native adapter maps a word to an
+ * 8-byte slot of a registered region).
+ */
+
+/** A send-queue opcode (RC only). */
+export type Opcode = 'WRITE' | 'WRITE_WITH_IMM' | 'READ' | 'SEND' | 'FETCH_ADD' | 'CMP_SWAP';
+
+/** Every opcode, in the order the audit matrix prints them. */
+export const OPCODES: readonly Opcode[] = ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'];
+
+/** A host: A requester, B responder, C a third party (a concurrent writer on B's memory). */
+export type Host = 'A' | 'B' | 'C';
+
+/** A host that runs a failover-layer instance. */
+export type LayerHost = 'A' | 'B';
+
+/**
+ * A send work request. `id` is the application's wr_id; a layer re-posting an application WR
+ * keeps its id, and WRs a layer invents itself (probes, handshakes, logs) use negative ids.
+ * WRITE writes `value` at `addr`; READ returns the word; SEND/WRITE_WITH_IMM carry `value` as
+ * payload (and `imm`); FETCH_ADD adds `add`; CMP_SWAP swaps in `swap` when the word is `compare`.
+ */
+export interface SendWr {
+  id: number;
+  opcode: Opcode;
+  addr?: number;
+  value?: number;
+  add?: number;
+  compare?: number;
+  swap?: number;
+  imm?: number;
+  signaled?: boolean;
+  fence?: boolean;
+  /** The application's hint that this WR must never be retransmitted (SHIFT's "ineligible"). */
+  noRetransmit?: boolean;
+}
+
+/** A receive work request: one buffer of one message. */
+export interface RecvWr {
+  id: number;
+}
+
+/** Completion status, as ibv_wc_status names it (without the IBV_WC_ prefix). */
+export type WcStatus =
+  | 'SUCCESS'
+  | 'WR_FLUSH_ERR'
+  | 'RETRY_EXC_ERR'
+  | 'RNR_RETRY_EXC_ERR'
+  | 'REM_ACCESS_ERR'
+  | 'REM_INV_REQ_ERR'
+  | 'REM_OP_ERR'
+  | 'LOC_LEN_ERR'
+  | 'LOC_QP_OP_ERR';
+
+/** A work completion. On error only wrId and status are meaningful (as in ibv_poll_cq). */
+export interface WorkCompletion {
+  wrId: number;
+  status: WcStatus;
+  opcode: Opcode | 'RECV';
+  /** READ data, the atomic's old value, or the RECV payload. */
+  value?: number;
+  imm?: number;
+  /** For RECV completions of WRITE_WITH_IMM: true (no payload lands in the buffer). */
+  withImm?: boolean;
+}
+
+/** The outcome of ibv_post_send / ibv_post_recv: posted, or refused at once with a reason. */
+export type PostResult = { ok: true } | { ok: false; error: string };
+
+/** Queue-pair states (ibv_qp_state). */
+export type QpState = 'RESET' | 'INIT' | 'RTR' | 'RTS' | 'SQD' | 'SQE' | 'ERR';
+
+/** Legal RC transitions, from linux drivers/infiniband/core/verbs.c qp_state_table. */
+export const LEGAL_QP_TRANSITIONS: Readonly<Record<QpState, readonly QpState[]>> = {
+  RESET: ['RESET', 'INIT'],
+  INIT: ['RESET', 'ERR', 'INIT', 'RTR'],
+  RTR: ['RESET', 'ERR', 'RTS'],
+  RTS: ['RESET', 'ERR', 'RTS', 'SQD'],
+  SQD: ['RESET', 'ERR', 'RTS', 'SQD'],
+  SQE: ['RESET', 'ERR', 'RTS'],
+  ERR: ['RESET', 'ERR'],
+};
+
+/** True for the opcodes that read or modify remote memory atomically. */
+export function isAtomic(op: Opcode): boolean {
+  return op === 'FETCH_ADD' || op === 'CMP_SWAP';
+}
+
+/** True for the opcodes that consume a RECV at the responder. */
+export function consumesRecv(op: Opcode): boolean {
+  return op === 'SEND' || op === 'WRITE_WITH_IMM';
+}
+
+/** True for the opcodes whose response carries data (READ and the atomics). */
+export function returnsValue(op: Opcode): boolean {
+  return op === 'READ' || isAtomic(op);
+}
+
+/** True for an operation whose effect is not idempotent when executed twice (Theorem 2). */
+export function isNonIdempotent(op: Opcode): boolean {
+  return op !== 'READ';
+}
