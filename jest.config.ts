@@ -6,7 +6,7 @@ const config: Config = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/native-vm/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: { '^rdmacheck$': '<rootDir>/src/index.ts', '^rdmacheck/jest$': '<rootDir>/src/jest/index.ts' },
   testTimeout: 120000,
 };

@@ -50,7 +50,7 @@ export type NetworkEvent =
   | (EventBase & { kind: 'PacketLost'; host: 'net'; path: number; wr: number; psn: number; reason: string })
   /** The responder NIC received a request; `duplicate` when its PSN was already executed. */
   | (EventBase & { kind: 'Receive'; host: LayerHost; path: number; from: LayerHost; wr: number; op: Opcode; psn: number;
-      duplicate: boolean })
+      duplicate: boolean; note?: string })
   /**
    * The responder NIC executed a request: the effect on memory (addr, value written, old value)
    * or on the receive queue. `from` is the requester; `wr` its application-level WR id.

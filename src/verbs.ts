@@ -35,6 +35,8 @@ export interface SendWr {
   fence?: boolean;
   /** The application's hint that this WR must never be retransmitted (SHIFT's "ineligible"). */
   noRetransmit?: boolean;
+  /** A SEND/WRITE_WITH_IMM body longer than one word (an RPC request, a log record). */
+  payload?: number[];
 }
 
 /** A receive work request: one buffer of one message. */
@@ -64,6 +66,8 @@ export interface WorkCompletion {
   imm?: number;
   /** For RECV completions of WRITE_WITH_IMM: true (no payload lands in the buffer). */
   withImm?: boolean;
+  /** The multi-word body of a received SEND, when the sender gave one. */
+  payload?: number[];
 }
 
 /** The outcome of ibv_post_send / ibv_post_recv: posted, or refused at once with a reason. */

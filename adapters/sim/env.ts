@@ -1,0 +1,182 @@
+/**
+ * The LayerEnv the simulator hands each layer instance: every call is a decision, recorded in
+ * the trace; misuse of the contract is recorded as a LayerFault and refused, never a crash.
+ */
+import type { LayerEnv, LocalMemory, MemOpOptions } from '../../src/layer';
+import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../../src/verbs';
+import { OPCODES } from '../../src/verbs';
+import type { Wqe } from './qp';
+import { other } from './simulator';
+import type { Simulator } from './simulator';
+
+/** Builds the LayerEnv of `host`'s layer instance. */
+export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
+  const paths = sim.config.paths;
+  const app = sim.apps[host];
+  const delivered = new Set<string>();
+
+  const badPath = (path: unknown): string | undefined =>
+    Number.isInteger(path) && (path as number) >= 0 && (path as number) < paths
+      ? undefined
+      : `path ${String(path)} does not exist (paths are 0..${paths - 1})`;
+
+  /** Refuses a post: recorded as the decision it was, plus a LayerFault when it is misuse. */
+  const refuse = (kind: 'Post' | 'PostRecv', path: number, wr: SendWr | RecvWr, error: string, misuse: boolean): PostResult => {
+    if (kind === 'Post') sim.record({ kind, host, path, wr: wr as SendWr, ok: false, error });
+    else sim.record({ kind, host, path, wr: wr as RecvWr, ok: false, error });
+    if (misuse) sim.layerFault(host, kind === 'Post' ? 'post' : 'postRecv', error);
+    return { ok: false, error };
+  };
+
+  const post = (path: number, wrIn: SendWr): PostResult => {
+    const wr = copySendWr(wrIn);
+    const pathErr = badPath(path);
+    if (pathErr) return refuse('Post', path, wr, pathErr, true);
+    if (!Number.isInteger(wr.id)) return refuse('Post', path, wr, `wr.id ${String(wr.id)} is not an integer`, true);
+    if (!OPCODES.includes(wr.opcode)) return refuse('Post', path, wr, `wr.opcode ${String(wr.opcode)} is not an opcode`, true);
+    if (wr.id >= 0 && !app.sendIds.has(wr.id)) {
+      return refuse('Post', path, wr, `WR ${wr.id} is not an application WR of host ${host}; WRs a layer invents use negative ids`, true);
+    }
+    const qp = sim.qps[host][path];
+    if (qp.state === 'ERR') {
+      if (sim.config.postToErrQp === 'reject') return refuse('Post', path, wr, `QP ${path} is in ERR`, false);
+      sim.record({ kind: 'Post', host, path, wr, ok: true });
+      sim.complete(host, path, { wrId: wr.id, status: 'WR_FLUSH_ERR', opcode: wr.opcode });
+      return { ok: true };
+    }
+    if (!qp.connected) return refuse('Post', path, wr, `QP ${path} is in ${qp.state}; ibv_post_send needs RTS`, false);
+    const wqe: Wqe = { wr, psn: qp.nextPsn++, sent: false, acked: false, lastTx: -1, corrupt: sim.faults.isCorrupt(host, path, wr.id) };
+    qp.sq.push(wqe);
+    sim.record({ kind: 'Post', host, path, wr, ok: true });
+    sim.pump(qp);
+    return { ok: true };
+  };
+
+  const postRecv = (path: number, wrIn: RecvWr): PostResult => {
+    const wr = { ...wrIn };
+    const pathErr = badPath(path);
+    if (pathErr) return refuse('PostRecv', path, wr, pathErr, true);
+    if (!Number.isInteger(wr.id)) return refuse('PostRecv', path, wr, `wr.id ${String(wr.id)} is not an integer`, true);
+    if (wr.id >= 0 && !app.recvIds.has(wr.id)) {
+      return refuse('PostRecv', path, wr, `RECV ${wr.id} is not an application RECV of host ${host}; RECVs a layer invents use negative ids`, true);
+    }
+    const qp = sim.qps[host][path];
+    if (qp.state === 'ERR') {
+      if (sim.config.postToErrQp === 'reject') return refuse('PostRecv', path, wr, `QP ${path} is in ERR`, false);
+      sim.record({ kind: 'PostRecv', host, path, wr, ok: true });
+      sim.complete(host, path, { wrId: wr.id, status: 'WR_FLUSH_ERR', opcode: 'RECV' });
+      return { ok: true };
+    }
+    if (qp.state === 'RESET') return refuse('PostRecv', path, wr, `QP ${path} is in RESET`, false);
+    qp.rq.push(wr);
+    sim.record({ kind: 'PostRecv', host, path, wr, ok: true });
+    return { ok: true };
+  };
+
+  const deliver = (wcIn: WorkCompletion): void => {
+    const wc = { ...wcIn, ...(wcIn.payload ? { payload: [...wcIn.payload] } : {}) };
+    sim.record({ kind: 'Deliver', host, wc });
+    const isRecv = wc.opcode === 'RECV';
+    const key = `${isRecv ? 'recv' : 'send'}:${wc.wrId}`;
+    if (!(isRecv ? app.recvIds : app.sendIds).has(wc.wrId)) {
+      sim.layerFault(host, 'deliver', `delivered a completion for ${isRecv ? 'RECV' : 'WR'} ${wc.wrId}, which the application never posted`);
+    } else if (delivered.has(key)) {
+      sim.layerFault(host, 'deliver', `delivered a second completion for ${isRecv ? 'RECV' : 'WR'} ${wc.wrId}`);
+    }
+    delivered.add(key);
+  };
+
+  const setTimer = (delayNs: number, token: string): void => {
+    if (!(Number.isFinite(delayNs) && delayNs >= 0) || typeof token !== 'string') {
+      sim.layerFault(host, 'setTimer', `setTimer needs a delay >= 0 ns and a string token (got ${String(delayNs)}, ${typeof token})`);
+      return;
+    }
+    sim.record({ kind: 'SetTimer', host, delayNs, token });
+    sim.at(delayNs, () => {
+      sim.record({ kind: 'TimerFired', host, obs: host, token });
+      sim.callLayer(host, 'onTimer', (l) => l.onTimer?.(token));
+    });
+  };
+
+  const sendControl = (msgIn: unknown): void => {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(JSON.stringify(msgIn ?? null));
+    } catch (err) {
+      sim.layerFault(host, 'sendControl', `control messages must be plain JSON data (${String(err)})`);
+      return;
+    }
+    sim.record({ kind: 'SendControl', host, msg });
+    if (!sim.controlUp) {
+      sim.record({ kind: 'ControlLost', host, msg });
+      return;
+    }
+    const peer = other(host);
+    sim.at(sim.config.controlDelayNs, () => {
+      sim.record({ kind: 'ControlReceived', host: peer, obs: peer, msg });
+      sim.callLayer(peer, 'onControl', (l) => l.onControl?.(JSON.parse(JSON.stringify(msg))));
+    });
+  };
+
+  return {
+    host,
+    paths,
+    post,
+    postRecv,
+    reset: (path: number) => {
+      const pathErr = badPath(path);
+      if (pathErr) return sim.layerFault(host, 'reset', pathErr);
+      sim.record({ kind: 'Reset', host, path });
+      sim.reconnect(sim.qps[host][path]);
+    },
+    deliver,
+    setTimer,
+    sendControl,
+    memory: makeMemory(sim, host),
+    now: () => sim.now,
+  };
+}
+
+/** The host's own memory through its CPU; every access is a recorded decision. */
+function makeMemory(sim: Simulator, host: LayerHost): LocalMemory {
+  const mem = sim.memory[host];
+  const valid = (op: string, addr: number): boolean => {
+    if (Number.isInteger(addr) && addr >= 0 && addr < mem.length) return true;
+    sim.layerFault(host, `memory.${op}`, `address ${String(addr)} is outside this host's memory (0..${mem.length - 1})`);
+    return false;
+  };
+  const forWr = (o?: MemOpOptions) => (o?.forWr !== undefined ? { forWr: o.forWr } : {});
+  return {
+    read(addr) {
+      if (!valid('read', addr)) return 0;
+      sim.record({ kind: 'MemOp', host, op: 'read', addr, old: mem[addr] });
+      return mem[addr];
+    },
+    write(addr, value, o) {
+      if (!valid('write', addr)) return;
+      sim.record({ kind: 'MemOp', host, op: 'write', addr, value, old: mem[addr], ...forWr(o) });
+      sim.setWord(host, addr, value);
+    },
+    fetchAdd(addr, add, o) {
+      if (!valid('fetchAdd', addr)) return 0;
+      const old = mem[addr];
+      sim.record({ kind: 'MemOp', host, op: 'fetchAdd', addr, add, old, ...forWr(o) });
+      sim.setWord(host, addr, old + add);
+      return old;
+    },
+    cmpSwap(addr, compare, swap, o) {
+      if (!valid('cmpSwap', addr)) return 0;
+      const old = mem[addr];
+      sim.record({ kind: 'MemOp', host, op: 'cmpSwap', addr, compare, swap, old, ...forWr(o) });
+      if (old === compare) sim.setWord(host, addr, swap);
+      return old;
+    },
+  };
+}
+
+/** A private copy of a WR, so that a layer mutating its object later changes nothing posted. */
+function copySendWr(wr: SendWr): SendWr {
+  const copy = { ...wr };
+  if (wr.payload) copy.payload = [...wr.payload];
+  return copy;
+}

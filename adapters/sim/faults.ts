@@ -1,0 +1,162 @@
+/** The scenario's faults: packet faults matched on the wire, event faults fired by anchors. */
+import type { Fault } from '../../src/scenario';
+import type { LayerHost } from '../../src/verbs';
+import type { Packet } from './qp';
+import type { Simulator } from './simulator';
+
+type PacketFault = Extract<Fault, { kind: 'drop-request' | 'drop-response' | 'delay' }>;
+
+interface PacketFaultState {
+  index: number;
+  fault: PacketFault;
+  matches: number;
+  begun: boolean;
+}
+
+/** All faults of one run and their progress. */
+export class FaultBook {
+  private packetFaults: PacketFaultState[] = [];
+  private corruptions: { index: number; fault: Extract<Fault, { kind: 'corrupt-wqe' }>; matches: number }[] = [];
+
+  constructor(private readonly sim: Simulator, private readonly faults: Fault[]) {}
+
+  /** Arms every fault at the start of the run. */
+  start(): void {
+    this.faults.forEach((f, index) => {
+      switch (f.kind) {
+        case 'drop-request':
+        case 'drop-response':
+        case 'delay':
+          this.packetFaults.push({ index, fault: f, matches: 0, begun: false });
+          return;
+        case 'corrupt-wqe':
+          this.corruptions.push({ index, fault: f, matches: 0 });
+          return;
+        default:
+          this.sim.anchors.wait(f.after, () => this.activate(index), `faults[${index}]`);
+      }
+    });
+  }
+
+  /** Why `packet` is dropped by a fault, or undefined. Every matching fault counts the packet. */
+  dropReason(packet: Packet): string | undefined {
+    let reason: string | undefined;
+    for (const s of this.packetFaults) {
+      const kind = s.fault.kind;
+      if (kind === 'delay') continue;
+      if ((kind === 'drop-request') !== (packet.kind === 'request')) continue;
+      if (this.hits(s, packet) && !reason) reason = `faults[${s.index}] ${kind}`;
+    }
+    return reason;
+  }
+
+  /** Extra latency `packet` suffers from delay faults. */
+  extraDelay(packet: Packet): number {
+    let extra = 0;
+    for (const s of this.packetFaults) {
+      const f = s.fault;
+      if (f.kind !== 'delay' || f.direction !== packet.kind) continue;
+      if (this.hits(s, packet)) extra += f.delayNs;
+    }
+    return extra;
+  }
+
+  /** True when the post of WR `wrId` on `path` at `host` is the one a corrupt-wqe fault targets. */
+  isCorrupt(host: LayerHost, path: number, wrId: number): boolean {
+    for (const c of this.corruptions) {
+      if ((c.fault.host ?? 'A') !== host || c.fault.path !== path || c.fault.wr !== wrId) continue;
+      c.matches++;
+      if (c.matches === (c.fault.nth ?? 1)) {
+        this.begin(c.index, `WQE of WR ${wrId} on path ${path} corrupt`);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Counts a matching packet; true when it falls inside the fault's window [nth, nth+count). */
+  private hits(s: PacketFaultState, packet: Packet): boolean {
+    const f = s.fault;
+    if (f.path !== undefined && f.path !== packet.path) return false;
+    if (f.wr !== undefined && f.wr !== packet.wr.id) return false;
+    s.matches++;
+    const first = f.nth ?? 1;
+    const count = f.count ?? 1;
+    const inside = s.matches >= first && (count === 'all' || s.matches < first + count);
+    if (inside) {
+      this.sim.touchActivity();
+      if (!s.begun) {
+        s.begun = true;
+        this.begin(s.index, describePacketFault(f));
+      }
+    }
+    return inside;
+  }
+
+  private begin(index: number, what: string): void {
+    this.sim.touchActivity();
+    this.sim.record({ kind: 'Fault', host: 'net', fault: index, phase: 'begin', what });
+  }
+
+  private end(index: number, what: string): void {
+    this.sim.touchActivity();
+    this.sim.record({ kind: 'Fault', host: 'net', fault: index, phase: 'end', what });
+  }
+
+  /** An event fault's anchor fired: apply it (and schedule its end, if it has one). */
+  private activate(index: number): void {
+    const sim = this.sim;
+    const f = this.faults[index];
+    switch (f.kind) {
+      case 'link-down': {
+        const dirs = f.direction === 'both' ? (['a-to-b', 'b-to-a'] as const) : ([f.direction] as const);
+        this.begin(index, `link ${f.path} down (${f.direction})`);
+        for (const d of dirs) sim.links[f.path][d].up = false;
+        if (f.upAfterNs !== undefined) {
+          sim.at(f.upAfterNs, () => {
+            for (const d of dirs) sim.links[f.path][d].up = true;
+            this.end(index, `link ${f.path} up (${f.direction})`);
+          });
+        }
+        return;
+      }
+      case 'nic-death': {
+        this.begin(index, `${f.host}'s NIC ${f.path} dies`);
+        sim.nicAlive[f.host][f.path] = false;
+        sim.portEvent(f.host, f.path, 'PORT_ERR');
+        if (f.reviveAfterNs !== undefined) {
+          sim.at(f.reviveAfterNs, () => {
+            sim.nicAlive[f.host][f.path] = true;
+            this.end(index, `${f.host}'s NIC ${f.path} back`);
+            sim.portEvent(f.host, f.path, 'PORT_ACTIVE');
+          });
+        }
+        return;
+      }
+      case 'qp-error':
+        this.begin(index, `${f.host}'s QP ${f.path} to ERR`);
+        sim.fail(sim.qps[f.host][f.path], undefined, 'qp-error fault');
+        return;
+      case 'control-loss':
+        this.begin(index, 'management network lost');
+        sim.controlUp = false;
+        if (f.restoreAfterNs !== undefined) {
+          sim.at(f.restoreAfterNs, () => {
+            sim.controlUp = true;
+            this.end(index, 'management network back');
+          });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+/** One line naming a packet fault, for the Fault event. */
+function describePacketFault(f: PacketFault): string {
+  const which = `${f.wr !== undefined ? `WR ${f.wr}` : 'any WR'} on ${f.path !== undefined ? `path ${f.path}` : 'any path'}`;
+  const window = `from match ${f.nth ?? 1}, ${f.count === 'all' ? 'all later' : `${f.count ?? 1}`}`;
+  if (f.kind === 'delay') return `${f.direction}s of ${which} delayed ${f.delayNs} ns (${window})`;
+  return `${f.kind === 'drop-request' ? 'requests' : 'responses'} of ${which} dropped (${window})`;
+}

@@ -1,0 +1,37 @@
+/** The simulator adapter: a deterministic RC fabric in virtual time. */
+import type { Adapter, AdapterCapabilities, Execution } from '../../src/execution';
+import type { FailoverLayer } from '../../src/layer';
+import type { Scenario } from '../../src/scenario';
+import { Simulator } from './simulator';
+
+export { ScenarioError, validateScenario } from './validate';
+export { Simulator } from './simulator';
+
+/** Options of the simulator adapter. */
+export interface SimOptions {
+  /** A name for reports (default 'sim'). */
+  name?: string;
+}
+
+const CAPABILITIES: AdapterCapabilities = {
+  observesExecution: 'exact',
+  deterministic: true,
+  faults: Object.fromEntries(
+    ['drop-request', 'drop-response', 'delay', 'link-down', 'nic-death', 'qp-error', 'corrupt-wqe', 'control-loss'].map((k) => [k, { supported: true }]),
+  ),
+};
+
+/** The simulator adapter. A run is a pure function of its scenario. */
+export function sim(options: SimOptions = {}): Adapter {
+  const adapter: Adapter = {
+    name: options.name ?? 'sim',
+    capabilities: CAPABILITIES,
+    runSync(scenario: Scenario, layer: FailoverLayer): Execution {
+      return new Simulator(scenario, layer).run(adapter);
+    },
+    async run(scenario: Scenario, layer: FailoverLayer): Promise<Execution> {
+      return adapter.runSync!(scenario, layer);
+    },
+  };
+  return adapter;
+}

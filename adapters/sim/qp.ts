@@ -1,0 +1,70 @@
+/** Queue pairs, work-queue elements and packets of the simulated RC fabric. */
+import type { LayerHost, QpState, RecvWr, SendWr } from '../../src/verbs';
+
+/** A send WQE: one posted WR and its transport progress. */
+export interface Wqe {
+  wr: SendWr;
+  psn: number;
+  /** Transmitted at least once (the next transmission is a retransmission). */
+  sent: boolean;
+  /** The response for this PSN (or a later cumulative ACK, for non-data ops) arrived. */
+  acked: boolean;
+  /** READ data or the atomic's old value, from the response. */
+  value?: number;
+  /** corrupt-wqe fault: completes with LOC_QP_OP_ERR instead of being sent. */
+  corrupt: boolean;
+  /** Sequence number of this WQE's latest transmission on its QP (links are FIFO). */
+  lastTx: number;
+}
+
+/** A packet on a link. Requests carry the WR; responses carry the ACK/NAK for a PSN. */
+export interface Packet {
+  kind: 'request' | 'response';
+  path: number;
+  /** The requester host (responses travel back to it). */
+  requester: LayerHost;
+  /** Connection epoch: packets of a QP that was reset since are stale. */
+  epoch: number;
+  psn: number;
+  wr: SendWr;
+  nak?: 'RNR' | 'SEQ' | 'ERR';
+  status?: import('../../src/verbs').WcStatus;
+  value?: number;
+}
+
+/** One end of a path's RC connection. The requester and responder halves live together. */
+export class Qp {
+  state: QpState = 'RTS';
+  /** Bumped by every reset: packets from an older epoch are dropped. */
+  epoch = 0;
+  // Requester half.
+  sq: Wqe[] = [];
+  /** Index in sq of the next WQE to transmit for the first time. */
+  sendIdx = 0;
+  nextPsn = 0;
+  /** Counts transmissions, to order them (see Wqe.lastTx). */
+  txCount = 0;
+  retriesLeft: number;
+  rnrRetriesLeft: number;
+  /** Bumped to cancel the pending retransmission timer. */
+  timerGen = 0;
+  timerArmed = false;
+  /** Waiting out an RNR NAK: no retransmission timer meanwhile. */
+  rnrWaiting = false;
+  // Responder half.
+  rq: RecvWr[] = [];
+  ePsn = 0;
+  nakSent = false;
+  /** PSN -> old value, at most maxDestRdAtomic entries, oldest evicted first. */
+  atomicCache = new Map<number, number>();
+
+  constructor(readonly host: LayerHost, readonly path: number, retryCnt: number, rnrRetry: number) {
+    this.retriesLeft = retryCnt;
+    this.rnrRetriesLeft = rnrRetry;
+  }
+
+  /** The QP can send and receive. */
+  get connected(): boolean {
+    return this.state === 'RTS' || this.state === 'SQD';
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The RC transport of one path: the responder half (PSN-ordered execution, duplicates, RNR,
+ * remote errors, the atomic cache) and the requester half (ACK/NAK processing, in-order
+ * completion, retries). Rules: shared/reference/verbs-semantics.md.
+ */
+import type { SendWr, WcStatus } from '../../src/verbs';
+import { isAtomic } from '../../src/verbs';
+import type { Packet, Qp, Wqe } from './qp';
+import type { Simulator } from './simulator';
+
+/** A request arrived at the responder QP `qp`. */
+export function onRequest(sim: Simulator, qp: Qp, pkt: Packet): void {
+  const wr = pkt.wr;
+  if (qp.state !== 'RTS' && qp.state !== 'RTR' && qp.state !== 'SQD') {
+    sim.record({ kind: 'PacketLost', host: 'net', path: pkt.path, wr: wr.id, psn: pkt.psn, reason: `${qp.host}'s QP ${qp.path} is in ${qp.state}` });
+    return;
+  }
+  if (pkt.epoch !== qp.epoch) {
+    sim.record({ kind: 'PacketLost', host: 'net', path: pkt.path, wr: wr.id, psn: pkt.psn, reason: 'stale packet of a connection since reset' });
+    return;
+  }
+  const base = { kind: 'Receive' as const, host: qp.host, path: qp.path, from: pkt.requester, wr: wr.id, op: wr.opcode, psn: pkt.psn };
+  if (pkt.psn > qp.ePsn) {
+    // A gap: an earlier request was lost. One sequence NAK per gap (IBTA), carrying the expected PSN.
+    sim.record({ ...base, duplicate: false, note: `out of sequence: expected PSN ${qp.ePsn}` });
+    if (!qp.nakSent) {
+      qp.nakSent = true;
+      respond(sim, qp, pkt, { psn: qp.ePsn, nak: 'SEQ' });
+    }
+    return;
+  }
+  if (pkt.psn < qp.ePsn) {
+    onDuplicate(sim, qp, pkt, base);
+    return;
+  }
+  sim.record({ ...base, duplicate: false });
+  execute(sim, qp, pkt);
+}
+
+/** A request whose PSN was already executed: a retransmission after a lost response. */
+function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet, base: { kind: 'Receive'; host: Qp['host']; path: number; from: Qp['host']; wr: number; op: SendWr['opcode']; psn: number }): void {
+  const wr = pkt.wr;
+  if (wr.opcode === 'READ') {
+    // A duplicate READ is executed again: it reads the current memory.
+    sim.record({ ...base, duplicate: true, note: 'duplicate READ: executed again' });
+    const value = sim.memory[qp.host][wr.addr!];
+    sim.record({ kind: 'Execute', host: qp.host, path: qp.path, from: pkt.requester, wr: wr.id, op: 'READ', psn: pkt.psn, addr: wr.addr, value, status: 'SUCCESS' });
+    respond(sim, qp, pkt, { psn: pkt.psn, value });
+  } else if (isAtomic(wr.opcode)) {
+    const cached = qp.atomicCache.get(pkt.psn);
+    if (cached === undefined) {
+      sim.record({ ...base, duplicate: true, note: 'duplicate atomic: result evicted from the atomic cache, dropped' });
+      return;
+    }
+    sim.record({ ...base, duplicate: true, note: 'duplicate atomic: answered from the atomic cache' });
+    respond(sim, qp, pkt, { psn: pkt.psn, value: cached });
+  } else {
+    sim.record({ ...base, duplicate: true, note: 'duplicate: ACKed again, not executed' });
+    respond(sim, qp, pkt, { psn: pkt.psn });
+  }
+}
+
+/** Executes the request with the expected PSN. */
+function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
+  const wr = pkt.wr;
+  const host = qp.host;
+  const mem = sim.memory[host];
+  const exec = { kind: 'Execute' as const, host, path: qp.path, from: pkt.requester, wr: wr.id, op: wr.opcode, psn: pkt.psn };
+  const needsAddr = wr.opcode !== 'SEND' && !(wr.opcode === 'WRITE_WITH_IMM' && wr.addr === undefined);
+  if (needsAddr) {
+    const bad = addressError(wr, mem.length);
+    if (bad) {
+      sim.record({ ...exec, addr: wr.addr, status: bad });
+      respond(sim, qp, pkt, { psn: pkt.psn, nak: 'ERR', status: bad });
+      sim.fail(qp, undefined, `responder error ${bad} on WR ${wr.id}`);
+      return;
+    }
+  }
+  let value: number | undefined;
+  if (wr.opcode === 'SEND' || wr.opcode === 'WRITE_WITH_IMM') {
+    const recv = qp.rq.shift();
+    if (!recv) {
+      respond(sim, qp, pkt, { psn: pkt.psn, nak: 'RNR' });
+      return;
+    }
+    sim.record({ kind: 'RecvConsumed', host, path: qp.path, recvWr: recv.id, from: pkt.requester, wr: wr.id, value: wr.opcode === 'SEND' ? wr.value : undefined, imm: wr.imm });
+    let old: number | undefined;
+    if (wr.opcode === 'WRITE_WITH_IMM' && wr.addr !== undefined) {
+      old = mem[wr.addr];
+      sim.setWord(host, wr.addr, wr.value ?? 0);
+    }
+    sim.record({ ...exec, addr: wr.addr, value: wr.value, old, status: 'SUCCESS' });
+    sim.complete(host, qp.path, {
+      wrId: recv.id, status: 'SUCCESS', opcode: 'RECV',
+      ...(wr.opcode === 'SEND' ? { value: wr.value } : { withImm: true }),
+      ...(wr.imm !== undefined ? { imm: wr.imm } : {}),
+      ...(wr.payload ? { payload: [...wr.payload] } : {}),
+    });
+  } else {
+    const addr = wr.addr!;
+    const old = mem[addr];
+    if (wr.opcode === 'WRITE') sim.setWord(host, addr, wr.value ?? 0);
+    else if (wr.opcode === 'FETCH_ADD') sim.setWord(host, addr, old + (wr.add ?? 0));
+    else if (wr.opcode === 'CMP_SWAP' && old === (wr.compare ?? 0)) sim.setWord(host, addr, wr.swap ?? 0);
+    if (isAtomic(wr.opcode)) cacheAtomic(qp, pkt.psn, old, sim.config.maxDestRdAtomic);
+    value = wr.opcode === 'WRITE' ? undefined : old;
+    sim.record({ ...exec, addr, value: wr.opcode === 'WRITE' ? wr.value : mem[addr], old, status: 'SUCCESS' });
+  }
+  qp.ePsn++;
+  qp.nakSent = false;
+  respond(sim, qp, pkt, { psn: pkt.psn, value });
+}
+
+/** REM_INV_REQ_ERR for a missing or misaligned (non-whole) address, REM_ACCESS_ERR out of range. */
+function addressError(wr: SendWr, words: number): WcStatus | undefined {
+  if (wr.addr === undefined || !Number.isInteger(wr.addr)) return 'REM_INV_REQ_ERR';
+  if (wr.addr < 0 || wr.addr >= words) return 'REM_ACCESS_ERR';
+  return undefined;
+}
+
+/** Keeps the old value of an executed atomic; the oldest slot is evicted (max_dest_rd_atomic). */
+function cacheAtomic(qp: Qp, psn: number, old: number, slots: number): void {
+  qp.atomicCache.set(psn, old);
+  while (qp.atomicCache.size > slots) qp.atomicCache.delete(qp.atomicCache.keys().next().value!);
+}
+
+/** Sends the response for `pkt` back to its requester. */
+function respond(sim: Simulator, qp: Qp, pkt: Packet, r: { psn: number; nak?: Packet['nak']; status?: WcStatus; value?: number }): void {
+  sim.sendPacket({ kind: 'response', path: pkt.path, requester: pkt.requester, epoch: qp.epoch, psn: r.psn, wr: pkt.wr, nak: r.nak, status: r.status, value: r.value }, qp.host);
+}
+
+// ------------------------------------------------------------------------- requester half
+
+/** A response arrived at the requester QP `qp`. */
+export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
+  if (!qp.connected || pkt.epoch !== qp.epoch) return; // a reset or failed QP ignores old responses
+  const target = qp.sq.find((w) => w.psn === pkt.psn);
+  sim.record({ kind: 'Ack', host: qp.host, path: qp.path, wr: target?.wr.id ?? pkt.wr.id, psn: pkt.psn, nak: pkt.nak, status: pkt.status, value: pkt.value });
+  if (pkt.nak === 'ERR') {
+    ackBefore(sim, qp, pkt.psn);
+    sim.fail(qp, pkt.status ?? 'REM_OP_ERR', `remote error ${pkt.status} on PSN ${pkt.psn}`, pkt.psn);
+    return;
+  }
+  if (pkt.nak === 'RNR') {
+    ackBefore(sim, qp, pkt.psn);
+    onRnrNak(sim, qp, pkt.psn);
+    return;
+  }
+  if (pkt.nak === 'SEQ') {
+    ackBefore(sim, qp, pkt.psn);
+    const first = qp.sq.find((w) => w.sent && !w.acked);
+    if (!first) return;
+    if (qp.retriesLeft > 0) {
+      qp.retriesLeft--;
+      sim.retransmitFrom(qp, first.psn);
+    } else {
+      sim.fail(qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${first.wr.id} (sequence NAKs)`);
+    }
+    return;
+  }
+  if (!target) return; // a duplicate ACK of an already completed WQE
+  const progressed = !target.acked;
+  target.acked = true;
+  target.value = pkt.value;
+  ackBefore(sim, qp, pkt.psn);
+  if (progressed) {
+    qp.retriesLeft = sim.config.retryCnt;
+    qp.rnrRetriesLeft = sim.config.rnrRetry;
+  }
+  // An ACK for a later PSN while an earlier READ/atomic still lacks its data: implied NAK. Links
+  // are FIFO, so only a WQE last sent before the acknowledged one has really lost its response.
+  const missing = qp.sq.find((w) => w.psn < pkt.psn && !w.acked);
+  if (missing && missing.lastTx < target.lastTx) sim.retransmitFrom(qp, missing.psn);
+  settle(sim, qp);
+}
+
+/** A cumulative ACK: every sent non-data WQE before `psn` was executed. */
+function ackBefore(sim: Simulator, qp: Qp, psn: number): void {
+  for (const w of qp.sq) {
+    if (w.psn >= psn) break;
+    if (w.sent && !carriesData(w)) w.acked = true;
+  }
+  retire(sim, qp);
+}
+
+function carriesData(w: Wqe): boolean {
+  return w.wr.opcode === 'READ' || isAtomic(w.wr.opcode);
+}
+
+/** Completes acknowledged WQEs from the head of the send queue, in post order. */
+function retire(sim: Simulator, qp: Qp): void {
+  while (qp.sq.length > 0 && qp.sq[0].acked) {
+    const w = qp.sq.shift()!;
+    qp.sendIdx--;
+    if (w.wr.signaled === false) continue; // unsignaled: implied by a later completion
+    sim.complete(qp.host, qp.path, {
+      wrId: w.wr.id, status: 'SUCCESS', opcode: w.wr.opcode,
+      ...(carriesData(w) ? { value: w.value } : {}),
+    });
+  }
+}
+
+/** Restarts or stops the retransmission timer and sends what became sendable. */
+function settle(sim: Simulator, qp: Qp): void {
+  if (qp.sq.some((w) => w.sent && !w.acked)) sim.armTimer(qp);
+  else sim.cancelTimer(qp);
+  sim.pump(qp);
+}
+
+/** Receiver not ready: wait min_rnr_timer and retry, rnr_retry times (7 = forever). */
+function onRnrNak(sim: Simulator, qp: Qp, psn: number): void {
+  const forever = sim.config.rnrRetry === 7;
+  if (!forever && qp.rnrRetriesLeft <= 0) {
+    sim.fail(qp, 'RNR_RETRY_EXC_ERR', `rnr_retry exhausted on PSN ${psn}`, psn);
+    return;
+  }
+  if (!forever) qp.rnrRetriesLeft--;
+  qp.rnrWaiting = true;
+  sim.cancelTimer(qp);
+  const epoch = qp.epoch;
+  sim.at(sim.config.minRnrTimerNs, () => {
+    if (!qp.rnrWaiting || qp.epoch !== epoch || !qp.connected) return;
+    qp.rnrWaiting = false;
+    sim.retransmitFrom(qp, psn);
+    sim.pump(qp);
+  });
+}

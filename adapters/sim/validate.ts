@@ -1,0 +1,145 @@
+/** Scenario validation: a bad scenario is refused with a message naming the field and the fix. */
+import type { Anchor, Fault, Scenario, WorkloadStep } from '../../src/scenario';
+import { DEFAULT_CONFIG } from '../../src/scenario';
+import { OPCODES } from '../../src/verbs';
+
+/** A scenario that cannot run; the message names the field and what is expected. */
+export class ScenarioError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}
+
+const INT_RANGES: Record<string, [number, number]> = {
+  paths: [1, 16],
+  timeout: [0, 31],
+  retryCnt: [0, 7],
+  rnrRetry: [0, 7],
+  maxDestRdAtomic: [0, 64],
+  memoryWords: [1, 1 << 20],
+  minRnrTimerNs: [0, Number.MAX_SAFE_INTEGER],
+  wireDelayNs: [0, Number.MAX_SAFE_INTEGER],
+  controlDelayNs: [0, Number.MAX_SAFE_INTEGER],
+  appDelayNs: [0, Number.MAX_SAFE_INTEGER],
+  livenessNs: [1, Number.MAX_SAFE_INTEGER],
+  maxEvents: [10, Number.MAX_SAFE_INTEGER],
+};
+
+/** Throws ScenarioError when the scenario is malformed. */
+export function validateScenario(s: Scenario): void {
+  const fail = (where: string, what: string): never => {
+    throw new ScenarioError(`scenario.${where}: ${what}`);
+  };
+  if (!s || typeof s !== 'object') fail('', 'a scenario must be an object with workload and faults');
+  if (!Array.isArray(s.workload)) fail('workload', 'must be a list of steps');
+  if (!Array.isArray(s.faults)) fail('faults', 'must be a list (use [] for none)');
+  const config = { ...DEFAULT_CONFIG, ...(s.config ?? {}) };
+  for (const key of Object.keys(s.config ?? {})) {
+    if (!(key in DEFAULT_CONFIG)) fail(`config.${key}`, `unknown setting (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`);
+  }
+  for (const [key, [lo, hi]] of Object.entries(INT_RANGES)) {
+    const v = (config as unknown as Record<string, unknown>)[key];
+    if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi) fail(`config.${key}`, `must be an integer in ${lo}..${hi} (got ${String(v)})`);
+  }
+  if (config.postToErrQp !== 'reject' && config.postToErrQp !== 'flush') fail('config.postToErrQp', `must be 'reject' or 'flush'`);
+  const paths = config.paths;
+  const ids = { A: new Set<number>(), B: new Set<number>() };
+  const recvIds = { A: new Set<number>(), B: new Set<number>() };
+  s.workload.forEach((step: WorkloadStep, k) => {
+    const at = `workload[${k}]`;
+    if (step.after) checkAnchor(step.after, `${at}.after`, paths, fail);
+    switch (step?.kind) {
+      case 'post': {
+        const host = step.host ?? 'A';
+        if (host !== 'A' && host !== 'B') fail(`${at}.host`, `must be A or B`);
+        const wr = step.wr;
+        if (!wr || !Number.isInteger(wr.id) || wr.id <= 0) fail(`${at}.wr.id`, 'application WR ids are positive integers');
+        if (ids[host].has(wr.id)) fail(`${at}.wr.id`, `WR ${wr.id} is posted twice on host ${host}; ids must be unique`);
+        ids[host].add(wr.id);
+        if (!OPCODES.includes(wr.opcode)) fail(`${at}.wr.opcode`, `"${String(wr.opcode)}" is not an opcode (${OPCODES.join(', ')})`);
+        if (wr.opcode !== 'SEND' && wr.opcode !== 'WRITE_WITH_IMM' && typeof wr.addr !== 'number') fail(`${at}.wr.addr`, `${wr.opcode} needs an address`);
+        for (const f of ['value', 'add', 'compare', 'swap', 'imm'] as const) {
+          if (wr[f] !== undefined && !Number.isSafeInteger(wr[f])) fail(`${at}.wr.${f}`, 'must be a safe integer');
+        }
+        return;
+      }
+      case 'recv': {
+        const host = step.host ?? 'B';
+        if (host !== 'A' && host !== 'B') fail(`${at}.host`, `must be A or B`);
+        if (!step.wr || !Number.isInteger(step.wr.id) || step.wr.id <= 0) fail(`${at}.wr.id`, 'application RECV ids are positive integers');
+        if (recvIds[host].has(step.wr.id)) fail(`${at}.wr.id`, `RECV ${step.wr.id} is posted twice on host ${host}`);
+        recvIds[host].add(step.wr.id);
+        return;
+      }
+      case 'reuse':
+        checkAddr(step.addr, `${at}.addr`, config.memoryWords, fail);
+        if (!Number.isSafeInteger(step.expect) || !Number.isSafeInteger(step.value)) fail(at, 'expect and value must be safe integers');
+        return;
+      case 'third':
+        if (!['WRITE', 'FETCH_ADD', 'CMP_SWAP'].includes(step.op)) fail(`${at}.op`, 'must be WRITE, FETCH_ADD or CMP_SWAP');
+        checkAddr(step.addr, `${at}.addr`, config.memoryWords, fail);
+        return;
+      default:
+        fail(`${at}.kind`, `"${String((step as { kind?: unknown })?.kind)}" is not a step (post, recv, reuse, third)`);
+    }
+  });
+  s.faults.forEach((f: Fault, k) => {
+    const at = `faults[${k}]`;
+    const path = (f as { path?: number }).path;
+    if (path !== undefined && (!Number.isInteger(path) || path < 0 || path >= paths)) fail(`${at}.path`, `path ${path} does not exist (paths are 0..${paths - 1})`);
+    switch (f?.kind) {
+      case 'drop-request':
+      case 'drop-response':
+      case 'delay':
+        if (f.nth !== undefined && (!Number.isInteger(f.nth) || f.nth < 1)) fail(`${at}.nth`, 'counts from 1');
+        if (f.count !== undefined && f.count !== 'all' && (!Number.isInteger(f.count) || f.count < 1)) fail(`${at}.count`, "must be a positive integer or 'all'");
+        if (f.kind === 'delay') {
+          if (f.direction !== 'request' && f.direction !== 'response') fail(`${at}.direction`, "must be 'request' or 'response'");
+          if (!Number.isInteger(f.delayNs) || f.delayNs < 0) fail(`${at}.delayNs`, 'must be a non-negative integer');
+        }
+        return;
+      case 'link-down':
+        if (!['both', 'a-to-b', 'b-to-a'].includes(f.direction)) fail(`${at}.direction`, "must be 'both', 'a-to-b' or 'b-to-a'");
+        if (path === undefined) fail(`${at}.path`, 'is required');
+        return checkAnchor(f.after, `${at}.after`, paths, fail);
+      case 'nic-death':
+      case 'qp-error':
+        if (f.host !== 'A' && f.host !== 'B') fail(`${at}.host`, 'must be A or B');
+        if (path === undefined) fail(`${at}.path`, 'is required');
+        return checkAnchor(f.after, `${at}.after`, paths, fail);
+      case 'corrupt-wqe':
+        if (path === undefined || !Number.isInteger(f.wr)) fail(at, 'needs path and wr');
+        return;
+      case 'control-loss':
+        return checkAnchor(f.after, `${at}.after`, paths, fail);
+      default:
+        fail(`${at}.kind`, `"${String((f as { kind?: unknown })?.kind)}" is not a fault kind (drop-request, drop-response, delay, link-down, nic-death, qp-error, corrupt-wqe, control-loss)`);
+    }
+  });
+}
+
+function checkAddr(addr: unknown, where: string, words: number, fail: (w: string, m: string) => never): void {
+  if (!Number.isInteger(addr) || (addr as number) < 0 || (addr as number) >= words) fail(where, `must be a word address in 0..${words - 1}`);
+}
+
+function checkAnchor(a: Anchor, where: string, paths: number, fail: (w: string, m: string) => never): void {
+  if (!a || typeof a !== 'object') return fail(where, 'an anchor is { on: start | post | send | execute | deliver | at, ... }');
+  switch (a.on) {
+    case 'start':
+      return;
+    case 'at':
+      if (!Number.isInteger(a.atNs) || a.atNs < 0) fail(`${where}.atNs`, 'must be a non-negative integer');
+      return;
+    case 'post':
+    case 'send':
+    case 'execute':
+    case 'deliver':
+      if (!Number.isInteger(a.wr)) fail(`${where}.wr`, 'names the WR id the anchor waits for');
+      if (a.path !== undefined && (!Number.isInteger(a.path) || a.path < 0 || a.path >= paths)) fail(`${where}.path`, `path ${a.path} does not exist`);
+      if (a.nth !== undefined && (!Number.isInteger(a.nth) || a.nth < 1)) fail(`${where}.nth`, 'counts from 1');
+      return;
+    default:
+      fail(`${where}.on`, `"${String((a as { on?: unknown }).on)}" is not an anchor (start, post, send, execute, deliver, at)`);
+  }
+}
