@@ -3,59 +3,82 @@ import type { Anchor } from '../../src/scenario';
 import type { TraceEvent } from '../../src/trace';
 import type { Simulator } from './simulator';
 
+type EventAnchor = Extract<Anchor, { wr: number }>;
+
 interface Waiter {
-  anchor: Extract<Anchor, { wr: number }>;
+  anchor: EventAnchor;
   fire: () => void;
   seen: number;
 }
 
-/** The waiters of one run, checked against every recorded event of the kinds they wait for. */
+/** The waiters of one run, indexed by anchor kind and WR id so that each event costs O(1). */
 export class AnchorBoard {
-  private waiters: Waiter[] = [];
+  private readonly byKind: Record<EventAnchor['on'], Map<number, Waiter[]>> = {
+    post: new Map(), send: new Map(), execute: new Map(), deliver: new Map(),
+  };
+  private pending = 0;
 
   constructor(private readonly sim: Simulator) {}
 
   /** Calls `fire` when `anchor` happens (at once for 'start'). */
-  wait(anchor: Anchor, fire: () => void, _label: string): void {
-    if (anchor.on === 'start') fire();
-    else if (anchor.on === 'at') this.sim.queue.push(anchor.atNs, fire);
-    else this.waiters.push({ anchor, fire, seen: 0 });
+  wait(anchor: Anchor, fire: () => void): void {
+    if (anchor.on === 'start') return fire();
+    if (anchor.on === 'at') return this.sim.queue.push(anchor.atNs, fire);
+    const byWr = this.byKind[anchor.on];
+    const list = byWr.get(anchor.wr);
+    const waiter = { anchor, fire, seen: 0 };
+    if (list) list.push(waiter);
+    else byWr.set(anchor.wr, [waiter]);
+    this.pending++;
   }
 
   /** Checks a freshly recorded event against the waiters. */
   onEvent(e: TraceEvent): void {
-    if (this.waiters.length === 0) return;
+    if (this.pending === 0) return;
     const kind = ANCHOR_OF[e.kind];
     if (!kind) return;
-    for (let k = 0; k < this.waiters.length; k++) {
-      const w = this.waiters[k];
-      if (w.anchor.on !== kind || !matches(w.anchor, e)) continue;
+    const wr = wrOf(e);
+    const list = this.byKind[kind].get(wr);
+    if (!list) return;
+    for (let k = 0; k < list.length; k++) {
+      const w = list[k];
+      if (!matches(w.anchor, e)) continue;
       w.seen++;
       if (w.seen < (w.anchor.nth ?? 1)) continue;
-      this.waiters.splice(k--, 1);
+      list.splice(k--, 1);
+      this.pending--;
       w.fire();
     }
   }
 }
 
-const ANCHOR_OF: Partial<Record<TraceEvent['kind'], 'post' | 'send' | 'execute' | 'deliver'>> = {
+const ANCHOR_OF: Partial<Record<TraceEvent['kind'], EventAnchor['on']>> = {
   AppPostSend: 'post',
   Send: 'send',
   Execute: 'execute',
   Deliver: 'deliver',
 };
 
-function matches(a: Extract<Anchor, { wr: number }>, e: TraceEvent): boolean {
+function wrOf(e: TraceEvent): number {
+  switch (e.kind) {
+    case 'AppPostSend': return e.wr.id;
+    case 'Deliver': return e.wc.wrId;
+    case 'Send': case 'Execute': return e.wr;
+    default: return NaN;
+  }
+}
+
+function matches(a: EventAnchor, e: TraceEvent): boolean {
   const host = a.host ?? 'A';
   switch (e.kind) {
     case 'AppPostSend':
-      return e.host === host && e.wr.id === a.wr;
+      return e.host === host;
     case 'Send':
-      return e.host === host && e.wr === a.wr && (a.path === undefined || e.path === a.path);
+      return e.host === host && (a.path === undefined || e.path === a.path);
     case 'Execute':
-      return e.from === host && e.wr === a.wr && e.status === 'SUCCESS' && (a.path === undefined || e.path === a.path);
+      return e.from === host && e.status === 'SUCCESS' && (a.path === undefined || e.path === a.path);
     case 'Deliver':
-      return e.host === host && e.wc.wrId === a.wr && e.wc.opcode !== 'RECV';
+      return e.host === host && e.wc.opcode !== 'RECV';
     default:
       return false;
   }

@@ -33,7 +33,7 @@ export class FaultBook {
           this.corruptions.push({ index, fault: f, matches: 0 });
           return;
         default:
-          this.sim.anchors.wait(f.after, () => this.activate(index), `faults[${index}]`);
+          this.sim.anchors.wait(f.after, () => this.activate(index));
       }
     });
   }

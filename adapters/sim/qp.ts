@@ -63,6 +63,12 @@ export class Qp {
     this.rnrRetriesLeft = rnrRetry;
   }
 
+  /** The outstanding WQE with `psn` (the send queue holds consecutive PSNs), if any. */
+  wqeAt(psn: number): Wqe | undefined {
+    const head = this.sq[0];
+    return head === undefined ? undefined : this.sq[psn - head.psn];
+  }
+
   /** The QP can send and receive. */
   get connected(): boolean {
     return this.state === 'RTS' || this.state === 'SQD';

@@ -225,7 +225,7 @@ export class Simulator {
 
   /** Puts the request of the WQE with `psn` on the wire. */
   transmit(qp: Qp, psn: number, retransmit: boolean): void {
-    const wqe = qp.sq.find((w) => w.psn === psn);
+    const wqe = qp.wqeAt(psn);
     if (!wqe) return;
     wqe.sent = true;
     wqe.lastTx = qp.txCount++;
@@ -237,7 +237,12 @@ export class Simulator {
 
   /** Retransmits every sent, unacknowledged WQE from `fromPsn` on (go-back-N). */
   retransmitFrom(qp: Qp, fromPsn: number): void {
-    for (const wqe of qp.sq) if (wqe.psn >= fromPsn && wqe.sent && !wqe.acked) this.transmit(qp, wqe.psn, true);
+    const head = qp.sq[0];
+    if (!head) return;
+    for (let k = Math.max(0, fromPsn - head.psn); k < qp.sq.length; k++) {
+      const wqe = qp.sq[k];
+      if (wqe.sent && !wqe.acked) this.transmit(qp, wqe.psn, true);
+    }
   }
 
   /** The retransmission timer: 4.096 us * 2^timeout. */
@@ -386,8 +391,8 @@ export class Simulator {
       }
     }
     this.faults.start();
-    this.scenario.workload.forEach((step, k) => {
-      if (step.after) this.anchors.wait(step.after, () => this.at(0, () => this.runStep(step)), `workload[${k}]`);
+    this.scenario.workload.forEach((step) => {
+      if (step.after) this.anchors.wait(step.after, () => this.at(0, () => this.runStep(step)));
       else this.at(0, () => this.runStep(step));
     });
     let reason: EndReason = 'quiescent';

@@ -19,10 +19,9 @@ export function onRequest(sim: Simulator, qp: Qp, pkt: Packet): void {
     sim.record({ kind: 'PacketLost', host: 'net', path: pkt.path, wr: wr.id, psn: pkt.psn, reason: 'stale packet of a connection since reset' });
     return;
   }
-  const base = { kind: 'Receive' as const, host: qp.host, path: qp.path, from: pkt.requester, wr: wr.id, op: wr.opcode, psn: pkt.psn };
   if (pkt.psn > qp.ePsn) {
     // A gap: an earlier request was lost. One sequence NAK per gap (IBTA), carrying the expected PSN.
-    sim.record({ ...base, duplicate: false, note: `out of sequence: expected PSN ${qp.ePsn}` });
+    receive(sim, qp, pkt, false, `out of sequence: expected PSN ${qp.ePsn}`);
     if (!qp.nakSent) {
       qp.nakSent = true;
       respond(sim, qp, pkt, { psn: qp.ePsn, nak: 'SEQ' });
@@ -30,32 +29,46 @@ export function onRequest(sim: Simulator, qp: Qp, pkt: Packet): void {
     return;
   }
   if (pkt.psn < qp.ePsn) {
-    onDuplicate(sim, qp, pkt, base);
+    onDuplicate(sim, qp, pkt);
     return;
   }
-  sim.record({ ...base, duplicate: false });
+  receive(sim, qp, pkt, false, undefined);
   execute(sim, qp, pkt);
 }
 
+/** Records the Receive of a request (built field by field: this is the hot path). */
+function receive(sim: Simulator, qp: Qp, pkt: Packet, duplicate: boolean, note: string | undefined): void {
+  if (note === undefined) {
+    sim.record({ kind: 'Receive', host: qp.host, path: qp.path, from: pkt.requester, wr: pkt.wr.id, op: pkt.wr.opcode, psn: pkt.psn, duplicate });
+  } else {
+    sim.record({ kind: 'Receive', host: qp.host, path: qp.path, from: pkt.requester, wr: pkt.wr.id, op: pkt.wr.opcode, psn: pkt.psn, duplicate, note });
+  }
+}
+
+/** Records an Execute at the responder. */
+function executed(sim: Simulator, qp: Qp, pkt: Packet, addr: number | undefined, value: number | undefined, old: number | undefined, status: WcStatus): void {
+  sim.record({ kind: 'Execute', host: qp.host, path: qp.path, from: pkt.requester, wr: pkt.wr.id, op: pkt.wr.opcode, psn: pkt.psn, addr, value, old, status });
+}
+
 /** A request whose PSN was already executed: a retransmission after a lost response. */
-function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet, base: { kind: 'Receive'; host: Qp['host']; path: number; from: Qp['host']; wr: number; op: SendWr['opcode']; psn: number }): void {
+function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
   const wr = pkt.wr;
   if (wr.opcode === 'READ') {
     // A duplicate READ is executed again: it reads the current memory.
-    sim.record({ ...base, duplicate: true, note: 'duplicate READ: executed again' });
+    receive(sim, qp, pkt, true, 'duplicate READ: executed again');
     const value = sim.memory[qp.host][wr.addr!];
-    sim.record({ kind: 'Execute', host: qp.host, path: qp.path, from: pkt.requester, wr: wr.id, op: 'READ', psn: pkt.psn, addr: wr.addr, value, status: 'SUCCESS' });
+    executed(sim, qp, pkt, wr.addr, value, value, 'SUCCESS');
     respond(sim, qp, pkt, { psn: pkt.psn, value });
   } else if (isAtomic(wr.opcode)) {
     const cached = qp.atomicCache.get(pkt.psn);
     if (cached === undefined) {
-      sim.record({ ...base, duplicate: true, note: 'duplicate atomic: result evicted from the atomic cache, dropped' });
+      receive(sim, qp, pkt, true, 'duplicate atomic: result evicted from the atomic cache, dropped');
       return;
     }
-    sim.record({ ...base, duplicate: true, note: 'duplicate atomic: answered from the atomic cache' });
+    receive(sim, qp, pkt, true, 'duplicate atomic: answered from the atomic cache');
     respond(sim, qp, pkt, { psn: pkt.psn, value: cached });
   } else {
-    sim.record({ ...base, duplicate: true, note: 'duplicate: ACKed again, not executed' });
+    receive(sim, qp, pkt, true, 'duplicate: ACKed again, not executed');
     respond(sim, qp, pkt, { psn: pkt.psn });
   }
 }
@@ -65,12 +78,11 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
   const wr = pkt.wr;
   const host = qp.host;
   const mem = sim.memory[host];
-  const exec = { kind: 'Execute' as const, host, path: qp.path, from: pkt.requester, wr: wr.id, op: wr.opcode, psn: pkt.psn };
   const needsAddr = wr.opcode !== 'SEND' && !(wr.opcode === 'WRITE_WITH_IMM' && wr.addr === undefined);
   if (needsAddr) {
     const bad = addressError(wr, mem.length);
     if (bad) {
-      sim.record({ ...exec, addr: wr.addr, status: bad });
+      executed(sim, qp, pkt, wr.addr, undefined, undefined, bad);
       respond(sim, qp, pkt, { psn: pkt.psn, nak: 'ERR', status: bad });
       sim.fail(qp, undefined, `responder error ${bad} on WR ${wr.id}`);
       return;
@@ -89,7 +101,7 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
       old = mem[wr.addr];
       sim.setWord(host, wr.addr, wr.value ?? 0);
     }
-    sim.record({ ...exec, addr: wr.addr, value: wr.value, old, status: 'SUCCESS' });
+    executed(sim, qp, pkt, wr.addr, wr.value, old, 'SUCCESS');
     sim.complete(host, qp.path, {
       wrId: recv.id, status: 'SUCCESS', opcode: 'RECV',
       ...(wr.opcode === 'SEND' ? { value: wr.value } : { withImm: true }),
@@ -104,7 +116,7 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
     else if (wr.opcode === 'CMP_SWAP' && old === (wr.compare ?? 0)) sim.setWord(host, addr, wr.swap ?? 0);
     if (isAtomic(wr.opcode)) cacheAtomic(qp, pkt.psn, old, sim.config.maxDestRdAtomic);
     value = wr.opcode === 'WRITE' ? undefined : old;
-    sim.record({ ...exec, addr, value: wr.opcode === 'WRITE' ? wr.value : mem[addr], old, status: 'SUCCESS' });
+    executed(sim, qp, pkt, addr, wr.opcode === 'WRITE' ? wr.value : mem[addr], old, 'SUCCESS');
   }
   qp.ePsn++;
   qp.nakSent = false;
@@ -134,7 +146,7 @@ function respond(sim: Simulator, qp: Qp, pkt: Packet, r: { psn: number; nak?: Pa
 /** A response arrived at the requester QP `qp`. */
 export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
   if (!qp.connected || pkt.epoch !== qp.epoch) return; // a reset or failed QP ignores old responses
-  const target = qp.sq.find((w) => w.psn === pkt.psn);
+  const target = qp.wqeAt(pkt.psn);
   sim.record({ kind: 'Ack', host: qp.host, path: qp.path, wr: target?.wr.id ?? pkt.wr.id, psn: pkt.psn, nak: pkt.nak, status: pkt.status, value: pkt.value });
   if (pkt.nak === 'ERR') {
     ackBefore(sim, qp, pkt.psn);

@@ -8,7 +8,7 @@ import type { TraceEvent } from '../../src/trace';
 
 /** Runs a scenario on the simulator (pass-through layer unless given). */
 export function run(scenario: Partial<Scenario>, layer: FailoverLayer = passThrough): Execution {
-  return sim().runSync({ workload: [], faults: [], ...scenario }, layer);
+  return sim().runSync!({ workload: [], faults: [], ...scenario }, layer);
 }
 
 /** The events of one kind, typed. */

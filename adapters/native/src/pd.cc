@@ -1,0 +1,141 @@
+// Pd (protection domain): memory registration and RC QP creation. Mr: a registered JS buffer.
+#include <cerrno>
+#include "wrappers.h"
+
+namespace rdmacheck {
+
+Napi::Function Pd::Define(Napi::Env env) {
+  return DefineClass(env, "Pd",
+                     {InstanceMethod<&Pd::RegMr>("regMr"), InstanceMethod<&Pd::CreateQp>("createQp"),
+                      InstanceMethod<&Pd::Close>("close")});
+}
+
+Pd::Pd(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Pd>(info) {
+  handle = TakeHandle<PdHandle>(info, "Pd", "ctx.allocPd()");
+}
+
+ibv_pd* Pd::Get(Napi::Env env, const char* api) {
+  if (!handle || handle->closed()) throw Napi::Error::New(env, std::string(api) + ": the protection domain is closed");
+  return handle->pd;
+}
+
+// regMr(buffer, access): the NIC reads and writes the very bytes JavaScript sees through `buffer`
+// (an ArrayBuffer, a typed array or a Buffer). ArrayBuffer memory never moves, so this is safe.
+Napi::Value Pd::RegMr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ibv_pd* pd = Get(env, "Pd.regMr");
+  if (info.Length() < 1) ThrowTypeError(env, "Pd.regMr: pass the buffer to register (an ArrayBuffer or a typed array)");
+  uint8_t* data = nullptr;
+  size_t len = 0;
+  if (info[0].IsArrayBuffer()) {
+    auto ab = info[0].As<Napi::ArrayBuffer>();
+    data = static_cast<uint8_t*>(ab.Data());
+    len = ab.ByteLength();
+  } else if (info[0].IsTypedArray()) {
+    auto ta = info[0].As<Napi::TypedArray>();
+    data = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+    len = ta.ByteLength();
+  } else if (info[0].IsDataView()) {
+    auto dv = info[0].As<Napi::DataView>();
+    data = static_cast<uint8_t*>(dv.ArrayBuffer().Data()) + dv.ByteOffset();
+    len = dv.ByteLength();
+  } else {
+    ThrowTypeError(env, "Pd.regMr: buffer must be an ArrayBuffer, a typed array or a Buffer");
+  }
+  if (len == 0 || data == nullptr) ThrowTypeError(env, "Pd.regMr: the buffer is empty; register at least one byte");
+  int access = AccessFlags(env, info.Length() > 1 ? info[1] : env.Undefined(), "Pd.regMr");
+  ibv_mr* mr = ibv_reg_mr(pd, data, len, access);
+  if (!mr) ThrowVerbsError(env, "ibv_reg_mr", errno ? errno : ENOMEM);
+  auto h = std::make_shared<MrHandle>(handle, mr);
+  handle->AddDependent(h);
+  return NewInstance(env, env.GetInstanceData<AddonData>()->mr, h, {info[0]});
+}
+
+static std::shared_ptr<CqHandle> CqField(Napi::Env env, const Napi::Object& opts, const char* key) {
+  Napi::Value v = opts.Get(key);
+  auto* data = env.GetInstanceData<AddonData>();
+  if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(data->cq.Value())) {
+    ThrowTypeError(env, std::string("Pd.createQp: ") + key + " must be a Cq from ctx.createCq()");
+  }
+  Cq* cq = Cq::Unwrap(v.As<Napi::Object>());
+  cq->Get(env, "Pd.createQp");
+  return cq->handle;
+}
+
+// createQp({ sendCq, recvCq, maxSendWr, maxRecvWr, maxSendSge?, maxRecvSge?, maxInlineData?, sqSigAll? }):
+// an RC QP in RESET.
+Napi::Value Pd::CreateQp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ibv_pd* pd = Get(env, "Pd.createQp");
+  if (info.Length() < 1 || !info[0].IsObject()) ThrowTypeError(env, "Pd.createQp: pass an options object { sendCq, recvCq, maxSendWr, maxRecvWr }");
+  Napi::Object o = info[0].As<Napi::Object>();
+  CheckKeys(env, o, "Pd.createQp", {"sendCq", "recvCq", "maxSendWr", "maxRecvWr", "maxSendSge", "maxRecvSge", "maxInlineData", "sqSigAll"});
+  auto scq = CqField(env, o, "sendCq");
+  auto rcq = CqField(env, o, "recvCq");
+  ibv_qp_init_attr attr{};
+  attr.qp_type = IBV_QPT_RC;
+  attr.send_cq = scq->cq;
+  attr.recv_cq = rcq->cq;
+  attr.cap.max_send_wr = U32Field(env, o, "Pd.createQp", "maxSendWr", 1 << 16, true);
+  attr.cap.max_recv_wr = U32Field(env, o, "Pd.createQp", "maxRecvWr", 1 << 16, true);
+  attr.cap.max_send_sge = U32Field(env, o, "Pd.createQp", "maxSendSge", 32, false, 1);
+  attr.cap.max_recv_sge = U32Field(env, o, "Pd.createQp", "maxRecvSge", 32, false, 1);
+  attr.cap.max_inline_data = U32Field(env, o, "Pd.createQp", "maxInlineData", 1 << 16, false, 0);
+  attr.sq_sig_all = BoolField(env, o, "Pd.createQp", "sqSigAll", false) ? 1 : 0;
+  ibv_qp* qp = ibv_create_qp(pd, &attr);
+  if (!qp) ThrowVerbsError(env, "ibv_create_qp", errno ? errno : ENOMEM);
+  auto h = std::make_shared<QpHandle>(handle, scq, rcq, qp);
+  handle->AddDependent(h);
+  scq->AddDependent(h);
+  rcq->AddDependent(h);
+  return NewInstance(env, env.GetInstanceData<AddonData>()->qp, h);
+}
+
+Napi::Value Pd::Close(const Napi::CallbackInfo& info) {
+  int rc = handle ? handle->Close() : 0;
+  if (rc) ThrowVerbsError(info.Env(), "ibv_dealloc_pd", rc);
+  return info.Env().Undefined();
+}
+
+// ---------------------------------------------------------------------------------------- Mr
+
+Napi::Function Mr::Define(Napi::Env env) {
+  return DefineClass(env, "Mr",
+                     {InstanceAccessor<&Mr::Lkey>("lkey"), InstanceAccessor<&Mr::Rkey>("rkey"),
+                      InstanceAccessor<&Mr::Addr>("addr"), InstanceAccessor<&Mr::Length>("length"),
+                      InstanceAccessor<&Mr::Buffer>("buffer"), InstanceMethod<&Mr::Close>("close")});
+}
+
+Mr::Mr(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mr>(info) {
+  handle = TakeHandle<MrHandle>(info, "Mr", "pd.regMr(buffer, access)");
+  base = static_cast<uint8_t*>(handle->mr->addr);
+  length = handle->mr->length;
+  buffer_ = Napi::Persistent(info[1]);
+}
+
+Mr::~Mr() {
+  // Deregister before the buffer may be collected: the NIC must stop using the memory first.
+  handle.reset();
+  buffer_.Reset();
+}
+
+ibv_mr* Mr::Get(Napi::Env env, const char* api) {
+  if (!handle || handle->closed()) throw Napi::Error::New(env, std::string(api) + ": the memory region is deregistered");
+  return handle->mr;
+}
+
+Napi::Value Mr::Lkey(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), Get(info.Env(), "Mr.lkey")->lkey); }
+Napi::Value Mr::Rkey(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), Get(info.Env(), "Mr.rkey")->rkey); }
+Napi::Value Mr::Addr(const Napi::CallbackInfo& info) {
+  return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(reinterpret_cast<uintptr_t>(base)));
+}
+Napi::Value Mr::Length(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(length)); }
+Napi::Value Mr::Buffer(const Napi::CallbackInfo& info) { return buffer_.Value(); }
+
+Napi::Value Mr::Close(const Napi::CallbackInfo& info) {
+  int rc = handle ? handle->Close() : 0;
+  if (rc) ThrowVerbsError(info.Env(), "ibv_dereg_mr", rc);
+  return info.Env().Undefined();
+}
+
+}  // namespace rdmacheck
