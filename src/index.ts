@@ -6,3 +6,6 @@ export * from './layer';
 export * from './execution';
 export * from './property';
 export * from './report';
+export { runScenario, runScenarioSync } from './run';
+export { sim, ScenarioError } from '../adapters/sim';
+export type { SimOptions } from '../adapters/sim';
