@@ -9,3 +9,5 @@ export * from './report';
 export { runScenario, runScenarioSync } from './run';
 export { sim, ScenarioError } from '../adapters/sim';
 export type { SimOptions } from '../adapters/sim';
+export { layers, referenceLayerNames, describeLayer, createShift, createTimerHedge, createCompletionLog } from './layers';
+export type { ReferenceLayer, ReferenceLayerName, ExpectedAudit, ExpectedViolation, PropertyName, ShiftOptions, TimerHedgeOptions, CompletionLogOptions } from './layers';

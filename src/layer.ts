@@ -48,6 +48,11 @@ export interface LayerEnv {
   /** A message to the peer host's instance over the management network (plain JSON data). */
   sendControl(msg: unknown): void;
   readonly memory: LocalMemory;
+  /**
+   * Words of this host's registered memory, when the adapter knows it (optional, additive): a
+   * responder-side layer executing a peer's WR itself checks the address as the NIC would.
+   */
+  readonly memoryWords?: number;
   /** Virtual (or real) time in nanoseconds. */
   now(): number;
 }

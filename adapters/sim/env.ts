@@ -121,6 +121,7 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
   return {
     host,
     paths,
+    memoryWords: sim.memory[host].length,
     post,
     postRecv,
     reset: (path: number) => {

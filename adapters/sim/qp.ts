@@ -49,6 +49,11 @@ export class Qp {
   /** Bumped to cancel the pending retransmission timer. */
   timerGen = 0;
   timerArmed = false;
+  /**
+   * The peer reset the connection while this end had requests outstanding: they belong to the
+   * old connection, so their (re)transmissions are stale until this end fails or resets.
+   */
+  orphaned = false;
   /** Waiting out an RNR NAK: no retransmission timer meanwhile. */
   rnrWaiting = false;
   // Responder half.

@@ -161,6 +161,7 @@ export class Simulator {
     if (qp.state === 'ERR' || qp.state === 'RESET') return;
     this.transition(qp, 'ERR', reason);
     this.cancelTimer(qp);
+    qp.orphaned = false;
     qp.rnrWaiting = false;
     // Without an explicit failing WQE, the error belongs to the oldest outstanding one.
     const errPsn = failingPsn ?? qp.sq[0]?.psn;
@@ -190,16 +191,22 @@ export class Simulator {
     const epoch = Math.max(qp.epoch, peer.epoch) + 1;
     for (const end of [qp, peer]) {
       end.epoch = epoch;
-      end.nextPsn = 0;
       end.ePsn = 0;
       end.nakSent = false;
       end.atomicCache.clear();
-      end.retriesLeft = this.config.retryCnt;
-      end.rnrRetriesLeft = this.config.rnrRetry;
     }
-    // The peer's own requests in flight belong to the old connection: it will time out on them.
-    peer.sendIdx = 0;
-    for (const wqe of peer.sq) wqe.sent = false;
+    qp.nextPsn = 0;
+    qp.orphaned = false;
+    qp.retriesLeft = this.config.retryCnt;
+    qp.rnrRetriesLeft = this.config.rnrRetry;
+    if (peer.sq.length === 0) {
+      peer.nextPsn = 0;
+    } else {
+      // The peer's outstanding requests belong to the old connection: as on real RC, their
+      // retransmissions go unanswered and the peer ends in RETRY_EXC_ERR, then ERR.
+      peer.orphaned = true;
+      if (!peer.timerArmed && peer.sq.some((w) => w.sent)) this.armTimer(peer);
+    }
     this.transition(qp, 'INIT', 'reset by the layer');
     this.transition(qp, 'RTR', 'reset by the layer');
     this.transition(qp, 'RTS', 'reset by the layer');
@@ -230,6 +237,11 @@ export class Simulator {
     wqe.sent = true;
     wqe.lastTx = qp.txCount++;
     this.record({ kind: 'Send', host: qp.host, path: qp.path, wr: wqe.wr.id, op: wqe.wr.opcode, psn, retransmit });
+    if (qp.orphaned) {
+      this.record({ kind: 'PacketLost', host: 'net', path: qp.path, wr: wqe.wr.id, psn, reason: `stale: ${other(qp.host)} reset the connection of path ${qp.path}` });
+      if (!qp.timerArmed) this.armTimer(qp);
+      return;
+    }
     const packet: Packet = { kind: 'request', path: qp.path, requester: qp.host, epoch: qp.epoch, psn, wr: wqe.wr };
     this.sendPacket(packet, qp.host);
     if (!qp.timerArmed) this.armTimer(qp);

@@ -101,13 +101,15 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
       old = mem[wr.addr];
       sim.setWord(host, wr.addr, wr.value ?? 0);
     }
-    executed(sim, qp, pkt, wr.addr, wr.value, old, 'SUCCESS');
+    // The RECV's completion is queued before Execute is recorded: a fault anchored on this
+    // Execute (say, the QP to ERR) must flush the later RECVs after it, in post order.
     sim.complete(host, qp.path, {
       wrId: recv.id, status: 'SUCCESS', opcode: 'RECV',
       ...(wr.opcode === 'SEND' ? { value: wr.value } : { withImm: true }),
       ...(wr.imm !== undefined ? { imm: wr.imm } : {}),
       ...(wr.payload ? { payload: [...wr.payload] } : {}),
     });
+    executed(sim, qp, pkt, wr.addr, wr.value, old, 'SUCCESS');
   } else {
     const addr = wr.addr!;
     const old = mem[addr];

@@ -65,6 +65,38 @@ describe('queue-pair rules', () => {
     expect(of(ex, 'Completion')).toEqual([]);
   });
 
+  test('rule: when one end reconnects, the peer\'s outstanding requests belong to the old connection and end in RETRY_EXC_ERR', () => {
+    const bResetsSoon: FailoverLayer = {
+      name: 'b-resets',
+      create: (env) => ({
+        postSend: (wr) => void env.post(0, wr),
+        postRecv: (wr) => void env.postRecv(0, wr),
+        onCompletion: (_p, wc) => env.deliver(wc),
+        onTimer: () => env.reset(0),
+        ...(env.host === 'B' ? { onPortEvent: () => undefined } : {}),
+      }),
+    };
+    const layer: FailoverLayer = { name: 'b-resets', create: (env) => {
+      const inst = bResetsSoon.create(env);
+      if (env.host === 'B') env.setTimer(500, 'reset');
+      return inst;
+    } };
+    const ex = run({ workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 1, value: 5 } }], faults: [] }, layer);
+    expect(of(ex, 'PacketLost').some((p) => p.reason.startsWith('stale'))).toBe(true);
+    expect(delivered(ex)).toEqual(['1:RETRY_EXC_ERR']);
+  });
+
+  test('rule: completions of one receive queue follow post order, even when a fault fires on the Execute', () => {
+    const ex = run({
+      workload: [
+        { kind: 'recv', wr: { id: 1 } }, { kind: 'recv', wr: { id: 2 } },
+        { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 11 } },
+      ],
+      faults: [{ kind: 'qp-error', host: 'B', path: 0, after: { on: 'execute', wr: 1 } }],
+    });
+    expect(delivered(ex, 'B')).toEqual(['1:SUCCESS', '2:WR_FLUSH_ERR']);
+  });
+
   test('rule: posting to a QP in ERR is rejected at once, or accepted and flushed (a setting)', () => {
     const scenario = (postToErrQp: 'reject' | 'flush') => ({
       config: { postToErrQp },

@@ -1,0 +1,283 @@
+import type { LayerEnv, LayerInstance } from '../layer';
+import type { SendWr, WcStatus, WorkCompletion } from '../verbs';
+import { AppCompletions } from './common/appCompletions';
+import { LayerIds } from './common/ids';
+import { RecvRelay } from './common/recvRelay';
+import { PathSendQueues } from './common/sendQueues';
+import { isPathFailure } from './common/status';
+import {
+  MESSAGE_MARK, REQUEST_MARK, RESPONSE_MARK, RpcOp, decodeRequest, decodeResponse, encodeRequest, encodeResponse,
+} from './common/rpcCodec';
+import type { RpcResponse } from './common/rpcCodec';
+import { describedLayer } from './types';
+import type { ReferenceLayer } from './types';
+
+/** Options of completionLog. */
+export interface CompletionLogOptions {
+  /** How long to wait for an RPC response after the request was acknowledged. Default 100 us. */
+  responseTimeoutNs?: number;
+  /** Attempts per operation before its error is returned (indeterminate). Default 16. */
+  maxAttempts?: number;
+}
+
+/** The operation in progress (one at a time, in posting order). */
+interface Op {
+  wr: SendWr;
+  attempts: number;
+  /** 'direct': the WR itself is on the wire; 'rpc': a request for it; 'query': asking whether a message arrived. */
+  phase: 'direct' | 'rpc' | 'query';
+  /** The id and path of the WR on the wire for the current attempt. */
+  postedId?: number;
+  path?: number;
+  rpcSeq?: number;
+  msgSeq?: number;
+}
+
+/**
+ * Creates completionLog: a non-transparent design in the style of Varuna, with the responder's
+ * layer executing and logging, correct for every op class. Decision rule, one application WR at
+ * a time, in posting order:
+ * - WRITE, FETCH_ADD, CMP_SWAP go as RPCs: a SEND (negative id) carrying [request seq, op,
+ *   operands]; the responder's layer executes each request seq exactly once through env.memory
+ *   ({ forWr }), logs the result, and answers with a SEND [seq, status, value]; a duplicate
+ *   request is answered from the log. The requester re-sends the same request seq on the next
+ *   path after an error completion or after responseTimeoutNs without an answer.
+ * - SEND and WRITE_WITH_IMM go as themselves (application id; payload prefixed with a message
+ *   seq) and the receiver's layer, which receives into its own buffers on every path, records the
+ *   seq and fills the application's RECVs in order. After an error the requester resets the old
+ *   QP and asks, by an RPC QUERY, whether message seq k arrived; the responder first resets its
+ *   end of the old path (so a delayed copy can never execute later: the new connection has fresh
+ *   PSNs on both ends) and answers from its log; only a message that did not arrive is re-sent.
+ * - READ goes as itself and is simply re-posted on the next path (idempotent).
+ * Why it is correct: every effect happens at most once (request seqs are deduplicated where they
+ * execute; a message is re-sent only after the responder, having fenced the old connection,
+ * says it never arrived), every WR is retried until a path answers (failure-masking), results
+ * come from the one execution, and one operation at a time keeps the application's order. It
+ * never uses the control channel, so control-loss changes nothing; a third party's CAS on the
+ * responder's memory is just another operation between two of ours.
+ *
+ * Expected audit: every property holds for every op class.
+ */
+export function createCompletionLog(options: CompletionLogOptions = {}): ReferenceLayer {
+  const o = { responseTimeoutNs: options.responseTimeoutNs ?? 100_000, maxAttempts: options.maxAttempts ?? 16 };
+  return describedLayer(
+    { name: 'completion-log', transparent: false, create: (env) => new CompletionLog(env, o) },
+    'RPC with a responder-side dedup log for writes/atomics; messages re-sent only if the responder says they never arrived',
+    { summary: 'the positive control: correct for every op class', violations: [] },
+  );
+}
+
+/** completionLog with its default timeouts. */
+export const completionLog: ReferenceLayer = createCompletionLog();
+
+class CompletionLog implements LayerInstance {
+  private readonly ids = new LayerIds();
+  private readonly app: AppCompletions;
+  private readonly queues: PathSendQueues;
+  private readonly relay: RecvRelay;
+  private current = 0;
+  private readonly waiting: SendWr[] = [];
+  private op: Op | undefined;
+  private nextRpcSeq = 0;
+  private nextMsgSeq = 0;
+  // Responder side.
+  private readonly rpcLog = new Map<number, RpcResponse>();
+  private readonly messagesSeen = new Set<number>();
+  private readonly appRecvs: number[] = [];
+  private readonly heldMessages: WorkCompletion[] = [];
+
+  constructor(private readonly env: LayerEnv, private readonly o: Required<CompletionLogOptions>) {
+    this.app = new AppCompletions((wc) => env.deliver(wc));
+    this.queues = new PathSendQueues(env.paths);
+    this.relay = new RecvRelay(env, this.ids, {
+      mode: 'mirror',
+      spare: 4,
+      isLayerMessage: () => true,
+      onLayerMessage: (path, wc) => this.onMessage(path, wc),
+      onPathError: (p) => this.abandonPath(p),
+    });
+    this.relay.start();
+  }
+
+  postSend(wr: SendWr): void {
+    this.app.track(wr);
+    this.waiting.push(wr);
+    this.next();
+  }
+
+  postRecv(wr: { id: number }): void {
+    const held = this.heldMessages.shift();
+    if (held) this.env.deliver({ ...held, wrId: wr.id });
+    else this.appRecvs.push(wr.id);
+  }
+
+  onCompletion(path: number, wc: WorkCompletion): void {
+    if (this.relay.owns(wc.wrId)) return this.relay.onCompletion(path, wc);
+    const { entry } = this.queues.match(path, wc.wrId);
+    if (!entry || entry.abandoned) return;
+    const op = this.op;
+    if (!op || op.postedId !== wc.wrId) {
+      // A response we sent (responder side): if it failed, the requester will ask again.
+      if (wc.status !== 'SUCCESS') this.abandonPath(path);
+      return;
+    }
+    if (wc.status === 'SUCCESS') {
+      if (op.phase === 'direct') return this.finish(wc);
+      // The request arrived; now wait for the answer.
+      this.env.setTimer(this.o.responseTimeoutNs, `rpc:${op.rpcSeq}:${op.attempts}`);
+      return;
+    }
+    if (op.phase === 'direct' && !isPathFailure(wc.status)) return this.finish(wc);
+    this.abandonPath(path);
+  }
+
+  onTimer(token: string): void {
+    const [, seq, attempt] = token.split(':').map(Number);
+    const op = this.op;
+    if (op && op.phase !== 'direct' && op.rpcSeq === seq && op.attempts === attempt && op.path !== undefined) this.abandonPath(op.path);
+  }
+
+  // ------------------------------------------------------------------ requester
+
+  private next(): void {
+    if (this.op || this.waiting.length === 0) return;
+    const wr = this.waiting.shift()!;
+    const rpc = wr.opcode === 'WRITE' || wr.opcode === 'FETCH_ADD' || wr.opcode === 'CMP_SWAP';
+    this.op = { wr, attempts: 0, phase: rpc ? 'rpc' : 'direct', ...(rpc ? { rpcSeq: this.nextRpcSeq++ } : {}) };
+    if (wr.opcode === 'SEND' || wr.opcode === 'WRITE_WITH_IMM') this.op.msgSeq = this.nextMsgSeq++;
+    this.attempt();
+  }
+
+  /** Puts the current operation's next attempt on the current path. */
+  private attempt(): void {
+    const op = this.op!;
+    if (++op.attempts > this.o.maxAttempts) return this.finish({ wrId: op.wr.id, status: 'RETRY_EXC_ERR', opcode: op.wr.opcode });
+    const wr = this.wireWr(op);
+    op.postedId = wr.id;
+    op.path = this.current;
+    if (this.env.post(this.current, wr).ok) this.queues.add(this.current, wr, wr.id >= 0);
+    else this.abandonPath(this.current);
+  }
+
+  /** What goes on the wire for the operation's current phase. */
+  private wireWr(op: Op): SendWr {
+    const wr = op.wr;
+    if (op.phase === 'direct') {
+      if (op.msgSeq === undefined) return wr;
+      return { ...wr, payload: [MESSAGE_MARK, op.msgSeq, ...(wr.payload ?? [])] };
+    }
+    const request = op.phase === 'query'
+      ? { seq: op.rpcSeq!, op: RpcOp.QUERY, appWr: wr.id, addr: 0, value: op.msgSeq!, add: 0, compare: 0, swap: 0, failedPath: op.path ?? 0 }
+      : {
+          seq: op.rpcSeq!, op: RpcOp[wr.opcode as 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'], appWr: wr.id, addr: wr.addr ?? 0.5,
+          value: wr.value ?? 0, add: wr.add ?? 0, compare: wr.compare ?? 0, swap: wr.swap ?? 0, failedPath: 0,
+        };
+    return { id: this.ids.take(), opcode: 'SEND', payload: encodeRequest(request) };
+  }
+
+  private finish(wc: WorkCompletion): void {
+    const op = this.op!;
+    this.op = undefined;
+    this.app.resolve(op.wr.id, wc);
+    this.next();
+  }
+
+  /**
+   * Gives up on `path`: resets this end at once (its WRs are dropped without completions, and a
+   * delayed request of the old connection can no longer execute), moves on to the next path and
+   * retries the current operation there; a message that may have arrived is asked about first.
+   */
+  private abandonPath(path: number): void {
+    this.queues.abandon(path);
+    this.env.reset(path);
+    this.queues.clear(path);
+    this.relay.onReset(path);
+    const op = this.op;
+    if (!op || op.path !== path) return;
+    if (path === this.current) this.current = (path + 1) % this.env.paths;
+    if (op.phase === 'direct' && op.msgSeq !== undefined) {
+      op.phase = 'query';
+      op.rpcSeq = this.nextRpcSeq++;
+    }
+    this.attempt();
+  }
+
+  private onResponse(r: RpcResponse): void {
+    const op = this.op;
+    if (!op || op.phase === 'direct' || op.rpcSeq !== r.seq) return; // a late answer to an earlier attempt
+    if (op.phase === 'query') {
+      if (r.value === 1) return this.finish({ wrId: op.wr.id, status: 'SUCCESS', opcode: op.wr.opcode });
+      op.phase = 'direct'; // it never arrived, and now it never will: send it again
+      return this.attempt();
+    }
+    this.finish({ wrId: op.wr.id, status: r.status, opcode: op.wr.opcode, ...(op.wr.opcode !== 'WRITE' ? { value: r.value } : {}) });
+  }
+
+  // ------------------------------------------------------------------ responder
+
+  private onMessage(path: number, wc: WorkCompletion): void {
+    const p = wc.payload ?? [];
+    if (p[0] === RESPONSE_MARK) return this.onResponse(decodeResponse(p));
+    if (p[0] === REQUEST_MARK) return this.onRequest(path, p);
+    if (p[0] === MESSAGE_MARK) return this.onAppMessage(wc, p);
+  }
+
+  private onRequest(path: number, payload: number[]): void {
+    const req = decodeRequest(payload);
+    if (req.op === RpcOp.QUERY) {
+      // Fence the old connection before answering: nothing sent on it can arrive after this.
+      if (req.failedPath !== path && req.failedPath >= 0 && req.failedPath < this.env.paths) this.abandonPath(req.failedPath);
+      return this.respond(path, { seq: req.seq, status: 'SUCCESS', value: this.messagesSeen.has(req.value) ? 1 : 0 });
+    }
+    let result = this.rpcLog.get(req.seq);
+    if (!result) {
+      result = this.execute(req);
+      this.rpcLog.set(req.seq, result);
+    }
+    this.respond(path, result);
+  }
+
+  /** Executes a request once, checking the address as the NIC would. */
+  private execute(req: ReturnType<typeof decodeRequest>): RpcResponse {
+    const bad = this.addressError(req.addr);
+    if (bad) return { seq: req.seq, status: bad, value: 0 };
+    const forWr = { forWr: req.appWr };
+    const mem = this.env.memory;
+    let value = 0;
+    if (req.op === RpcOp.WRITE) mem.write(req.addr, req.value, forWr);
+    else if (req.op === RpcOp.FETCH_ADD) value = mem.fetchAdd(req.addr, req.add, forWr);
+    else value = mem.cmpSwap(req.addr, req.compare, req.swap, forWr);
+    return { seq: req.seq, status: 'SUCCESS', value };
+  }
+
+  private addressError(addr: number): WcStatus | undefined {
+    if (!Number.isInteger(addr)) return 'REM_INV_REQ_ERR';
+    const words = this.env.memoryWords;
+    if (addr < 0 || (words !== undefined && addr >= words)) return 'REM_ACCESS_ERR';
+    return undefined;
+  }
+
+  private respond(path: number, r: RpcResponse): void {
+    const wr: SendWr = { id: this.ids.take(), opcode: 'SEND', payload: encodeResponse(r) };
+    if (this.env.post(path, wr).ok) this.queues.add(path, wr, false);
+  }
+
+  private onAppMessage(wc: WorkCompletion, payload: number[]): void {
+    const seq = payload[1];
+    if (this.messagesSeen.has(seq)) return; // never expected: a message is re-sent only if it never arrived
+    this.messagesSeen.add(seq);
+    const body = payload.slice(2);
+    const msg: WorkCompletion = {
+      wrId: 0,
+      status: 'SUCCESS',
+      opcode: 'RECV',
+      ...(wc.value !== undefined ? { value: wc.value } : {}),
+      ...(wc.imm !== undefined ? { imm: wc.imm } : {}),
+      ...(wc.withImm ? { withImm: true } : {}),
+      ...(body.length > 0 ? { payload: body } : {}),
+    };
+    const recv = this.appRecvs.shift();
+    if (recv === undefined) this.heldMessages.push(msg);
+    else this.env.deliver({ ...msg, wrId: recv });
+  }
+}

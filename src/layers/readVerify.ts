@@ -1,0 +1,39 @@
+import { createResenderInstance } from './common/resender';
+import { describedLayer } from './types';
+import type { ReferenceLayer } from './types';
+
+/**
+ * readVerify: resendAll, except that before re-posting a WRITE or an atomic it READs the target
+ * word through the new path and re-posts only if the WR looks unexecuted: a WRITE looks executed
+ * when the word holds its value; a CMP_SWAP when the word holds its `swap` (it is then completed
+ * with old value = `compare`); a FETCH_ADD when the word equals the baseline (read just before
+ * the FETCH_ADD on the same QP) plus `add` (completed with old value = the baseline). READ, SEND
+ * and WRITE_WITH_IMM are re-posted as resendAll does. Verification is one READ at a time, in
+ * posting order; the application's new WRs wait until the recovery is done.
+ *
+ * Expected audit: this is the strategy Theorem 3 rules out: deciding by reading whether a CAS
+ * executed would solve consensus from read/write registers. It passes when nobody else touches
+ * the word, and fails as soon as someone does: at-most-once and linearizability fail for
+ * CMP_SWAP (S's CAS(0->1) executes, a third party CASes 1->0, the READ sees 0 "unexecuted", the
+ * retry succeeds again: ABA), FETCH_ADD (a concurrent add hides the first execution) and WRITE
+ * (the receiver consumed and reused the word, T2: it no longer holds the value, so the stale
+ * WRITE is re-executed over the reuse, Theorem 1). SEND/WRITE_WITH_IMM cannot be verified by a
+ * READ: duplicates and queue sliding as in resendAll. failure-masking holds.
+ */
+export const readVerify: ReferenceLayer = describedLayer(
+  {
+    name: 'read-verify',
+    transparent: true,
+    create: (env) => createResenderInstance(env, { verifyByRead: true }),
+  },
+  'on a path failure, READ the word of each WRITE/atomic through the backup; re-post only if it looks unexecuted',
+  {
+    summary: 'read-based verification is defeated by any concurrent writer (ABA, reuse): Theorem 3',
+    violations: [
+      { property: 'at-most-once', opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'ABA / reuse / a concurrent add makes an executed WR look unexecuted (Theorem 3); messages cannot be verified at all' },
+      { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'messages are re-sent unverified: the duplicate fills the next RECV (Theorem 2)' },
+      { property: 'linearizability', opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'], why: 'CAS double success after ABA (Theorem 3); stale WRITE over the reuse (T2)' },
+      { property: 'completion-fidelity', opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'], why: 'a WR whose word merely looks right (someone else wrote it) is reported SUCCESS without having executed' },
+    ],
+  },
+);

@@ -1,0 +1,36 @@
+import { createResenderInstance } from './common/resender';
+import { describedLayer } from './types';
+import type { ReferenceLayer } from './types';
+
+/**
+ * resendAll (LubeRDMA-style resend buffer). Decision rule: every WR goes to the current path;
+ * the layer keeps every WR without a completion; on an error completion, a refused post or a
+ * PORT_ERR of the current path it re-posts all of them, in posting order, on the next path, and
+ * resets the failed QP once it has drained. The receiver keeps a buffer for each unfilled
+ * application RECV on every path (it cannot know which path the sender will use) and fills the
+ * application's RECVs in arrival order.
+ *
+ * Expected audit: failure-masking holds for every op class (any healthy path gets everything
+ * re-posted). Safety fails for every non-idempotent class when an ACK is lost (Theorem 1: the
+ * sender cannot tell a lost ACK from a lost request): at-most-once for WRITE, SEND,
+ * WRITE_WITH_IMM, FETCH_ADD, CMP_SWAP; no-queue-sliding for SEND/WRITE_WITH_IMM (the duplicate
+ * fills the next RECV, Theorem 2); linearizability for WRITE (a stale re-write after the
+ * receiver reused the word, T2), FETCH_ADD (double count) and CMP_SWAP (double success / ABA,
+ * Theorem 2). READ is safe.
+ */
+export const resendAll: ReferenceLayer = describedLayer(
+  {
+    name: 'resend-all',
+    transparent: true,
+    create: (env) => createResenderInstance(env, { verifyByRead: false }),
+  },
+  'on an error or PORT_ERR, re-post every uncompleted WR on the next path',
+  {
+    summary: 'masks failures, but re-executes whatever executed before a lost ACK (Theorems 1 and 2)',
+    violations: [
+      { property: 'at-most-once', opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'a WR whose ACK was lost is re-posted on a fresh QP and executes again (Theorem 1)' },
+      { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'the re-sent message consumes the next RECV (Theorem 2, queue sliding)' },
+      { property: 'linearizability', opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'], why: 'a stale re-write after reuse (T2), a double FETCH_ADD, a double CAS success (ABA)' },
+    ],
+  },
+);

@@ -1,0 +1,51 @@
+/** What a reference layer documents about itself: its decision rule and its expected audit. */
+import type { FailoverLayer } from '../layer';
+import type { Opcode } from '../verbs';
+
+/** The names of the generic properties (properties/), as an audit reports them. */
+export type PropertyName =
+  | 'at-most-once'
+  | 'no-queue-sliding'
+  | 'sender-view-determinism'
+  | 'linearizability'
+  | 'failure-masking'
+  | 'completion-fidelity';
+
+/** One property the layer is expected to violate, for which op classes, and why. */
+export interface ExpectedViolation {
+  property: PropertyName;
+  opcodes: readonly Opcode[];
+  /** The mechanism, citing the seed paper's theorem where one applies. */
+  why: string;
+}
+
+/** The audit result a reference layer should get: everything not listed is expected to hold. */
+export interface ExpectedAudit {
+  summary: string;
+  violations: readonly ExpectedViolation[];
+}
+
+/** A failover layer that documents its decision rule and expected audit (src/layers). */
+export interface ReferenceLayer extends FailoverLayer {
+  /** One line: when the layer re-posts, what it re-posts, where. */
+  readonly rule: string;
+  readonly expected: ExpectedAudit;
+}
+
+/** Attaches a rule and an expected audit to a layer (the layer's behaviour is unchanged). */
+export function describedLayer(layer: FailoverLayer, rule: string, expected: ExpectedAudit): ReferenceLayer {
+  return { name: layer.name, ...(layer.transparent !== undefined ? { transparent: layer.transparent } : {}), create: (env) => layer.create(env), rule, expected };
+}
+
+/** One line for the CLI's `layers` command: name, transparency, rule, and expected violations. */
+export function describeLayer(layer: FailoverLayer): string {
+  const ref = layer as Partial<ReferenceLayer>;
+  const kind = layer.transparent ? 'transparent' : 'cooperative';
+  const rule = ref.rule ?? '(no documented rule)';
+  const expected = ref.expected
+    ? ref.expected.violations.length === 0
+      ? 'expected: every property holds'
+      : `expected to violate: ${ref.expected.violations.map((v) => `${v.property} [${v.opcodes.join(', ')}]`).join('; ')}`
+    : 'expected: (not documented)';
+  return `${layer.name} (${kind}): ${rule} -- ${expected}`;
+}

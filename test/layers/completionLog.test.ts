@@ -1,0 +1,79 @@
+import { layers } from '../../src/layers';
+import { executions, layerEffects, memoryB, of, recvDeliveries, run, sendDeliveries } from './helpers';
+
+describe('completionLog: the positive control executes every WR exactly once and masks the failure', () => {
+  it('a WRITE whose answers are lost is retried by request id and answered from the log, not re-executed', () => {
+    // 1. A sends the RPC request for WRITE(word 3 = 7) on path 0; B's layer executes it once and logs it.
+    // 2. The receiver app consumes 7 and reuses word 3 (99). Every response on path 0 is lost.
+    // 3. A gives up on path 0 and re-sends the same request id on path 1: B answers from its log.
+    const ex = run(layers.completionLog, {
+      workload: [
+        { kind: 'reuse', addr: 3, expect: 7, value: 99 },
+        { kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 3, value: 7 } },
+      ],
+      faults: [{ kind: 'drop-response', path: 0, count: 'all' }],
+    });
+    expect(layerEffects(ex, 1)).toBe(1);
+    expect(executions(ex, 1)).toBe(0);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
+    expect(memoryB(ex)[3]).toBe(99);
+  });
+
+  it('a SEND whose ACK is lost is not re-sent: B, having fenced the old path, says it arrived', () => {
+    const ex = run(layers.completionLog, {
+      workload: [
+        { kind: 'recv', wr: { id: 1 } },
+        { kind: 'recv', wr: { id: 2 } },
+        { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 11 } },
+        { kind: 'post', wr: { id: 2, opcode: 'SEND', value: 12 } },
+      ],
+      faults: [{ kind: 'drop-response', path: 0, wr: 1, count: 'all' }],
+    });
+    expect(executions(ex, 1)).toBe(1);
+    expect(of(ex, 'Reset').map((r) => [r.host, r.path])).toEqual(expect.arrayContaining([['A', 0], ['B', 0]]));
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '2:SUCCESS']);
+    expect(recvDeliveries(ex)).toEqual(['1<-11', '2<-12']);
+  });
+
+  it('a SEND lost before it arrived is re-sent once, after B said it never arrived', () => {
+    const ex = run(layers.completionLog, {
+      workload: [
+        { kind: 'recv', wr: { id: 1 } },
+        { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 11 } },
+      ],
+      faults: [{ kind: 'drop-request', path: 0, wr: 1, count: 'all' }],
+    });
+    expect(executions(ex, 1)).toBe(1);
+    expect(recvDeliveries(ex)).toEqual(['1<-11']);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
+  });
+
+  it('ABA by a third party and a lost management network change nothing: the CAS takes effect once', () => {
+    const ex = run(layers.completionLog, {
+      workload: [
+        { kind: 'post', wr: { id: 1, opcode: 'CMP_SWAP', addr: 4, compare: 0, swap: 1 } },
+        { kind: 'third', op: 'CMP_SWAP', addr: 4, compare: 1, swap: 0, after: { on: 'start' } },
+        { kind: 'post', wr: { id: 2, opcode: 'FETCH_ADD', addr: 5, add: 3 } },
+      ],
+      faults: [
+        { kind: 'control-loss', after: { on: 'start' } },
+        { kind: 'link-down', path: 0, direction: 'b-to-a', after: { on: 'start' } },
+      ],
+    });
+    expect(layerEffects(ex, 1)).toBe(1);
+    expect(layerEffects(ex, 2)).toBe(1);
+    expect(of(ex, 'Deliver').filter((d) => d.host === 'A').map((d) => [d.wc.wrId, d.wc.status, d.wc.value])).toEqual([
+      [1, 'SUCCESS', 0],
+      [2, 'SUCCESS', 0],
+    ]);
+    expect(memoryB(ex)[5]).toBe(3);
+  });
+
+  it('a READ through a dead path is simply re-read on the backup', () => {
+    const ex = run(layers.completionLog, {
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'READ', addr: 2 } }],
+      faults: [{ kind: 'nic-death', host: 'B', path: 0, after: { on: 'start' } }],
+    });
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
+  });
+});

@@ -1,0 +1,108 @@
+import { layers } from '../../src/layers';
+import type { Scenario } from '../../src/scenario';
+import { executions, memoryB, of, recvDeliveries, run, sendDeliveries } from './helpers';
+
+/** A FETCH_ADD whose every ACK on path 0 is lost. */
+const atomicWithLostAck: Partial<Scenario> = {
+  workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 2, add: 5 } }],
+  faults: [{ kind: 'drop-response', path: 0, count: 'all' }],
+};
+
+/** SEND 1 (value 11) whose every ACK on path 0 is lost, then SEND 2 (value 12) once 1 completed. */
+const sendWithLostAck: Partial<Scenario> = {
+  workload: [
+    { kind: 'recv', wr: { id: 1 } },
+    { kind: 'recv', wr: { id: 2 } },
+    { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 11 } },
+    { kind: 'post', wr: { id: 2, opcode: 'SEND', value: 12 }, after: { on: 'deliver', wr: 1 } },
+  ],
+  faults: [{ kind: 'drop-response', path: 0, wr: 1, count: 'all' }],
+};
+
+/**
+ * Path 0 is down from the start until 300 us: WRITE 1 fails over to path 1 (about 200 us). WRITE 2
+ * (word 6 = 2) is posted at 360 us on the backup, its request delayed 20 us; the probe of path 0
+ * succeeds at about 366 us while WRITE 2 is still in flight. WRITE 3 (signaled: the fence) and
+ * WRITE 4 follow at 370 and 371 us. The application's last value for word 6 is 4.
+ */
+const switchBack: Partial<Scenario> = {
+  workload: [
+    { kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 6, value: 1 } },
+    { kind: 'post', wr: { id: 2, opcode: 'WRITE', addr: 6, value: 2 }, after: { on: 'at', atNs: 360_000 } },
+    { kind: 'post', wr: { id: 3, opcode: 'WRITE', addr: 6, value: 3 }, after: { on: 'at', atNs: 370_000 } },
+    { kind: 'post', wr: { id: 4, opcode: 'WRITE', addr: 6, value: 4 }, after: { on: 'at', atNs: 371_000 } },
+  ],
+  faults: [
+    { kind: 'link-down', path: 0, direction: 'both', after: { on: 'start' }, upAfterNs: 300_000 },
+    { kind: 'delay', direction: 'request', delayNs: 20_000, path: 1, wr: 2 },
+  ],
+};
+
+/** The probe's successful completion at A (a READ the layer invented, on path 0). */
+function probeSuccess(ex: ReturnType<typeof run>) {
+  return of(ex, 'Completion').find((c) => c.host === 'A' && c.path === 0 && c.wc.wrId < 0 && c.wc.opcode === 'READ' && c.wc.status === 'SUCCESS');
+}
+
+describe('shift: the mechanisms of shift.md', () => {
+  it('an atomic in flight at the failure is returned to the application, not retried', () => {
+    const ex = run(layers.shift, atomicWithLostAck);
+    expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR']);
+    expect(of(ex, 'Post').filter((p) => p.host === 'A' && p.wr.id === 1).map((p) => p.path)).toEqual([0]);
+    expect(executions(ex, 1)).toBe(1);
+    expect(memoryB(ex)[2]).toBe(5);
+  });
+
+  it('a SEND whose ACK was lost is skipped by the receive-counter handshake: no duplicate, no sliding', () => {
+    // 1. SEND 1 lands in RECV 1 at B; its ACKs are lost; A's NIC gives up (RETRY_EXC_ERR).
+    // 2. A moves its buffers to path 1 and sends WRITE_WITH_IMM(imm = 0 messages received).
+    // 3. B resets path 0 and answers WRITE_WITH_IMM(imm = 1): it received one of A's messages.
+    // 4. A's SEND 1 has sequence 0 < 1: received, only the ACK was lost: SUCCESS, not re-sent.
+    const ex = run(layers.shift, sendWithLostAck);
+    const handshake = of(ex, 'Post').filter((p) => p.wr.opcode === 'WRITE_WITH_IMM' && p.path === 1);
+    expect(handshake.map((p) => [p.host, p.wr.imm])).toEqual([['A', 0], ['B', 1]]);
+    expect(executions(ex, 1)).toBe(1);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '2:SUCCESS']);
+    expect(recvDeliveries(ex)).toEqual(['1<-11', '2<-12']);
+  });
+
+  it('switches back to the default QP only after the fence completed on the backup', () => {
+    // 1. The probe succeeds while WRITE 2 is in flight on the backup: WaitSignaled.
+    // 2. WRITE 3, the next signaled WR, is the fence: it still goes on the backup (WaitDrained).
+    // 3. WRITE 4 is held; once WRITE 3 completed (so did 2), A moves its buffers back, sends
+    //    SWITCH_BACK on path 0; B drains and answers; only then WRITE 4 is posted on path 0.
+    const ex = run(layers.shift, switchBack);
+    const probe = probeSuccess(ex)!;
+    const post = (id: number) => of(ex, 'Post').find((p) => p.host === 'A' && p.wr.id === id)!;
+    const fenceDone = of(ex, 'Completion').find((c) => c.host === 'A' && c.wc.wrId === 3)!;
+    expect(probe.i).toBeLessThan(post(3).i);
+    expect([post(2).path, post(3).path, post(4).path]).toEqual([1, 1, 0]);
+    expect(post(4).i).toBeGreaterThan(fenceDone.i);
+    expect(memoryB(ex)[6]).toBe(4);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '2:SUCCESS', '3:SUCCESS', '4:SUCCESS']);
+  });
+});
+
+describe('shift variants: each removed mechanism shows its defect', () => {
+  it('shiftNoAtomicAbort: the FETCH_ADD whose ACK was lost executes twice (word 2 = 10)', () => {
+    const ex = run(layers.shiftNoAtomicAbort, atomicWithLostAck);
+    expect(executions(ex, 1)).toBe(2);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
+    expect(memoryB(ex)[2]).toBe(10);
+  });
+
+  it('shiftNoHandshake: the SEND whose ACK was lost is re-sent and fills RECV 2 (queue sliding)', () => {
+    const ex = run(layers.shiftNoHandshake, sendWithLostAck);
+    expect(executions(ex, 1)).toBe(2);
+    expect(recvDeliveries(ex).slice(0, 2)).toEqual(['1<-11', '2<-11']);
+  });
+
+  it('shiftNoFence: WRITEs 3 and 4 go on the default QP at once and the delayed WRITE 2 lands last', () => {
+    const ex = run(layers.shiftNoFence, switchBack);
+    const post = (id: number) => of(ex, 'Post').find((p) => p.host === 'A' && p.wr.id === id)!;
+    const write2 = of(ex, 'Execute').find((e) => e.wr === 2)!;
+    expect([post(2).path, post(3).path, post(4).path]).toEqual([1, 0, 0]);
+    expect(of(ex, 'Execute').find((e) => e.wr === 4)!.i).toBeLessThan(write2.i);
+    expect(memoryB(ex)[6]).toBe(2); // the application's last WRITE was 4
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '2:SUCCESS', '3:SUCCESS', '4:SUCCESS']);
+  });
+});
