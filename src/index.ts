@@ -11,3 +11,13 @@ export { sim, ScenarioError } from '../adapters/sim';
 export type { SimOptions } from '../adapters/sim';
 export { layers, referenceLayerNames, describeLayer, createShift, createTimerHedge, createCompletionLog } from './layers';
 export type { ReferenceLayer, ReferenceLayerName, ExpectedAudit, ExpectedViolation, PropertyName, ShiftOptions, TimerHedgeOptions, CompletionLogOptions } from './layers';
+export { checkLayer } from './check';
+export type { CheckOptions } from './check';
+export { properties } from '../properties';
+export { replay, findReferenceLayer, firstDivergence } from './replay';
+export type { ReplayOptions, ReplayResult, Divergence } from './replay';
+export {
+  loadTrace, parseTrace, TraceFileError, counterexampleToYAML, makeCounterexample,
+  renderText, renderMermaid, renderHtml, renderMatrixText, replayCommand,
+} from './report/index';
+export type { CounterexampleData, LoadedTrace } from './report/index';

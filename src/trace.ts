@@ -42,12 +42,16 @@ export type DecisionEvent =
   | (EventBase & { kind: 'MemOp'; host: LayerHost; op: 'read' | 'write' | 'fetchAdd' | 'cmpSwap'; addr: number;
       value?: number; add?: number; compare?: number; swap?: number; old: number; forWr?: number });
 
-/** What the NICs and the wire do (nobody's layer observes these directly). */
+/**
+ * What the NICs and the wire do (nobody's layer observes these directly). `inferred: true` marks
+ * an event the native adapter could not observe and inferred from memory and RECV contents
+ * (real NICs show neither Execute at the responder nor a lost packet); psn is then -1.
+ */
 export type NetworkEvent =
   /** The requester NIC put a request on the wire (first time, or a transport retransmission). */
   | (EventBase & { kind: 'Send'; host: LayerHost; path: number; wr: number; op: Opcode; psn: number; retransmit: boolean })
   /** A request was lost on the wire before the responder saw it. */
-  | (EventBase & { kind: 'PacketLost'; host: 'net'; path: number; wr: number; psn: number; reason: string })
+  | (EventBase & { kind: 'PacketLost'; host: 'net'; path: number; wr: number; psn: number; reason: string; inferred?: true })
   /** The responder NIC received a request; `duplicate` when its PSN was already executed. */
   | (EventBase & { kind: 'Receive'; host: LayerHost; path: number; from: LayerHost; wr: number; op: Opcode; psn: number;
       duplicate: boolean; note?: string })
@@ -56,15 +60,15 @@ export type NetworkEvent =
    * or on the receive queue. `from` is the requester; `wr` its application-level WR id.
    */
   | (EventBase & { kind: 'Execute'; host: LayerHost; path: number; from: LayerHost; wr: number; op: Opcode; psn: number;
-      addr?: number; value?: number; old?: number; status: WcStatus })
+      addr?: number; value?: number; old?: number; status: WcStatus; inferred?: true })
   /** A SEND or WRITE_WITH_IMM consumed RECV `recvWr` at the responder. */
   | (EventBase & { kind: 'RecvConsumed'; host: LayerHost; path: number; recvWr: number; from: LayerHost; wr: number;
-      value?: number; imm?: number })
+      value?: number; imm?: number; inferred?: true })
   /** A response arrived at the requester NIC: ACK (with data), or a NAK. */
   | (EventBase & { kind: 'Ack'; host: LayerHost; path: number; wr: number; psn: number;
       nak?: 'RNR' | 'SEQ' | 'ERR'; status?: WcStatus; value?: number })
   /** A response was lost on the wire after the responder executed. */
-  | (EventBase & { kind: 'AckLost'; host: 'net'; path: number; wr: number; psn: number; reason: string })
+  | (EventBase & { kind: 'AckLost'; host: 'net'; path: number; wr: number; psn: number; reason: string; inferred?: true })
   /** The requester NIC's retransmission timer expired (internal to the NIC). */
   | (EventBase & { kind: 'Timeout'; host: LayerHost; path: number; wr: number; psn: number; retriesLeft: number })
   /** A QP changed state. */

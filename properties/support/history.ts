@@ -1,0 +1,134 @@
+/**
+ * The application-level history of a run, extracted from its trace: each application WR with
+ * its post, its completions and its effects at the responder; each application RECV with its
+ * consumptions and completions. Every property reads the trace through these.
+ */
+import type { Trace, TraceEvent } from '../../src/trace';
+import type { LayerHost, SendWr } from '../../src/verbs';
+
+type Ev<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
+
+/** An effect of a WR at the responder: the NIC executed it, or the peer's layer did it for it. */
+export type EffectEvent = Ev<'Execute'> | Ev<'MemOp'>;
+
+/** One application send WR and what became of it. */
+export interface AppWr {
+  host: LayerHost;
+  /** The host whose memory / receive queue the WR targets. */
+  peer: LayerHost;
+  wr: SendWr;
+  post: Ev<'AppPostSend'>;
+  /** Every completion the layer handed the application for this WR, in order. */
+  deliveries: Ev<'Deliver'>[];
+  /** Successful executions of this WR's own opcode at the peer, and peer-layer MemOps forWr it. */
+  effects: EffectEvent[];
+}
+
+/** One application RECV and what became of it. */
+export interface AppRecv {
+  host: LayerHost;
+  id: number;
+  post: Ev<'AppPostRecv'>;
+  deliveries: Ev<'Deliver'>[];
+  /** The NIC consumed this very RECV (the layer posted it with the application's id). */
+  consumptions: Ev<'RecvConsumed'>[];
+}
+
+/** The other host of a path. */
+export function peerOf(host: LayerHost): LayerHost {
+  return host === 'A' ? 'B' : 'A';
+}
+
+const key = (host: LayerHost, id: number) => `${host}:${id}`;
+
+/** Every application send WR of both hosts, in posting order. */
+export function appWrs(trace: Trace): AppWr[] {
+  const out: AppWr[] = [];
+  const byKey = new Map<string, AppWr>();
+  for (const e of trace) {
+    if (e.kind === 'AppPostSend') {
+      const w: AppWr = { host: e.host, peer: peerOf(e.host), wr: e.wr, post: e, deliveries: [], effects: [] };
+      // Ids are unique per host; a repeated id (a malformed scenario) keeps the first post.
+      if (!byKey.has(key(e.host, e.wr.id))) {
+        byKey.set(key(e.host, e.wr.id), w);
+        out.push(w);
+      }
+    } else if (e.kind === 'Deliver' && e.wc.opcode !== 'RECV') {
+      byKey.get(key(e.host, e.wc.wrId))?.deliveries.push(e);
+    } else if (e.kind === 'Execute' && e.status === 'SUCCESS') {
+      const w = byKey.get(key(e.from, e.wr));
+      if (w && e.host === w.peer && e.op === w.wr.opcode) w.effects.push(e);
+    } else if (e.kind === 'MemOp' && e.forWr !== undefined && e.op !== 'read') {
+      const w = byKey.get(key(peerOf(e.host), e.forWr));
+      if (w) w.effects.push(e);
+    }
+  }
+  return out;
+}
+
+/** Every application RECV of both hosts, in posting order. */
+export function appRecvs(trace: Trace): AppRecv[] {
+  const out: AppRecv[] = [];
+  const byKey = new Map<string, AppRecv>();
+  for (const e of trace) {
+    if (e.kind === 'AppPostRecv') {
+      if (!byKey.has(key(e.host, e.wr.id))) {
+        const r: AppRecv = { host: e.host, id: e.wr.id, post: e, deliveries: [], consumptions: [] };
+        byKey.set(key(e.host, e.wr.id), r);
+        out.push(r);
+      }
+    } else if (e.kind === 'Deliver' && e.wc.opcode === 'RECV') {
+      byKey.get(key(e.host, e.wc.wrId))?.deliveries.push(e);
+    } else if (e.kind === 'RecvConsumed') {
+      byKey.get(key(e.host, e.recvWr))?.consumptions.push(e);
+    }
+  }
+  return out;
+}
+
+/** The End event of a trace (the last event of a finished run). */
+export function endEvent(trace: Trace): Ev<'End'> | undefined {
+  const last = trace[trace.length - 1];
+  return last?.kind === 'End' ? last : undefined;
+}
+
+/** True when the WR's address is a valid word of a `words`-word memory (as the NIC checks it). */
+export function validAddress(wr: SendWr, words: number): boolean {
+  if (wr.opcode === 'SEND') return true;
+  if (wr.opcode === 'WRITE_WITH_IMM' && wr.addr === undefined) return true;
+  return wr.addr !== undefined && Number.isInteger(wr.addr) && wr.addr >= 0 && wr.addr < words;
+}
+
+/** The first SUCCESS completion among a WR's deliveries. */
+export function firstSuccess(deliveries: Ev<'Deliver'>[]): Ev<'Deliver'> | undefined {
+  return deliveries.find((d) => d.wc.status === 'SUCCESS');
+}
+
+/** Canonical JSON (sorted keys, undefined dropped): equality of plain data regardless of key order. */
+export function canonical(x: unknown): string {
+  return JSON.stringify(sortKeys(x));
+}
+
+function sortKeys(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(sortKeys);
+  if (x && typeof x === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(x as object).sort()) {
+      const v = (x as Record<string, unknown>)[k];
+      if (v !== undefined) o[k] = sortKeys(v);
+    }
+    return o;
+  }
+  return x;
+}
+
+/**
+ * True when a SEND/WRITE_WITH_IMM is beyond the RECVs its peer's application posted: it can
+ * never land (RNR), and that is the application's doing, not the layer's.
+ */
+export function lacksBuffer(w: AppWr, wrs: AppWr[], recvs: AppRecv[]): boolean {
+  if (w.wr.opcode !== 'SEND' && w.wr.opcode !== 'WRITE_WITH_IMM') return false;
+  const msgs = wrs.filter((m) => m.host === w.host && (m.wr.opcode === 'SEND' || m.wr.opcode === 'WRITE_WITH_IMM'));
+  const buffers = recvs.filter((r) => r.host === w.peer).length;
+  return msgs.indexOf(w) >= buffers;
+}

@@ -1,0 +1,41 @@
+/**
+ * Jepsen's check-safe for rdmacheck: a property is a pure function that never throws. An
+ * exception inside a check becomes `unknown` with the reason, and a run cut short by the event
+ * limit can never `hold` (a prefix proves a violation, never its absence).
+ */
+import type { Execution } from '../../src/execution';
+import type { Property, Verdict } from '../../src/property';
+
+/** The body of a property: may throw, may be async; `defineProperty` makes it safe. */
+export type CheckBody = (run: Execution) => Verdict | Promise<Verdict>;
+
+/** Builds a Property whose check never throws and never passes a truncated run. */
+export function defineProperty(name: string, description: string, body: CheckBody): Property {
+  const settle = (run: Execution, v: Verdict): Verdict => {
+    if (v.status === 'holds' && run.end.reason === 'event-limit') {
+      return { status: 'unknown', reason: `${name}: the run hit the event limit (maxEvents ${run.config.maxEvents}) before it ended, so it cannot be judged complete` };
+    }
+    return v;
+  };
+  const crash = (err: unknown): Verdict => ({
+    status: 'unknown',
+    reason: `${name}: the check itself threw (${err instanceof Error ? `${err.name}: ${err.message}` : String(err)})`,
+  });
+  return {
+    name,
+    description,
+    check(run: Execution): Verdict | Promise<Verdict> {
+      try {
+        const v = body(run);
+        if (isPromise(v)) return v.then((x) => settle(run, x), crash);
+        return settle(run, v);
+      } catch (err) {
+        return crash(err);
+      }
+    },
+  };
+}
+
+function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
+  return typeof (x as { then?: unknown })?.then === 'function';
+}

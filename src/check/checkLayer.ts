@@ -1,0 +1,192 @@
+/**
+ * checkLayer: audits a failover layer. For each op class, fast-check generates scenarios; every
+ * run is judged by every property still undecided; each property's first failure is then replayed
+ * from its seed and path and shrunk with the domain shrinker. The Report holds one result per
+ * property and op class (the audit matrix) and one per property over all op classes.
+ */
+import fc from 'fast-check';
+import { sim } from '../../adapters/sim';
+import { properties as allProperties } from '../../properties';
+import type { Adapter, Execution } from '../execution';
+import type { FailoverLayer } from '../layer';
+import type { Property, Verdict } from '../property';
+import type { PropertyResult, Report } from '../report';
+import type { Scenario } from '../scenario';
+import type { Opcode } from '../verbs';
+import { scenarioArbitrary } from './arbitraries';
+import { buildCounterexample } from './counterexample';
+import { describeError, execute, nowMs } from './execute';
+import { resolveCheckOptions } from './options';
+import type { CheckOptions, ResolvedCheckOptions } from './options';
+
+export type { CheckOptions } from './options';
+
+type Violated = Extract<Verdict, { status: 'violated' }>;
+
+/** The progress of one property over one op class during the search. */
+interface Cell {
+  property: Property;
+  runs: number;
+  timeMs: number;
+  failure?: { runIndex: number; verdict: Violated; execution: Execution };
+  inconclusive: number;
+  firstUnknown?: string;
+  timedOut: boolean;
+}
+
+/** Audits `layer`: a result per property and op class, each violation with its shrunk counterexample. */
+export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {}): Promise<Report> {
+  const o = resolveCheckOptions(layer, options);
+  const adapter = o.adapter ?? sim();
+  const props = o.properties ?? allProperties.all;
+  const progress = { runs: 0, failures: 0 };
+  const perOpcode: PropertyResult[] = [];
+  for (const opcode of o.opcodes) {
+    const cells = await search(layer, adapter, props, opcode, o, progress);
+    for (const cell of cells) perOpcode.push(await conclude(layer, adapter, cell, opcode, o));
+  }
+  const overall = props.map((p) => combine(p.name, perOpcode.filter((r) => r.property === p.name)));
+  return {
+    layer: layer.name,
+    adapter: adapter.name,
+    seed: o.seed,
+    ok: overall.every((r) => r.status !== 'violated'),
+    results: [...overall, ...perOpcode],
+  };
+}
+
+/** The arbitrary of one op class's scenarios, as checkLayer generates them (for replaying a path). */
+export function opClassArbitrary(opcode: Opcode, o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number }): fc.Arbitrary<Scenario> {
+  return scenarioArbitrary({ opcodes: [opcode], maxEvents: o.maxEvents, maxOps: o.maxOps, maxFaults: o.maxFaults, maxPaths: o.maxPaths });
+}
+
+/** Generates numRuns scenarios of one op class and judges each run by every undecided property. */
+async function search(layer: FailoverLayer, adapter: Adapter, props: readonly Property[], opcode: Opcode, o: ResolvedCheckOptions,
+  progress: { runs: number; failures: number }): Promise<Cell[]> {
+  const cells: Cell[] = props.map((property) => ({ property, runs: 0, timeMs: 0, inconclusive: 0, timedOut: false }));
+  let runIndex = -1;
+  const judge = async (scenario: Scenario): Promise<boolean> => {
+    runIndex++;
+    const active = cells.filter((c) => !c.failure && !c.timedOut);
+    if (active.length === 0) return true; // every property is decided: the remaining runs are skipped
+    const started = nowMs();
+    let run: Execution;
+    try {
+      run = await execute(adapter, scenario, layer);
+    } catch (err) {
+      for (const c of active) inconclusive(c, `the ${adapter.name} adapter could not run a generated scenario (${describeError(err)})`);
+      return true;
+    }
+    const runMs = nowMs() - started;
+    for (const c of active) {
+      const t = nowMs();
+      const v = await safeCheck(c.property, run);
+      c.runs++;
+      c.timeMs += runMs + (nowMs() - t);
+      if (v.status === 'violated') {
+        c.failure = { runIndex, verdict: v, execution: run };
+        progress.failures++;
+      } else if (v.status === 'unknown') {
+        inconclusive(c, v.reason);
+      }
+      if (!c.failure && c.timeMs > o.timeLimitMs) c.timedOut = true;
+    }
+    progress.runs++;
+    o.onProgress?.({ ...progress });
+    return true;
+  };
+  await fc.check(fc.asyncProperty(opClassArbitrary(opcode, o), judge), { seed: o.seed, numRuns: o.numRuns });
+  return cells;
+}
+
+function inconclusive(c: Cell, reason: string): void {
+  c.inconclusive++;
+  c.firstUnknown ??= reason;
+}
+
+/** A property's verdict, even when a user-written property throws. */
+async function safeCheck(p: Property, run: Execution): Promise<Verdict> {
+  try {
+    return await p.check(run);
+  } catch (err) {
+    return { status: 'unknown', reason: `${p.name}: the check threw (${describeError(err)})` };
+  }
+}
+
+/** Turns a searched cell into its result: shrinks a failure, explains an unknown. */
+async function conclude(layer: FailoverLayer, adapter: Adapter, cell: Cell, opcode: Opcode, o: ResolvedCheckOptions): Promise<PropertyResult> {
+  const property = cell.property.name;
+  if (cell.failure) {
+    const shrunk = await shrinkFailure(layer, adapter, cell, opcode, o);
+    return {
+      property,
+      opcode,
+      status: 'violated',
+      runs: cell.runs,
+      ...(shrunk.note ? { reason: shrunk.note } : {}),
+      counterexample: buildCounterexample({ property, verdict: shrunk.verdict, execution: shrunk.execution, seed: o.seed, path: shrunk.path, opcode }),
+    };
+  }
+  if (cell.timedOut) {
+    return { property, opcode, status: 'unknown', runs: cell.runs, reason: `time limit of ${o.timeLimitMs} ms reached after ${cell.runs} of ${o.numRuns} runs` };
+  }
+  if (cell.inconclusive > 0) {
+    return { property, opcode, status: 'unknown', runs: cell.runs, reason: `${cell.inconclusive} of ${cell.runs} runs were inconclusive; the first: ${cell.firstUnknown}` };
+  }
+  return { property, opcode, status: 'holds', runs: cell.runs };
+}
+
+/**
+ * Replays the failing run from its seed and path and lets fast-check shrink it with the domain
+ * shrinker, within the shrink time limit (after it, every candidate counts as passing, so the
+ * last failing scenario is the result).
+ */
+async function shrinkFailure(layer: FailoverLayer, adapter: Adapter, cell: Cell, opcode: Opcode, o: ResolvedCheckOptions):
+  Promise<{ verdict: Violated; execution: Execution; path: string; note?: string }> {
+  const first = cell.failure!;
+  let last: { verdict: Violated; execution: Execution } | undefined;
+  let cut = false;
+  const deadline = nowMs() + o.shrinkTimeLimitMs;
+  const stillFails = async (scenario: Scenario): Promise<boolean> => {
+    if (last && nowMs() > deadline) {
+      cut = true;
+      return true;
+    }
+    try {
+      const run = await execute(adapter, scenario, layer);
+      const v = await safeCheck(cell.property, run);
+      if (v.status !== 'violated') return true;
+      last = { verdict: v, execution: run };
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const details = await fc.check(fc.asyncProperty(opClassArbitrary(opcode, o), stillFails), {
+    seed: o.seed,
+    path: String(first.runIndex),
+    numRuns: 1,
+  });
+  if (!details.failed || !last || details.counterexamplePath === null) {
+    return {
+      ...first,
+      path: String(first.runIndex),
+      note: 'the failure did not reproduce when replayed from its seed and path (is the layer deterministic?), so it is reported unshrunk',
+    };
+  }
+  return {
+    ...last,
+    path: details.counterexamplePath,
+    ...(cut ? { note: `shrinking stopped at the shrink time limit (${o.shrinkTimeLimitMs} ms); the counterexample may not be minimal` } : {}),
+  };
+}
+
+/** A property's result over every op class: violated if any is, unknown if any is, else holds. */
+function combine(property: string, cells: PropertyResult[]): PropertyResult {
+  const runs = cells.reduce((n, c) => n + c.runs, 0);
+  const violated = cells.find((c) => c.status === 'violated');
+  if (violated) return { property, status: 'violated', runs, counterexample: violated.counterexample, ...(violated.reason ? { reason: violated.reason } : {}) };
+  const unknown = cells.find((c) => c.status === 'unknown');
+  if (unknown) return { property, status: 'unknown', runs, reason: `${unknown.opcode}: ${unknown.reason}` };
+  return { property, status: 'holds', runs };
+}

@@ -1,0 +1,34 @@
+/** The Counterexample of one violation: the report module's data and renderings. */
+import type { Execution } from '../execution';
+import type { Verdict } from '../property';
+import type { Counterexample } from '../report';
+import { makeCounterexample } from '../report/counterexample';
+import type { Opcode } from '../verbs';
+
+/** What the checker knows about one shrunk violation. */
+export interface ViolationFound {
+  property: string;
+  verdict: Extract<Verdict, { status: 'violated' }>;
+  execution: Execution;
+  seed: number;
+  path: string;
+  opcode?: Opcode;
+}
+
+/** Builds the replayable Counterexample (toYAML/toText/toMermaid come from src/report). */
+export function buildCounterexample(v: ViolationFound): Counterexample {
+  return makeCounterexample({
+    property: v.property,
+    explanation: v.verdict.explanation,
+    events: v.verdict.events,
+    layer: v.execution.layer.name,
+    adapter: v.execution.adapter.name,
+    seed: v.seed,
+    path: v.path,
+    scenario: v.execution.scenario,
+    trace: v.execution.trace,
+    verdict: v.verdict,
+    config: v.execution.config,
+    ...(v.opcode ? { opcode: v.opcode } : {}),
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * The audit itself, as run inside the worker: load the layer, check each op class, report
+ * progress. Returns plain data (no functions), so it can cross the worker boundary.
+ */
+import { checkLayer } from '../check/checkLayer';
+import { properties as allProperties } from '../../properties';
+import type { Property } from '../property';
+import { counterexampleData } from '../report/data';
+import type { ReportLike } from '../report/data';
+import type { Opcode } from '../verbs';
+import { loadLayer } from './load-layer';
+import type { LayerSpec } from './load-layer';
+import type { ProgressUpdate } from './progress';
+
+/** What to audit and how hard. */
+export interface AuditRequest {
+  layer: LayerSpec;
+  /** Op classes, one matrix column each (the workload is restricted to that opcode). */
+  opcodes: Opcode[];
+  /** Property names (default every property). */
+  properties?: string[];
+  /** Generated scenarios per op class (the checker's default when absent). */
+  numRuns?: number;
+  seed?: number;
+  /** Wall-clock budget of one op class (search and shrinking), in milliseconds. */
+  budgetMsPerOpClass?: number;
+}
+
+/** What the audit tells its caller while it runs. */
+export type AuditEvent =
+  | { type: 'layer'; name: string }
+  | { type: 'progress'; update: ProgressUpdate }
+  | { type: 'cell'; update: ProgressUpdate & { status: string } };
+
+/** The checker's default number of runs per op class (src/check/options.ts). */
+export const DEFAULT_RUNS = 100;
+
+/** Runs the audit and resolves to a report with one result per property and op class. */
+export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) => void): Promise<ReportLike> {
+  const layer = loadLayer(request.layer);
+  emit({ type: 'layer', name: layer.name });
+  const selected: Property[] = request.properties === undefined
+    ? [...allProperties.all]
+    : request.properties.map((name) => allProperties.all.find((p: Property) => p.name === name) as Property);
+  const numRuns = request.numRuns ?? DEFAULT_RUNS;
+  const report: ReportLike = { layer: layer.name, adapter: 'sim', seed: request.seed ?? 0, ok: true, results: [] };
+  for (const opcode of request.opcodes) {
+    // One checker call per op class: every property judges the same runs, and the progress
+    // display knows when the search of a column ends and its shrinking begins.
+    const budget = request.budgetMsPerOpClass;
+    const cellReport = await checkLayer(layer, {
+      properties: selected,
+      opcodes: [opcode],
+      numRuns,
+      ...(request.seed === undefined ? {} : { seed: request.seed }),
+      ...(budget === undefined ? {} : {
+        timeLimitMs: Math.max(1, Math.floor(budget / 2)),
+        shrinkTimeLimitMs: Math.min(20_000, Math.max(1, Math.floor(budget / 2 / selected.length))),
+      }),
+      onProgress: (p) => emit({ type: 'progress', update: {
+        property: `${selected.length === 1 ? selected[0].name : `${selected.length} properties`}`, opcode,
+        runs: p.runs, failures: p.failures, shrinking: p.failures > 0 && p.runs >= numRuns,
+      } }),
+    });
+    report.adapter = cellReport.adapter;
+    report.seed = cellReport.seed;
+    // The checker also returns a result per property over all op classes; the matrix keeps the cells.
+    for (const r of cellReport.results.filter((x) => x.opcode !== undefined)) {
+      const result: ReportLike['results'][number] = { property: r.property, opcode: r.opcode, status: r.status, runs: r.runs };
+      if (r.reason !== undefined) result.reason = r.reason;
+      if (r.counterexample !== undefined) result.counterexample = { ...counterexampleData(r.counterexample), opcode: r.opcode as string };
+      if (r.status === 'violated') report.ok = false;
+      report.results.push(result);
+      emit({ type: 'cell', update: { property: r.property, opcode, runs: r.runs, failures: r.status === 'violated' ? 1 : 0, status: r.status } });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,182 @@
+/**
+ * `rdmacheck audit LAYER`: check every property over every op class, print the audit matrix,
+ * write each counterexample as YAML + HTML. The checks run in a worker thread with a wall-clock
+ * limit, so a layer that loops forever is reported, not waited on.
+ */
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Opcode } from '../../verbs';
+import { OPCODES } from '../../verbs';
+import { properties as allProperties } from '../../../properties';
+import type { Property } from '../../property';
+import { counterexampleToYAML } from '../../report/codec';
+import type { ReportLike } from '../../report/data';
+import { counterexampleBaseName } from '../../report/file-name';
+import { renderHtml } from '../../report/html';
+import { renderMatrixText } from '../../report/matrix';
+import { replayCommand } from '../../report/replay-command';
+import { choiceOption, intOption, listOption, parseCommand } from '../args';
+import { DEFAULT_RUNS } from '../audit-run';
+import type { AuditEvent, AuditRequest } from '../audit-run';
+import type { WorkerMessage } from '../audit-worker';
+import { CliError, EXIT } from '../errors';
+import type { CliIo } from '../io';
+import { parseLayerSpec } from '../load-layer';
+import { createProgress } from '../progress';
+import type { ProgressUpdate } from '../progress';
+import { startAuditWorker } from '../start-worker';
+import { writeFileAtomic } from '../write-atomic';
+import { compareWithDocumented } from '../documented';
+import { junitReport } from '../junit';
+
+/** Usage of audit. */
+export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
+  LAYER             a reference layer name (rdmacheck layers) or a .js/.ts module exporting a FailoverLayer
+  --opcodes LIST    op classes, comma-separated (default: ${OPCODES.join(',')})
+  --properties LIST properties, comma-separated (default: all)
+  --runs N          generated runs per op class, judged by every property (default 100)
+  --seed N          fast-check seed (default 1: the same audit every time)
+  --time-limit S    wall-clock limit for the whole audit in seconds (default 600)
+  --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
+  --format F        text (default) | json | junit
+  --verbose         stack traces on errors
+Exit: 0 every property holds, 1 violations found, 2 usage or input error.`;
+
+/** Runs `audit`; returns the exit code. */
+export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommand('audit', argv, {
+    opcodes: { type: 'string' }, properties: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' },
+    'time-limit': { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout.write(`${AUDIT_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new CliError('rdmacheck audit: give exactly one layer (see rdmacheck audit --help)');
+  const propertyNames = allProperties.all.map((p: Property) => p.name);
+  const opcodes = (listOption('audit', 'opcodes', values.opcodes, OPCODES) ?? [...OPCODES]) as Opcode[];
+  const properties = listOption('audit', 'properties', values.properties, propertyNames);
+  const numRuns = intOption('audit', 'runs', values.runs, 1);
+  const seed = intOption('audit', 'seed', values.seed, -2147483648);
+  const timeLimitS = intOption('audit', 'time-limit', values['time-limit'], 1) ?? 600;
+  const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
+  const layerArg = positionals[0];
+  const spec = parseLayerSpec(layerArg, io.cwd);
+  const request: AuditRequest = {
+    layer: spec, opcodes,
+    ...(properties === undefined ? {} : { properties }),
+    ...(numRuns === undefined ? {} : { numRuns }),
+    ...(seed === undefined ? {} : { seed }),
+    // The checker gets 80% of the wall-clock budget, split over op classes; the rest is headroom.
+    budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / opcodes.length),
+  };
+  const progress = createProgress(io, { columns: opcodes.length, runsPerColumn: numRuns ?? DEFAULT_RUNS });
+  const report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
+    if (event.type === 'progress') progress.update(event.update);
+    else if (event.type === 'cell') progress.cellDone(event.update);
+  }).finally(() => progress.finish());
+  // A module layer is not known by name: its replay command needs --layer with the path given here.
+  const layerModule = spec.kind === 'module' ? layerArg : undefined;
+  const files = writeOutputs(report, typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined, io, layerModule);
+  if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(report, files), null, 2)}\n`);
+  else if (format === 'junit') io.stdout.write(junitReport(report));
+  else io.stdout.write(textReport(report, files, spec.kind === 'reference' ? layerArg : undefined, numRuns ?? DEFAULT_RUNS, layerModule));
+  return report.ok ? EXIT.ok : EXIT.violations;
+}
+
+/** Runs the audit in a worker; rejects with a CliError naming the layer when the limit passes. */
+function runInWorker(request: AuditRequest, limitMs: number, layerArg: string, onEvent: (e: AuditEvent) => void): Promise<ReportLike> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = startAuditWorker(request);
+    let last: ProgressUpdate | undefined;
+    let layerName: string | undefined;
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      f();
+    };
+    const timer = setTimeout(() => {
+      const where = last === undefined ? '' : ` (it was checking ${last.property}${last.opcode ? ` on ${last.opcode}` : ''})`;
+      void worker.terminate();
+      const named = layerName === undefined || layerName === layerArg ? layerArg : `${layerName} (${layerArg})`;
+      settle(() => reject(new CliError(`rdmacheck audit: layer ${named} did not finish within ${Math.round(limitMs / 1000)}s${where}; `
+        + 'a layer method may loop forever: fix the layer, or raise --time-limit')));
+    }, limitMs);
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'layer') layerName = m.name;
+      else if (m.type === 'progress' || m.type === 'cell') {
+        last = m.update as ProgressUpdate;
+        onEvent(m as AuditEvent);
+      } else if (m.type === 'done') {
+        settle(() => resolvePromise(m.report as ReportLike));
+        void worker.terminate();
+      } else if (m.type === 'error') {
+        const err = m.usage ? new CliError(m.message) : Object.assign(new Error(`rdmacheck audit: ${layerArg}: ${m.message}`), { stack: m.stack });
+        settle(() => reject(err));
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (e) => settle(() => reject(new Error(`rdmacheck audit: the audit of ${layerArg} crashed: ${e.message}`))));
+    worker.on('exit', (code) => settle(() => reject(new Error(`rdmacheck audit: the audit of ${layerArg} stopped unexpectedly (exit ${code})`))));
+  });
+}
+
+/** Writes each counterexample (YAML + HTML) and report.html into `dir`; returns YAML paths by result index. */
+function writeOutputs(report: ReportLike, dir: string | undefined, io: CliIo, layerModule: string | undefined): Record<number, string> {
+  const files: Record<number, string> = {};
+  if (dir === undefined) return files;
+  report.results.forEach((r, k) => {
+    if (r.counterexample === undefined) return;
+    const base = join(dir, counterexampleBaseName(r.counterexample));
+    // Relative to where the user stands when that is shorter and inside it; absolute otherwise.
+    const rel = relative(io.cwd, `${base}.yaml`);
+    const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? `${base}.yaml` : rel;
+    const extra = layerModule === undefined ? {} : { layerModule };
+    writeFileAtomic(`${base}.yaml`, counterexampleToYAML(r.counterexample, { file: shown, ...extra }));
+    writeFileAtomic(`${base}.html`, renderHtml(r.counterexample, { file: shown, ...extra }));
+    files[k] = shown;
+  });
+  writeFileAtomic(join(dir, 'report.html'), renderHtml(report, { files, ...(layerModule === undefined ? {} : { layerModule }) }));
+  return files;
+}
+
+function textReport(report: ReportLike, files: Record<number, string>, referenceName: string | undefined, runsPerOpClass: number,
+  layerModule: string | undefined): string {
+  const lines: string[] = [];
+  lines.push(`rdmacheck audit: layer ${report.layer} on ${report.adapter}, seed ${report.seed}, ${runsPerOpClass} generated runs per op class`
+    + ' (a cell shows its verdict and how many runs it took to reach it)');
+  lines.push('');
+  lines.push(renderMatrixText(report).trimEnd());
+  const violated = report.results.map((r, k) => ({ r, k })).filter(({ r }) => r.counterexample !== undefined);
+  for (const { r, k } of violated) {
+    const cx = r.counterexample as NonNullable<typeof r.counterexample>;
+    lines.push('');
+    lines.push(`${r.property} [${r.opcode ?? 'all'}] violated: ${cx.explanation}`);
+    lines.push(`  seed ${cx.seed}, path "${cx.path}"${files[k] === undefined ? ' (use --out DIR to write the counterexample file)' : `; replay: ${replayCommand(files[k], layerModule)}`}`);
+  }
+  const unknown = report.results.filter((r) => r.status === 'unknown');
+  for (const r of unknown) lines.push(`${r.property} [${r.opcode ?? 'all'}] unknown: ${r.reason ?? 'no reason given'}`);
+  if (referenceName !== undefined) {
+    const comparison = compareWithDocumented(referenceName, report);
+    if (comparison !== undefined) lines.push('', comparison);
+  }
+  lines.push('');
+  const count = report.results.filter((r) => r.status === 'violated').length;
+  lines.push(report.ok ? 'every property holds' : `${count} violated cell${count === 1 ? '' : 's'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function jsonReport(report: ReportLike, files: Record<number, string>): unknown {
+  return {
+    layer: report.layer, adapter: report.adapter, seed: report.seed, ok: report.ok,
+    results: report.results.map((r, k) => ({
+      property: r.property, opcode: r.opcode ?? null, status: r.status, runs: r.runs,
+      ...(r.reason === undefined ? {} : { reason: r.reason }),
+      ...(r.counterexample === undefined ? {} : {
+        counterexample: { explanation: r.counterexample.explanation, seed: r.counterexample.seed, path: r.counterexample.path,
+          events: r.counterexample.events, file: files[k] ?? null },
+      }),
+    })),
+  };
+}

@@ -1,0 +1,39 @@
+/** Comparing an audit with the result a reference layer documents (src/layers `expected`). */
+import type { FailoverLayer } from '../layer';
+import type { ReportLike } from '../report/data';
+import { findReferenceLayer } from '../replay';
+
+/** The documented-audit shape of a reference layer (src/layers/types.ts), read structurally. */
+interface Documented {
+  expected?: { summary?: string; violations: readonly { property: string; opcodes: readonly string[]; why?: string }[] };
+}
+
+/** True when the layer documents that `property` is violated on `opcode`. */
+export function documentedViolation(layer: FailoverLayer, property: string, opcode: string): boolean | undefined {
+  const expected = (layer as FailoverLayer & Documented).expected;
+  if (expected === undefined) return undefined;
+  return expected.violations.some((v) => v.property === property && (opcode === 'all' || v.opcodes.includes(opcode)));
+}
+
+/**
+ * One paragraph: whether the audit matches the layer's documented result, cell by cell. Unknown
+ * cells are listed apart (a limit is not a contradiction). Undefined when nothing is documented.
+ */
+export function compareWithDocumented(name: string, report: ReportLike): string | undefined {
+  const layer = findReferenceLayer(name);
+  if (layer === undefined || (layer as FailoverLayer & Documented).expected === undefined) return undefined;
+  const mismatches: string[] = [];
+  const unknown: string[] = [];
+  for (const r of report.results) {
+    const cell = `${r.property} [${r.opcode ?? 'all'}]`;
+    const expectViolation = documentedViolation(layer, r.property, r.opcode ?? 'all') === true;
+    if (r.status === 'unknown') unknown.push(cell);
+    else if ((r.status === 'violated') !== expectViolation) {
+      mismatches.push(`  ${cell}: documented ${expectViolation ? 'violated' : 'holds'}, found ${r.status}`);
+    }
+  }
+  const head = mismatches.length === 0
+    ? `documented audit of ${layer.name}: matches (every checked cell is as its doc promises)`
+    : `documented audit of ${layer.name}: DIFFERS in ${mismatches.length} cell${mismatches.length === 1 ? '' : 's'}:\n${mismatches.join('\n')}`;
+  return unknown.length === 0 ? head : `${head}\n  unknown (not compared): ${unknown.join(', ')}`;
+}

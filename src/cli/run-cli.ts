@@ -1,0 +1,66 @@
+/** The rdmacheck command line: dispatch, exit codes, one-line errors. */
+import { TraceFileError } from '../report/schema';
+import { auditCommand, AUDIT_USAGE } from './commands/audit';
+import { layersCommand } from './commands/layers';
+import { renderCommand } from './commands/render';
+import { replayCommand } from './commands/replay';
+import { theoremsCommand } from './commands/theorems';
+import { CliError, EXIT } from './errors';
+import type { CliIo } from './io';
+import { toolVersion } from '../report/version';
+
+/** Top-level usage. */
+export const USAGE = `rdmacheck ${toolVersion()}: property-based testing for RDMA failover layers
+
+usage: rdmacheck <command> [options]
+  audit LAYER         check every property over every op class; print the audit matrix
+  replay FILE         re-run a counterexample file: still fails, now passes, or diverged
+  render FILE         render a counterexample as text, mermaid or html
+  layers              list the reference layers and their rules
+  theorems            reproduce the seed paper's theorems on the simulator
+  help COMMAND        usage of one command
+Exit codes: 0 every property holds, 1 violations found, 2 usage or input error.
+Add --verbose for stack traces.
+
+${AUDIT_USAGE}`;
+
+const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  audit: auditCommand,
+  replay: replayCommand,
+  render: renderCommand,
+  layers: layersCommand,
+  theorems: theoremsCommand,
+};
+
+/** Runs the CLI on `argv` (without node and the script); resolves to the exit code. Never throws. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help' && rest.length === 0) {
+      io.stdout.write(`${USAGE}\n`);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout.write(`${toolVersion()}\n`);
+      return EXIT.ok;
+    }
+    if (command === 'help') return await run(rest[0], ['--help'], io);
+    return await run(command, rest, io);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    // Usage and input errors are one line; anything else is a bug or a crash worth its stack with --verbose.
+    const oneLine = err instanceof CliError || err instanceof TraceFileError ? err.message : err.message.split('\n')[0];
+    io.stderr.write(`${oneLine.startsWith('rdmacheck') || oneLine.startsWith('loadTrace') || oneLine.startsWith('replay') ? '' : 'rdmacheck: '}${oneLine}\n`);
+    if (verbose && err.stack !== undefined) io.stderr.write(`${err.stack}\n`);
+    return EXIT.usage;
+  }
+}
+
+function run(command: string | undefined, argv: string[], io: CliIo): Promise<number> {
+  const handler = command === undefined ? undefined : COMMANDS[command];
+  if (handler === undefined) {
+    throw new CliError(`rdmacheck: unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')} (rdmacheck --help)`);
+  }
+  return handler(argv, io);
+}

@@ -1,0 +1,116 @@
+/** describeFailoverLayer: one jest test per property (and op class), with accepted violations. */
+import type { Adapter } from '../execution';
+import type { FailoverLayer } from '../layer';
+import type { Property } from '../property';
+import type { PropertyResult } from '../report';
+import type { Opcode } from '../verbs';
+import { OPCODES } from '../verbs';
+import { checkLayer } from '../check/checkLayer';
+import { properties as allProperties } from '../../properties';
+import { failureMessage, resolveOutDir, writeCounterexample } from './failure';
+import { jestGlobals } from './globals';
+
+/** A violation the layer's design intends (e.g. SHIFT aborting atomics): the test asserts it happens. */
+export interface AcceptedViolation {
+  property: string;
+  /** The op classes it applies to (default: all). */
+  opcodes?: Opcode[];
+  /** Why it is accepted; shown in the test name. */
+  reason: string;
+}
+
+/** Options of describeFailoverLayer. */
+export interface DescribeFailoverLayerOptions {
+  /** Properties to test (default properties.all). */
+  properties?: Property[];
+  /** Restrict workloads to these op classes. */
+  opcodes?: Opcode[];
+  /** One test per property x op class (default false: one test per property). */
+  byOpClass?: boolean;
+  /** Violations the design intends; their tests pass when the violation is found, fail when it is not. */
+  accept?: AcceptedViolation[];
+  numRuns?: number;
+  seed?: number;
+  /** The checker's time budget per test. */
+  timeLimitMs?: number;
+  adapter?: Adapter;
+  /** Folder for counterexample YAML files (default $RDMACHECK_OUT_DIR or ./rdmacheck-counterexamples). */
+  outDir?: string;
+  /** The module path of this layer, for the replay command in failure messages. */
+  layerModule?: string;
+  /** 'fail' (default): a property that cannot decide fails the test, never a silent pass. */
+  onUnknown?: 'fail' | 'pass';
+  /** jest timeout per test (default 120000). */
+  testTimeoutMs?: number;
+}
+
+/**
+ * Declares a jest `describe` block for `layer` with one test per property (per op class when
+ * byOpClass). A failing test's message holds the explanation, the seed, the replay command and
+ * the lane chart, and the counterexample YAML is written to outDir.
+ */
+export function describeFailoverLayer(layer: FailoverLayer, options: DescribeFailoverLayerOptions = {}): void {
+  const { describe, test } = jestGlobals('describeFailoverLayer');
+  if (layer === null || typeof layer !== 'object' || typeof layer.create !== 'function') {
+    throw new Error('describeFailoverLayer: the first argument must be a FailoverLayer (an object with a name and create(env))');
+  }
+  const props = options.properties ?? [...allProperties.all];
+  const columns: (Opcode | undefined)[] = options.byOpClass ? (options.opcodes ?? [...OPCODES]) : [undefined];
+  describe(`failover layer ${layer.name}`, () => {
+    for (const property of props) {
+      for (const opcode of columns) {
+        const accepted = acceptedFor(options.accept ?? [], property.name, opcode);
+        const cell = `${property.name}${opcode ? ` [${opcode}]` : ''}`;
+        const name = accepted === undefined ? `${cell} holds` : `${cell} is violated, as accepted: ${accepted.reason}`;
+        test(name, async () => {
+          const report = await checkLayer(layer, {
+            properties: [property],
+            ...(opcode !== undefined ? { opcodes: [opcode] } : options.opcodes ? { opcodes: options.opcodes } : {}),
+            ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
+            ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
+            ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
+          });
+          // The checker returns a result per op class and one per property over all of them: keep the one this test is about.
+          const mine = report.results.filter((r) => r.property === property.name && (opcode === undefined ? r.opcode === undefined : r.opcode === opcode));
+          judgeCell(mine.length > 0 ? mine : report.results, { cell, accepted, opcode, options });
+        }, options.testTimeoutMs ?? 120_000);
+      }
+    }
+  });
+}
+
+/** The accepted violation covering this property and op class, if any. */
+function acceptedFor(accept: AcceptedViolation[], property: string, opcode: Opcode | undefined): AcceptedViolation | undefined {
+  return accept.find((a) => a.property === property
+    && (a.opcodes === undefined || opcode === undefined || a.opcodes.includes(opcode)));
+}
+
+/** Throws the test's failure (a message-only Error) unless the results are what the test expects. */
+function judgeCell(results: PropertyResult[], ctx: { cell: string; accepted?: AcceptedViolation; opcode?: Opcode; options: DescribeFailoverLayerOptions }): void {
+  const violated = results.find((r) => r.status === 'violated');
+  const unknown = results.find((r) => r.status === 'unknown');
+  if (ctx.accepted !== undefined) {
+    if (violated !== undefined) return;
+    if (unknown !== undefined && ctx.options.onUnknown !== 'pass') throw bare(`${ctx.cell}: expected the accepted violation, but the check was inconclusive: ${unknown.reason ?? 'unknown'}`);
+    throw bare(`${ctx.cell}: the accepted violation ("${ctx.accepted.reason}") no longer occurs in ${results.reduce((n, r) => n + r.runs, 0)} runs; `
+      + 'if the layer was fixed, remove it from `accept`');
+  }
+  if (violated !== undefined) {
+    const cx = violated.counterexample;
+    if (cx === undefined) throw bare(`${ctx.cell} violated (no counterexample recorded)`);
+    const data = { ...cx, opcode: violated.opcode ?? ctx.opcode };
+    const file = writeCounterexample(data, resolveOutDir(ctx.options.outDir));
+    throw bare(failureMessage(data, file, ctx.options.layerModule));
+  }
+  if (unknown !== undefined && ctx.options.onUnknown !== 'pass') {
+    throw bare(`${ctx.cell}: unknown after ${unknown.runs} runs: ${unknown.reason ?? 'no reason given'} (pass onUnknown: 'pass' to accept)`);
+  }
+}
+
+/** An Error whose stack is its message, so jest shows the report and not rdmacheck's internals. */
+export function bare(message: string): Error {
+  const e = new Error(message);
+  e.stack = message;
+  return e;
+}

@@ -1,0 +1,42 @@
+/** What a failing rdmacheck test shows, and the counterexample file it leaves behind. */
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { counterexampleToYAML } from '../report/codec';
+import type { CounterexampleLike } from '../report/data';
+import { counterexampleBaseName } from '../report/file-name';
+import { renderText } from '../report/text';
+import { findReferenceLayer } from '../replay';
+import { writeFileAtomic } from '../cli/write-atomic';
+
+/** Where counterexample files go: the option, else $RDMACHECK_OUT_DIR, else ./rdmacheck-counterexamples. */
+export function resolveOutDir(outDir: string | undefined): string {
+  return resolve(process.cwd(), outDir ?? process.env.RDMACHECK_OUT_DIR ?? 'rdmacheck-counterexamples');
+}
+
+/** Writes the counterexample's YAML into `outDir`; returns its path relative to the working directory. */
+export function writeCounterexample(cx: CounterexampleLike & { opcode?: string }, outDir: string): string {
+  const file = join(outDir, `${counterexampleBaseName(cx)}.yaml`);
+  const rel = relative(process.cwd(), file);
+  const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+  writeFileAtomic(file, counterexampleToYAML(cx, { file: shown }));
+  return shown;
+}
+
+/** The replay command for a counterexample, with --layer when the layer is not a reference layer. */
+export function replayLine(cx: CounterexampleLike, file: string, layerModule: string | undefined): string {
+  if (layerModule !== undefined) return `npx rdmacheck replay ${file} --layer ${layerModule}`;
+  if (findReferenceLayer(cx.layer) !== undefined) return `npx rdmacheck replay ${file}`;
+  return `npx rdmacheck replay ${file} --layer <path to the module exporting ${cx.layer}>`;
+}
+
+/** The failure message: the explanation, the seed and path, the replay command, the lane chart. */
+export function failureMessage(cx: CounterexampleLike, file: string, layerModule: string | undefined): string {
+  return [
+    `${cx.property} violated by ${cx.layer}: ${cx.explanation}`,
+    '',
+    `seed ${cx.seed}, path "${cx.path}"`,
+    `counterexample: ${file}`,
+    `replay: ${replayLine(cx, file, layerModule)}`,
+    '',
+    renderText(cx, { file, maxEvents: 80 }),
+  ].join('\n');
+}

@@ -1,0 +1,153 @@
+/**
+ * replay: re-run a saved counterexample deterministically and say whether it still fails with a
+ * byte-identical trace, now passes, or diverged (at which event, showing both events).
+ */
+import { sim } from '../adapters/sim';
+import { properties } from '../properties';
+import type { Adapter } from './execution';
+import type { FailoverLayer } from './layer';
+import { layers } from './layers';
+import type { Property, Verdict } from './property';
+import type { Counterexample } from './report';
+import { counterexampleData } from './report/data';
+import type { CounterexampleData, CounterexampleLike } from './report/data';
+import { eventLine } from './report/event-line';
+import { loadTrace, parseTrace } from './report/load';
+import type { Trace, TraceEvent } from './trace';
+
+/** Options of replay. */
+export interface ReplayOptions {
+  /** The layer to run (default: the reference layer the file names). Pass a fixed version here. */
+  layer?: FailoverLayer;
+  /** The adapter (default: sim() when the file was recorded on the simulator). */
+  adapter?: Adapter;
+  /** The property to judge with (default: the one the file names, from properties.all). */
+  property?: Property;
+}
+
+/** Where a replayed trace first differs from the recorded one. */
+export interface Divergence {
+  /** The first event index that differs. */
+  index: number;
+  /** The recorded event at `index` (undefined when the recorded trace is shorter). */
+  expected?: TraceEvent;
+  /** The replayed event at `index` (undefined when the new trace is shorter). */
+  actual?: TraceEvent;
+}
+
+/**
+ * The outcome of a replay. 'still-fails': the property is violated again and the trace is
+ * identical. 'now-passes': the property holds. 'diverged': the run took another course and the
+ * property is still violated or cannot tell. 'unknown': same trace, but the property cannot
+ * judge it now (an additive fourth case: neither a pass nor the same failure).
+ */
+export interface ReplayResult {
+  outcome: 'still-fails' | 'now-passes' | 'diverged' | 'unknown';
+  verdict: Verdict;
+  trace: Trace;
+  divergence?: Divergence;
+  /** The counterexample that was replayed (as loaded). */
+  counterexample: CounterexampleData;
+  /** One human line (plus the two events on divergence), e.g. for the CLI. */
+  summary: string;
+}
+
+/**
+ * Re-runs a counterexample: a trace-file path, trace-file YAML text, or a Counterexample.
+ * Throws (message starting "replay:") when the layer, adapter or property cannot be found.
+ */
+export async function replay(input: string | CounterexampleLike | Counterexample, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const cx = typeof input === 'string'
+    ? (/^rdmacheck:/m.test(input) ? parseTrace(input, { api: 'replay' }) : loadTrace(input))
+    : counterexampleData(input);
+  const layer = options.layer ?? findReferenceLayer(cx.layer);
+  if (layer === undefined) {
+    throw new Error(`replay: "${cx.layer}" is not a reference layer; pass { layer } (CLI: --layer path/to/module)`);
+  }
+  const adapter = options.adapter ?? (cx.adapter === 'sim' ? sim() : undefined);
+  if (adapter === undefined) {
+    throw new Error(`replay: the counterexample was recorded on the "${cx.adapter}" adapter; pass { adapter } to replay it there`);
+  }
+  const property = options.property ?? findProperty(cx.property);
+  if (property === undefined) {
+    throw new Error(`replay: unknown property "${cx.property}"; known: ${properties.all.map((p: Property) => p.name).join(', ')}`);
+  }
+  const execution = await adapter.run(cx.scenario, layer);
+  const verdict = await judge(property, execution);
+  const divergence = firstDivergence(cx.trace, execution.trace);
+  const outcome: ReplayResult['outcome'] = verdict.status === 'holds' ? 'now-passes'
+    : divergence !== undefined ? 'diverged'
+    : verdict.status === 'violated' ? 'still-fails' : 'unknown';
+  const result: ReplayResult = { outcome, verdict, trace: execution.trace, counterexample: cx, summary: '' };
+  if (divergence !== undefined) result.divergence = divergence;
+  result.summary = summarize(result, layer.name);
+  return result;
+}
+
+/** The reference layer whose name (kebab-case) or key (camelCase) is `name`. */
+export function findReferenceLayer(name: string): FailoverLayer | undefined {
+  const all = layers as Record<string, FailoverLayer>;
+  return Object.values(all).find((l) => l.name === name) ?? all[camelCase(name)];
+}
+
+/** The generic property named `name`. */
+export function findProperty(name: string): Property | undefined {
+  return properties.all.find((p: Property) => p.name === name);
+}
+
+function camelCase(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** A property's verdict; an exception becomes `unknown` (properties must never throw). */
+async function judge(property: Property, execution: Parameters<Property['check']>[0]): Promise<Verdict> {
+  try {
+    return await property.check(execution);
+  } catch (e) {
+    return { status: 'unknown', reason: `${property.name} threw: ${(e as Error).message}` };
+  }
+}
+
+/** The first index where the traces differ, comparing events field by field (key order aside). */
+export function firstDivergence(recorded: Trace, replayed: Trace): Divergence | undefined {
+  const n = Math.max(recorded.length, replayed.length);
+  for (let k = 0; k < n; k++) {
+    const a = recorded[k];
+    const b = replayed[k];
+    if (a !== undefined && b !== undefined && canonical(a) === canonical(b)) continue;
+    const d: Divergence = { index: k };
+    if (a !== undefined) d.expected = a;
+    if (b !== undefined) d.actual = b;
+    return d;
+  }
+  return undefined;
+}
+
+/** JSON with sorted keys and no undefined fields: equal strings mean equal events. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v);
+}
+
+function summarize(r: ReplayResult, layerName: string): string {
+  const cx = r.counterexample;
+  const events = `${r.trace.length} events`;
+  switch (r.outcome) {
+    case 'still-fails':
+      return `still fails: ${cx.property} violated by ${layerName}, trace identical (${events})\n  ${(r.verdict as { explanation: string }).explanation}`;
+    case 'now-passes':
+      return `now passes: ${cx.property} holds for ${layerName} on this scenario${r.divergence ? ` (the run diverged at event ${r.divergence.index})` : ' (same trace)'}`;
+    case 'unknown':
+      return `unknown: same trace, but ${cx.property} cannot judge it: ${(r.verdict as { reason: string }).reason}`;
+    case 'diverged': {
+      const d = r.divergence as Divergence;
+      const status = r.verdict.status === 'violated' ? `still violated: ${r.verdict.explanation}`
+        : r.verdict.status === 'unknown' ? `unknown: ${r.verdict.reason}` : 'holds';
+      return `diverged at event ${d.index}: ${cx.property} ${status}\n`
+        + `  recorded: ${d.expected === undefined ? '(the recorded trace ended here)' : eventLine(d.expected)}\n`
+        + `  replayed: ${d.actual === undefined ? '(the new trace ended here)' : eventLine(d.actual)}`;
+    }
+  }
+}

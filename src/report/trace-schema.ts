@@ -1,0 +1,116 @@
+/** The schema of a trace file (`rdmacheck: 1`): header, config, scenario and every event kind. */
+import { OPCODES } from '../verbs';
+import { any, bool, byKind, either, int, list, num, oneOf, opt, record, str, strOrNum } from './schema';
+import type { Spec } from './schema';
+
+const nat = num({ integer: true, min: 0 });
+const time = num({ min: 0 });
+const opcode = oneOf(...OPCODES);
+const layerHost = oneOf('A', 'B');
+const wcStatus = oneOf('SUCCESS', 'WR_FLUSH_ERR', 'RETRY_EXC_ERR', 'RNR_RETRY_EXC_ERR', 'REM_ACCESS_ERR',
+  'REM_INV_REQ_ERR', 'REM_OP_ERR', 'LOC_LEN_ERR', 'LOC_QP_OP_ERR');
+const qpState = oneOf('RESET', 'INIT', 'RTR', 'RTS', 'SQD', 'SQE', 'ERR');
+
+const sendWr = record({
+  id: int, opcode, addr: opt(int), value: opt(int), add: opt(int), compare: opt(int), swap: opt(int),
+  imm: opt(int), signaled: opt(bool), fence: opt(bool), noRetransmit: opt(bool), payload: opt(list(int)),
+});
+const recvWr = record({ id: int });
+const wc = record({
+  wrId: int, status: wcStatus, opcode: oneOf(...OPCODES, 'RECV'), value: opt(int), imm: opt(int),
+  withImm: opt(bool), payload: opt(list(int)),
+});
+
+/** Fields every event has; `i` is checked against the position separately. */
+const base = { i: nat, t: time };
+const observed = { ...base, host: layerHost, obs: layerHost };
+const decided = { ...base, host: layerHost };
+
+/** Every trace event kind with its fields (src/trace.ts). */
+export const traceEvent: Spec = byKind({
+  AppPostSend: { ...observed, wr: sendWr },
+  AppPostRecv: { ...observed, wr: recvWr },
+  Completion: { ...observed, path: nat, wc },
+  PortEvent: { ...observed, path: nat, event: oneOf('PORT_ERR', 'PORT_ACTIVE') },
+  TimerFired: { ...observed, token: str },
+  ControlReceived: { ...observed, msg: any },
+  Post: { ...decided, path: int, wr: sendWr, ok: bool, error: opt(str) },
+  PostRecv: { ...decided, path: int, wr: recvWr, ok: bool, error: opt(str) },
+  Reset: { ...decided, path: int },
+  Deliver: { ...decided, wc },
+  SetTimer: { ...decided, delayNs: num(), token: str },
+  SendControl: { ...decided, msg: any },
+  MemOp: { ...decided, op: oneOf('read', 'write', 'fetchAdd', 'cmpSwap'), addr: int, old: int, value: opt(int),
+    add: opt(int), compare: opt(int), swap: opt(int), forWr: opt(int) },
+  Send: { ...decided, path: nat, wr: int, op: opcode, psn: nat, retransmit: bool },
+  PacketLost: { ...base, host: oneOf('net'), path: nat, wr: int, psn: nat, reason: str },
+  Receive: { ...decided, path: nat, from: layerHost, wr: int, op: opcode, psn: nat, duplicate: bool, note: opt(str) },
+  Execute: { ...decided, path: nat, from: layerHost, wr: int, op: opcode, psn: nat, status: wcStatus, addr: opt(int),
+    value: opt(int), old: opt(int) },
+  RecvConsumed: { ...decided, path: nat, recvWr: int, from: layerHost, wr: int, value: opt(int), imm: opt(int) },
+  Ack: { ...decided, path: nat, wr: int, psn: nat, nak: opt(oneOf('RNR', 'SEQ', 'ERR')), status: opt(wcStatus), value: opt(int) },
+  AckLost: { ...base, host: oneOf('net'), path: nat, wr: int, psn: nat, reason: str },
+  Timeout: { ...decided, path: nat, wr: int, psn: nat, retriesLeft: int },
+  QpState: { ...decided, path: nat, from: qpState, to: qpState, reason: str },
+  AppConsume: { ...base, host: oneOf('B'), addr: int, value: int },
+  AppReuse: { ...base, host: oneOf('B'), addr: int, value: int },
+  ThirdParty: { ...base, host: oneOf('C'), op: oneOf('WRITE', 'FETCH_ADD', 'CMP_SWAP'), addr: int, old: int,
+    value: opt(int), add: opt(int), compare: opt(int), swap: opt(int) },
+  Fault: { ...base, host: oneOf('net', 'A', 'B'), fault: nat, phase: oneOf('begin', 'end'), what: str },
+  ControlLost: { ...decided, msg: any },
+  LayerFault: { ...decided, during: str, reason: str },
+  End: { ...base, host: oneOf('net'), reason: oneOf('quiescent', 'time-limit', 'event-limit'),
+    memory: record({ A: list(int), B: list(int) }) },
+});
+
+/** Anchors use `on` as their tag, not `kind`; checked field by field. */
+const anchor: Spec = record({
+    on: oneOf('start', 'post', 'send', 'execute', 'deliver', 'at'),
+  wr: opt(int), host: opt(layerHost), path: opt(nat), nth: opt(nat), atNs: opt(time),
+});
+
+const count = either('a positive integer or "all"', nat, oneOf('all'));
+const packetMatch = { path: opt(nat), wr: opt(int), nth: opt(nat), count: opt(count) };
+
+/** A scenario: config overrides, workload steps, faults (src/scenario.ts). */
+export const scenario: Spec = record({
+  config: opt(record({
+    paths: opt(nat), timeout: opt(nat), retryCnt: opt(nat), rnrRetry: opt(nat), minRnrTimerNs: opt(time),
+    maxDestRdAtomic: opt(nat), postToErrQp: opt(oneOf('reject', 'flush')), wireDelayNs: opt(time),
+    controlDelayNs: opt(time), appDelayNs: opt(time), memoryWords: opt(nat), livenessNs: opt(time), maxEvents: opt(nat),
+  })),
+  workload: list(byKind({
+    post: { host: opt(layerHost), wr: sendWr, after: opt(anchor) },
+    recv: { host: opt(layerHost), wr: recvWr, after: opt(anchor) },
+    reuse: { addr: int, expect: int, value: int, after: opt(anchor) },
+    third: { op: oneOf('WRITE', 'FETCH_ADD', 'CMP_SWAP'), addr: int, value: opt(int), add: opt(int), compare: opt(int),
+      swap: opt(int), after: opt(anchor) },
+  })),
+  faults: list(byKind({
+    'drop-request': packetMatch,
+    'drop-response': packetMatch,
+    delay: { ...packetMatch, direction: oneOf('request', 'response'), delayNs: time },
+    'link-down': { path: nat, direction: oneOf('both', 'a-to-b', 'b-to-a'), after: anchor, upAfterNs: opt(time) },
+    'nic-death': { host: layerHost, path: nat, after: anchor, reviveAfterNs: opt(time) },
+    'qp-error': { host: layerHost, path: nat, after: anchor },
+    'corrupt-wqe': { host: opt(layerHost), path: nat, wr: int, nth: opt(nat) },
+    'control-loss': { after: anchor, restoreAfterNs: opt(time) },
+  })),
+});
+
+/** The header fields and sections after the version check. */
+export const traceFile: Spec = record({
+  tool: opt(str),
+  property: str,
+  layer: str,
+  adapter: str,
+  opcode: opt(opcode),
+  seed: int,
+  path: strOrNum,
+  verdict: opt(oneOf('violated', 'holds', 'unknown')),
+  explanation: str,
+  witness: list(nat),
+  config: opt(record({})),
+  scenario,
+  trace: list(traceEvent),
+});
