@@ -4,6 +4,7 @@
  * Plain characters only (no colour codes), so it reads the same in a terminal, a CI log and a
  * jest failure message.
  */
+import { seedLine } from './seed-line';
 import type { Trace } from '../trace';
 import { counterexampleData } from './data';
 import type { CounterexampleLike } from './data';
@@ -34,7 +35,7 @@ export function renderText(cx: CounterexampleLike, options: TextOptions = {}): s
   lines.push('');
   for (const line of wrap(data.explanation, 96)) lines.push(`  ${line}`);
   lines.push('');
-  lines.push(`  seed ${data.seed}, path "${data.path}"; witness events: ${data.events.length > 0 ? data.events.join(', ') : '(none)'}`);
+  lines.push(`  ${seedLine(data.seed, data.path)}; witness events: ${data.events.length > 0 ? data.events.join(', ') : '(none)'}`);
   lines.push(`  replay: ${replayCommand(options.file, options.layerModule)}`);
   lines.push('');
   lines.push(...chartLines(data.trace, data.scenario, lanes, witness, options.maxEvents));

@@ -3,6 +3,7 @@
  * write each counterexample as YAML + HTML. The checks run in a worker thread with a wall-clock
  * limit, so a layer that loops forever is reported, not waited on.
  */
+import { seedLine } from '../../report/seed-line';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Opcode } from '../../verbs';
 import { OPCODES } from '../../verbs';
@@ -153,7 +154,7 @@ function textReport(report: ReportLike, files: Record<number, string>, reference
     const cx = r.counterexample as NonNullable<typeof r.counterexample>;
     lines.push('');
     lines.push(`${r.property} [${r.opcode ?? 'all'}] violated: ${cx.explanation}`);
-    lines.push(`  seed ${cx.seed}, path "${cx.path}"${files[k] === undefined ? ' (use --out DIR to write the counterexample file)' : `; replay: ${replayCommand(files[k], layerModule)}`}`);
+    lines.push(`  ${seedLine(cx.seed, cx.path)}${files[k] === undefined ? ' (use --out DIR to write the counterexample file)' : `; replay: ${replayCommand(files[k], layerModule)}`}`);
   }
   const unknown = report.results.filter((r) => r.status === 'unknown');
   for (const r of unknown) lines.push(`${r.property} [${r.opcode ?? 'all'}] unknown: ${r.reason ?? 'no reason given'}`);
