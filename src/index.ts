@@ -21,3 +21,5 @@ export {
   renderText, renderMermaid, renderHtml, renderMatrixText, replayCommand,
 } from './report/index';
 export type { CounterexampleData, LoadedTrace } from './report/index';
+export { scenarioArbitrary, theoremWitnesses, theorem1TwinPair, faddDoubleCount, queueSliding, casDoubleSuccess, theorem3Aba } from './check';
+export type { TheoremWitness } from './check';

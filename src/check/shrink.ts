@@ -19,6 +19,40 @@ export function* shrinkScenario(s: Scenario): IterableIterator<Scenario> {
     for (const w of simplerStep(s.workload[k])) yield { ...s, workload: replaced(s.workload, k, w) };
   }
   yield* simplerConfig(s);
+  const renumbered = renumber(s);
+  if (renumbered) yield renumbered;
+}
+
+/**
+ * The same scenario with WR and RECV ids 1, 2, 3... in posting order (removals leave gaps), so
+ * that a counterexample reads like the paper: "WR 1". Only for A's posts and B's RECVs, which
+ * is what the arbitraries generate; undefined when already numbered or when B posts.
+ */
+function renumber(s: Scenario): Scenario | undefined {
+  const posts = s.workload.filter((w) => w.kind === 'post');
+  const recvs = s.workload.filter((w) => w.kind === 'recv');
+  if (posts.some((w) => (w.host ?? 'A') !== 'A') || recvs.some((w) => (w.host ?? 'B') !== 'B')) return undefined;
+  if (JSON.stringify([s.workload, s.faults]).includes('"host":"B"')) return undefined;
+  const wrIds = new Map(posts.map((w, k) => [(w as { wr: { id: number } }).wr.id, k + 1]));
+  const recvIds = new Map(recvs.map((w, k) => [(w as { wr: { id: number } }).wr.id, k + 1]));
+  if ([...wrIds].every(([a, b]) => a === b) && [...recvIds].every(([a, b]) => a === b)) return undefined;
+  // A reference to a WR that no longer exists keeps an id no post has, so it stays dormant.
+  const spare = posts.length + 1;
+  const wrOf = (id: number) => wrIds.get(id) ?? spare;
+  const anchor = (a: Anchor): Anchor => ('wr' in a ? { ...a, wr: wrOf(a.wr) } : a);
+  const workload = s.workload.map((w): WorkloadStep => {
+    const after = w.after ? { after: anchor(w.after) } : {};
+    if (w.kind === 'post') return { ...w, wr: { ...w.wr, id: wrOf(w.wr.id) }, ...after };
+    if (w.kind === 'recv') return { ...w, wr: { id: recvIds.get(w.wr.id)! }, ...after };
+    return { ...w, ...after };
+  });
+  const faults = s.faults.map((f): Fault => {
+    const g = { ...f } as Fault & { wr?: number; after?: Anchor };
+    if (g.wr !== undefined) g.wr = wrOf(g.wr);
+    if (g.after) g.after = anchor(g.after);
+    return g;
+  });
+  return { ...s, workload, faults };
 }
 
 function without<T>(xs: T[], k: number): T[] {
