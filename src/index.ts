@@ -23,3 +23,5 @@ export {
 export type { CounterexampleData, LoadedTrace } from './report/index';
 export { scenarioArbitrary, theoremWitnesses, theorem1TwinPair, faddDoubleCount, queueSliding, casDoubleSuccess, theorem3Aba } from './check';
 export type { TheoremWitness } from './check';
+export { native, runAgent } from '../adapters/native';
+export type { NativeOptions, AgentOptions, AgentHandle, Availability, NativePathOptions } from '../adapters/native';

@@ -1,5 +1,6 @@
 /** The rdmacheck command line: dispatch, exit codes, one-line errors. */
 import { TraceFileError } from '../report/schema';
+import { agentCommand } from './commands/agent';
 import { auditCommand, AUDIT_USAGE } from './commands/audit';
 import { layersCommand } from './commands/layers';
 import { renderCommand } from './commands/render';
@@ -18,6 +19,7 @@ usage: rdmacheck <command> [options]
   render FILE         render a counterexample as text, mermaid or html
   layers              list the reference layers and their rules
   theorems            reproduce the seed paper's theorems on the simulator
+  agent               serve the responder side of the native (real verbs) backend
   help COMMAND        usage of one command
 Exit codes: 0 every property holds, 1 violations found, 2 usage or input error.
 Add --verbose for stack traces.
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   render: renderCommand,
   layers: layersCommand,
   theorems: theoremsCommand,
+  agent: agentCommand,
 };
 
 /** Runs the CLI on `argv` (without node and the script); resolves to the exit code. Never throws. */

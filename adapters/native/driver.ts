@@ -1,0 +1,487 @@
+/**
+ * One native run, on the requester host: host A's runtime in this process, host B's in the agent
+ * (over the harness channel). Drives the workload and the faults by their anchors, waits for the
+ * run to settle, merges both hosts' events on one clock, adds the inferred network events and
+ * returns the Execution.
+ */
+import type { Adapter, Execution } from '../../src/execution';
+import type { FailoverLayer } from '../../src/layer';
+import type { Anchor, Fault, Scenario, WorkloadStep } from '../../src/scenario';
+import { resolveConfig } from '../../src/scenario';
+import type { EndReason, Trace, TraceEvent } from '../../src/trace';
+import type { LayerHost, SendWr } from '../../src/verbs';
+import { validateScenario } from '../sim/validate';
+import type { VerbsAddon } from './binding';
+import type { EndpointInfo, NativePathOptions, NewEvent, QpOverrides } from './config';
+import { wireConfig } from './config';
+import { NetControl, unsupportedReason } from './faults';
+import type { NicWrite, Outcome } from './host';
+import { HostRuntime } from './host';
+import type { Timed } from './infer';
+import { inferNetworkEvents } from './infer';
+import type { LayerRef } from './layerRef';
+import type { Channel, WireMessage } from './wire';
+
+/** Limits and pacing of a native run (real milliseconds). */
+export interface RunLimits {
+  /** The run ends this long after the last fault or application step (default 5000). */
+  livenessMs: number;
+  /** A run is quiescent once nothing is in flight and nothing happened for this long (default 150). */
+  settleMs: number;
+  /** Poll period of CQs, async events and memory (default 1). */
+  pollIntervalMs: number;
+  /**
+   * Scenario durations (fault windows, 'at' anchors, layer timers, the receiver app's delay) are
+   * multiplied by this on real time; 'auto' scales by the ratio of the real retransmission timer
+   * to the scenario's, so a window "shorter than one timeout" keeps that meaning.
+   */
+  timeScale: number | 'auto';
+}
+
+/** Everything one run needs. */
+export interface DriverInput {
+  adapter: Adapter;
+  addon: VerbsAddon;
+  channel: Channel;
+  paths: NativePathOptions[];
+  overrides: QpOverrides;
+  limits: RunLimits;
+  layerRef: LayerRef;
+}
+
+/** A fault waiting for its anchor, and the undo of a fault that began. */
+interface FaultState {
+  index: number;
+  fault: Fault;
+  begun: boolean;
+  seen: number;
+}
+
+/** Runs `scenario` against `layer` on real verbs. */
+export async function runNative(scenario: Scenario, layer: FailoverLayer, input: DriverInput): Promise<Execution> {
+  validateScenario(scenario);
+  const config = resolveConfig(scenario);
+  const wire = wireConfig(config, input.overrides);
+  scenario.faults.forEach((f, k) => {
+    const why = unsupportedReason(f, wire.retryCnt);
+    if (why) throw new Error(`native.run: faults[${k}] (${f.kind}) cannot be injected on real verbs: ${why}`);
+  });
+  const d = new Driver(scenario, layer, input, wire.paths);
+  try {
+    return await d.run(wire);
+  } finally {
+    d.cleanup();
+  }
+}
+
+class Driver {
+  private readonly timed: Timed[] = [];
+  private readonly outcomes: Outcome[] = [];
+  private readonly nicWrites: NicWrite[] = [];
+  private readonly net = new NetControl();
+  private readonly faults: FaultState[];
+  private readonly waiters: { anchor: Anchor; seen: number; fire: () => void; done: boolean }[] = [];
+  private runtime!: HostRuntime;
+  private offsetNs = 0;
+  private lastActivityNs = 0;
+  private lastEventNs = 0;
+  private controlUp = true;
+  private inFlightControl = 0;
+  private readonly appSendIds = new Set<number>();
+  private finished = false;
+  private scale = 1;
+
+  constructor(private readonly scenario: Scenario, private readonly layer: FailoverLayer, private readonly input: DriverInput,
+    private readonly paths: number) {
+    this.faults = scenario.faults.map((fault, index) => ({ index, fault, begun: false, seen: 0 }));
+  }
+
+  // ------------------------------------------------------------------ recording
+
+  private record(e: NewEvent, t: number): void {
+    this.timed.push({ e, t });
+    this.lastEventNs = Math.max(this.lastEventNs, t);
+    if (e.kind === 'AppPostSend' && e.host === 'A') this.appSendIds.add(e.wr.id);
+    this.onEventForAnchors(e);
+  }
+
+  private now(): number {
+    return this.runtime.now();
+  }
+
+  // ------------------------------------------------------------------ the run
+
+  async run(wire: ReturnType<typeof wireConfig>): Promise<Execution> {
+    const ch = this.input.channel;
+    ch.onMessage = (m) => this.onAgentMessage(m);
+    this.scale = timeScale(this.input.limits.timeScale, resolveConfig(this.scenario).timeout, wire.timeout);
+    this.runtime = new HostRuntime({
+      host: 'A', addon: this.input.addon, paths: this.input.paths, config: wire, timerScale: this.scale,
+      sink: {
+        record: (e, t) => this.record(e, t),
+        outcome: (o) => this.outcomes.push(o),
+        nicWrite: (w) => this.onNicWrite(w),
+        control: (msg) => this.forwardControl(msg),
+        peerReset: async (path, psn) => Number((await ch.request({ type: 'peerReset', path, psn })).psn),
+      },
+    });
+    this.runtime.hooks.beforePost = (host, path, wr) => this.beforePost(host, path, wr);
+    const infoA = this.runtime.open();
+    const setup = await ch.request({ type: 'setup', config: wire, peer: infoA, layer: this.input.layerRef,
+      appDelayNs: resolveConfig(this.scenario).appDelayNs * this.scale, timerScale: this.scale }, 60_000);
+    this.runtime.connect(setup.endpoints as EndpointInfo[]);
+    await this.syncClocks();
+
+    // Layer instances: A's first, then B's, as the simulator does.
+    this.offsetNs += this.runtime.rebaseClock();
+    this.runtime.createInstance((env) => this.layer.create(env), 0);
+    await ch.request({ type: 'start', atT: this.offsetNs });
+    this.lastActivityNs = this.now();
+
+    for (const f of this.faults) this.armFault(f);
+    this.scenario.workload.forEach((step) => {
+      if (step.after) this.wait(step.after, () => this.runStep(step));
+      else this.runStep(step);
+    });
+    const reason = await this.loop();
+    return this.finish(reason);
+  }
+
+  /** Estimates the agent's clock offset (NTP-style, best of three round trips). */
+  private async syncClocks(): Promise<void> {
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const t0 = this.now();
+      const r = await this.input.channel.request({ type: 'ping' });
+      const t1 = this.now();
+      if (t1 - t0 < best) {
+        best = t1 - t0;
+        this.offsetNs = Number(r.now) - (t0 + t1) / 2;
+      }
+    }
+  }
+
+  private async loop(): Promise<EndReason> {
+    const { livenessMs, settleMs, pollIntervalMs } = this.input.limits;
+    let lastStatusCheck = 0;
+    for (;;) {
+      await sleep(pollIntervalMs);
+      if (this.input.channel.closed) throw new Error('native.run: the agent closed the harness channel during the run');
+      this.runtime.tick();
+      const now = this.now();
+      if (now > this.lastActivityNs + livenessMs * 1e6) return 'time-limit';
+      const quietLocally = !this.runtime.busy() && this.inFlightControl === 0 && this.stepsInFlight === 0 && this.faultTimers === 0 && now > this.lastEventNs + settleMs * 1e6;
+      if (!quietLocally || now - lastStatusCheck < settleMs * 1e6) continue;
+      lastStatusCheck = now;
+      const status = await this.input.channel.request({ type: 'status' });
+      if (!status.busy && this.now() > this.lastEventNs + settleMs * 1e6) return 'quiescent';
+    }
+  }
+
+  private async finish(reason: EndReason): Promise<Execution> {
+    this.finished = true;
+    this.runtime.flushOutcomes();
+    const memA = this.runtime.memoryWords();
+    const fin = await this.input.channel.request({ type: 'finish' });
+    const memB = fin.memory as number[];
+    const endT = this.now();
+    this.net.restore();
+    for (const f of this.faults) if (f.begun) this.record({ kind: 'Fault', host: 'net', fault: f.index, phase: 'end', what: 'run ended: fault undone' }, endT);
+    const recvConsumed = this.timed.filter((x) => x.e.kind === 'RecvConsumed');
+    const inferred = inferNetworkEvents(this.outcomes, this.nicWrites, recvConsumed);
+    const all = [...this.timed, ...inferred].map((x, seq) => ({ ...x, seq }));
+    all.sort((x, y) => x.t - y.t || x.seq - y.seq);
+    const trace: Trace = all.map((x, i) => ({ ...x.e, i, t: Math.max(0, Math.round(x.t)) }) as TraceEvent);
+    const memory = { A: memA, B: memB };
+    trace.push({ kind: 'End', host: 'net', reason, memory, i: trace.length, t: Math.round(endT) });
+    return { scenario: this.scenario, config: resolveConfig(this.scenario), layer: this.layer, adapter: this.input.adapter, trace,
+      end: { reason, timeNs: Math.round(endT), memory } };
+  }
+
+  /** Undoes faults and releases resources, whatever happened. */
+  cleanup(): void {
+    try {
+      this.net.restore();
+    } finally {
+      this.runtime?.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ the agent
+
+  private onAgentMessage(m: WireMessage): unknown {
+    switch (m.type) {
+      case 'event': {
+        const t = Number(m.t) - this.offsetNs;
+        this.record(m.e as NewEvent, t);
+        return undefined;
+      }
+      case 'outcome': {
+        const o = m.outcome as Outcome;
+        this.outcomes.push({ ...o, postedAt: o.postedAt - this.offsetNs, ...(o.completedAt !== undefined ? { completedAt: o.completedAt - this.offsetNs } : {}) });
+        return undefined;
+      }
+      case 'nicWrite': {
+        const w = m.write as NicWrite;
+        this.onNicWrite({ ...w, t: w.t - this.offsetNs });
+        return undefined;
+      }
+      case 'control':
+        // B's layer sent a control message to A's.
+        if (!this.controlUp) {
+          this.record({ kind: 'ControlLost', host: 'B', msg: m.msg }, this.now());
+          return undefined;
+        }
+        this.runtime.deliverControl(m.msg);
+        return undefined;
+      case 'peerReset':
+        return { psn: this.runtime.onPeerReset(Number(m.path), Number(m.psn)) };
+      default:
+        throw new Error(`native: unexpected message '${m.type}' from the agent`);
+    }
+  }
+
+  private forwardControl(msg: unknown): void {
+    if (!this.controlUp) {
+      this.record({ kind: 'ControlLost', host: 'A', msg }, this.now());
+      return;
+    }
+    this.inFlightControl++;
+    this.input.channel.request({ type: 'control', msg }).finally(() => this.inFlightControl--).catch(() => undefined);
+  }
+
+  // ------------------------------------------------------------------ workload
+
+  /**
+   * Steps run one after another in the order they fire, as in the simulator: a step for B waits
+   * for the agent's acknowledgement before the next step runs, so "B posts its RECVs, then A
+   * SENDs" keeps its order on real hardware.
+   */
+  private stepQueue: Promise<void> = Promise.resolve();
+  private faultTimers = 0;
+
+  /** A timer of the scenario (a fault window's end, an 'at' anchor); the run is not quiescent while one is pending. */
+  private faultTimer(ms: number, fn: () => void): void {
+    this.faultTimers++;
+    setTimeout(() => {
+      this.faultTimers--;
+      fn();
+    }, ms);
+  }
+  private stepsInFlight = 0;
+
+  private runStep(step: WorkloadStep): void {
+    this.stepsInFlight++;
+    this.stepQueue = this.stepQueue
+      .then(() => this.doStep(step))
+      .catch(() => undefined)
+      .finally(() => this.stepsInFlight--);
+  }
+
+  private async doStep(step: WorkloadStep): Promise<void> {
+    if (this.finished) return;
+    this.lastActivityNs = this.now();
+    const host: LayerHost = step.kind === 'post' ? step.host ?? 'A' : step.kind === 'recv' ? step.host ?? 'B' : 'B';
+    if (host === 'A' && step.kind === 'post') return this.runtime.appPostSend({ ...step.wr });
+    if (host === 'A' && step.kind === 'recv') return this.runtime.appPostRecv({ ...step.wr });
+    const { after: _after, ...plain } = step;
+    await this.input.channel.request({ type: 'step', step: plain });
+  }
+
+  // ------------------------------------------------------------------ anchors
+
+  private wait(anchor: Anchor, fire: () => void): void {
+    if (anchor.on === 'start') return fire();
+    if (anchor.on === 'at') {
+      this.faultTimer(this.ms(anchor.atNs), () => !this.finished && fire());
+      return;
+    }
+    this.waiters.push({ anchor, seen: 0, fire, done: false });
+  }
+
+  /** Feeds an anchor of kind `on` for WR `wr` of `host` on `path`. */
+  private feed(on: 'post' | 'send' | 'execute' | 'deliver', host: LayerHost, wr: number, path?: number): void {
+    for (const w of this.waiters) {
+      const a = w.anchor;
+      if (w.done || a.on !== on || a.wr !== wr || (a.host ?? 'A') !== host) continue;
+      if (a.path !== undefined && path !== undefined && a.path !== path) continue;
+      w.seen++;
+      if (w.seen === (a.nth ?? 1)) {
+        w.done = true;
+        w.fire();
+      }
+    }
+  }
+
+  private onEventForAnchors(e: NewEvent): void {
+    if (e.kind === 'AppPostSend') this.feed('post', e.host, e.wr.id);
+    else if (e.kind === 'Deliver') this.feed('deliver', e.host, e.wc.wrId);
+    else if (e.kind === 'Completion' && e.wc.status === 'SUCCESS' && e.wc.opcode !== 'RECV') this.feed('execute', e.host, e.wc.wrId, e.path);
+    else if (e.kind === 'RecvConsumed' && e.wr >= 0) this.feed('execute', e.from, e.wr, e.path);
+  }
+
+  /** Live evidence of execution at B: a word changed the way one of A's outstanding WRs would change it. */
+  private onNicWrite(w: NicWrite): void {
+    this.nicWrites.push(w);
+    if (w.host !== 'B') return;
+    const candidates = this.timed.filter((x) => x.e.kind === 'Post' && x.e.host === 'A' && x.e.ok && x.e.wr.addr === w.addr);
+    for (const c of candidates) {
+      if (c.e.kind !== 'Post') continue;
+      const wr = c.e.wr;
+      const matches = (wr.opcode === 'WRITE' || wr.opcode === 'WRITE_WITH_IMM') ? w.value === (wr.value ?? 0)
+        : wr.opcode === 'FETCH_ADD' ? w.value - w.old === (wr.add ?? 0)
+        : wr.opcode === 'CMP_SWAP' ? w.old === wr.compare && w.value === wr.swap : false;
+      if (matches) {
+        this.feed('execute', 'A', wr.id, c.e.path);
+        return;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  private armFault(f: FaultState): void {
+    const fault = f.fault;
+    switch (fault.kind) {
+      case 'drop-request':
+      case 'drop-response':
+        // Persistent drops: from the start, or from just before the WR's first post.
+        if (fault.wr === undefined) this.beginFault(f);
+        return;
+      case 'corrupt-wqe':
+      case 'delay':
+        return; // refused up front (unsupportedReason)
+      default: {
+        const a = fault.after;
+        // An anchor on a packet of a WR (send/execute) fires just before that WR is posted: a
+        // real NIC transmits and executes within microseconds, faster than any command.
+        if (a.on === 'send' || a.on === 'execute') return;
+        this.wait(a, () => this.beginFault(f));
+      }
+    }
+  }
+
+  /** Called synchronously before host A posts `wr` on `path`. */
+  private beforePost(host: LayerHost, path: number, wr: SendWr): void {
+    for (const f of this.faults) {
+      if (f.begun) continue;
+      const fault = f.fault;
+      if ((fault.kind === 'drop-request' || fault.kind === 'drop-response') && fault.wr === wr.id && host === 'A'
+        && (fault.path === undefined || fault.path === path)) {
+        this.beginFault(f);
+        continue;
+      }
+      if (!('after' in fault)) continue;
+      const a = fault.after;
+      if ((a.on !== 'send' && a.on !== 'execute') || a.wr !== wr.id || (a.host ?? 'A') !== host) continue;
+      if (a.path !== undefined && a.path !== path) continue;
+      f.seen++;
+      if (f.seen === (a.nth ?? 1)) this.beginFault(f, ' (begun just before the WR was posted: the nearest point a real NIC allows)');
+    }
+  }
+
+  /** A scenario duration in real milliseconds. */
+  private ms(ns: number): number {
+    return (ns * this.scale) / 1e6;
+  }
+
+  private netdev(path: number): string {
+    const d = this.input.paths[path]?.netdev;
+    if (!d) throw new Error(`native.run: path ${path} has no netdev configured; packet and link faults need paths[${path}].netdev`);
+    return d;
+  }
+
+  private beginFault(f: FaultState, note = ''): void {
+    if (f.begun || this.finished) return;
+    f.begun = true;
+    const fault = f.fault;
+    const t = this.now();
+    this.lastActivityNs = t;
+    const begin = (what: string, host: 'net' | LayerHost = 'net') =>
+      this.record({ kind: 'Fault', host, fault: f.index, phase: 'begin', what: what + note }, this.now());
+    const end = (what: string, host: 'net' | LayerHost = 'net') => {
+      this.lastActivityNs = this.now();
+      this.record({ kind: 'Fault', host, fault: f.index, phase: 'end', what }, this.now());
+    };
+    const paths = (p: number | undefined) => (p === undefined ? Array.from({ length: this.paths }, (_, k) => k) : [p]);
+    switch (fault.kind) {
+      case 'link-down': {
+        const hooks = fault.direction === 'both' ? (['egress', 'ingress'] as const) : fault.direction === 'a-to-b' ? (['egress'] as const) : (['ingress'] as const);
+        const dev = this.netdev(fault.path);
+        for (const h of hooks) this.net.drop(dev, h);
+        begin(`link ${fault.path} ${fault.direction} down: tc loses UDP 4791 ${hooks.join('+')} at A's ${dev}`);
+        if (fault.upAfterNs !== undefined) {
+          this.faultTimer(this.ms(fault.upAfterNs), () => {
+            if (this.finished) return;
+            for (const h of hooks) this.net.undrop(dev, h);
+            end(`link ${fault.path} ${fault.direction} up`);
+          });
+        }
+        return;
+      }
+      case 'drop-request':
+      case 'drop-response': {
+        const hook = fault.kind === 'drop-request' ? 'egress' : 'ingress';
+        for (const p of paths(fault.path)) this.net.drop(this.netdev(p), hook);
+        begin(`${fault.kind} on path ${fault.path ?? 'any'} from now on: tc loses UDP 4791 ${hook} at A`);
+        return;
+      }
+      case 'nic-death': {
+        if (fault.host === 'A') {
+          const dev = this.netdev(fault.path);
+          this.net.linkDown(dev);
+          begin(`A's NIC ${fault.path} dead: ip link set ${dev} down`, 'A');
+          if (fault.reviveAfterNs !== undefined) {
+            this.faultTimer(this.ms(fault.reviveAfterNs), () => {
+              if (this.finished) return;
+              this.net.linkUp(dev);
+              end(`A's NIC ${fault.path} revived`, 'A');
+            });
+          }
+        } else {
+          this.input.channel.request({ type: 'fault', action: 'link-down', path: fault.path }).catch(() => undefined);
+          begin(`B's NIC ${fault.path} dead: ip link set down on the agent`, 'B');
+          if (fault.reviveAfterNs !== undefined) {
+            this.faultTimer(this.ms(fault.reviveAfterNs), () => {
+              if (this.finished) return;
+              this.input.channel.request({ type: 'fault', action: 'link-up', path: fault.path }).catch(() => undefined);
+              end(`B's NIC ${fault.path} revived`, 'B');
+            });
+          }
+        }
+        return;
+      }
+      case 'qp-error':
+        begin(`${fault.host}'s QP ${fault.path} forced to ERR`, fault.host);
+        if (fault.host === 'A') this.runtime.forceError(fault.path);
+        else this.input.channel.request({ type: 'fault', action: 'qp-error', path: fault.path }).catch(() => undefined);
+        return;
+      case 'control-loss':
+        this.controlUp = false;
+        begin('management network lost (control messages dropped)');
+        if (fault.restoreAfterNs !== undefined) {
+          this.faultTimer(this.ms(fault.restoreAfterNs), () => {
+            this.controlUp = true;
+            end('management network back');
+          });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+// rdma_rxe arms its retransmission timer in jiffies: never shorter than one (4 ms at HZ=250).
+const RXE_MIN_TIMER_NS = 4_000_000;
+
+/** The factor from scenario time to real time (see RunLimits.timeScale). */
+export function timeScale(option: number | 'auto', scenarioTimeout: number, nativeTimeout: number): number {
+  if (option !== 'auto') return option;
+  const timer = (t: number) => 4096 * 2 ** t;
+  return Math.max(timer(nativeTimeout), RXE_MIN_TIMER_NS) / timer(scenarioTimeout);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,49 @@
+#!/bin/bash
+# CI stage (after `npm test`): the native ibverbs backend on real kernel Soft-RoCE.
+#   1. host packages, the guest kernel (downloaded, pruned) and the initramfs (scripts/vm/prepare.sh)
+#   2. the addon, strictly (this stage needs it): node scripts/build-native.js --strict
+#   3. jest's transform cache warmed on the host (the guests are slow TCG machines)
+#   4. two QEMU guests wired by two links; guest B runs the agent, guest A test/native-vm
+# Prints per-scenario timings; exits non-zero when any step or test fails.
+#   SKIP_APT=1   skip apt-get (packages already installed)      VM_TIMEOUT_S=600  guest time limit
+set -uo pipefail
+REPO=$(readlink -f "$(dirname "$0")/..")
+cd "$REPO" || exit 2
+export VM_DIR=${VM_DIR:-$REPO/.vm}
+step_start=$SECONDS
+step() { echo "[ci-native +${SECONDS}s] $*"; }
+took() { echo "[ci-native] $1 took $((SECONDS - step_start)) s"; step_start=$SECONDS; }
+fail() { echo "[ci-native] FAILED: $*"; exit 1; }
+
+step "prepare the VM (packages, kernel, initramfs)"
+scripts/vm/prepare.sh || fail "scripts/vm/prepare.sh"
+took "prepare"
+
+step "build the addon"
+node scripts/build-native.js --strict || fail "the addon did not build (see above)"
+took "addon build"
+
+step "warm jest's cache for the guests (the suite skips on the host: no RDMA device here)"
+node node_modules/jest/bin/jest.js -c scripts/vm/jest.vm.config.js --cacheDirectory "$VM_DIR/jest-cache" --silent >/dev/null 2>&1
+took "cache warm-up"
+
+step "boot the guest pair and run test/native-vm"
+OUT_DIR="$VM_DIR/pair" scripts/vm/boot-pair.sh "$REPO/scripts/vm/guest-native.sh" "${VM_TIMEOUT_S:-600}"
+rc=$?
+took "guest pair"
+
+echo "[ci-native] per-scenario timings on Soft-RoCE:"
+sed 's/^/  /' "$VM_DIR/pair/a/timings.txt" 2>/dev/null || echo "  (none recorded)"
+if [ -f "$VM_DIR/pair/a/jest.json" ]; then
+  node -e '
+    const r = require(process.argv[1]);
+    for (const f of r.testResults) for (const t of f.assertionResults)
+      console.log(`  ${t.status.padEnd(7)} ${String(t.duration ?? 0).padStart(6)} ms  ${t.fullName}`);
+    console.log(`[ci-native] tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+    if (r.numPendingTests > 0 && r.numPassedTests === 0) process.exit(3);
+  ' "$VM_DIR/pair/a/jest.json" || rc=1
+else
+  echo "[ci-native] no jest result came back from guest A"; rc=1
+fi
+echo "[ci-native] total $SECONDS s, exit $rc"
+exit $rc
