@@ -68,7 +68,7 @@ export type NetworkEvent =
   | (EventBase & { kind: 'Ack'; host: LayerHost; path: number; wr: number; psn: number;
       nak?: 'RNR' | 'SEQ' | 'ERR'; status?: WcStatus; value?: number })
   /** A response was lost on the wire after the responder executed. */
-  | (EventBase & { kind: 'AckLost'; host: 'net'; path: number; wr: number; psn: number; reason: string; inferred?: true })
+  | (EventBase & { kind: 'AckLost'; host: 'net'; path: number; wr: number; psn: number; reason: string; nak?: 'RNR' | 'SEQ' | 'ERR'; inferred?: true })
   /** The requester NIC's retransmission timer expired (internal to the NIC). */
   | (EventBase & { kind: 'Timeout'; host: LayerHost; path: number; wr: number; psn: number; retriesLeft: number })
   /** A QP changed state. */

@@ -23,7 +23,7 @@ export class AnchorBoard {
   /** Calls `fire` when `anchor` happens (at once for 'start'). */
   wait(anchor: Anchor, fire: () => void): void {
     if (anchor.on === 'start') return fire();
-    if (anchor.on === 'at') return this.sim.queue.push(anchor.atNs, fire);
+    if (anchor.on === 'at') return void this.sim.queue.push(anchor.atNs, fire);
     const byWr = this.byKind[anchor.on];
     const list = byWr.get(anchor.wr);
     const waiter = { anchor, fire, seen: 0 };

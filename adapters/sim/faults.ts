@@ -78,7 +78,9 @@ export class FaultBook {
   private hits(s: PacketFaultState, packet: Packet): boolean {
     const f = s.fault;
     if (f.path !== undefined && f.path !== packet.path) return false;
-    if (f.wr !== undefined && f.wr !== packet.wr.id) return false;
+    // A sequence NAK answers for the PSN the responder expects, not for the request that
+    // prompted it: it is no WR's response, so a fault aimed at one WR does not match it.
+    if (f.wr !== undefined && (f.wr !== packet.wr.id || packet.nak === 'SEQ')) return false;
     s.matches++;
     const first = f.nth ?? 1;
     const count = f.count ?? 1;

@@ -1,5 +1,6 @@
 /** Queue pairs, work-queue elements and packets of the simulated RC fabric. */
 import type { LayerHost, QpState, RecvWr, SendWr } from '../../src/verbs';
+import type { Scheduled } from './queue';
 
 /** A send WQE: one posted WR and its transport progress. */
 export interface Wqe {
@@ -23,8 +24,13 @@ export interface Packet {
   path: number;
   /** The requester host (responses travel back to it). */
   requester: LayerHost;
-  /** Connection epoch: packets of a QP that was reset since are stale. */
+  /**
+   * Connection epoch: a request carries its requester's txEpoch, a response the epoch of the
+   * request it answers. A receiver drops packets of another epoch (a connection since reset).
+   */
   epoch: number;
+  /** Which transmission of its QP this request is (responses echo it: see Wqe.lastTx). */
+  txSeq: number;
   psn: number;
   wr: SendWr;
   nak?: 'RNR' | 'SEQ' | 'ERR';
@@ -35,8 +41,10 @@ export interface Packet {
 /** One end of a path's RC connection. The requester and responder halves live together. */
 export class Qp {
   state: QpState = 'RTS';
-  /** Bumped by every reset: packets from an older epoch are dropped. */
-  epoch = 0;
+  /** The connection this end's requests belong to (unchanged while it has old ones to finish). */
+  txEpoch = 0;
+  /** The connection whose requests this end's responder accepts. */
+  rxEpoch = 0;
   // Requester half.
   sq: Wqe[] = [];
   /** Index in sq of the next WQE to transmit for the first time. */
@@ -46,22 +54,21 @@ export class Qp {
   txCount = 0;
   retriesLeft: number;
   rnrRetriesLeft: number;
-  /** Bumped to cancel the pending retransmission timer. */
-  timerGen = 0;
-  timerArmed = false;
-  /**
-   * The peer reset the connection while this end had requests outstanding: they belong to the
-   * old connection, so their (re)transmissions are stale until this end fails or resets.
-   */
-  orphaned = false;
+  /** The pending retransmission timer, if armed. */
+  timer: Scheduled | undefined = undefined;
+  /** An implied-NAK retry sequence is under way: one at a time (rxe's started_retry). */
+  retryStarted = false;
   /** Waiting out an RNR NAK: no retransmission timer meanwhile. */
   rnrWaiting = false;
   // Responder half.
   rq: RecvWr[] = [];
   ePsn = 0;
   nakSent = false;
-  /** PSN -> old value, at most maxDestRdAtomic entries, oldest evicted first. */
-  atomicCache = new Map<number, number>();
+  /**
+   * Responder resources of READs and atomics (max_dest_rd_atomic slots, oldest evicted first):
+   * PSN -> the atomic's old value (undefined for a READ, which is executed again).
+   */
+  rdAtomicSlots = new Map<number, number | undefined>();
 
   constructor(readonly host: LayerHost, readonly path: number, retryCnt: number, rnrRetry: number) {
     this.retriesLeft = retryCnt;

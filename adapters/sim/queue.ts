@@ -5,6 +5,8 @@ export interface Scheduled {
   t: number;
   seq: number;
   run: () => void;
+  /** A cancelled action is skipped: it neither runs nor counts as pending work. */
+  cancelled?: boolean;
 }
 
 /** The simulator's agenda. Equal-time actions run in the order they were scheduled. */
@@ -17,8 +19,8 @@ export class EventQueue {
     return this.heap.length;
   }
 
-  /** Schedules `run` at virtual time `t`. */
-  push(t: number, run: () => void): void {
+  /** Schedules `run` at virtual time `t`; returns the handle that can cancel it. */
+  push(t: number, run: () => void): Scheduled {
     const item: Scheduled = { t, seq: this.nextSeq++, run };
     const h = this.heap;
     let k = h.length;
@@ -30,10 +32,17 @@ export class EventQueue {
       k = parent;
     }
     h[k] = item;
+    return item;
   }
 
-  /** Removes and returns the earliest action (undefined when empty). */
+  /** Removes and returns the earliest live action (undefined when none is left). */
   pop(): Scheduled | undefined {
+    let item = this.popAny();
+    while (item?.cancelled) item = this.popAny();
+    return item;
+  }
+
+  private popAny(): Scheduled | undefined {
     const h = this.heap;
     if (h.length === 0) return undefined;
     const top = h[0];

@@ -66,8 +66,17 @@ export class Simulator {
   readonly anchors: AnchorBoard;
   readonly faults: FaultBook;
   private readonly watches: ReuseWatch[] = [];
-  /** The latest fault or application step: the liveness budget counts from here. */
+  /** The latest fault, application step or NIC retry: the liveness budget counts from here. */
   lastActivityNs = 0;
+  /** The newest connection of each path (bumped by every reset). */
+  readonly pathEpochs: number[];
+  /** The retransmission timer: 4.096 us * 2^timeout. */
+  readonly timeoutNs: number;
+  /**
+   * The liveness budget actually used: at least the scenario's, and long enough for the NIC to
+   * run out its own retries after the last activity, so a slow timer is not taken for a hang.
+   */
+  readonly livenessNs: number;
   private stopped: EndReason | undefined;
 
   constructor(readonly scenario: Scenario, readonly layer: FailoverLayer) {
@@ -86,20 +95,28 @@ export class Simulator {
       A: { sendIds: new Set(), recvIds: new Set(), delivered: new Set() },
       B: { sendIds: new Set(), recvIds: new Set(), delivered: new Set() },
     };
+    this.pathEpochs = new Array(c.paths).fill(0);
+    this.timeoutNs = Math.round(4096 * 2 ** c.timeout);
+    this.livenessNs = Math.max(c.livenessNs, (c.retryCnt + 2) * this.timeoutNs, (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs);
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
   }
 
   // ---------------------------------------------------------------- recording and scheduling
 
-  /** Appends an event stamped with the current time; fires anchors that wait for it. */
-  record(e: NewEvent): TraceEvent {
+  /**
+   * Appends an event stamped with the current time and fires the anchors that wait for it
+   * (unless `fireAnchors` is false: the caller fires them itself). Past the event limit it throws
+   * EVENT_LIMIT, which unwinds to the run loop: even a layer looping inside one callback stops.
+   */
+  record(e: NewEvent, fireAnchors = true): TraceEvent {
+    if (this.stopped) throw EVENT_LIMIT;
     const ev = e as TraceEvent;
     ev.i = this.trace.length;
     ev.t = this.now;
     this.trace.push(ev);
-    if (this.trace.length >= this.config.maxEvents && !this.stopped) this.stopped = 'event-limit';
-    this.anchors.onEvent(ev);
+    if (this.trace.length >= this.config.maxEvents) this.stopped = 'event-limit';
+    if (fireAnchors) this.anchors.onEvent(ev);
     return ev;
   }
 
@@ -115,6 +132,7 @@ export class Simulator {
     try {
       fn(inst);
     } catch (err) {
+      if (err === EVENT_LIMIT) throw err;
       this.layerFault(host, during, `threw ${describeError(err)}`);
     }
   }
@@ -130,7 +148,7 @@ export class Simulator {
   complete(host: LayerHost, path: number, wc: WorkCompletion): void {
     this.at(0, () => {
       this.record({ kind: 'Completion', host, obs: host, path, wc });
-      this.callLayer(host, 'onCompletion', (l) => l.onCompletion(path, { ...wc }));
+      this.callLayer(host, 'onCompletion', (l) => l.onCompletion(path, copyWc(wc)));
     });
   }
 
@@ -161,8 +179,8 @@ export class Simulator {
     if (qp.state === 'ERR' || qp.state === 'RESET') return;
     this.transition(qp, 'ERR', reason);
     this.cancelTimer(qp);
-    qp.orphaned = false;
     qp.rnrWaiting = false;
+    qp.retryStarted = false;
     // Without an explicit failing WQE, the error belongs to the oldest outstanding one.
     const errPsn = failingPsn ?? qp.sq[0]?.psn;
     for (const wqe of qp.sq) {
@@ -187,29 +205,34 @@ export class Simulator {
     qp.rq = [];
     qp.sendIdx = 0;
     qp.rnrWaiting = false;
+    qp.retryStarted = false;
     const peer = this.qps[other(qp.host)][qp.path];
-    const epoch = Math.max(qp.epoch, peer.epoch) + 1;
-    for (const end of [qp, peer]) {
-      end.epoch = epoch;
-      end.ePsn = 0;
-      end.nakSent = false;
-      end.atomicCache.clear();
-    }
+    const epoch = ++this.pathEpochs[qp.path];
+    qp.txEpoch = qp.rxEpoch = epoch;
     qp.nextPsn = 0;
-    qp.orphaned = false;
     qp.retriesLeft = this.config.retryCnt;
     qp.rnrRetriesLeft = this.config.rnrRetry;
-    if (peer.sq.length === 0) {
-      peer.nextPsn = 0;
-    } else {
-      // The peer's outstanding requests belong to the old connection: as on real RC, their
-      // retransmissions go unanswered and the peer ends in RETRY_EXC_ERR, then ERR.
-      peer.orphaned = true;
-      if (!peer.timerArmed && peer.sq.some((w) => w.sent)) this.armTimer(peer);
+    for (const end of [qp, peer]) {
+      end.ePsn = 0;
+      end.nakSent = false;
+      end.rdAtomicSlots.clear();
     }
+    peer.rxEpoch = epoch;
+    // The peer's outstanding requests belong to the old connection: responses already on the
+    // wire still reach it, but retransmissions are stale, so it ends in RETRY_EXC_ERR as a real
+    // RC requester whose partner QP vanished. With nothing outstanding it joins the new one.
+    this.resync(peer);
     this.transition(qp, 'INIT', 'reset by the layer');
     this.transition(qp, 'RTR', 'reset by the layer');
     this.transition(qp, 'RTS', 'reset by the layer');
+  }
+
+  /** A requester with nothing outstanding joins its path's newest connection (fresh PSNs). */
+  resync(qp: Qp): void {
+    const epoch = this.pathEpochs[qp.path];
+    if (qp.txEpoch === epoch || qp.sq.length > 0) return;
+    qp.txEpoch = epoch;
+    qp.nextPsn = 0;
   }
 
   // ---------------------------------------------------------------- requester transmission
@@ -235,20 +258,19 @@ export class Simulator {
     const wqe = qp.wqeAt(psn);
     if (!wqe) return;
     wqe.sent = true;
-    wqe.lastTx = qp.txCount++;
-    this.record({ kind: 'Send', host: qp.host, path: qp.path, wr: wqe.wr.id, op: wqe.wr.opcode, psn, retransmit });
-    if (qp.orphaned) {
-      this.record({ kind: 'PacketLost', host: 'net', path: qp.path, wr: wqe.wr.id, psn, reason: `stale: ${other(qp.host)} reset the connection of path ${qp.path}` });
-      if (!qp.timerArmed) this.armTimer(qp);
-      return;
-    }
-    const packet: Packet = { kind: 'request', path: qp.path, requester: qp.host, epoch: qp.epoch, psn, wr: wqe.wr };
+    const txSeq = (wqe.lastTx = qp.txCount++);
+    // Anchors on this Send fire once the packet is on the wire, so a fault they start hits
+    // what comes after it, not the packet itself.
+    const ev = this.record({ kind: 'Send', host: qp.host, path: qp.path, wr: wqe.wr.id, op: wqe.wr.opcode, psn, retransmit }, false);
+    const packet: Packet = { kind: 'request', path: qp.path, requester: qp.host, epoch: qp.txEpoch, txSeq, psn, wr: wqe.wr };
     this.sendPacket(packet, qp.host);
-    if (!qp.timerArmed) this.armTimer(qp);
+    if (!qp.timer) this.armTimer(qp);
+    this.anchors.onEvent(ev);
   }
 
   /** Retransmits every sent, unacknowledged WQE from `fromPsn` on (go-back-N). */
   retransmitFrom(qp: Qp, fromPsn: number): void {
+    if (qp.rnrWaiting) return; // the RNR timer will retransmit
     const head = qp.sq[0];
     if (!head) return;
     for (let k = Math.max(0, fromPsn - head.psn); k < qp.sq.length; k++) {
@@ -257,21 +279,21 @@ export class Simulator {
     }
   }
 
-  /** The retransmission timer: 4.096 us * 2^timeout. */
+  /** (Re)starts the retransmission timer: 4.096 us * 2^timeout; timeout 0 means none (IBTA). */
   armTimer(qp: Qp): void {
-    const gen = ++qp.timerGen;
-    qp.timerArmed = true;
-    const timeoutNs = Math.round(4096 * 2 ** this.config.timeout);
-    this.at(timeoutNs, () => {
-      if (gen !== qp.timerGen) return;
-      qp.timerArmed = false;
+    this.cancelTimer(qp);
+    if (this.config.timeout === 0) return;
+    const handle = this.queue.push(this.now + this.timeoutNs, () => {
+      if (qp.timer !== handle) return;
+      qp.timer = undefined;
       this.onTimeout(qp);
     });
+    qp.timer = handle;
   }
 
   cancelTimer(qp: Qp): void {
-    qp.timerGen++;
-    qp.timerArmed = false;
+    if (qp.timer) qp.timer.cancelled = true;
+    qp.timer = undefined;
   }
 
   private onTimeout(qp: Qp): void {
@@ -279,6 +301,7 @@ export class Simulator {
     const head = qp.sq.find((w) => w.sent && !w.acked);
     if (!head) return;
     this.record({ kind: 'Timeout', host: qp.host, path: qp.path, wr: head.wr.id, psn: head.psn, retriesLeft: qp.retriesLeft });
+    this.touchActivity(); // the NIC is still working on the fault: the liveness budget waits for it
     if (qp.retriesLeft > 0) {
       qp.retriesLeft--;
       this.retransmitFrom(qp, head.psn);
@@ -293,28 +316,36 @@ export class Simulator {
   sendPacket(packet: Packet, from: LayerHost): void {
     const dir = from === 'A' ? 'a-to-b' : 'b-to-a';
     const link = this.links[packet.path][dir];
-    const to = other(from);
-    const lost = !link.up
-      ? `link ${packet.path} ${dir} down`
-      : !this.nicAlive[from][packet.path]
-        ? `${from}'s NIC ${packet.path} dead`
-        : !this.nicAlive[to][packet.path]
-          ? `${to}'s NIC ${packet.path} dead`
-          : this.faults.dropReason(packet);
-    if (lost) {
-      if (packet.kind === 'request') {
-        this.record({ kind: 'PacketLost', host: 'net', path: packet.path, wr: packet.wr.id, psn: packet.psn, reason: lost });
-      } else {
-        this.record({ kind: 'AckLost', host: 'net', path: packet.path, wr: packet.wr.id, psn: packet.psn, reason: lost });
-      }
-      return;
-    }
+    const lost = this.linkBroken(packet.path, dir, from) ?? this.faults.dropReason(packet);
+    if (lost) return this.lose(packet, lost);
     const arrival = Math.max(this.now + this.config.wireDelayNs + this.faults.extraDelay(packet), link.lastArrival);
     link.lastArrival = arrival;
     this.queue.push(arrival, () => {
+      // A link or NIC that died while the packet was in flight loses it too.
+      const late = this.linkBroken(packet.path, dir, from);
+      if (late) return this.lose(packet, `${late} while in flight`);
+      const to = other(from);
       if (packet.kind === 'request') onRequest(this, this.qps[to][packet.path], packet);
       else onResponse(this, this.qps[to][packet.path], packet);
     });
+  }
+
+  /** Why a link direction carries nothing now (link down, a dead NIC at either end), if it does not. */
+  private linkBroken(path: number, dir: 'a-to-b' | 'b-to-a', from: LayerHost): string | undefined {
+    const to = other(from);
+    if (!this.links[path][dir].up) return `link ${path} ${dir} down`;
+    if (!this.nicAlive[from][path]) return `${from}'s NIC ${path} dead`;
+    if (!this.nicAlive[to][path]) return `${to}'s NIC ${path} dead`;
+    return undefined;
+  }
+
+  /** Records a lost packet: PacketLost for a request, AckLost for a response. */
+  private lose(packet: Packet, reason: string): void {
+    if (packet.kind === 'request') {
+      this.record({ kind: 'PacketLost', host: 'net', path: packet.path, wr: packet.wr.id, psn: packet.psn, reason });
+    } else {
+      this.record({ kind: 'AckLost', host: 'net', path: packet.path, wr: packet.wr.id, psn: packet.psn, reason, ...(packet.nak ? { nak: packet.nak } : {}) });
+    }
   }
 
   // ---------------------------------------------------------------- memory and applications
@@ -344,10 +375,10 @@ export class Simulator {
     switch (step.kind) {
       case 'post': {
         const host = step.host ?? 'A';
-        const wr = { ...step.wr };
+        const wr = copyWr(step.wr);
         this.apps[host].sendIds.add(wr.id);
         this.record({ kind: 'AppPostSend', host, obs: host, wr });
-        this.callLayer(host, 'postSend', (l) => l.postSend({ ...wr }));
+        this.callLayer(host, 'postSend', (l) => l.postSend(copyWr(wr)));
         return;
       }
       case 'recv': {
@@ -399,6 +430,7 @@ export class Simulator {
       try {
         this.instances[host] = this.layer.create(makeLayerEnv(this, host));
       } catch (err) {
+        if (err === EVENT_LIMIT) break;
         this.layerFault(host, 'create', `threw ${describeError(err)}`);
       }
     }
@@ -415,13 +447,17 @@ export class Simulator {
       }
       const next = this.queue.pop();
       if (!next) break;
-      if (next.t > this.lastActivityNs + this.config.livenessNs) {
-        this.now = this.lastActivityNs + this.config.livenessNs;
+      if (next.t > this.lastActivityNs + this.livenessNs) {
+        this.now = this.lastActivityNs + this.livenessNs;
         reason = 'time-limit';
         break;
       }
       this.now = next.t;
-      next.run();
+      try {
+        next.run();
+      } catch (err) {
+        if (err !== EVENT_LIMIT) throw err;
+      }
     }
     // A quiescent run ends with its last event, not with a cancelled timer that ran idle.
     if (reason === 'quiescent' && this.trace.length > 0) this.now = this.trace[this.trace.length - 1].t;
@@ -438,6 +474,17 @@ export class Simulator {
     };
   }
 }
+
+/** Thrown by record() past the event limit; caught by the run loop (never seen by users). */
+const EVENT_LIMIT = new Error('rdmacheck simulator: event limit reached');
+
+/** A private copy of a work request (its payload too). */
+export function copyWr<T extends { payload?: number[] }>(wr: T): T {
+  return wr.payload ? { ...wr, payload: [...wr.payload] } : { ...wr };
+}
+
+/** A private copy of a work completion (its payload too). */
+export const copyWc: (wc: WorkCompletion) => WorkCompletion = copyWr;
 
 /** The other end of a path. */
 export function other(host: LayerHost): LayerHost {

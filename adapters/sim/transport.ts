@@ -15,7 +15,7 @@ export function onRequest(sim: Simulator, qp: Qp, pkt: Packet): void {
     sim.record({ kind: 'PacketLost', host: 'net', path: pkt.path, wr: wr.id, psn: pkt.psn, reason: `${qp.host}'s QP ${qp.path} is in ${qp.state}` });
     return;
   }
-  if (pkt.epoch !== qp.epoch) {
+  if (pkt.epoch !== qp.rxEpoch) {
     sim.record({ kind: 'PacketLost', host: 'net', path: pkt.path, wr: wr.id, psn: pkt.psn, reason: 'stale packet of a connection since reset' });
     return;
   }
@@ -53,20 +53,22 @@ function executed(sim: Simulator, qp: Qp, pkt: Packet, addr: number | undefined,
 /** A request whose PSN was already executed: a retransmission after a lost response. */
 function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
   const wr = pkt.wr;
-  if (wr.opcode === 'READ') {
-    // A duplicate READ is executed again: it reads the current memory.
-    receive(sim, qp, pkt, true, 'duplicate READ: executed again');
-    const value = sim.memory[qp.host][wr.addr!];
-    executed(sim, qp, pkt, wr.addr, value, value, 'SUCCESS');
-    respond(sim, qp, pkt, { psn: pkt.psn, value });
-  } else if (isAtomic(wr.opcode)) {
-    const cached = qp.atomicCache.get(pkt.psn);
-    if (cached === undefined) {
-      receive(sim, qp, pkt, true, 'duplicate atomic: result evicted from the atomic cache, dropped');
+  if (wr.opcode === 'READ' || isAtomic(wr.opcode)) {
+    // READs and atomics hold a responder resource (max_dest_rd_atomic): a duplicate whose slot
+    // was evicted is dropped; a READ is executed again, an atomic answered from its slot.
+    if (!qp.rdAtomicSlots.has(pkt.psn)) {
+      receive(sim, qp, pkt, true, `duplicate ${wr.opcode}: its responder resource was evicted (max_dest_rd_atomic), dropped`);
       return;
     }
-    receive(sim, qp, pkt, true, 'duplicate atomic: answered from the atomic cache');
-    respond(sim, qp, pkt, { psn: pkt.psn, value: cached });
+    if (wr.opcode === 'READ') {
+      receive(sim, qp, pkt, true, 'duplicate READ: executed again');
+      const value = sim.memory[qp.host][wr.addr!];
+      executed(sim, qp, pkt, wr.addr, value, value, 'SUCCESS');
+      respond(sim, qp, pkt, { psn: pkt.psn, value });
+    } else {
+      receive(sim, qp, pkt, true, 'duplicate atomic: answered from the atomic cache');
+      respond(sim, qp, pkt, { psn: pkt.psn, value: qp.rdAtomicSlots.get(pkt.psn) });
+    }
   } else {
     receive(sim, qp, pkt, true, 'duplicate: ACKed again, not executed');
     respond(sim, qp, pkt, { psn: pkt.psn });
@@ -80,7 +82,9 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
   const mem = sim.memory[host];
   const needsAddr = wr.opcode !== 'SEND' && !(wr.opcode === 'WRITE_WITH_IMM' && wr.addr === undefined);
   if (needsAddr) {
-    const bad = addressError(wr, mem.length);
+    // With max_dest_rd_atomic = 0 the responder takes no READ or atomic at all.
+    const noResources = (wr.opcode === 'READ' || isAtomic(wr.opcode)) && sim.config.maxDestRdAtomic === 0;
+    const bad = noResources ? 'REM_INV_REQ_ERR' : addressError(wr, mem.length);
     if (bad) {
       executed(sim, qp, pkt, wr.addr, undefined, undefined, bad);
       respond(sim, qp, pkt, { psn: pkt.psn, nak: 'ERR', status: bad });
@@ -116,7 +120,7 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
     if (wr.opcode === 'WRITE') sim.setWord(host, addr, wr.value ?? 0);
     else if (wr.opcode === 'FETCH_ADD') sim.setWord(host, addr, old + (wr.add ?? 0));
     else if (wr.opcode === 'CMP_SWAP' && old === (wr.compare ?? 0)) sim.setWord(host, addr, wr.swap ?? 0);
-    if (isAtomic(wr.opcode)) cacheAtomic(qp, pkt.psn, old, sim.config.maxDestRdAtomic);
+    if (wr.opcode === 'READ' || isAtomic(wr.opcode)) holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? old : undefined, sim.config.maxDestRdAtomic);
     value = wr.opcode === 'WRITE' ? undefined : old;
     executed(sim, qp, pkt, addr, wr.opcode === 'WRITE' ? wr.value : mem[addr], old, 'SUCCESS');
   }
@@ -132,45 +136,45 @@ function addressError(wr: SendWr, words: number): WcStatus | undefined {
   return undefined;
 }
 
-/** Keeps the old value of an executed atomic; the oldest slot is evicted (max_dest_rd_atomic). */
-function cacheAtomic(qp: Qp, psn: number, old: number, slots: number): void {
-  qp.atomicCache.set(psn, old);
-  while (qp.atomicCache.size > slots) qp.atomicCache.delete(qp.atomicCache.keys().next().value!);
+/** A READ or atomic takes a responder slot (an atomic keeps its old value); the oldest is evicted. */
+function holdSlot(qp: Qp, psn: number, old: number | undefined, slots: number): void {
+  qp.rdAtomicSlots.set(psn, old);
+  while (qp.rdAtomicSlots.size > slots) qp.rdAtomicSlots.delete(qp.rdAtomicSlots.keys().next().value!);
 }
 
 /** Sends the response for `pkt` back to its requester. */
 function respond(sim: Simulator, qp: Qp, pkt: Packet, r: { psn: number; nak?: Packet['nak']; status?: WcStatus; value?: number }): void {
-  sim.sendPacket({ kind: 'response', path: pkt.path, requester: pkt.requester, epoch: qp.epoch, psn: r.psn, wr: pkt.wr, nak: r.nak, status: r.status, value: r.value }, qp.host);
+  // A response belongs to the connection of the request it answers; it echoes its txSeq.
+  sim.sendPacket({ kind: 'response', path: pkt.path, requester: pkt.requester, epoch: pkt.epoch, txSeq: pkt.txSeq, psn: r.psn, wr: pkt.wr, nak: r.nak, status: r.status, value: r.value }, qp.host);
 }
 
 // ------------------------------------------------------------------------- requester half
 
 /** A response arrived at the requester QP `qp`. */
 export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
-  if (!qp.connected || pkt.epoch !== qp.epoch) return; // a reset or failed QP ignores old responses
+  if (!qp.connected || pkt.epoch !== qp.txEpoch) return; // a reset or failed QP ignores old responses
   const target = qp.wqeAt(pkt.psn);
   sim.record({ kind: 'Ack', host: qp.host, path: qp.path, wr: target?.wr.id ?? pkt.wr.id, psn: pkt.psn, nak: pkt.nak, status: pkt.status, value: pkt.value });
-  if (pkt.nak === 'ERR') {
-    ackBefore(sim, qp, pkt.psn);
-    sim.fail(qp, pkt.status ?? 'REM_OP_ERR', `remote error ${pkt.status} on PSN ${pkt.psn}`, pkt.psn);
-    return;
-  }
-  if (pkt.nak === 'RNR') {
-    ackBefore(sim, qp, pkt.psn);
-    onRnrNak(sim, qp, pkt.psn);
-    return;
-  }
   if (pkt.nak === 'SEQ') {
     ackBefore(sim, qp, pkt.psn);
     const first = qp.sq.find((w) => w.sent && !w.acked);
-    if (!first) return;
-    if (qp.retriesLeft > 0) {
-      qp.retriesLeft--;
-      sim.retransmitFrom(qp, first.psn);
-    } else {
-      sim.fail(qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${first.wr.id} (sequence NAKs)`);
+    if (first) retry(sim, qp, first, 'sequence NAK');
+    return settle(sim, qp);
+  }
+  // Any response for PSN n while an earlier READ/atomic, last sent before the request this
+  // answers, still lacks its data: that data was lost (implied NAK). Links are FIFO, so a WQE
+  // sent after it may still be answered; one retry sequence at a time, as rxe's started_retry.
+  const missing = qp.sq.find((w) => w.psn < pkt.psn && !w.acked && carriesData(w));
+  const impliedNak = missing !== undefined && missing.lastTx < pkt.txSeq;
+  if (pkt.nak === 'ERR' || pkt.nak === 'RNR') {
+    ackBefore(sim, qp, pkt.psn);
+    if (impliedNak) {
+      // The earlier READ/atomic is retried first; the responder answers this one again.
+      if (!qp.retryStarted) retry(sim, qp, missing, 'implied NAK');
+      return settle(sim, qp);
     }
-    return;
+    if (pkt.nak === 'ERR') return sim.fail(qp, pkt.status ?? 'REM_OP_ERR', `remote error ${pkt.status} on PSN ${pkt.psn}`, pkt.psn);
+    return onRnrNak(sim, qp, pkt.psn);
   }
   if (!target) return; // a duplicate ACK of an already completed WQE
   const progressed = !target.acked;
@@ -180,12 +184,20 @@ export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
   if (progressed) {
     qp.retriesLeft = sim.config.retryCnt;
     qp.rnrRetriesLeft = sim.config.rnrRetry;
+    qp.retryStarted = false;
   }
-  // An ACK for a later PSN while an earlier READ/atomic still lacks its data: implied NAK. Links
-  // are FIFO, so only a WQE last sent before the acknowledged one has really lost its response.
-  const missing = qp.sq.find((w) => w.psn < pkt.psn && !w.acked);
-  if (missing && missing.lastTx < target.lastTx) sim.retransmitFrom(qp, missing.psn);
+  if (impliedNak && !qp.retryStarted) retry(sim, qp, missing, 'implied NAK');
+  if (qp.state === 'ERR') return;
   settle(sim, qp);
+}
+
+/** One retry sequence from `from` (go-back-N), counted against retry_cnt. */
+function retry(sim: Simulator, qp: Qp, from: Wqe, why: string): void {
+  if (qp.rnrWaiting) return; // the RNR timer retransmits
+  if (qp.retriesLeft <= 0) return sim.fail(qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${from.wr.id} (${why})`);
+  qp.retriesLeft--;
+  qp.retryStarted = true;
+  sim.retransmitFrom(qp, from.psn);
 }
 
 /** A cumulative ACK: every sent non-data WQE before `psn` was executed. */
@@ -212,10 +224,13 @@ function retire(sim: Simulator, qp: Qp): void {
       ...(carriesData(w) ? { value: w.value } : {}),
     });
   }
+  if (qp.sq.length === 0) sim.resync(qp);
 }
 
 /** Restarts or stops the retransmission timer and sends what became sendable. */
 function settle(sim: Simulator, qp: Qp): void {
+  if (!qp.connected) return;
+  if (qp.rnrWaiting) return;
   if (qp.sq.some((w) => w.sent && !w.acked)) sim.armTimer(qp);
   else sim.cancelTimer(qp);
   sim.pump(qp);
@@ -231,10 +246,11 @@ function onRnrNak(sim: Simulator, qp: Qp, psn: number): void {
   if (!forever) qp.rnrRetriesLeft--;
   qp.rnrWaiting = true;
   sim.cancelTimer(qp);
-  const epoch = qp.epoch;
+  const epoch = qp.txEpoch;
   sim.at(sim.config.minRnrTimerNs, () => {
-    if (!qp.rnrWaiting || qp.epoch !== epoch || !qp.connected) return;
+    if (!qp.rnrWaiting || qp.txEpoch !== epoch || !qp.connected) return;
     qp.rnrWaiting = false;
+    sim.touchActivity(); // the NIC is still working on it: the liveness budget waits
     sim.retransmitFrom(qp, psn);
     sim.pump(qp);
   });

@@ -49,7 +49,7 @@ export const traceEvent: Spec = byKind({
     value: opt(int), old: opt(int), inferred: opt(bool) },
   RecvConsumed: { ...decided, path: nat, recvWr: int, from: layerHost, wr: int, value: opt(int), imm: opt(int), inferred: opt(bool) },
   Ack: { ...decided, path: nat, wr: int, psn: nat, nak: opt(oneOf('RNR', 'SEQ', 'ERR')), status: opt(wcStatus), value: opt(int) },
-  AckLost: { ...base, host: oneOf('net'), path: nat, wr: int, psn: int, reason: str, inferred: opt(bool) },
+  AckLost: { ...base, host: oneOf('net'), path: nat, wr: int, psn: int, reason: str, nak: opt(oneOf('RNR', 'SEQ', 'ERR')), inferred: opt(bool) },
   Timeout: { ...decided, path: nat, wr: int, psn: nat, retriesLeft: int },
   QpState: { ...decided, path: nat, from: qpState, to: qpState, reason: str },
   AppConsume: { ...base, host: oneOf('B'), addr: int, value: int },

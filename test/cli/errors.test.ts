@@ -22,7 +22,7 @@ describe('CLI usage and input errors: one clear line, exit 2', () => {
   });
 
   test('an unknown command lists the commands', async () => {
-    expect(expectOneLineError(await cli(['audti']))).toBe('rdmacheck: unknown command "audti"; commands: audit, replay, render, layers, theorems (rdmacheck --help)');
+    expect(expectOneLineError(await cli(['audti']))).toBe('rdmacheck: unknown command "audti"; commands: audit, replay, render, layers, theorems, agent (rdmacheck --help)');
   });
 
   test('an unknown layer lists the reference layers', async () => {

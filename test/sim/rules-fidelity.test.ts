@@ -1,0 +1,159 @@
+/**
+ * RC fidelity rules found by a second reading of the simulator (each was a defect once): the
+ * liveness budget, packets in flight, implied NAKs, responder resources, RNR waits, resets.
+ */
+import type { FailoverLayer } from '../../src/layer';
+import type { SendWr } from '../../src/verbs';
+import { delivered, executions, of, run } from './helpers';
+
+const write = (id: number, addr = 0, value = id): SendWr => ({ id, opcode: 'WRITE', addr, value });
+
+describe('RC fidelity', () => {
+  test('rule: a slow retransmission timer (timeout 11, 8.4 ms) is waited for; it is not taken for a hang', () => {
+    const ex = run({
+      config: { timeout: 11 },
+      workload: [{ kind: 'post', wr: write(1) }],
+      faults: [{ kind: 'link-down', path: 0, direction: 'both', after: { on: 'start' }, upAfterNs: 1_000 }],
+    });
+    expect(delivered(ex)).toEqual(['1:SUCCESS']);
+    expect(of(ex, 'Timeout')[0].t).toBe(4096 * 2 ** 11);
+    const healthy = run({ config: { timeout: 11 }, workload: [{ kind: 'post', wr: write(1) }], faults: [] });
+    expect(healthy.end.reason).toBe('quiescent'); // a cancelled timer is no pending work
+  });
+
+  test('rule: timeout 0 means no retransmission timer at all (IBTA): a lost request hangs', () => {
+    const ex = run({
+      config: { timeout: 0, livenessNs: 1_000_000 },
+      workload: [{ kind: 'post', wr: write(1) }],
+      faults: [{ kind: 'link-down', path: 0, direction: 'a-to-b', after: { on: 'start' } }],
+    });
+    expect(of(ex, 'Timeout')).toEqual([]);
+    expect(delivered(ex)).toEqual([]);
+  });
+
+  test('rule: a packet in flight when its link or NIC dies is lost, and a dead NIC executes nothing', () => {
+    const ex = run({
+      workload: [{ kind: 'post', wr: write(1, 0, 7) }],
+      faults: [{ kind: 'nic-death', host: 'B', path: 0, after: { on: 'at', atNs: 500 } }],
+    });
+    expect(executions(ex, 1)).toBe(0);
+    expect(of(ex, 'PacketLost')[0].reason).toBe("B's NIC 0 dead while in flight");
+    expect(ex.end.memory.B[0]).toBe(0);
+  });
+
+  test('rule: an implied NAK starts one retry sequence, counted against retry_cnt (no storm)', () => {
+    const workload = [{ kind: 'post' as const, wr: { id: 1, opcode: 'READ' as const, addr: 0 } },
+      ...Array.from({ length: 19 }, (_, k) => ({ kind: 'post' as const, wr: write(k + 2, 1) }))];
+    const ex = run({ workload, faults: [{ kind: 'drop-response', wr: 1 }] });
+    expect(of(ex, 'Send').filter((s) => s.retransmit).length).toBeLessThanOrEqual(20);
+    expect(delivered(ex).every((d) => d.endsWith(':SUCCESS'))).toBe(true);
+    const noRetries = run({ config: { retryCnt: 0 }, workload: workload.slice(0, 3), faults: [{ kind: 'drop-response', wr: 1 }] });
+    expect(delivered(noRetries)[0]).toBe('1:RETRY_EXC_ERR');
+  });
+
+  test('rule: a sequence NAK is no WR\'s response: a drop-response fault aimed at a WR does not take it', () => {
+    const ex = run({
+      workload: [{ kind: 'post', wr: write(1) }, { kind: 'post', wr: write(2) }],
+      faults: [{ kind: 'drop-request', wr: 1 }, { kind: 'drop-response', wr: 2 }],
+    });
+    const lost = of(ex, 'AckLost');
+    expect(lost.map((a) => [a.wr, a.nak])).toEqual([[2, undefined]]);
+    expect(of(ex, 'Execute').find((e) => e.wr === 2)!.i).toBeLessThan(lost[0].i);
+  });
+
+  test('rule: READs and atomics share the responder\'s max_dest_rd_atomic slots', () => {
+    const ex = run({
+      config: { maxDestRdAtomic: 1 },
+      workload: [
+        { kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 } },
+        { kind: 'post', wr: { id: 2, opcode: 'READ', addr: 1 } },
+      ],
+      faults: [{ kind: 'drop-response', wr: 1 }],
+    });
+    expect(of(ex, 'Receive').filter((r) => r.duplicate && r.wr === 1).every((r) => r.note?.includes('evicted'))).toBe(true);
+    expect(delivered(ex)[0]).toBe('1:RETRY_EXC_ERR');
+    const none = run({ config: { maxDestRdAtomic: 0 }, workload: [{ kind: 'post', wr: { id: 1, opcode: 'READ', addr: 0 } }], faults: [] });
+    expect(delivered(none)).toEqual(['1:REM_INV_REQ_ERR']);
+  });
+
+  test('rule: while waiting out an RNR NAK the requester does not retransmit early (a sequence NAK waits too)', () => {
+    const ex = run({
+      config: { rnrRetry: 2, minRnrTimerNs: 10_000 },
+      workload: [
+        { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 1 } },
+        { kind: 'post', wr: write(2) },
+        { kind: 'recv', wr: { id: 1 }, after: { on: 'at', atNs: 15_000 } },
+      ],
+      faults: [],
+    });
+    expect(delivered(ex)).toEqual(['1:SUCCESS', '2:SUCCESS']);
+  });
+
+  test('rule: a response already on the wire when the peer resets still completes the WR', () => {
+    const bResets: FailoverLayer = {
+      name: 'b-resets',
+      create: (env) => {
+        if (env.host === 'B') env.setTimer(1_500, 'reset');
+        return {
+          postSend: (wr) => void env.post(0, wr),
+          postRecv: (wr) => void env.postRecv(0, wr),
+          onCompletion: (_p, wc) => env.deliver(wc),
+          onTimer: () => env.reset(0),
+        };
+      },
+    };
+    const ex = run({ workload: [{ kind: 'post', wr: write(1) }], faults: [] }, bResets);
+    expect(delivered(ex)).toEqual(['1:SUCCESS']);
+  });
+
+  test('rule: a remote error for a later PSN while an earlier READ lacks its data retries the READ first', () => {
+    const ex = run({
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'READ', addr: 0 } }, { kind: 'post', wr: write(2, 99) }],
+      faults: [{ kind: 'drop-response', wr: 1 }],
+    });
+    const statuses = delivered(ex);
+    expect(statuses[0]).not.toBe('1:WR_FLUSH_ERR'); // never a flush before the real error
+  });
+
+  test('rule: an anchor on a Send fires once the packet is on the wire (the fault hits what follows)', () => {
+    const ex = run({
+      workload: [{ kind: 'post', wr: write(1) }],
+      faults: [{ kind: 'link-down', path: 0, direction: 'a-to-b', after: { on: 'send', wr: 1 }, upAfterNs: 10 }],
+    });
+    expect(of(ex, 'PacketLost')).toEqual([]);
+    expect(delivered(ex)).toEqual(['1:SUCCESS']);
+  });
+
+  test('limit: a layer looping inside one callback is stopped by the event limit', () => {
+    const flood: FailoverLayer = {
+      name: 'flood',
+      create: (env) => ({
+        postSend: (wr) => { for (let k = 0; k < 20_000; k++) env.post(0, wr); },
+        postRecv: () => undefined,
+        onCompletion: () => undefined,
+      }),
+    };
+    const ex = run({ config: { maxEvents: 1_000 }, workload: [{ kind: 'post', wr: write(1) }], faults: [] }, flood);
+    expect(ex.end.reason).toBe('event-limit');
+    expect(ex.trace.length).toBe(1_001);
+  });
+
+  test('determinism: a layer mutating a payload it was given changes neither the scenario nor the trace', () => {
+    const mutator: FailoverLayer = {
+      name: 'mutator',
+      create: (env) => ({
+        postSend: (wr) => { env.post(0, wr); wr.payload?.push(99); },
+        postRecv: (wr) => void env.postRecv(0, wr),
+        onCompletion: (_p, wc) => { wc.payload?.push(99); env.deliver(wc); },
+      }),
+    };
+    const scenario = {
+      workload: [{ kind: 'recv' as const, wr: { id: 1 } }, { kind: 'post' as const, wr: { id: 1, opcode: 'SEND' as const, value: 1, payload: [1, 2] } }],
+      faults: [],
+    };
+    const ex = run(scenario, mutator);
+    expect(scenario.workload[1]).toEqual({ kind: 'post', wr: { id: 1, opcode: 'SEND', value: 1, payload: [1, 2] } });
+    expect(of(ex, 'AppPostSend')[0].wr.payload).toEqual([1, 2]);
+    expect(of(ex, 'Completion').find((c) => c.host === 'B')!.wc.payload).toEqual([1, 2]);
+  });
+});
