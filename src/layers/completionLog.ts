@@ -163,8 +163,12 @@ class CompletionLog implements LayerInstance {
   private wireWr(op: Op): SendWr {
     const wr = op.wr;
     if (op.phase === 'direct') {
-      if (op.msgSeq === undefined) return wr;
-      return { ...wr, payload: [MESSAGE_MARK, op.msgSeq, ...(wr.payload ?? [])] };
+      // Always signaled on the wire: the layer waits for this completion before the next
+      // operation starts (an unsignaled success would complete silently and stall the queue);
+      // AppCompletions keeps the application's unsignaled success silent.
+      const signaled = { ...wr, signaled: true };
+      if (op.msgSeq === undefined) return signaled;
+      return { ...signaled, payload: [MESSAGE_MARK, op.msgSeq, ...(wr.payload ?? [])] };
     }
     const request = op.phase === 'query'
       ? { seq: op.rpcSeq!, op: RpcOp.QUERY, appWr: wr.id, addr: 0, value: op.msgSeq!, add: 0, compare: 0, swap: 0, failedPath: op.path ?? 0 }

@@ -18,7 +18,8 @@ import type { ReferenceLayer } from './types';
  * retry succeeds again: ABA), FETCH_ADD (a concurrent add hides the first execution) and WRITE
  * (the receiver consumed and reused the word, T2: it no longer holds the value, so the stale
  * WRITE is re-executed over the reuse, Theorem 1). SEND/WRITE_WITH_IMM cannot be verified by a
- * READ: duplicates and queue sliding as in resendAll. failure-masking holds.
+ * READ: duplicates and queue sliding as in resendAll, and a re-sent WRITE_WITH_IMM re-writes its
+ * word after the receiver reused it (linearizability, T2). failure-masking holds.
  */
 export const readVerify: ReferenceLayer = describedLayer(
   {
@@ -32,7 +33,7 @@ export const readVerify: ReferenceLayer = describedLayer(
     violations: [
       { property: 'at-most-once', opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'ABA / reuse / a concurrent add makes an executed WR look unexecuted (Theorem 3); messages cannot be verified at all' },
       { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'messages are re-sent unverified: the duplicate fills the next RECV (Theorem 2)' },
-      { property: 'linearizability', opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'], why: 'CAS double success after ABA (Theorem 3); stale WRITE over the reuse (T2)' },
+      { property: 'linearizability', opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'CAS double success after ABA (Theorem 3); stale WRITE over the reuse (T2); an unverified WRITE_WITH_IMM re-written over the reuse (T2)' },
       { property: 'completion-fidelity', opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'], why: 'a WR whose word merely looks right (someone else wrote it) is reported SUCCESS without having executed' },
     ],
   },

@@ -14,9 +14,12 @@ import type { ReferenceLayer } from './types';
  * re-posted). Safety fails for every non-idempotent class when an ACK is lost (Theorem 1: the
  * sender cannot tell a lost ACK from a lost request): at-most-once for WRITE, SEND,
  * WRITE_WITH_IMM, FETCH_ADD, CMP_SWAP; no-queue-sliding for SEND/WRITE_WITH_IMM (the duplicate
- * fills the next RECV, Theorem 2); linearizability for WRITE (a stale re-write after the
- * receiver reused the word, T2), FETCH_ADD (double count) and CMP_SWAP (double success / ABA,
- * Theorem 2). READ is safe.
+ * fills the next RECV, Theorem 2); linearizability for WRITE and WRITE_WITH_IMM (a stale
+ * re-write after the receiver reused the word, T2: WRITE_WITH_IMM writes memory like a WRITE),
+ * FETCH_ADD (double count) and CMP_SWAP (double success / ABA, Theorem 2). READ is safe.
+ * completion-fidelity holds: a re-executed atomic reports the old value of its second execution,
+ * which is a value one of its executions produced (the property's rule); the harm is the double
+ * effect, which at-most-once and linearizability report.
  */
 export const resendAll: ReferenceLayer = describedLayer(
   {
@@ -30,7 +33,7 @@ export const resendAll: ReferenceLayer = describedLayer(
     violations: [
       { property: 'at-most-once', opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'a WR whose ACK was lost is re-posted on a fresh QP and executes again (Theorem 1)' },
       { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'the re-sent message consumes the next RECV (Theorem 2, queue sliding)' },
-      { property: 'linearizability', opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'], why: 'a stale re-write after reuse (T2), a double FETCH_ADD, a double CAS success (ABA)' },
+      { property: 'linearizability', opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'a stale re-write (WRITE or WRITE_WITH_IMM) after reuse (T2), a double FETCH_ADD, a double CAS success (ABA)' },
     ],
   },
 );

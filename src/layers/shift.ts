@@ -22,6 +22,12 @@ export interface ShiftOptions {
   probeDelayNs?: number;
   /** Probes per fallback before the layer stays on the backup for good. Default 8. */
   maxProbes?: number;
+  /**
+   * How long the fallback's leader waits for the peer's counter before it gives up and returns
+   * the error (the peer's answer was lost with its backup QP). Default 2.5 ms: above the NIC's
+   * largest retry budget (8 tries x 268 us at timeout 6 is 2.1 ms).
+   */
+  handshakeTimeoutNs?: number;
   /** The layer's name (defaults from the options). */
   name?: string;
 }
@@ -61,6 +67,14 @@ type SendState = 'Default' | 'Handshaking' | 'Fallback' | 'WaitSignaled' | 'Wait
  * Simulator specifics: all of this runs on the data path (no control channel, so control-loss does
  * not matter); a failure of the backup during fallback, or of the default QP during the
  * switch-back exchange, is not recovered (everything outstanding completes with the error).
+ * The leader leaves its failed default QP in ERR until the peer's counter arrives: a fresh QP
+ * would accept a message after the leader's counter was taken, and the peer would re-send it.
+ *
+ * Expected audit (shift): at-most-once and linearizability fail for WRITE only (one-sided WRs are
+ * re-sent from the first unacknowledged: "best effort", Theorem 1, and the paper's T2 when the
+ * receiver reused the word); failure-masking fails for FETCH_ADD and CMP_SWAP (the atomic abort
+ * returns the error by design). Two-sided traffic (SEND, WRITE_WITH_IMM) is exact: the handshake
+ * skips what the peer's counter shows it received.
  */
 export function createShift(options: ShiftOptions = {}): ReferenceLayer {
   const o = {
@@ -69,12 +83,13 @@ export function createShift(options: ShiftOptions = {}): ReferenceLayer {
     fence: options.fence ?? true,
     probeDelayNs: options.probeDelayNs ?? 100_000,
     maxProbes: options.maxProbes ?? 8,
+    handshakeTimeoutNs: options.handshakeTimeoutNs ?? 2_500_000,
   };
   const name = options.name ?? defaultName(o);
   return describedLayer(
     { name, transparent: false, create: (env) => new Shift(env, o) },
     shiftRule(o),
-    { summary: shiftSummary(o), violations: shiftViolations(o) },
+    { summary: shiftSummary(o), violations: shiftViolations(o), ...(o.fence ? {} : { unreached: noFenceUnreached }) },
   );
 }
 
@@ -110,21 +125,34 @@ function shiftViolations(o: ResolvedOptions): ExpectedViolation[] {
     { property: 'failure-masking', opcodes: ['FETCH_ADD', 'CMP_SWAP'], why: 'a path failure with an atomic outstanding is returned to the application' },
   ];
   if (!o.atomicAbort) {
+    // completion-fidelity still holds: the retried atomic reports the old value of its second
+    // execution, a value one of its executions produced; the harm is the double effect.
     v[0] = { ...v[0], opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'] };
     v[1] = { ...v[1], opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'] };
     v.pop();
-    v.push({ property: 'completion-fidelity', opcodes: ['FETCH_ADD', 'CMP_SWAP'], why: 'the retried atomic reports the old value of its second execution' });
   }
   if (!o.handshake) {
     v[0] = { ...v[0], opcodes: [...v[0].opcodes, 'SEND', 'WRITE_WITH_IMM'] };
+    v[1] = { ...v[1], opcodes: [...v[1].opcodes, 'WRITE_WITH_IMM'] };
     v.push({ property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'without the receive counter a SEND whose ACK was lost is re-sent and fills the next RECV (Theorem 2)' });
-  }
-  if (!o.fence) {
-    v.push({ property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'a message sent on the default QP right after the probe overtakes one still in flight on the backup' });
-    v.push({ property: 'linearizability', opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'], why: 'reordering across the two QPs at switch-back' });
   }
   return v;
 }
+
+/**
+ * shiftNoFence's reordering, real but out of the generated scenarios' reach: it needs a message
+ * still in flight on the backup when the probe succeeds (probeDelayNs = 100 us after the
+ * fallback, so a backup retransmission timer above 100 us: timeout >= 5) AND an application post
+ * after the switch-back that does not wait for that message. Generated posts start at t = 0 or
+ * when the previous WR completes, so this takes three faults at once (the default path failing,
+ * the backup dropping the later message once, the earlier message's ACK delayed past the probe),
+ * which fast-check practically never draws. test/layers/shift.test.ts shows it.
+ * linearizability is not listed: the two WRs are concurrent (the earlier one has not completed
+ * when the later one is posted), so either order is linearizable.
+ */
+const noFenceUnreached: ExpectedViolation[] = [
+  { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'a message posted on the default QP right after the probe overtakes one still being retransmitted on the backup and fills its RECV' },
+];
 
 class Shift implements LayerInstance {
   private readonly ids = new LayerIds();
@@ -147,6 +175,8 @@ class Shift implements LayerInstance {
   private draining = false;
   private probeId: number | undefined;
   private probesLeft: number;
+  /** Counts fallbacks, so that a handshake timer of an earlier one is ignored. */
+  private fallbacks = 0;
 
   constructor(private readonly env: LayerEnv, private readonly o: ResolvedOptions) {
     this.app = new AppCompletions((wc) => env.deliver(wc));
@@ -191,7 +221,7 @@ class Shift implements LayerInstance {
         if (wc.wrId === this.fenceId) this.onFenceDone();
       } else {
         if (!isPathFailure(wc.status)) this.app.resolve(wc.wrId, wc);
-        this.onQpError(path, wc.status);
+        this.onQpError(path, wc.status, entry.wr);
       }
       if (this.draining) this.checkDrained();
     }
@@ -199,7 +229,8 @@ class Shift implements LayerInstance {
   }
 
   onTimer(token: string): void {
-    if (token === 'shift-probe') this.probe();
+    if (token === 'shift-probe') return this.probe();
+    if (token === `shift-handshake:${this.fallbacks}` && this.state === 'Handshaking') this.broken('RETRY_EXC_ERR');
   }
 
   // ------------------------------------------------------------------ posting
@@ -225,17 +256,26 @@ class Shift implements LayerInstance {
 
   // ------------------------------------------------------------------ failures
 
-  private onQpError(path: number, status: WcStatus): void {
+  /** `path`'s QP failed; `failedWr` is the application WR whose error completion showed it, if any. */
+  private onQpError(path: number, status: WcStatus, failedWr?: SendWr): void {
     if (this.state === 'Broken') return;
     if (path === DEFAULT_QP && this.state === 'Default') return this.startFallback(status);
+    // Handshaking: the failed default QP stays in ERR until the peer's counter is in (see startFallback).
+    if (path === DEFAULT_QP && this.state === 'Handshaking') return;
     if (path === DEFAULT_QP) {
       // In fallback the default QP only carries probes and the switch-back exchange.
       this.resets.fail(DEFAULT_QP);
       if (this.state === 'WaitDrained' && this.fenceId === undefined) this.broken(status);
       return;
     }
-    if (path === BACKUP_QP && this.state === 'Default' && this.queues.live(BACKUP_QP).length === 0) {
-      this.resets.fail(BACKUP_QP); // an idle backup broke: reconnect it for the next fallback
+    if (path === BACKUP_QP && this.state === 'Default') {
+      // Back on the default QP, SHIFT does not fail over from the backup. With the fence nothing
+      // of the application's is left on it (the switch-back waited for it to drain); without the
+      // fence WRs may still be in flight there: their error reaches the application, so that
+      // no WR is left without a completion. Then reconnect the backup for the next fallback.
+      if (failedWr && isPathFailure(status)) this.app.fail(failedWr.id, status);
+      for (const e of this.queues.abandon(BACKUP_QP)) if (e.app) this.app.fail(e.wr.id, 'WR_FLUSH_ERR');
+      this.resets.fail(BACKUP_QP);
       return;
     }
     this.broken(status);
@@ -264,17 +304,22 @@ class Shift implements LayerInstance {
     this.leader = true;
     this.probesLeft = this.o.maxProbes;
     const outstanding = this.abortIfIneligible(this.takeOutstanding(), status);
-    this.resets.fail(DEFAULT_QP);
     if (!this.o.handshake) {
+      this.resets.fail(DEFAULT_QP);
       this.resend(outstanding, undefined);
       this.state = 'Fallback';
       this.scheduleProbe();
       return;
     }
+    // The failed default QP is NOT reset until the peer's counter arrives: in ERR it drops what
+    // the peer still sends on it, whereas a fresh QP would accept a message after our counter
+    // was taken, and the peer, trusting the counter, would send it again (a duplicate).
     this.state = 'Handshaking';
     this.outstanding = outstanding;
     this.relay.switchTo(BACKUP_QP); // RECVs on the backup before the peer may send there
     this.postControl(BACKUP_QP, HS_INIT);
+    // The peer's answer can be lost with the peer's backup QP; without a timer WRs would hang.
+    this.env.setTimer(this.o.handshakeTimeoutNs, `shift-handshake:${++this.fallbacks}`);
   }
 
   /** Re-posts outstanding WRs on the backup in order, skipping messages the peer already received. */
@@ -331,6 +376,8 @@ class Shift implements LayerInstance {
 
   private finishHandshake(peerReceived: number): void {
     this.state = 'Fallback';
+    // The peer reset its default QP before it answered: nothing old can arrive on ours any more.
+    this.resets.fail(DEFAULT_QP);
     const outstanding = this.outstanding;
     this.outstanding = [];
     this.resend(outstanding, peerReceived);

@@ -35,8 +35,11 @@ interface Hedged {
  * Expected audit: the sender cannot tell a slow path from a dead one (Theorem 1), so under mere
  * delay, with no failure at all, every non-idempotent WR executes twice: at-most-once fails for
  * WRITE, SEND, WRITE_WITH_IMM, FETCH_ADD, CMP_SWAP; no-queue-sliding for SEND/WRITE_WITH_IMM;
- * linearizability for WRITE (a delayed copy overwrites a later value), FETCH_ADD, CMP_SWAP.
- * failure-masking holds; READ is safe.
+ * linearizability for WRITE and WRITE_WITH_IMM (a late copy re-writes the word after the
+ * receiver reused it, T2), FETCH_ADD, CMP_SWAP. READ is safe. failure-masking fails for every op
+ * class, by its rule: a hedge is one extra copy, not a failover loop, so when both copies fail
+ * (the backup has an outage of its own while the primary fails, even one that heals a moment
+ * later) the error is delivered and the healed path is never tried again.
  */
 export function createTimerHedge(options: TimerHedgeOptions = {}): ReferenceLayer {
   const hedgeDelayNs = options.hedgeDelayNs ?? 16_000;
@@ -44,11 +47,12 @@ export function createTimerHedge(options: TimerHedgeOptions = {}): ReferenceLaye
     { name: 'timer-hedge', transparent: true, create: (env) => new TimerHedge(env, hedgeDelayNs) },
     `if no completion within ${hedgeDelayNs} ns, post the WR again on the other path (no error needed)`,
     {
-      summary: 'executes twice under mere delay (Theorem 1: slow and lost look the same)',
+      summary: 'executes twice under mere delay (Theorem 1: slow and lost look the same); one hedge only, so a double outage surfaces',
       violations: [
         { property: 'at-most-once', opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'a delayed WR is hedged and both copies execute, with no failure at all (Theorem 1)' },
         { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'both copies of a delayed message land, in two RECVs (Theorem 2)' },
-        { property: 'linearizability', opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'], why: 'double FETCH_ADD / CAS; a late copy of a WRITE lands over a later value' },
+        { property: 'linearizability', opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'double FETCH_ADD / CAS; a late copy of a WRITE or WRITE_WITH_IMM lands over the receiver\'s reuse (T2)' },
+        { property: 'failure-masking', opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'], why: 'at most two copies per WR: when both fail (both paths out at once, even briefly) the error is delivered and a path that heals later is not retried' },
       ],
     },
   );

@@ -23,6 +23,13 @@ export interface ExpectedViolation {
 export interface ExpectedAudit {
   summary: string;
   violations: readonly ExpectedViolation[];
+  /**
+   * Defects the layer has that the generated scenarios (src/check) practically never reach, each
+   * shown instead by a hand-written scenario in test/layers: a generated audit reports these
+   * cells as holding. Kept apart from `violations` so that the audit's promise stays exact and
+   * the defect stays documented.
+   */
+  unreached?: readonly ExpectedViolation[];
 }
 
 /** A failover layer that documents its decision rule and expected audit (src/layers). */
@@ -47,5 +54,8 @@ export function describeLayer(layer: FailoverLayer): string {
       ? 'expected: every property holds'
       : `expected to violate: ${ref.expected.violations.map((v) => `${v.property} [${v.opcodes.join(', ')}]`).join('; ')}`
     : 'expected: (not documented)';
-  return `${layer.name} (${kind}): ${rule} -- ${expected}`;
+  const unreached = ref.expected?.unreached?.length
+    ? `; also, beyond the generated scenarios: ${ref.expected.unreached.map((v) => `${v.property} [${v.opcodes.join(', ')}]`).join('; ')}`
+    : '';
+  return `${layer.name} (${kind}): ${rule} -- ${expected}${unreached}`;
 }

@@ -1,3 +1,4 @@
+import { properties } from '../../properties';
 import { layers } from '../../src/layers';
 import type { Scenario } from '../../src/scenario';
 import { executions, memoryB, of, recvDeliveries, run, sendDeliveries } from './helpers';
@@ -82,6 +83,67 @@ describe('shift: the mechanisms of shift.md', () => {
   });
 });
 
+/**
+ * Three messages, as generated scenarios can draw them: 1 and 3 at t = 0, 2 once 1 completed (so
+ * the posting order is 1, 3, 2). Path 0 drops message 1 for good: the default QP fails at about
+ * 524 us (timeout 6: 262 us per timer, one retry) and 1 and 3 move to the backup. There message
+ * 3 is dropped once (retransmitted a timer later, about 790 us) and message 1's ACK is delayed
+ * 150 us, so 1 completes at about 680 us, after the probe of the reset default QP succeeded (about
+ * 628 us), while 3 is still waiting for its retransmission.
+ */
+function overtakeOnSwitchBack(opcode: 'SEND' | 'WRITE_WITH_IMM'): Partial<Scenario> {
+  const msg = (id: number) => ({ id, opcode, value: 100 + id, ...(opcode === 'WRITE_WITH_IMM' ? { addr: id, imm: id } : {}) });
+  return {
+    config: { paths: 2, retryCnt: 1, timeout: 6 },
+    workload: [
+      { kind: 'recv', wr: { id: 1 } },
+      { kind: 'recv', wr: { id: 2 } },
+      { kind: 'recv', wr: { id: 3 } },
+      { kind: 'post', wr: msg(1) },
+      { kind: 'post', wr: msg(2), after: { on: 'deliver', wr: 1 } },
+      { kind: 'post', wr: msg(3) },
+    ],
+    faults: [
+      { kind: 'drop-request', path: 0, wr: 1, count: 'all' },
+      { kind: 'drop-request', path: 1, wr: 3, count: 1 },
+      { kind: 'delay', direction: 'response', delayNs: 150_000, path: 1, wr: 1 },
+    ],
+  };
+}
+
+describe('shift: the fallback handshake and the backup after switch-back', () => {
+  it('the leader keeps its failed default QP in ERR until the counter exchange is done: a SEND arriving meanwhile is dropped, not duplicated', () => {
+    // B's QP of path 0 breaks at the start: B leads the fallback with counter 0. Had B reset its
+    // default QP at once, A's SEND 1 (still on path 0) would land there after the counter was
+    // taken, and A, trusting counter 0, would re-send it on the backup: two copies, RECV 2 filled.
+    const ex = run(layers.shift, {
+      config: { paths: 2, retryCnt: 0, timeout: 1 },
+      workload: [
+        { kind: 'recv', wr: { id: 1 } },
+        { kind: 'recv', wr: { id: 2 } },
+        { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 101 } },
+      ],
+      faults: [{ kind: 'qp-error', host: 'B', path: 0, after: { on: 'start' } }],
+    });
+    expect(executions(ex, 1)).toBe(1);
+    expect(recvDeliveries(ex)).toEqual(['1<-101']);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
+  });
+
+  it('shiftNoFence: a WR left on the backup after the switch-back gets the backup\'s error, never silence', () => {
+    // WR 1 is dropped on every path: the default QP fails, WR 1 moves to the backup, the probe
+    // succeeds and (no fence) the layer is back on the default QP while WR 1 still retries on
+    // the backup; when the backup gives up, WR 1 must complete with that error.
+    const ex = run(layers.shiftNoFence, {
+      config: { paths: 2, retryCnt: 1, timeout: 4 },
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } }],
+      faults: [{ kind: 'drop-request', wr: 1, count: 'all' }],
+    });
+    expect(probeSuccess(ex)).toBeDefined();
+    expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR']);
+  });
+});
+
 describe('shift variants: each removed mechanism shows its defect', () => {
   it('shiftNoAtomicAbort: the FETCH_ADD whose ACK was lost executes twice (word 2 = 10)', () => {
     const ex = run(layers.shiftNoAtomicAbort, atomicWithLostAck);
@@ -94,6 +156,20 @@ describe('shift variants: each removed mechanism shows its defect', () => {
     const ex = run(layers.shiftNoHandshake, sendWithLostAck);
     expect(executions(ex, 1)).toBe(2);
     expect(recvDeliveries(ex).slice(0, 2)).toEqual(['1<-11', '2<-11']);
+  });
+
+  it.each(['SEND', 'WRITE_WITH_IMM'] as const)('shiftNoFence: %s 2, posted after the probe, overtakes 3 on the backup and fills its RECV (queue sliding); shift waits for the fence', (opcode) => {
+    const scenario = overtakeOnSwitchBack(opcode);
+    const broken = run(layers.shiftNoFence, scenario);
+    const post = (id: number) => of(broken, 'Post').filter((p) => p.host === 'A' && p.wr.id === id).map((p) => p.path);
+    expect(probeSuccess(broken)!.i).toBeLessThan(of(broken, 'AppPostSend').find((p) => p.wr.id === 2)!.i);
+    expect(post(2)).toEqual([0]);
+    expect(post(3)).toEqual([0, 1]);
+    expect(recvDeliveries(broken)).toEqual(opcode === 'SEND' ? ['1<-101', '2<-102', '3<-103'] : ['1<-imm 1', '2<-imm 2', '3<-imm 3']);
+    expect(properties.noQueueSliding.check(broken)).toMatchObject({ status: 'violated' });
+    const fenced = run(layers.shift, scenario);
+    expect(properties.noQueueSliding.check(fenced)).toEqual({ status: 'holds' });
+    expect(recvDeliveries(fenced)).toEqual(opcode === 'SEND' ? ['1<-101', '2<-103', '3<-102'] : ['1<-imm 1', '2<-imm 3', '3<-imm 2']);
   });
 
   it('shiftNoFence: WRITEs 3 and 4 go on the default QP at once and the delayed WRITE 2 lands last', () => {
