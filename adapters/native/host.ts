@@ -702,7 +702,7 @@ export class HostRuntime {
       }
     };
 
-    return { host, paths, post, postRecv, reset, deliver, setTimer, sendControl, memory: this.makeMemory(), now: () => this.handlerT ?? this.now() };
+    return { host, paths, memoryWords: this.o.config.memoryWords, post, postRecv, reset, deliver, setTimer, sendControl, memory: this.makeMemory(), now: () => this.handlerT ?? this.now() };
   }
 
   /** Hooks the driver sets (fault anchors that must act before a WR reaches the NIC). */

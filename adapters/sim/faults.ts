@@ -86,7 +86,9 @@ export class FaultBook {
     const count = f.count ?? 1;
     const inside = s.matches >= first && (count === 'all' || s.matches < first + count);
     if (inside) {
-      this.sim.touchActivity();
+      // A bounded window is activity while it lasts; an endless one ('all') only when it begins,
+      // so that a path that stays broken cannot keep the liveness budget open forever.
+      if (count !== 'all') this.sim.touchActivity();
       if (!s.begun) {
         s.begun = true;
         this.begin(s.index, describePacketFault(f));

@@ -97,7 +97,9 @@ export class Simulator {
     };
     this.pathEpochs = new Array(c.paths).fill(0);
     this.timeoutNs = Math.round(4096 * 2 ** c.timeout);
-    this.livenessNs = Math.max(c.livenessNs, (c.retryCnt + 2) * this.timeoutNs, (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs);
+    // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
+    const retryCycleNs = (c.retryCnt + 1) * this.timeoutNs;
+    this.livenessNs = Math.max(c.livenessNs, (2 * c.paths + 1) * retryCycleNs, (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs);
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
   }
@@ -301,7 +303,6 @@ export class Simulator {
     const head = qp.sq.find((w) => w.sent && !w.acked);
     if (!head) return;
     this.record({ kind: 'Timeout', host: qp.host, path: qp.path, wr: head.wr.id, psn: head.psn, retriesLeft: qp.retriesLeft });
-    this.touchActivity(); // the NIC is still working on the fault: the liveness budget waits for it
     if (qp.retriesLeft > 0) {
       qp.retriesLeft--;
       this.retransmitFrom(qp, head.psn);

@@ -250,7 +250,6 @@ function onRnrNak(sim: Simulator, qp: Qp, psn: number): void {
   sim.at(sim.config.minRnrTimerNs, () => {
     if (!qp.rnrWaiting || qp.txEpoch !== epoch || !qp.connected) return;
     qp.rnrWaiting = false;
-    sim.touchActivity(); // the NIC is still working on it: the liveness budget waits
     sim.retransmitFrom(qp, psn);
     sim.pump(qp);
   });

@@ -70,6 +70,9 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
     const k = replayed[host].length;
     replayed[host].push(d);
     const rec = recorded[host][k];
+    // A run cut by the event limit stopped in the middle of a callback: decisions past the end
+    // of its record are not a divergence (the property then says unknown, never holds).
+    if (!rec && run.end.reason === 'event-limit') return undefined;
     if (!divergence && (!rec || decisionAction(rec) !== decisionAction(d))) {
       divergence = { host, position: k, recorded: rec, replayed: d, during, nondeterminism: [] };
     }
@@ -95,6 +98,7 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
     return {
       host,
       paths,
+      memoryWords: run.config.memoryWords,
       post: (path: number, wr: SendWr) => result(decide(host, { t: now, kind: 'Post', path, wr: copy(wr) })),
       postRecv: (path: number, wr: RecvWr) => result(decide(host, { t: now, kind: 'PostRecv', path, wr: copy(wr) })),
       reset: (path: number) => {

@@ -16,14 +16,20 @@ import type { ReferenceLayer } from './types';
 export interface CompletionLogOptions {
   /** How long to wait for an RPC response after the request was acknowledged. Default 100 us. */
   responseTimeoutNs?: number;
-  /** Attempts per operation before its error is returned (indeterminate). Default 16. */
-  maxAttempts?: number;
+  /**
+   * An operation is given up (its error returned, indeterminate) once every path failed it
+   * twice and it has been failing for this long. Default 2 ms: longer than the outages a path
+   * heals from in generated scenarios (at most 1 ms), shorter than the liveness budget (5 ms).
+   */
+  giveUpAfterNs?: number;
 }
 
 /** The operation in progress (one at a time, in posting order). */
 interface Op {
   wr: SendWr;
   attempts: number;
+  /** When the first attempt of this operation failed (undefined while none has). */
+  failingSinceNs?: number;
   /** 'direct': the WR itself is on the wire; 'rpc': a request for it; 'query': asking whether a message arrived. */
   phase: 'direct' | 'rpc' | 'query';
   /** The id and path of the WR on the wire for the current attempt. */
@@ -59,7 +65,7 @@ interface Op {
  * Expected audit: every property holds for every op class.
  */
 export function createCompletionLog(options: CompletionLogOptions = {}): ReferenceLayer {
-  const o = { responseTimeoutNs: options.responseTimeoutNs ?? 100_000, maxAttempts: options.maxAttempts ?? 16 };
+  const o = { responseTimeoutNs: options.responseTimeoutNs ?? 100_000, giveUpAfterNs: options.giveUpAfterNs ?? 2_000_000 };
   return describedLayer(
     { name: 'completion-log', transparent: false, create: (env) => new CompletionLog(env, o) },
     'RPC with a responder-side dedup log for writes/atomics; messages re-sent only if the responder says they never arrived',
@@ -77,6 +83,8 @@ class CompletionLog implements LayerInstance {
   private readonly relay: RecvRelay;
   private current = 0;
   private readonly waiting: SendWr[] = [];
+  /** Every path failed the last operation given up: later ones get one attempt per path until a success. */
+  private outage = false;
   private op: Op | undefined;
   private nextRpcSeq = 0;
   private nextMsgSeq = 0;
@@ -148,10 +156,26 @@ class CompletionLog implements LayerInstance {
     this.attempt();
   }
 
-  /** Puts the current operation's next attempt on the current path. */
+  /**
+   * Puts the current operation's next attempt on the current path, unless it is time to give
+   * up: every path failed it twice (once each, during an outage already seen) and it has been
+   * failing for giveUpAfterNs. Giving up reveals an outage of every path, so the operations
+   * queued behind it fail at once with the same error instead of waiting out the outage again.
+   */
   private attempt(): void {
     const op = this.op!;
-    if (++op.attempts > this.o.maxAttempts) return this.finish({ wrId: op.wr.id, status: 'RETRY_EXC_ERR', opcode: op.wr.opcode });
+    const now = this.env.now();
+    if (op.attempts > 0) op.failingSinceNs ??= now;
+    const triedEveryPath = op.attempts >= (this.outage ? 1 : 2) * this.env.paths;
+    const longEnough = this.outage || now - (op.failingSinceNs ?? now) >= this.o.giveUpAfterNs;
+    if (triedEveryPath && longEnough) {
+      this.outage = true;
+      const failed = [op.wr, ...this.waiting.splice(0)];
+      this.op = undefined;
+      for (const wr of failed) this.app.resolve(wr.id, { wrId: wr.id, status: 'RETRY_EXC_ERR', opcode: wr.opcode });
+      return;
+    }
+    op.attempts++;
     const wr = this.wireWr(op);
     op.postedId = wr.id;
     op.path = this.current;
@@ -182,6 +206,7 @@ class CompletionLog implements LayerInstance {
   private finish(wc: WorkCompletion): void {
     const op = this.op!;
     this.op = undefined;
+    if (wc.status === 'SUCCESS') this.outage = false;
     this.app.resolve(op.wr.id, wc);
     this.next();
   }
