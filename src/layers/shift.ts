@@ -89,7 +89,7 @@ export function createShift(options: ShiftOptions = {}): ReferenceLayer {
   return describedLayer(
     { name, transparent: false, create: (env) => new Shift(env, o) },
     shiftRule(o),
-    { summary: shiftSummary(o), violations: shiftViolations(o), ...(o.fence ? {} : { unreached: noFenceUnreached }) },
+    { summary: shiftSummary(o), violations: shiftViolations(o), unreached: [...secondFailureUnreached(o), ...(o.fence ? [] : noFenceUnreached)] },
   );
 }
 
@@ -137,6 +137,20 @@ function shiftViolations(o: ResolvedOptions): ExpectedViolation[] {
     v.push({ property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'without the receive counter a SEND whose ACK was lost is re-sent and fills the next RECV (Theorem 2)' });
   }
   return v;
+}
+
+/**
+ * A second failure during the fallback: when the backup fails too (say a corrupt WQE on path 1
+ * while path 0, which failed first, has already healed), SHIFT has no third place to go and
+ * returns the error, so failure-masking fails for the op classes it otherwise masks. Generated
+ * scenarios reach it rarely (two faults on two paths in the right order): seed 7 finds it in
+ * about 100 runs, seed 1 not in 200. test/layers/shift.test.ts shows it.
+ */
+function secondFailureUnreached(o: ResolvedOptions): ExpectedViolation[] {
+  const masked: ExpectedViolation['opcodes'] = o.atomicAbort
+    ? ['WRITE', 'READ', 'SEND', 'WRITE_WITH_IMM']
+    : ['WRITE', 'READ', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'];
+  return [{ property: 'failure-masking', opcodes: masked, why: 'a second failure, of the backup during the fallback, is returned to the application (SHIFT does not recover from it)' }];
 }
 
 /**

@@ -24,10 +24,10 @@ export interface ExpectedAudit {
   summary: string;
   violations: readonly ExpectedViolation[];
   /**
-   * Defects the layer has that the generated scenarios (src/check) practically never reach, each
-   * shown instead by a hand-written scenario in test/layers: a generated audit reports these
-   * cells as holding. Kept apart from `violations` so that the audit's promise stays exact and
-   * the defect stays documented.
+   * Defects the layer has that the generated scenarios (src/check) reach rarely or never, each
+   * shown by a hand-written scenario in test/layers. An audit may report these cells either way
+   * (they are not compared with it); kept apart from `violations` so that the audit's promise
+   * stays exact for every other cell and the defect stays documented.
    */
   unreached?: readonly ExpectedViolation[];
 }

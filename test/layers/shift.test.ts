@@ -144,6 +144,22 @@ describe('shift: the fallback handshake and the backup after switch-back', () =>
   });
 });
 
+describe('shift: a second failure during the fallback (documented, rarely reached by generation)', () => {
+  it('path 0 drops the WRITE and heals at once; the backup\'s WQE is corrupt: the error reaches the application although path 0 is healthy again', () => {
+    // Shrunk from the seed-7 audit: SHIFT has no third place to go once the backup fails too.
+    const ex = run(layers.shift, {
+      config: { paths: 2, retryCnt: 0, timeout: 1 },
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 2, value: 1 } }],
+      faults: [
+        { kind: 'link-down', path: 0, direction: 'a-to-b', after: { on: 'start' }, upAfterNs: 1000 },
+        { kind: 'corrupt-wqe', path: 1, wr: 1 },
+      ],
+    });
+    expect(sendDeliveries(ex)).toEqual(['1:LOC_QP_OP_ERR']);
+    expect(properties.failureMasking.check(ex)).toMatchObject({ status: 'violated' });
+  });
+});
+
 describe('shift variants: each removed mechanism shows its defect', () => {
   it('shiftNoAtomicAbort: the FETCH_ADD whose ACK was lost executes twice (word 2 = 10)', () => {
     const ex = run(layers.shiftNoAtomicAbort, atomicWithLostAck);
