@@ -31,7 +31,9 @@ mkdir -p /tmproot/upper /tmproot/work
 mount -t overlay overlay -o lowerdir=/lower,upperdir=/tmproot/upper,workdir=/tmproot/work /newroot || { echo "overlay failed"; poweroff -f; }
 for d in proc sys dev; do mount --move /$d /newroot/$d; done
 [ -n "$MODSRC" ] && mkdir -p /newroot/usr/lib/modules && mount --bind /newroot$MODSRC /newroot/usr/lib/modules
-mount -t tmpfs tmpfs /newroot/run; mount -t tmpfs tmpfs /newroot/tmp
+# /tmp stays the overlay's (writable, in the tmpfs upper): a tmpfs over it would hide a checkout
+# that lives under the host's /tmp, as CI's fresh clone may.
+mount -t tmpfs tmpfs /newroot/run
 mkdir -p /newroot/mnt/out
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /newroot/mnt/out 2>/dev/null || echo "no 'out' share"
 exec switch_root /newroot "$GUEST_INIT"
