@@ -11,7 +11,11 @@ interface PacketFaultState {
   fault: PacketFault;
   matches: number;
   begun: boolean;
+  beganNs: number;
 }
+
+/** How many NIC retry cycles an endless packet fault counts as activity (see hits()). */
+const ENDLESS_ACTIVE_CYCLES = 16;
 
 /** All faults of one run and their progress. */
 export class FaultBook {
@@ -27,7 +31,7 @@ export class FaultBook {
         case 'drop-request':
         case 'drop-response':
         case 'delay':
-          this.packetFaults.push({ index, fault: f, matches: 0, begun: false });
+          this.packetFaults.push({ index, fault: f, matches: 0, begun: false, beganNs: 0 });
           return;
         case 'corrupt-wqe':
           this.corruptions.push({ index, fault: f, matches: 0 });
@@ -86,11 +90,13 @@ export class FaultBook {
     const count = f.count ?? 1;
     const inside = s.matches >= first && (count === 'all' || s.matches < first + count);
     if (inside) {
-      // A bounded window is activity while it lasts; an endless one ('all') only when it begins,
-      // so that a path that stays broken cannot keep the liveness budget open forever.
-      if (count !== 'all') this.sim.touchActivity();
+      // A bounded window is activity while it lasts; an endless one ('all') for its first
+      // ENDLESS_ACTIVE_CYCLES NIC retry cycles: long enough for a layer to try and give up,
+      // short enough that a path that stays broken cannot keep the run open forever.
+      if (count !== 'all' || this.sim.now - s.beganNs <= ENDLESS_ACTIVE_CYCLES * this.sim.retryCycleNs) this.sim.touchActivity();
       if (!s.begun) {
         s.begun = true;
+        s.beganNs = this.sim.now;
         this.begin(s.index, describePacketFault(f));
       }
     }

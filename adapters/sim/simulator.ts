@@ -72,6 +72,8 @@ export class Simulator {
   readonly pathEpochs: number[];
   /** The retransmission timer: 4.096 us * 2^timeout. */
   readonly timeoutNs: number;
+  /** A WR's whole transport life on a dead path: (retryCnt + 1) timers. */
+  readonly retryCycleNs: number;
   /**
    * The liveness budget actually used: at least the scenario's, and long enough for the NIC to
    * run out its own retries after the last activity, so a slow timer is not taken for a hang.
@@ -98,7 +100,7 @@ export class Simulator {
     this.pathEpochs = new Array(c.paths).fill(0);
     this.timeoutNs = Math.round(4096 * 2 ** c.timeout);
     // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
-    const retryCycleNs = (c.retryCnt + 1) * this.timeoutNs;
+    const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
     this.livenessNs = Math.max(c.livenessNs, (2 * c.paths + 1) * retryCycleNs, (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs);
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
