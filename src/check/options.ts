@@ -13,7 +13,7 @@ export interface CheckOptions {
   properties?: readonly Property[];
   /** Op classes to audit, one column each (default: all six). */
   opcodes?: readonly Opcode[];
-  /** Generated scenarios per op class (default 100). */
+  /** Generated scenarios per op class (default 200). */
   numRuns?: number;
   /** fast-check seed (default 1: the same audit every time; pass another to explore further). */
   seed?: number;
@@ -93,7 +93,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     adapter: options.adapter,
     properties: options.properties,
     opcodes: [...new Set(opcodes)],
-    numRuns: positiveInt('numRuns', 100),
+    numRuns: positiveInt('numRuns', 200),
     seed: options.seed ?? DEFAULT_SEED,
     timeLimitMs: positiveInt('timeLimitMs', 60_000),
     shrinkTimeLimitMs: nonNegativeInt('shrinkTimeLimitMs', 20_000),

@@ -33,7 +33,7 @@ export type AuditEvent =
   | { type: 'cell'; update: ProgressUpdate & { status: string } };
 
 /** The checker's default number of runs per op class (src/check/options.ts). */
-export const DEFAULT_RUNS = 100;
+export const DEFAULT_RUNS = 200;
 
 /** Runs the audit and resolves to a report with one result per property and op class. */
 export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) => void): Promise<ReportLike> {

@@ -34,7 +34,7 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   LAYER             a reference layer name (rdmacheck layers) or a .js/.ts module exporting a FailoverLayer
   --opcodes LIST    op classes, comma-separated (default: ${OPCODES.join(',')})
   --properties LIST properties, comma-separated (default: all)
-  --runs N          generated runs per op class, judged by every property (default 100)
+  --runs N          generated runs per op class, judged by every property (default 200)
   --seed N          fast-check seed (default 1: the same audit every time)
   --time-limit S    wall-clock limit for the whole audit in seconds (default 600)
   --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
