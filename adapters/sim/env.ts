@@ -13,7 +13,7 @@ import type { Simulator } from './simulator';
 export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
   const paths = sim.config.paths;
   const app = sim.apps[host];
-  const delivered = new Set<string>();
+  const delivered = { send: new Set<number>(), recv: new Set<number>() };
 
   const badPath = (path: unknown): string | undefined =>
     Number.isInteger(path) && (path as number) >= 0 && (path as number) < paths
@@ -77,13 +77,13 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
     const wc = { ...wcIn, ...(wcIn.payload ? { payload: [...wcIn.payload] } : {}) };
     sim.record({ kind: 'Deliver', host, wc });
     const isRecv = wc.opcode === 'RECV';
-    const key = `${isRecv ? 'recv' : 'send'}:${wc.wrId}`;
+    const seen = isRecv ? delivered.recv : delivered.send;
     if (!(isRecv ? app.recvIds : app.sendIds).has(wc.wrId)) {
       sim.layerFault(host, 'deliver', `delivered a completion for ${isRecv ? 'RECV' : 'WR'} ${wc.wrId}, which the application never posted`);
-    } else if (delivered.has(key)) {
+    } else if (seen.has(wc.wrId)) {
       sim.layerFault(host, 'deliver', `delivered a second completion for ${isRecv ? 'RECV' : 'WR'} ${wc.wrId}`);
     }
-    delivered.add(key);
+    seen.add(wc.wrId);
   };
 
   const setTimer = (delayNs: number, token: string): void => {

@@ -26,8 +26,17 @@ const INT_RANGES: Record<string, [number, number]> = {
   maxEvents: [10, Number.MAX_SAFE_INTEGER],
 };
 
+/** Scenario objects already found valid (a checker runs one scenario several times: twins, replays). */
+const validated = new WeakSet<Scenario>();
+
 /** Throws ScenarioError when the scenario is malformed. */
 export function validateScenario(s: Scenario): void {
+  if (typeof s === 'object' && s !== null && validated.has(s)) return;
+  checkScenario(s);
+  validated.add(s);
+}
+
+function checkScenario(s: Scenario): void {
   const fail = (where: string, what: string): never => {
     throw new ScenarioError(`scenario.${where}: ${what}`);
   };
