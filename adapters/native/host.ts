@@ -4,9 +4,9 @@
  * observations, and the evidence (memory changes, WR outcomes) the driver later infers Execute
  * and PacketLost from. Every env call is recorded, exactly as the simulator records it.
  */
+import { badPath, postMisuse, postRecvMisuse } from '../../src/layer-misuse';
 import type { LayerEnv, LayerInstance, LocalMemory, MemOpOptions } from '../../src/layer';
-import type { LayerHost, Opcode, PostResult, RecvWr, SendWr, WcStatus, WorkCompletion } from '../../src/verbs';
-import { OPCODES } from '../../src/verbs';
+import type { LayerHost, PostResult, RecvWr, SendWr, WcStatus, WorkCompletion } from '../../src/verbs';
 import { isObservation } from '../../src/trace';
 import type { TraceEvent } from '../../src/trace';
 import type { VerbsAddon, VerbsContext, VerbsCq, VerbsMr, VerbsPd, VerbsQp, VerbsSendWr, VerbsWc } from './binding';
@@ -603,8 +603,6 @@ export class HostRuntime {
   private makeEnv(): LayerEnv {
     const host = this.host;
     const paths = this.ends.length;
-    const badPath = (path: unknown): string | undefined =>
-      Number.isInteger(path) && (path as number) >= 0 && (path as number) < paths ? undefined : `path ${String(path)} does not exist (paths are 0..${paths - 1})`;
 
     const refuse = (kind: 'Post' | 'PostRecv', path: number, wr: SendWr | RecvWr, error: string, misuse: boolean): PostResult => {
       if (kind === 'Post') this.record({ kind, host, path, wr: wr as SendWr, ok: false, error });
@@ -615,13 +613,8 @@ export class HostRuntime {
 
     const post = (path: number, wrIn: SendWr): PostResult => {
       const wr: SendWr = { ...wrIn, ...(wrIn.payload ? { payload: [...wrIn.payload] } : {}) };
-      const pathErr = badPath(path);
-      if (pathErr) return refuse('Post', path, wr, pathErr, true);
-      if (!Number.isInteger(wr.id)) return refuse('Post', path, wr, `wr.id ${String(wr.id)} is not an integer`, true);
-      if (!OPCODES.includes(wr.opcode as Opcode)) return refuse('Post', path, wr, `wr.opcode ${String(wr.opcode)} is not an opcode`, true);
-      if (wr.id >= 0 && !this.appSendIds.has(wr.id)) {
-        return refuse('Post', path, wr, `WR ${wr.id} is not an application WR of host ${host}; WRs a layer invents use negative ids`, true);
-      }
+      const misuse = postMisuse(host, path, paths, wr, this.appSendIds);
+      if (misuse) return refuse('Post', path, wr, misuse, true);
       const end = this.ends[path];
       const token = this.allocToken(end, 'send', wr);
       if (typeof token === 'string') return refuse('Post', path, wr, token, false);
@@ -639,12 +632,8 @@ export class HostRuntime {
 
     const postRecv = (path: number, wrIn: RecvWr): PostResult => {
       const wr = { ...wrIn };
-      const pathErr = badPath(path);
-      if (pathErr) return refuse('PostRecv', path, wr, pathErr, true);
-      if (!Number.isInteger(wr.id)) return refuse('PostRecv', path, wr, `wr.id ${String(wr.id)} is not an integer`, true);
-      if (wr.id >= 0 && !this.appRecvIds.has(wr.id)) {
-        return refuse('PostRecv', path, wr, `RECV ${wr.id} is not an application RECV of host ${host}; RECVs a layer invents use negative ids`, true);
-      }
+      const misuse = postRecvMisuse(host, path, paths, wr, this.appRecvIds);
+      if (misuse) return refuse('PostRecv', path, wr, misuse, true);
       const end = this.ends[path];
       const token = this.allocToken(end, 'recv', wr);
       if (typeof token === 'string') return refuse('PostRecv', path, wr, token, false);
@@ -692,7 +681,7 @@ export class HostRuntime {
     };
 
     const reset = (path: number): void => {
-      const pathErr = badPath(path);
+      const pathErr = badPath(path, paths);
       if (pathErr) return this.layerFault('reset', pathErr);
       this.record({ kind: 'Reset', host, path });
       try {

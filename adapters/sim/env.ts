@@ -4,7 +4,7 @@
  */
 import type { LayerEnv, LocalMemory, MemOpOptions } from '../../src/layer';
 import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../../src/verbs';
-import { OPCODES } from '../../src/verbs';
+import { badPath, postMisuse, postRecvMisuse } from '../../src/layer-misuse';
 import type { Wqe } from './qp';
 import { other } from './simulator';
 import type { Simulator } from './simulator';
@@ -14,11 +14,6 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
   const paths = sim.config.paths;
   const app = sim.apps[host];
   const delivered = { send: new Set<number>(), recv: new Set<number>() };
-
-  const badPath = (path: unknown): string | undefined =>
-    Number.isInteger(path) && (path as number) >= 0 && (path as number) < paths
-      ? undefined
-      : `path ${String(path)} does not exist (paths are 0..${paths - 1})`;
 
   /** Refuses a post: recorded as the decision it was, plus a LayerFault when it is misuse. */
   const refuse = (kind: 'Post' | 'PostRecv', path: number, wr: SendWr | RecvWr, error: string, misuse: boolean): PostResult => {
@@ -30,13 +25,8 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
 
   const post = (path: number, wrIn: SendWr): PostResult => {
     const wr = copySendWr(wrIn);
-    const pathErr = badPath(path);
-    if (pathErr) return refuse('Post', path, wr, pathErr, true);
-    if (!Number.isInteger(wr.id)) return refuse('Post', path, wr, `wr.id ${String(wr.id)} is not an integer`, true);
-    if (!OPCODES.includes(wr.opcode)) return refuse('Post', path, wr, `wr.opcode ${String(wr.opcode)} is not an opcode`, true);
-    if (wr.id >= 0 && !app.sendIds.has(wr.id)) {
-      return refuse('Post', path, wr, `WR ${wr.id} is not an application WR of host ${host}; WRs a layer invents use negative ids`, true);
-    }
+    const misuse = postMisuse(host, path, paths, wr, app.sendIds);
+    if (misuse) return refuse('Post', path, wr, misuse, true);
     const qp = sim.qps[host][path];
     if (qp.state === 'ERR') {
       if (sim.config.postToErrQp === 'reject') return refuse('Post', path, wr, `QP ${path} is in ERR`, false);
@@ -54,12 +44,8 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
 
   const postRecv = (path: number, wrIn: RecvWr): PostResult => {
     const wr = { ...wrIn };
-    const pathErr = badPath(path);
-    if (pathErr) return refuse('PostRecv', path, wr, pathErr, true);
-    if (!Number.isInteger(wr.id)) return refuse('PostRecv', path, wr, `wr.id ${String(wr.id)} is not an integer`, true);
-    if (wr.id >= 0 && !app.recvIds.has(wr.id)) {
-      return refuse('PostRecv', path, wr, `RECV ${wr.id} is not an application RECV of host ${host}; RECVs a layer invents use negative ids`, true);
-    }
+    const misuse = postRecvMisuse(host, path, paths, wr, app.recvIds);
+    if (misuse) return refuse('PostRecv', path, wr, misuse, true);
     const qp = sim.qps[host][path];
     if (qp.state === 'ERR') {
       if (sim.config.postToErrQp === 'reject') return refuse('PostRecv', path, wr, `QP ${path} is in ERR`, false);
@@ -125,7 +111,7 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
     post,
     postRecv,
     reset: (path: number) => {
-      const pathErr = badPath(path);
+      const pathErr = badPath(path, paths);
       if (pathErr) return sim.layerFault(host, 'reset', pathErr);
       sim.record({ kind: 'Reset', host, path });
       sim.reconnect(sim.qps[host][path]);
