@@ -1,5 +1,4 @@
 /** describeFailoverLayer: one jest test per property (and op class), with accepted violations. */
-import type { Adapter } from '../execution';
 import type { FailoverLayer } from '../layer';
 import type { Property } from '../property';
 import type { PropertyResult } from '../report';
@@ -9,6 +8,7 @@ import { checkLayer } from '../check/checkLayer';
 import { properties as allProperties } from '../../properties';
 import { failureMessage, resolveOutDir, writeCounterexample } from './failure';
 import { jestGlobals } from './globals';
+import type { MatcherOptions } from './matchers';
 
 /** A violation the layer's design intends (e.g. SHIFT aborting atomics): the test asserts it happens. */
 export interface AcceptedViolation {
@@ -19,25 +19,14 @@ export interface AcceptedViolation {
   reason: string;
 }
 
-/** Options of describeFailoverLayer. */
-export interface DescribeFailoverLayerOptions {
+/** Options of describeFailoverLayer: the matchers' options, plus how to lay out the tests. */
+export interface DescribeFailoverLayerOptions extends MatcherOptions {
   /** Properties to test (default properties.all). */
   properties?: Property[];
-  /** Restrict workloads to these op classes. */
-  opcodes?: Opcode[];
   /** One test per property x op class (default false: one test per property). */
   byOpClass?: boolean;
   /** Violations the design intends; their tests pass when the violation is found, fail when it is not. */
   accept?: AcceptedViolation[];
-  numRuns?: number;
-  seed?: number;
-  /** The checker's time budget per test. */
-  timeLimitMs?: number;
-  adapter?: Adapter;
-  /** Folder for counterexample YAML files (default $RDMACHECK_OUT_DIR or ./rdmacheck-counterexamples). */
-  outDir?: string;
-  /** The module path of this layer, for the replay command in failure messages. */
-  layerModule?: string;
   /** 'fail' (default): a property that cannot decide fails the test, never a silent pass. */
   onUnknown?: 'fail' | 'pass';
   /** jest timeout per test (default 120000). */

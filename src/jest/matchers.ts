@@ -9,12 +9,16 @@ import { failureMessage, resolveOutDir, writeCounterexample } from './failure';
 
 /** Options of the matchers (the checker's options, plus where to write counterexamples). */
 export interface MatcherOptions {
+  /** Restrict workloads to these op classes. */
   opcodes?: Opcode[];
   numRuns?: number;
   seed?: number;
+  /** The checker's time budget per check. */
   timeLimitMs?: number;
   adapter?: Adapter;
+  /** Folder for counterexample YAML files (default $RDMACHECK_OUT_DIR or ./rdmacheck-counterexamples). */
   outDir?: string;
+  /** The module path of this layer, for the replay command in failure messages. */
   layerModule?: string;
 }
 
