@@ -1,6 +1,7 @@
 import type { LayerEnv, LayerInstance } from '../layer';
 import type { SendWr, WcStatus, WorkCompletion } from '../verbs';
 import { AppCompletions } from './common/appCompletions';
+import { AppRecvs } from './common/appRecvs';
 import { LayerIds } from './common/ids';
 import { RecvRelay } from './common/recvRelay';
 import { PathSendQueues } from './common/sendQueues';
@@ -91,10 +92,10 @@ class CompletionLog implements LayerInstance {
   // Responder side.
   private readonly rpcLog = new Map<number, RpcResponse>();
   private readonly messagesSeen = new Set<number>();
-  private readonly appRecvs: number[] = [];
-  private readonly heldMessages: WorkCompletion[] = [];
+  private readonly appRecvs: AppRecvs;
 
   constructor(private readonly env: LayerEnv, private readonly o: Required<CompletionLogOptions>) {
+    this.appRecvs = new AppRecvs(env);
     this.app = new AppCompletions((wc) => env.deliver(wc));
     this.queues = new PathSendQueues(env.paths);
     this.relay = new RecvRelay(env, this.ids, {
@@ -114,9 +115,7 @@ class CompletionLog implements LayerInstance {
   }
 
   postRecv(wr: { id: number }): void {
-    const held = this.heldMessages.shift();
-    if (held) this.env.deliver({ ...held, wrId: wr.id });
-    else this.appRecvs.push(wr.id);
+    this.appRecvs.post(wr.id);
   }
 
   onCompletion(path: number, wc: WorkCompletion): void {
@@ -295,18 +294,6 @@ class CompletionLog implements LayerInstance {
     const seq = payload[1];
     if (this.messagesSeen.has(seq)) return; // never expected: a message is re-sent only if it never arrived
     this.messagesSeen.add(seq);
-    const body = payload.slice(2);
-    const msg: WorkCompletion = {
-      wrId: 0,
-      status: 'SUCCESS',
-      opcode: 'RECV',
-      ...(wc.value !== undefined ? { value: wc.value } : {}),
-      ...(wc.imm !== undefined ? { imm: wc.imm } : {}),
-      ...(wc.withImm ? { withImm: true } : {}),
-      ...(body.length > 0 ? { payload: body } : {}),
-    };
-    const recv = this.appRecvs.shift();
-    if (recv === undefined) this.heldMessages.push(msg);
-    else this.env.deliver({ ...msg, wrId: recv });
+    this.appRecvs.arrived(wc, payload.slice(2));
   }
 }

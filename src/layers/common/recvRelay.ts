@@ -1,6 +1,7 @@
 /** Receiving into the layer's own buffers and handing messages to the application's RECVs. */
 import type { LayerEnv } from '../../layer';
 import type { RecvWr, WorkCompletion } from '../../verbs';
+import { AppRecvs } from './appRecvs';
 import type { LayerIds } from './ids';
 
 /** How a RecvRelay places its buffers. */
@@ -31,8 +32,7 @@ export interface RecvRelayOptions {
 export class RecvRelay {
   /** Application messages received so far (the receive counter of SHIFT's handshake). */
   received = 0;
-  private readonly appRecvs: number[] = [];
-  private readonly heldMessages: WorkCompletion[] = [];
+  private readonly appRecvs: AppRecvs;
   /** Live buffers: id -> path. */
   private readonly buffers = new Map<number, number>();
   /** Buffers a reset discarded: a completion already queued for one is still honoured. */
@@ -46,6 +46,7 @@ export class RecvRelay {
     private readonly ids: LayerIds,
     private readonly options: RecvRelayOptions,
   ) {
+    this.appRecvs = new AppRecvs(env);
     this.counts = new Array(env.paths).fill(0);
     this.down = new Array(env.paths).fill(false);
     this.active = options.activePath ?? 0;
@@ -63,10 +64,7 @@ export class RecvRelay {
 
   /** The application posted a RECV. */
   postApp(wr: RecvWr): void {
-    const held = this.heldMessages.shift();
-    if (held) return this.deliverInto(wr.id, held);
-    this.appRecvs.push(wr.id);
-    for (let p = 0; p < this.env.paths; p++) this.fill(p);
+    if (this.appRecvs.post(wr.id)) for (let p = 0; p < this.env.paths; p++) this.fill(p);
   }
 
   /** True when `wrId` is one of this relay's buffers. */
@@ -111,27 +109,12 @@ export class RecvRelay {
 
   private onAppMessage(wc: WorkCompletion): void {
     this.received++;
-    const msg: WorkCompletion = {
-      wrId: 0,
-      status: 'SUCCESS',
-      opcode: 'RECV',
-      ...(wc.value !== undefined ? { value: wc.value } : {}),
-      ...(wc.imm !== undefined ? { imm: wc.imm } : {}),
-      ...(wc.withImm ? { withImm: true } : {}),
-      ...(wc.payload ? { payload: [...wc.payload] } : {}),
-    };
-    const recv = this.appRecvs.shift();
-    if (recv === undefined) this.heldMessages.push(msg);
-    else this.deliverInto(recv, msg);
-  }
-
-  private deliverInto(recvId: number, msg: WorkCompletion): void {
-    this.env.deliver({ ...msg, wrId: recvId });
+    this.appRecvs.arrived(wc);
   }
 
   private target(path: number): number {
     const spare = this.options.spare ?? 0;
-    if (this.options.mode === 'mirror' || path === this.active) return this.appRecvs.length + spare;
+    if (this.options.mode === 'mirror' || path === this.active) return this.appRecvs.unfilled + spare;
     return spare;
   }
 
