@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { sim } from '../adapters/sim';
+import { scenarioArbitrary } from '../src/check/arbitraries';
+import { layers } from '../src/layers';
 import { passThrough } from '../src/layers/passThrough';
 import type { Scenario, WorkloadStep } from '../src/scenario';
-import { retryOnBackup } from '../test/sim/helpers';
-import { scenarioArb } from '../test/sim/scenarioArb';
 
 function measure(label: string, scenarios: Scenario[], layer = passThrough, rounds = 3): void {
   const adapter = sim();
@@ -43,6 +43,8 @@ const stream: Scenario = {
 
 console.log(`rdmacheck bench (node ${process.version})`);
 measure('stream: 20,000 WRs, 16 in flight, pass-through', [stream]);
-const small = fc.sample(scenarioArb, { seed: 1, numRuns: 5_000 });
-measure('5,000 generated scenarios, pass-through', small);
-measure('5,000 generated scenarios, retry-on-backup', small, retryOnBackup);
+// The checker's own scenarios: what an audit runs.
+const small = fc.sample(scenarioArbitrary(), { seed: 1, numRuns: 5_000 });
+measure('5,000 checker scenarios, pass-through', small);
+measure('5,000 checker scenarios, resend-all', small, layers.resendAll);
+measure('5,000 checker scenarios, shift', small, layers.shift);

@@ -2,13 +2,14 @@
 import fc from 'fast-check';
 import { passThrough } from '../../src/layers/passThrough';
 import { retryOnBackup, run } from './helpers';
-import { scenarioArb } from './scenarioArb';
+import { scenarioArbitrary } from '../../src/check/arbitraries';
+import { layers } from '../../src/layers';
 
 test('1,000 generated scenarios run twice give byte-identical traces', () => {
-  const scenarios = fc.sample(scenarioArb, { seed: 20261124, numRuns: 1000 });
+  const scenarios = fc.sample(scenarioArbitrary(), { seed: 20261124, numRuns: 1000 });
   let events = 0;
   for (const [k, scenario] of scenarios.entries()) {
-    const layer = k % 2 === 0 ? passThrough : retryOnBackup;
+    const layer = [passThrough, retryOnBackup, layers.shift, layers.completionLog][k % 4];
     const first = JSON.stringify(run(structuredClone(scenario), layer).trace);
     const second = JSON.stringify(run(structuredClone(scenario), layer).trace);
     expect(second).toBe(first);
@@ -18,7 +19,7 @@ test('1,000 generated scenarios run twice give byte-identical traces', () => {
 });
 
 test('the scenario object is not modified by a run (it can be replayed as it is)', () => {
-  for (const scenario of fc.sample(scenarioArb, { seed: 7, numRuns: 100 })) {
+  for (const scenario of fc.sample(scenarioArbitrary(), { seed: 7, numRuns: 100 })) {
     const before = JSON.stringify(scenario);
     run(scenario, retryOnBackup);
     expect(JSON.stringify(scenario)).toBe(before);
