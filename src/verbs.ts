@@ -106,3 +106,11 @@ export function returnsValue(op: Opcode): boolean {
 export function isNonIdempotent(op: Opcode): boolean {
   return op !== 'READ';
 }
+
+/** A private copy of a work request (its payload too): what a layer posted cannot change later. */
+export function copyWr<T extends { payload?: number[] }>(wr: T): T {
+  return wr.payload ? { ...wr, payload: [...wr.payload] } : { ...wr };
+}
+
+/** A private copy of a work completion (its payload too). */
+export const copyWc: (wc: WorkCompletion) => WorkCompletion = copyWr;

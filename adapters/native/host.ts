@@ -7,6 +7,7 @@
 import { badPath, postMisuse, postRecvMisuse } from '../../src/layer-misuse';
 import type { LayerEnv, LayerInstance, LocalMemory, MemOpOptions } from '../../src/layer';
 import type { LayerHost, PostResult, RecvWr, SendWr, WcStatus, WorkCompletion } from '../../src/verbs';
+import { copyWr } from '../../src/verbs';
 import { isObservation } from '../../src/trace';
 import type { TraceEvent } from '../../src/trace';
 import type { VerbsAddon, VerbsContext, VerbsCq, VerbsMr, VerbsPd, VerbsQp, VerbsSendWr, VerbsWc } from './binding';
@@ -612,7 +613,7 @@ export class HostRuntime {
     };
 
     const post = (path: number, wrIn: SendWr): PostResult => {
-      const wr: SendWr = { ...wrIn, ...(wrIn.payload ? { payload: [...wrIn.payload] } : {}) };
+      const wr: SendWr = copyWr(wrIn);
       const misuse = postMisuse(host, path, paths, wr, this.appSendIds);
       if (misuse) return refuse('Post', path, wr, misuse, true);
       const end = this.ends[path];

@@ -4,6 +4,7 @@
  */
 import type { LayerEnv, LocalMemory, MemOpOptions } from '../../src/layer';
 import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../../src/verbs';
+import { copyWc, copyWr } from '../../src/verbs';
 import { badPath, postMisuse, postRecvMisuse } from '../../src/layer-misuse';
 import type { Wqe } from './qp';
 import { other } from './simulator';
@@ -24,7 +25,7 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
   };
 
   const post = (path: number, wrIn: SendWr): PostResult => {
-    const wr = copySendWr(wrIn);
+    const wr = copyWr(wrIn);
     const misuse = postMisuse(host, path, paths, wr, app.sendIds);
     if (misuse) return refuse('Post', path, wr, misuse, true);
     const qp = sim.qps[host][path];
@@ -60,7 +61,7 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): LayerEnv {
   };
 
   const deliver = (wcIn: WorkCompletion): void => {
-    const wc = { ...wcIn, ...(wcIn.payload ? { payload: [...wcIn.payload] } : {}) };
+    const wc = copyWc(wcIn);
     sim.record({ kind: 'Deliver', host, wc });
     const isRecv = wc.opcode === 'RECV';
     const seen = isRecv ? delivered.recv : delivered.send;
@@ -159,11 +160,4 @@ function makeMemory(sim: Simulator, host: LayerHost): LocalMemory {
       return old;
     },
   };
-}
-
-/** A private copy of a WR, so that a layer mutating its object later changes nothing posted. */
-function copySendWr(wr: SendWr): SendWr {
-  const copy = { ...wr };
-  if (wr.payload) copy.payload = [...wr.payload];
-  return copy;
 }

@@ -9,8 +9,8 @@ import type { FailoverLayer, LayerInstance } from '../../src/layer';
 import type { Scenario, SimConfig, WorkloadStep } from '../../src/scenario';
 import { resolveConfig } from '../../src/scenario';
 import type { EndReason, Trace, TraceEvent } from '../../src/trace';
-import type { LayerHost, QpState, RecvWr, SendWr, WcStatus, WorkCompletion } from '../../src/verbs';
-import { LEGAL_QP_TRANSITIONS } from '../../src/verbs';
+import type { LayerHost, QpState, WcStatus, WorkCompletion } from '../../src/verbs';
+import { copyWc, copyWr, LEGAL_QP_TRANSITIONS } from '../../src/verbs';
 import { AnchorBoard } from './anchors';
 import { makeLayerEnv } from './env';
 import { FaultBook } from './faults';
@@ -481,14 +481,6 @@ export class Simulator {
 /** Thrown by record() past the event limit; caught by the run loop (never seen by users). */
 const EVENT_LIMIT = new Error('rdmacheck simulator: event limit reached');
 
-/** A private copy of a work request (its payload too). */
-export function copyWr<T extends { payload?: number[] }>(wr: T): T {
-  return wr.payload ? { ...wr, payload: [...wr.payload] } : { ...wr };
-}
-
-/** A private copy of a work completion (its payload too). */
-export const copyWc: (wc: WorkCompletion) => WorkCompletion = copyWr;
-
 /** The other end of a path. */
 export function other(host: LayerHost): LayerHost {
   return host === 'A' ? 'B' : 'A';
@@ -500,4 +492,3 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
-export type { RecvWr, SendWr };
