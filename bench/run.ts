@@ -8,7 +8,7 @@ import { sim } from '../adapters/sim';
 import { scenarioArbitrary } from '../src/check/arbitraries';
 import { layers } from '../src/layers';
 import { passThrough } from '../src/layers/passThrough';
-import type { Scenario, WorkloadStep } from '../src/scenario';
+import type { Scenario, WorkloadStep } from '../src/core/scenario';
 
 function measure(label: string, scenarios: Scenario[], layer = passThrough, rounds = 3): void {
   const adapter = sim();

@@ -6,7 +6,7 @@
  * paper's "CAS double success"). Their results are judged by linearizability and
  * completion-fidelity.
  */
-import type { Trace } from '../src/trace';
+import type { Trace } from '../src/core/trace';
 import { appWrs } from './support/history';
 import type { AppWr, EffectEvent } from './support/history';
 import { describeWr, fmtTime } from './support/describe';

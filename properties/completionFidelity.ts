@@ -4,9 +4,9 @@
  * payload) are ones the effect produced. Error completions are indeterminate: they claim nothing
  * about the effect, so only their number is judged.
  */
-import type { Execution } from '../src/execution';
-import type { Verdict } from '../src/property';
-import { isAtomic } from '../src/verbs';
+import type { Execution } from '../src/core/execution';
+import type { Verdict } from '../src/core/property';
+import { isAtomic } from '../src/core/verbs';
 import { appRecvs, appWrs, lacksBuffer, validAddress } from './support/history';
 import type { AppRecv, AppWr } from './support/history';
 import { describeRecv, describeWr, fmtTime } from './support/describe';

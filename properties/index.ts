@@ -1,5 +1,5 @@
 /** The generic properties, stated once over an Execution: `properties.atMostOnce` ... `properties.all`. */
-import type { Property } from '../src/property';
+import type { Property } from '../src/core/property';
 import { atMostOnce } from './atMostOnce';
 import { completionFidelity } from './completionFidelity';
 import { failureMasking } from './failureMasking';

@@ -7,9 +7,9 @@
  * Catches write-after-reuse (the paper's T2), FADD double count, CAS double success (ABA), lost
  * updates and reordering.
  */
-import type { Execution } from '../src/execution';
-import type { Verdict } from '../src/property';
-import type { LayerHost } from '../src/verbs';
+import type { Execution } from '../src/core/execution';
+import type { Verdict } from '../src/core/property';
+import type { LayerHost } from '../src/core/verbs';
 import { appWrs, endEvent, firstSuccess, validAddress } from './support/history';
 import type { AppWr } from './support/history';
 import { describeOp, describeWr, fmtTime, word } from './support/describe';

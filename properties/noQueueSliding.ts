@@ -3,9 +3,9 @@
  * the k-th delivered message lands in the k-th posted RECV, and no RECV is consumed by a
  * duplicate (the paper's Theorem 2, two-sided non-idempotency).
  */
-import type { Verdict } from '../src/property';
-import type { LayerHost } from '../src/verbs';
-import { consumesRecv } from '../src/verbs';
+import type { Verdict } from '../src/core/property';
+import type { LayerHost } from '../src/core/verbs';
+import { consumesRecv } from '../src/core/verbs';
 import { appRecvs, appWrs, canonical } from './support/history';
 import type { AppRecv, AppWr } from './support/history';
 import { describeRecv, describeWr, fmtTime } from './support/describe';

@@ -7,10 +7,10 @@
  * observations agree (catches hidden side channels, e.g. module-level state shared by the A and
  * B instances). For a transparent layer the twin pair is the paper's Theorem 1 witness.
  */
-import type { Execution } from '../src/execution';
-import type { Verdict } from '../src/property';
-import type { DecisionEvent, TraceEvent } from '../src/trace';
-import { isDecision } from '../src/trace';
+import type { Execution } from '../src/core/execution';
+import type { Verdict } from '../src/core/property';
+import type { DecisionEvent, TraceEvent } from '../src/core/trace';
+import { isDecision } from '../src/core/trace';
 import { fmtTime } from './support/describe';
 import { replayRun } from './support/replay';
 import type { ReplayDivergence, ReplayedDecision } from './support/replay';

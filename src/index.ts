@@ -1,12 +1,12 @@
 /** rdmacheck's public entry point. */
-export * from './verbs';
-export * from './scenario';
-export * from './trace';
-export * from './layer';
-export * from './execution';
-export * from './property';
-export * from './report';
-export { runScenario, runScenarioSync } from './run';
+export * from './core/verbs';
+export * from './core/scenario';
+export * from './core/trace';
+export * from './core/layer';
+export * from './core/execution';
+export * from './core/property';
+export * from './core/results';
+export { runScenario, runScenarioSync } from './check/run';
 export { sim, ScenarioError } from '../adapters/sim';
 export type { SimOptions } from '../adapters/sim';
 export { layers, referenceLayerNames, describeLayer, createShift, createTimerHedge, createCompletionLog } from './layers';
@@ -14,8 +14,8 @@ export type { ReferenceLayer, ReferenceLayerName, ExpectedAudit, ExpectedViolati
 export { checkLayer } from './check';
 export type { CheckOptions } from './check';
 export { properties } from '../properties';
-export { replay, findReferenceLayer, firstDivergence } from './replay';
-export type { ReplayOptions, ReplayResult, Divergence } from './replay';
+export { replay, findReferenceLayer, firstDivergence } from './check/replay';
+export type { ReplayOptions, ReplayResult, Divergence } from './check/replay';
 export {
   loadTrace, parseTrace, TraceFileError, counterexampleToYAML, makeCounterexample,
   renderText, renderMermaid, renderHtml, renderMatrixText, replayCommand,

@@ -5,7 +5,7 @@
  * operations), injects B-side faults, streams B's events back and reports B's memory at the end.
  */
 import * as net from 'net';
-import type { WorkloadStep } from '../../src/scenario';
+import type { WorkloadStep } from '../../src/core/scenario';
 import { availability, requireAddon } from './binding';
 import type { EndpointInfo, NativePathOptions, WireConfig } from './config';
 import { NetControl } from './faults';

@@ -1,6 +1,6 @@
 /** What both ends of a native run agree on at setup, and how scenario config maps onto real QPs. */
-import type { SimConfig } from '../../src/scenario';
-import type { TraceEvent } from '../../src/trace';
+import type { SimConfig } from '../../src/core/scenario';
+import type { TraceEvent } from '../../src/core/trace';
 
 /** One path's NIC on one host. */
 export interface NativePathOptions {

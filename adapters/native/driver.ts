@@ -4,13 +4,13 @@
  * run to settle, merges both hosts' events on one clock, adds the inferred network events and
  * returns the Execution.
  */
-import type { Adapter, Execution } from '../../src/execution';
-import type { FailoverLayer } from '../../src/layer';
-import type { Anchor, Fault, Scenario, WorkloadStep } from '../../src/scenario';
-import { resolveConfig } from '../../src/scenario';
-import type { EndReason, Trace, TraceEvent } from '../../src/trace';
-import type { LayerHost, SendWr } from '../../src/verbs';
-import { validateScenario } from '../sim/validate';
+import type { Adapter, Execution } from '../../src/core/execution';
+import type { FailoverLayer } from '../../src/core/layer';
+import type { Anchor, Fault, Scenario, WorkloadStep } from '../../src/core/scenario';
+import { resolveConfig } from '../../src/core/scenario';
+import type { EndReason, Trace, TraceEvent } from '../../src/core/trace';
+import type { LayerHost, SendWr } from '../../src/core/verbs';
+import { validateScenario } from '../../src/core/validate';
 import type { VerbsAddon } from './binding';
 import type { EndpointInfo, NativePathOptions, NewEvent, QpOverrides } from './config';
 import { wireConfig } from './config';

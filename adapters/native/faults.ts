@@ -5,8 +5,8 @@
  * ingress, so "drop the ACKs" is a drop at A's ingress after B executed (the paper's T2).
  */
 import { spawnSync } from 'child_process';
-import type { AdapterCapabilities } from '../../src/execution';
-import type { Fault } from '../../src/scenario';
+import type { AdapterCapabilities } from '../../src/core/execution';
+import type { Fault } from '../../src/core/scenario';
 
 /** RoCEv2's UDP destination port (every RoCEv2 packet, requests and responses). */
 export const ROCE_V2_PORT = 4791;

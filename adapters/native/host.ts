@@ -4,12 +4,12 @@
  * observations, and the evidence (memory changes, WR outcomes) the driver later infers Execute
  * and PacketLost from. Every env call is recorded, exactly as the simulator records it.
  */
-import { badPath, postMisuse, postRecvMisuse } from '../../src/layer-misuse';
-import type { LayerEnv, LayerInstance, LocalMemory, MemOpOptions } from '../../src/layer';
-import type { LayerHost, PostResult, RecvWr, SendWr, WcStatus, WorkCompletion } from '../../src/verbs';
-import { copyWr } from '../../src/verbs';
-import { isObservation } from '../../src/trace';
-import type { TraceEvent } from '../../src/trace';
+import { badPath, postMisuse, postRecvMisuse } from '../../src/core/layer-misuse';
+import type { LayerEnv, LayerInstance, LocalMemory, MemOpOptions } from '../../src/core/layer';
+import type { LayerHost, PostResult, RecvWr, SendWr, WcStatus, WorkCompletion } from '../../src/core/verbs';
+import { copyWr } from '../../src/core/verbs';
+import { isObservation } from '../../src/core/trace';
+import type { TraceEvent } from '../../src/core/trace';
 import type { VerbsAddon, VerbsContext, VerbsCq, VerbsMr, VerbsPd, VerbsQp, VerbsSendWr, VerbsWc } from './binding';
 import type { EndpointInfo, NativePathOptions, NewEvent, WireConfig } from './config';
 import { WORD_BYTES } from './config';

@@ -7,9 +7,9 @@
  *     paths: [{ device: 'rxe0', netdev: 'eth0' }, { device: 'rxe1', netdev: 'eth1' }] });
  *   const run = await runScenario(scenario, layers.failStop, { adapter });
  */
-import type { Adapter, AdapterCapabilities, Execution } from '../../src/execution';
-import type { FailoverLayer } from '../../src/layer';
-import type { Scenario } from '../../src/scenario';
+import type { Adapter, AdapterCapabilities, Execution } from '../../src/core/execution';
+import type { FailoverLayer } from '../../src/core/layer';
+import type { Scenario } from '../../src/core/scenario';
 import type { Availability } from './binding';
 import { availability, requireAddon } from './binding';
 import type { NativePathOptions, QpOverrides } from './config';

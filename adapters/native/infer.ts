@@ -6,7 +6,7 @@
  * made here carries `inferred: true`; where memory cannot tell (a WRITE of the value already
  * there, a CMP_SWAP whose compare failed) nothing is inferred.
  */
-import type { LayerHost } from '../../src/verbs';
+import type { LayerHost } from '../../src/core/verbs';
 import type { NewEvent } from './config';
 import type { NicWrite, Outcome } from './host';
 

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { FailoverLayer } from '../../src/layer';
+import type { FailoverLayer } from '../../src/core/layer';
 
 /** A module path (absolute) and the export holding the layer (or a factory of it). */
 export interface LayerRef {

@@ -3,7 +3,7 @@
  * simulator's RecvConsumed.wr) and hand the payload to its layer. Layout of a slot, in 8-byte
  * words: [senderWrId, hasValue, value, payloadLength (-1: none), payload...].
  */
-import type { SendWr } from '../../src/verbs';
+import type { SendWr } from '../../src/core/verbs';
 
 /** Words per buffer slot (a SEND body or a RECV buffer). */
 export const SLOT_WORDS = 64;

@@ -1,6 +1,6 @@
 /** Event anchors: steps and faults that wait for "the nth time WR w was executed", etc. */
-import type { Anchor } from '../../src/scenario';
-import type { TraceEvent } from '../../src/trace';
+import type { Anchor } from '../../src/core/scenario';
+import type { TraceEvent } from '../../src/core/trace';
 import type { Simulator } from './simulator';
 
 type EventAnchor = Extract<Anchor, { wr: number }>;

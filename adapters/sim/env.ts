@@ -2,10 +2,10 @@
  * The LayerEnv the simulator hands each layer instance: every call is a decision, recorded in
  * the trace; misuse of the contract is recorded as a LayerFault and refused, never a crash.
  */
-import type { LayerEnv, LocalMemory, MemOpOptions } from '../../src/layer';
-import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../../src/verbs';
-import { copyWc, copyWr } from '../../src/verbs';
-import { badPath, postMisuse, postRecvMisuse } from '../../src/layer-misuse';
+import type { LayerEnv, LocalMemory, MemOpOptions } from '../../src/core/layer';
+import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../../src/core/verbs';
+import { copyWc, copyWr } from '../../src/core/verbs';
+import { badPath, postMisuse, postRecvMisuse } from '../../src/core/layer-misuse';
 import type { Wqe } from './qp';
 import { other } from './simulator';
 import type { Simulator } from './simulator';

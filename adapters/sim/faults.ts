@@ -1,6 +1,6 @@
 /** The scenario's faults: packet faults matched on the wire, event faults fired by anchors. */
-import type { Fault } from '../../src/scenario';
-import type { LayerHost } from '../../src/verbs';
+import type { Fault } from '../../src/core/scenario';
+import type { LayerHost } from '../../src/core/verbs';
 import type { Packet } from './qp';
 import type { Simulator } from './simulator';
 

@@ -1,10 +1,10 @@
 /** The simulator adapter: a deterministic RC fabric in virtual time. */
-import type { Adapter, AdapterCapabilities, Execution } from '../../src/execution';
-import type { FailoverLayer } from '../../src/layer';
-import type { Scenario } from '../../src/scenario';
+import type { Adapter, AdapterCapabilities, Execution } from '../../src/core/execution';
+import type { FailoverLayer } from '../../src/core/layer';
+import type { Scenario } from '../../src/core/scenario';
 import { Simulator } from './simulator';
 
-export { ScenarioError, validateScenario } from './validate';
+export { ScenarioError, validateScenario } from '../../src/core/validate';
 export { Simulator } from './simulator';
 
 /** Options of the simulator adapter. */

@@ -1,5 +1,5 @@
 /** Queue pairs, work-queue elements and packets of the simulated RC fabric. */
-import type { LayerHost, QpState, RecvWr, SendWr } from '../../src/verbs';
+import type { LayerHost, QpState, RecvWr, SendWr } from '../../src/core/verbs';
 import type { Scheduled } from './queue';
 
 /** A send WQE: one posted WR and its transport progress. */
@@ -34,7 +34,7 @@ export interface Packet {
   psn: number;
   wr: SendWr;
   nak?: 'RNR' | 'SEQ' | 'ERR';
-  status?: import('../../src/verbs').WcStatus;
+  status?: import('../../src/core/verbs').WcStatus;
   value?: number;
 }
 

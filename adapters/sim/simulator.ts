@@ -4,13 +4,13 @@
  * gives the same trace, byte for byte. The inner loop is synchronous; every event is a plain
  * record pushed to the trace.
  */
-import type { Execution, Adapter } from '../../src/execution';
-import type { FailoverLayer, LayerInstance } from '../../src/layer';
-import type { Scenario, SimConfig, WorkloadStep } from '../../src/scenario';
-import { resolveConfig } from '../../src/scenario';
-import type { EndReason, Trace, TraceEvent } from '../../src/trace';
-import type { LayerHost, QpState, WcStatus, WorkCompletion } from '../../src/verbs';
-import { copyWc, copyWr, LEGAL_QP_TRANSITIONS } from '../../src/verbs';
+import type { Execution, Adapter } from '../../src/core/execution';
+import type { FailoverLayer, LayerInstance } from '../../src/core/layer';
+import type { Scenario, SimConfig, WorkloadStep } from '../../src/core/scenario';
+import { resolveConfig } from '../../src/core/scenario';
+import type { EndReason, Trace, TraceEvent } from '../../src/core/trace';
+import type { LayerHost, QpState, WcStatus, WorkCompletion } from '../../src/core/verbs';
+import { copyWc, copyWr, LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
 import { AnchorBoard } from './anchors';
 import { makeLayerEnv } from './env';
 import { FaultBook } from './faults';
@@ -18,7 +18,7 @@ import { EventQueue } from './queue';
 import { Qp } from './qp';
 import type { Packet } from './qp';
 import { onRequest, onResponse } from './transport';
-import { validateScenario } from './validate';
+import { validateScenario } from '../../src/core/validate';
 
 /** Distributes the `Omit` over a union, so each event kind keeps its own fields. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -3,8 +3,8 @@
  * remote errors, the atomic cache) and the requester half (ACK/NAK processing, in-order
  * completion, retries). Rules: shared/reference/verbs-semantics.md.
  */
-import type { SendWr, WcStatus } from '../../src/verbs';
-import { isAtomic } from '../../src/verbs';
+import type { SendWr, WcStatus } from '../../src/core/verbs';
+import { isAtomic } from '../../src/core/verbs';
 import type { Packet, Qp, Wqe } from './qp';
 import type { Simulator } from './simulator';
 

@@ -1,5 +1,5 @@
 /** Wording helpers: how verdicts name WRs, times and memory words, in the seed paper's words. */
-import type { LayerHost, SendWr, WcStatus } from '../../src/verbs';
+import type { LayerHost, SendWr, WcStatus } from '../../src/core/verbs';
 
 /** A virtual time in the unit a reader expects: "800ns", "65.5us", "1.25ms". */
 export function fmtTime(ns: number): string {

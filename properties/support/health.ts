@@ -1,5 +1,5 @@
 /** Which paths a scenario's faults break for good, decided from the scenario alone. */
-import type { Fault, Scenario, SimConfig } from '../../src/scenario';
+import type { Fault, Scenario, SimConfig } from '../../src/core/scenario';
 
 /** The paths that stay healthy or heal, and whether the management network is lost for good. */
 export interface PathHealth {

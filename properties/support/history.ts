@@ -3,8 +3,8 @@
  * its post, its completions and its effects at the responder; each application RECV with its
  * consumptions and completions. Every property reads the trace through these.
  */
-import type { Trace, TraceEvent } from '../../src/trace';
-import type { LayerHost, SendWr } from '../../src/verbs';
+import type { Trace, TraceEvent } from '../../src/core/trace';
+import type { LayerHost, SendWr } from '../../src/core/verbs';
 
 type Ev<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
 

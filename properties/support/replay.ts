@@ -5,11 +5,11 @@
  * performance.now are replaced by fixed extremes, so a layer that consults them decides
  * differently from the record (decisions must be a function of observations alone).
  */
-import type { Execution } from '../../src/execution';
-import type { LayerEnv, LayerInstance, LocalMemory } from '../../src/layer';
-import type { DecisionEvent, ObservationEvent } from '../../src/trace';
-import { decisions, isObservation } from '../../src/trace';
-import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../../src/verbs';
+import type { Execution } from '../../src/core/execution';
+import type { LayerEnv, LayerInstance, LocalMemory } from '../../src/core/layer';
+import type { DecisionEvent, ObservationEvent } from '../../src/core/trace';
+import { decisions, isObservation } from '../../src/core/trace';
+import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../../src/core/verbs';
 import { canonical } from './history';
 
 /** A decision made during the replay (a DecisionEvent without index, host and results). */

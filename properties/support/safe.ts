@@ -3,8 +3,8 @@
  * exception inside a check becomes `unknown` with the reason, and a run cut short by the event
  * limit can never `hold` (a prefix proves a violation, never its absence).
  */
-import type { Execution } from '../../src/execution';
-import type { Property, Verdict } from '../../src/property';
+import type { Execution } from '../../src/core/execution';
+import type { Property, Verdict } from '../../src/core/property';
 
 /** The body of a property: may throw, may be async; `defineProperty` makes it safe. */
 export type CheckBody = (run: Execution) => Verdict | Promise<Verdict>;

@@ -4,11 +4,11 @@
  * sender cannot tell the two apart (the paper's Theorem 1), so a layer whose decisions depend
  * only on its observations decides the same in both for as long as its observations agree.
  */
-import type { Execution } from '../../src/execution';
-import type { Fault, Scenario } from '../../src/scenario';
-import type { TraceEvent } from '../../src/trace';
-import { isDecision, isObservation, withoutIndex } from '../../src/trace';
-import type { LayerHost } from '../../src/verbs';
+import type { Execution } from '../../src/core/execution';
+import type { Fault, Scenario } from '../../src/core/scenario';
+import type { TraceEvent } from '../../src/core/trace';
+import { isDecision, isObservation, withoutIndex } from '../../src/core/trace';
+import type { LayerHost } from '../../src/core/verbs';
 import { canonical } from './history';
 import { decisionAction } from './replay';
 

@@ -5,9 +5,9 @@
  * earlier, reduce values and paths, so that a failure ends as small as the paper's T1/T2.
  */
 import fc from 'fast-check';
-import type { Anchor, Fault, Scenario, SimConfig, WorkloadStep } from '../scenario';
-import type { Opcode, SendWr } from '../verbs';
-import { OPCODES } from '../verbs';
+import type { Anchor, Fault, Scenario, SimConfig, WorkloadStep } from '../core/scenario';
+import type { Opcode, SendWr } from '../core/verbs';
+import { OPCODES } from '../core/verbs';
 import { shrinkScenario } from './shrink';
 
 /** What the generated scenarios may contain. */

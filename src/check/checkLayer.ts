@@ -7,12 +7,12 @@
 import fc from 'fast-check';
 import { sim } from '../../adapters/sim';
 import { properties as allProperties } from '../../properties';
-import type { Adapter, Execution } from '../execution';
-import type { FailoverLayer } from '../layer';
-import type { Property, Verdict } from '../property';
-import type { PropertyResult, Report } from '../report';
-import type { Scenario } from '../scenario';
-import type { Opcode } from '../verbs';
+import type { Adapter, Execution } from '../core/execution';
+import type { FailoverLayer } from '../core/layer';
+import type { Property, Verdict } from '../core/property';
+import type { PropertyResult, Report } from '../core/results';
+import type { Scenario } from '../core/scenario';
+import type { Opcode } from '../core/verbs';
 import { scenarioArbitrary } from './arbitraries';
 import { buildCounterexample } from './counterexample';
 import { describeError, execute, nowMs } from './execute';

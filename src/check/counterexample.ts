@@ -1,9 +1,9 @@
 /** The Counterexample of one violation: the report module's data and renderings. */
-import type { Execution } from '../execution';
-import type { Verdict } from '../property';
-import type { Counterexample } from '../report';
+import type { Execution } from '../core/execution';
+import type { Verdict } from '../core/property';
+import type { Counterexample } from '../core/results';
 import { makeCounterexample } from '../report/counterexample';
-import type { Opcode } from '../verbs';
+import type { Opcode } from '../core/verbs';
 
 /** What the checker knows about one shrunk violation. */
 export interface ViolationFound {

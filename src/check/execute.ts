@@ -1,7 +1,7 @@
 /** Runs one scenario on an adapter: synchronously when it can (the checker's hot path). */
-import type { Adapter, Execution } from '../execution';
-import type { FailoverLayer } from '../layer';
-import type { Scenario } from '../scenario';
+import type { Adapter, Execution } from '../core/execution';
+import type { FailoverLayer } from '../core/layer';
+import type { Scenario } from '../core/scenario';
 
 /** The Execution of `scenario`, synchronously when the adapter has runSync. */
 export function execute(adapter: Adapter, scenario: Scenario, layer: FailoverLayer): Execution | Promise<Execution> {

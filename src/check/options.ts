@@ -1,9 +1,9 @@
 /** checkLayer's options, their defaults, and their validation (errors say what to do). */
-import type { Adapter } from '../execution';
-import type { FailoverLayer } from '../layer';
-import type { Property } from '../property';
-import type { Opcode } from '../verbs';
-import { OPCODES } from '../verbs';
+import type { Adapter } from '../core/execution';
+import type { FailoverLayer } from '../core/layer';
+import type { Property } from '../core/property';
+import type { Opcode } from '../core/verbs';
+import { OPCODES } from '../core/verbs';
 
 /** Options of checkLayer (DESIGN.md), plus the limits of the search. */
 export interface CheckOptions {

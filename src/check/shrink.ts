@@ -4,8 +4,8 @@
  * config. fast-check keeps the first candidate that still fails and shrinks it again, so the
  * final counterexample is 1-minimal for these moves: removing any single step or fault passes.
  */
-import type { Anchor, Fault, Scenario, SimConfig, WorkloadStep } from '../scenario';
-import { DEFAULT_CONFIG } from '../scenario';
+import type { Anchor, Fault, Scenario, SimConfig, WorkloadStep } from '../core/scenario';
+import { DEFAULT_CONFIG } from '../core/scenario';
 
 /** Every one-step-smaller variant of `s`, lazily. */
 export function* shrinkScenario(s: Scenario): IterableIterator<Scenario> {

@@ -7,11 +7,11 @@
 import { sim } from '../../adapters/sim';
 import { properties } from '../../properties';
 import { canonical } from '../../properties/support/history';
-import type { Adapter, Execution } from '../execution';
-import type { FailoverLayer } from '../layer';
-import type { Property, Verdict } from '../property';
-import type { Scenario } from '../scenario';
-import { senderView, withoutIndex } from '../trace';
+import type { Adapter, Execution } from '../core/execution';
+import type { FailoverLayer } from '../core/layer';
+import type { Property, Verdict } from '../core/property';
+import type { Scenario } from '../core/scenario';
+import { senderView, withoutIndex } from '../core/trace';
 import { execute } from './execute';
 
 /** One run of a witness with the verdicts that matter for it. */

@@ -4,10 +4,10 @@
  */
 import { checkLayer } from '../check/checkLayer';
 import { properties as allProperties } from '../../properties';
-import type { Property } from '../property';
+import type { Property } from '../core/property';
 import { counterexampleData } from '../report/data';
 import type { ReportLike } from '../report/data';
-import type { Opcode } from '../verbs';
+import type { Opcode } from '../core/verbs';
 import { loadLayer } from './load-layer';
 import type { LayerSpec } from './load-layer';
 import type { ProgressUpdate } from './progress';

@@ -1,7 +1,7 @@
 /** Comparing an audit with the result a reference layer documents (src/layers `expected`). */
-import type { FailoverLayer } from '../layer';
+import type { FailoverLayer } from '../core/layer';
 import type { ReportLike } from '../report/data';
-import { findReferenceLayer } from '../replay';
+import { findReferenceLayer } from '../check/replay';
 
 /** The documented-audit shape of a reference layer (src/layers/types.ts), read structurally. */
 interface Documented {

@@ -1,9 +1,10 @@
 /** Finding the layer a user names on the command line: a reference layer or a module file. */
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { FailoverLayer } from '../layer';
+import { isFailoverLayer } from '../core/layer';
+import type { FailoverLayer } from '../core/layer';
 import { layers } from '../layers';
-import { findReferenceLayer } from '../replay';
+import { findReferenceLayer } from '../check/replay';
 import { CliError } from './errors';
 
 /** What the user asked for: a reference layer by name, or a module file. */
@@ -52,11 +53,6 @@ export function loadLayer(spec: LayerSpec): FailoverLayer {
   return pickLayer(exported, spec.file);
 }
 
-/** True when `value` has the FailoverLayer shape: a name and a create function. */
-export function isFailoverLayer(value: unknown): value is FailoverLayer {
-  return typeof value === 'object' && value !== null
-    && typeof (value as FailoverLayer).name === 'string' && typeof (value as FailoverLayer).create === 'function';
-}
 
 /** The module's layer: its default export, else `layer`, else its only FailoverLayer export. */
 function pickLayer(exported: unknown, file: string): FailoverLayer {

@@ -5,8 +5,8 @@
  */
 import { casDoubleSuccess, faddDoubleCount, queueSliding, theorem1TwinPair, theorem3Aba } from '../check/theorems';
 import type { TheoremRun, TheoremWitness } from '../check/theorems';
-import type { FailoverLayer } from '../layer';
-import { findReferenceLayer } from '../replay';
+import type { FailoverLayer } from '../core/layer';
+import { findReferenceLayer } from '../check/replay';
 import type { CounterexampleData } from '../report/data';
 
 /** One witness run with the counterexample of its first violated property (if any). */

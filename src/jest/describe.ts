@@ -1,9 +1,9 @@
 /** describeFailoverLayer: one jest test per property (and op class), with accepted violations. */
-import type { FailoverLayer } from '../layer';
-import type { Property } from '../property';
-import type { PropertyResult } from '../report';
-import type { Opcode } from '../verbs';
-import { OPCODES } from '../verbs';
+import type { FailoverLayer } from '../core/layer';
+import type { Property } from '../core/property';
+import type { PropertyResult } from '../core/results';
+import type { Opcode } from '../core/verbs';
+import { OPCODES } from '../core/verbs';
 import { checkLayer } from '../check/checkLayer';
 import { properties as allProperties } from '../../properties';
 import { failureMessage, resolveOutDir, writeCounterexample } from './failure';

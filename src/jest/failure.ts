@@ -4,8 +4,8 @@ import { counterexampleToYAML } from '../report/codec';
 import type { CounterexampleLike } from '../report/data';
 import { counterexampleBaseName } from '../report/file-name';
 import { renderText } from '../report/text';
-import { findReferenceLayer } from '../replay';
-import { writeFileAtomic } from '../cli/write-atomic';
+import { findReferenceLayer } from '../check/replay';
+import { writeFileAtomic } from '../report/write-atomic';
 
 /** Where counterexample files go: the option, else $RDMACHECK_OUT_DIR, else ./rdmacheck-counterexamples. */
 export function resolveOutDir(outDir: string | undefined): string {

@@ -1,10 +1,10 @@
 /** Custom jest matchers: `await expect(layer).toSatisfy(property, options)` and `.toViolate(...)`. */
-import type { Adapter } from '../execution';
-import type { FailoverLayer } from '../layer';
-import type { Property } from '../property';
-import type { Opcode } from '../verbs';
+import type { Adapter } from '../core/execution';
+import type { FailoverLayer } from '../core/layer';
+import type { Property } from '../core/property';
+import type { Opcode } from '../core/verbs';
 import { checkLayer } from '../check/checkLayer';
-import { isFailoverLayer } from '../cli/load-layer';
+import { isFailoverLayer } from '../core/layer';
 import { failureMessage, resolveOutDir, writeCounterexample } from './failure';
 
 /** Options of the matchers (the checker's options, plus where to write counterexamples). */

@@ -1,5 +1,5 @@
-import type { LayerEnv, LayerInstance } from '../layer';
-import type { SendWr, WcStatus, WorkCompletion } from '../verbs';
+import type { LayerEnv, LayerInstance } from '../core/layer';
+import type { SendWr, WcStatus, WorkCompletion } from '../core/verbs';
 import { AppCompletions } from './common/appCompletions';
 import { AppRecvs } from './common/appRecvs';
 import { LayerIds } from './common/ids';

@@ -1,4 +1,4 @@
-import type { FailoverLayer, LayerInstance } from '../layer';
+import type { FailoverLayer, LayerInstance } from '../core/layer';
 import { describedLayer } from './types';
 import type { ReferenceLayer } from './types';
 

@@ -1,4 +1,4 @@
-import type { FailoverLayer } from '../layer';
+import type { FailoverLayer } from '../core/layer';
 
 /**
  * passThrough: no failover at all. Every WR and RECV goes to path 0, every completion is handed

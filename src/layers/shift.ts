@@ -1,6 +1,6 @@
-import type { LayerEnv, LayerInstance } from '../layer';
-import type { SendWr, WcStatus, WorkCompletion } from '../verbs';
-import { consumesRecv, isAtomic } from '../verbs';
+import type { LayerEnv, LayerInstance } from '../core/layer';
+import type { SendWr, WcStatus, WorkCompletion } from '../core/verbs';
+import { consumesRecv, isAtomic } from '../core/verbs';
 import { AppCompletions } from './common/appCompletions';
 import { LayerIds } from './common/ids';
 import { PathResets } from './common/pathResets';

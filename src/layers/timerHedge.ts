@@ -1,5 +1,5 @@
-import type { LayerEnv, LayerInstance } from '../layer';
-import type { SendWr, WorkCompletion } from '../verbs';
+import type { LayerEnv, LayerInstance } from '../core/layer';
+import type { SendWr, WorkCompletion } from '../core/verbs';
 import { AppCompletions } from './common/appCompletions';
 import { LayerIds } from './common/ids';
 import { PathResets } from './common/pathResets';

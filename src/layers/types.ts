@@ -1,6 +1,6 @@
 /** What a reference layer documents about itself: its decision rule and its expected audit. */
-import type { FailoverLayer } from '../layer';
-import type { Opcode } from '../verbs';
+import type { FailoverLayer } from '../core/layer';
+import type { Opcode } from '../core/verbs';
 
 /** The names of the generic properties (properties/), as an audit reports them. */
 export type PropertyName =

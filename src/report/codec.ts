@@ -3,7 +3,7 @@
  * Reading is in load.ts. Output is deterministic: the same counterexample gives the same bytes.
  */
 import { Document, isMap, isSeq } from 'yaml';
-import { resolveConfig } from '../scenario';
+import { resolveConfig } from '../core/scenario';
 import { counterexampleData, TRACE_FORMAT_VERSION } from './data';
 import type { CounterexampleLike } from './data';
 import { orderedEvent } from './event-line';

@@ -1,5 +1,5 @@
 /** Turning counterexample data into a Counterexample with its rendering methods. */
-import type { Counterexample } from '../report';
+import type { Counterexample } from '../core/results';
 import { counterexampleToYAML } from './codec';
 import { counterexampleData } from './data';
 import type { CounterexampleData, CounterexampleLike } from './data';

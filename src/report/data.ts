@@ -1,7 +1,7 @@
 /** The plain data of a counterexample, shared by the codec, the renderers and replay. */
-import type { Counterexample, Report } from '../report';
-import type { Verdict } from '../property';
-import type { SimConfig } from '../scenario';
+import type { Counterexample, Report } from '../core/results';
+import type { Verdict } from '../core/property';
+import type { SimConfig } from '../core/scenario';
 
 /** The version of the trace-file format this build writes (and the ones it reads). */
 export const TRACE_FORMAT_VERSION = 1;

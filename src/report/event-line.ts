@@ -1,6 +1,6 @@
 /** One trace event as one line of YAML flow, `i`, `t` and `kind` first: how files and diffs show events. */
 import { Document } from 'yaml';
-import type { TraceEvent } from '../trace';
+import type { TraceEvent } from '../core/trace';
 
 /** The event with its keys in reading order: i, t, kind, then the rest as recorded. */
 export function orderedEvent(e: TraceEvent): TraceEvent {

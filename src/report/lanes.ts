@@ -3,10 +3,10 @@
  * path for A's NICs, the wire, NIC B, layer B, app B, the third party C), the arrow or note that
  * draws it, and a short label. Shared by the text, Mermaid and HTML renderers so they agree.
  */
-import type { Scenario } from '../scenario';
-import { resolveConfig } from '../scenario';
-import type { Trace, TraceEvent } from '../trace';
-import type { SendWr, WorkCompletion } from '../verbs';
+import type { Scenario } from '../core/scenario';
+import { resolveConfig } from '../core/scenario';
+import type { Trace, TraceEvent } from '../core/trace';
+import type { SendWr, WorkCompletion } from '../core/verbs';
 
 /** One column of a sequence chart. */
 export interface Lane {

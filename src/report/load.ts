@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import type { Counterexample } from '../report';
-import type { Verdict } from '../property';
-import type { Scenario, SimConfig } from '../scenario';
-import type { Trace } from '../trace';
+import type { Counterexample } from '../core/results';
+import type { Verdict } from '../core/property';
+import type { Scenario, SimConfig } from '../core/scenario';
+import type { Trace } from '../core/trace';
 import { makeCounterexample } from './counterexample';
 import { SUPPORTED_TRACE_VERSIONS } from './data';
 import type { CounterexampleData } from './data';

@@ -1,6 +1,6 @@
 /** The audit matrix: properties x op classes, each cell a status with its run count. */
-import type { PropertyResult } from '../report';
-import { OPCODES } from '../verbs';
+import type { PropertyResult } from '../core/results';
+import { OPCODES } from '../core/verbs';
 import type { ReportLike } from './data';
 
 /** One cell of the audit matrix. */

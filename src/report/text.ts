@@ -5,7 +5,7 @@
  * jest failure message.
  */
 import { seedLine } from './seed-line';
-import type { Trace } from '../trace';
+import type { Trace } from '../core/trace';
 import { counterexampleData } from './data';
 import type { CounterexampleLike } from './data';
 import { lanesOf, placeEvent } from './lanes';

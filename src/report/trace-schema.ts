@@ -1,5 +1,5 @@
 /** The schema of a trace file (`rdmacheck: 1`): header, config, scenario and every event kind. */
-import { OPCODES } from '../verbs';
+import { OPCODES } from '../core/verbs';
 import { any, bool, byKind, either, int, list, num, oneOf, opt, record, str, strOrNum } from './schema';
 import type { Spec } from './schema';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { validateScenario } from '../../adapters/sim';
 import { scenarioArbitrary, shrinkScenario } from '../../src/check';
-import type { Scenario } from '../../src/scenario';
-import { OPCODES } from '../../src/verbs';
+import type { Scenario } from '../../src/core/scenario';
+import { OPCODES } from '../../src/core/verbs';
 
 const size = (s: Scenario) => JSON.stringify(s).length;
 

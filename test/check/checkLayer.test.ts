@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { sim } from '../../adapters/sim';
 import { properties } from '../../properties';
 import { checkLayer, opClassArbitrary } from '../../src/check';
-import type { Verdict } from '../../src/property';
-import type { Report } from '../../src/report';
-import { OPCODES } from '../../src/verbs';
+import type { Verdict } from '../../src/core/property';
+import type { Report } from '../../src/core/results';
+import { OPCODES } from '../../src/core/verbs';
 import { honest, randomPath, resendOnError, timerStorm } from '../properties/canaries';
 import { removableParts, stepKinds } from './helpers';
 

@@ -1,9 +1,9 @@
 /** Shared helpers of the checker's tests: 1-minimality of a counterexample, and the canaries. */
 import { sim } from '../../adapters/sim';
-import type { FailoverLayer } from '../../src/layer';
-import type { Property } from '../../src/property';
-import type { Counterexample } from '../../src/report';
-import type { Scenario } from '../../src/scenario';
+import type { FailoverLayer } from '../../src/core/layer';
+import type { Property } from '../../src/core/property';
+import type { Counterexample } from '../../src/core/results';
+import type { Scenario } from '../../src/core/scenario';
 
 /** True when the property is violated on the scenario. */
 export async function fails(scenario: Scenario, layer: FailoverLayer, property: Property): Promise<boolean> {

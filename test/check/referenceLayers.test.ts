@@ -8,11 +8,11 @@ import { existsSync } from 'fs';
 import { join } from 'path';
 import { properties } from '../../properties';
 import { checkLayer } from '../../src/check';
-import type { FailoverLayer } from '../../src/layer';
-import type { Property } from '../../src/property';
-import type { Counterexample, Report } from '../../src/report';
-import type { Opcode } from '../../src/verbs';
-import { OPCODES } from '../../src/verbs';
+import type { FailoverLayer } from '../../src/core/layer';
+import type { Property } from '../../src/core/property';
+import type { Counterexample, Report } from '../../src/core/results';
+import type { Opcode } from '../../src/core/verbs';
+import { OPCODES } from '../../src/core/verbs';
 import { removableParts, stepKinds } from './helpers';
 
 interface Documented extends FailoverLayer {

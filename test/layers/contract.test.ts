@@ -1,7 +1,7 @@
 import { sim } from '../../adapters/sim';
 import { layers, referenceLayerNames, describeLayer } from '../../src/layers';
-import type { Fault, Scenario, WorkloadStep } from '../../src/scenario';
-import type { Opcode } from '../../src/verbs';
+import type { Fault, Scenario, WorkloadStep } from '../../src/core/scenario';
+import type { Opcode } from '../../src/core/verbs';
 
 const OPS: Opcode[] = ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'];
 const FAULTS: Fault[][] = [

@@ -1,9 +1,9 @@
 /** Helpers for the reference layers' scenario tests: run, and read the trace like a bug report. */
 import { sim } from '../../adapters/sim';
-import type { Execution } from '../../src/execution';
-import type { FailoverLayer } from '../../src/layer';
-import type { Scenario } from '../../src/scenario';
-import type { TraceEvent } from '../../src/trace';
+import type { Execution } from '../../src/core/execution';
+import type { FailoverLayer } from '../../src/core/layer';
+import type { Scenario } from '../../src/core/scenario';
+import type { TraceEvent } from '../../src/core/trace';
 
 /** Runs a scenario on the simulator and asserts the layer never misused the contract. */
 export function run(layer: FailoverLayer, scenario: Partial<Scenario>): Execution {

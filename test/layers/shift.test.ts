@@ -1,6 +1,6 @@
 import { properties } from '../../properties';
 import { layers } from '../../src/layers';
-import type { Scenario } from '../../src/scenario';
+import type { Scenario } from '../../src/core/scenario';
 import { executions, memoryB, of, recvDeliveries, run, sendDeliveries } from './helpers';
 
 /** A FETCH_ADD whose every ACK on path 0 is lost. */

@@ -4,8 +4,8 @@
  * env.reset reconnects a path for real (both ends re-armed with fresh PSNs).
  */
 import { passThrough } from '../../src/layers/passThrough';
-import { runScenario } from '../../src/run';
-import type { Scenario } from '../../src/scenario';
+import { runScenario } from '../../src/check/run';
+import type { Scenario } from '../../src/core/scenario';
 import { resetAndRetry } from './resetLayer';
 import { adapter, adapterWithLayers, brief, describeNative, of, timed } from './support';
 

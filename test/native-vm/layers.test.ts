@@ -6,9 +6,9 @@
 import { properties } from '../../properties';
 import { layers } from '../../src/layers';
 import type { ReferenceLayer } from '../../src/layers/types';
-import { runScenario } from '../../src/run';
-import type { Scenario } from '../../src/scenario';
-import type { Opcode } from '../../src/verbs';
+import { runScenario } from '../../src/check/run';
+import type { Scenario } from '../../src/core/scenario';
+import type { Opcode } from '../../src/core/verbs';
 import { adapter, brief, describeNative, of, timed } from './support';
 
 /** T2 with three op classes in flight: every response on wire 1 is lost from WR 1's post on. */

@@ -5,10 +5,10 @@
  * drops RoCEv2 (UDP 4791) packets on wire 1.
  */
 import { passThrough } from '../../src/layers/passThrough';
-import { runScenario } from '../../src/run';
-import type { Scenario } from '../../src/scenario';
-import { senderView } from '../../src/trace';
-import type { ObservationEvent } from '../../src/trace';
+import { runScenario } from '../../src/check/run';
+import type { Scenario } from '../../src/core/scenario';
+import { senderView } from '../../src/core/trace';
+import type { ObservationEvent } from '../../src/core/trace';
 import { adapter, brief, describeNative, of, timed } from './support';
 
 const W = { id: 1, opcode: 'WRITE' as const, addr: 0, value: 1 }; // W_D writes V1 = 1

@@ -6,9 +6,9 @@
 import { properties } from '../../properties';
 import { checkLayer } from '../../src/check';
 import { layers } from '../../src/layers';
-import { replay } from '../../src/replay';
-import { runScenario } from '../../src/run';
-import type { Scenario } from '../../src/scenario';
+import { replay } from '../../src/check/replay';
+import { runScenario } from '../../src/check/run';
+import type { Scenario } from '../../src/core/scenario';
 import { adapter, brief, describeNative, of, timed } from './support';
 
 describeNative('replaying the simulator\'s resend-all + FETCH_ADD counterexample on real verbs', () => {

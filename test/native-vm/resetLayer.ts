@@ -3,8 +3,8 @@
  * path 0 (RESET -> INIT -> RTR -> RTS, the agent re-arms B's end) and posts the WR again, up to
  * five times. Lives in its own module so the agent can load it (native layerModules).
  */
-import type { FailoverLayer } from '../../src/layer';
-import type { SendWr } from '../../src/verbs';
+import type { FailoverLayer } from '../../src/core/layer';
+import type { SendWr } from '../../src/core/verbs';
 
 /** reset-and-retry: reconnect path 0 and re-post after every error (at most 5 attempts). */
 export const resetAndRetry: FailoverLayer = {

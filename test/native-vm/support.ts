@@ -5,9 +5,9 @@
  */
 import * as fs from 'fs';
 import { native } from '../../adapters/native';
-import type { Adapter } from '../../src/execution';
-import type { Execution } from '../../src/execution';
-import type { TraceEvent } from '../../src/trace';
+import type { Adapter } from '../../src/core/execution';
+import type { Execution } from '../../src/core/execution';
+import type { TraceEvent } from '../../src/core/trace';
 
 /** The devices the guests have: rxe0 on wire 1 (eth0), rxe1 on wire 2 (eth1). */
 export const PATHS = [{ device: 'rxe0', netdev: 'eth0' }, { device: 'rxe1', netdev: 'eth1' }];

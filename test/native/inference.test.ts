@@ -7,8 +7,8 @@ import { unsupportedReason } from '../../adapters/native/faults';
 import type { NicWrite, Outcome } from '../../adapters/native/host';
 import { inferNetworkEvents } from '../../adapters/native/infer';
 import { decodeMessage, encodeMessage, SLOT_WORDS } from '../../adapters/native/message';
-import { DEFAULT_CONFIG } from '../../src/scenario';
-import type { SendWr } from '../../src/verbs';
+import { DEFAULT_CONFIG } from '../../src/core/scenario';
+import type { SendWr } from '../../src/core/verbs';
 
 const W: SendWr = { id: 1, opcode: 'WRITE', addr: 0, value: 1 };
 const FADD: SendWr = { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 };

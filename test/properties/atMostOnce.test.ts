@@ -1,5 +1,5 @@
 import { properties } from '../../properties';
-import type { Verdict } from '../../src/property';
+import type { Verdict } from '../../src/core/property';
 import { ackLostForever, honest, post, recv, requestLostForever, resendOnError, run } from './canaries';
 
 const fadd = { id: 1, opcode: 'FETCH_ADD' as const, addr: 0, add: 1 };

@@ -3,10 +3,10 @@
  * scenarios that expose them. They belong to the tests, not to the library.
  */
 import { sim } from '../../adapters/sim';
-import type { Execution } from '../../src/execution';
-import type { FailoverLayer, LayerEnv, LocalMemory } from '../../src/layer';
-import type { Fault, Scenario, WorkloadStep } from '../../src/scenario';
-import type { SendWr } from '../../src/verbs';
+import type { Execution } from '../../src/core/execution';
+import type { FailoverLayer, LayerEnv, LocalMemory } from '../../src/core/layer';
+import type { Fault, Scenario, WorkloadStep } from '../../src/core/scenario';
+import type { SendWr } from '../../src/core/verbs';
 
 /** Runs a scenario on the simulator. */
 export function run(scenario: Scenario, layer: FailoverLayer): Execution {

@@ -1,5 +1,5 @@
 import { properties } from '../../properties';
-import type { Verdict } from '../../src/property';
+import type { Verdict } from '../../src/core/property';
 import { doubleDeliver, earlySuccess, honest, post, recv, requestLostForever, run, swallowErrors, valueLiar } from './canaries';
 
 const check = (r: ReturnType<typeof run>) => properties.completionFidelity.check(r) as Verdict;

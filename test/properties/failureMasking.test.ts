@@ -1,5 +1,5 @@
 import { properties } from '../../properties';
-import type { Verdict } from '../../src/property';
+import type { Verdict } from '../../src/core/property';
 import { ackLostForever, busyHang, honest, post, requestLostForever, resendOnError, run, swallowErrors, timerStorm } from './canaries';
 
 const write = { id: 1, opcode: 'WRITE' as const, addr: 0, value: 5 };

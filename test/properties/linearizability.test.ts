@@ -1,7 +1,7 @@
 import { properties } from '../../properties';
 import { linearize } from '../../properties/support/wgl';
 import type { HistoryOp } from '../../properties/support/wgl';
-import type { Verdict } from '../../src/property';
+import type { Verdict } from '../../src/core/property';
 import { ackLostForever, corruptingWriter, honest, post, requestLostForever, resendOnError, run } from './canaries';
 
 const check = (r: ReturnType<typeof run>) => properties.linearizability.check(r) as Verdict;

@@ -1,5 +1,5 @@
 import { properties } from '../../properties';
-import type { Verdict } from '../../src/property';
+import type { Verdict } from '../../src/core/property';
 import { ackLostForever, honest, post, recv, resendOnError, run } from './canaries';
 
 const send = (id: number) => ({ id, opcode: 'SEND' as const, value: 100 + id });
@@ -32,15 +32,15 @@ describe('no-queue-sliding', () => {
     // A layer that posts the application's RECVs in reverse order on path 0.
     const reverse = {
       name: 'canary-reversed-recvs',
-      create(env: import('../../src/layer').LayerEnv) {
+      create(env: import('../../src/core/layer').LayerEnv) {
         const held: number[] = [];
         return {
-          postSend: (wr: import('../../src/verbs').SendWr) => void env.post(0, wr),
+          postSend: (wr: import('../../src/core/verbs').SendWr) => void env.post(0, wr),
           postRecv: (wr: { id: number }) => {
             held.push(wr.id);
             if (held.length === 2) for (const id of held.reverse()) env.postRecv(0, { id });
           },
-          onCompletion: (_p: number, wc: import('../../src/verbs').WorkCompletion) => env.deliver(wc),
+          onCompletion: (_p: number, wc: import('../../src/core/verbs').WorkCompletion) => env.deliver(wc),
         };
       },
     };

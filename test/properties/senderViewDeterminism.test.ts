@@ -1,7 +1,7 @@
 import { properties } from '../../properties';
 import { twinScenario } from '../../properties/support/twin';
-import type { Verdict } from '../../src/property';
-import type { Scenario } from '../../src/scenario';
+import type { Verdict } from '../../src/core/property';
+import type { Scenario } from '../../src/core/scenario';
 import { ackLostForever, honest, post, randomPath, receivedSetCheat, recv, requestLostForever, resendOnError, run, sharedStateCheat, thrower, wallClockPath } from './canaries';
 
 const check = async (r: ReturnType<typeof run>) => (await properties.senderViewDeterminism.check(r)) as Verdict;

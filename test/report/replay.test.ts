@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findReferenceLayer, firstDivergence, replay } from '../../src/replay';
+import { findReferenceLayer, firstDivergence, replay } from '../../src/check/replay';
 import { loadTrace } from '../../src/report/load';
 
 const fixture = join(__dirname, '..', 'fixtures', 'resend-all.at-most-once.FETCH_ADD.yaml');

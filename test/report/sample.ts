@@ -4,8 +4,8 @@
  * word (9); the ACK is lost, the layer re-posts WR 1 on path 1 and overwrites 9 with the stale 7.
  */
 import type { CounterexampleData } from '../../src/report/data';
-import type { Scenario } from '../../src/scenario';
-import type { Trace } from '../../src/trace';
+import type { Scenario } from '../../src/core/scenario';
+import type { Trace } from '../../src/core/trace';
 
 const scenario: Scenario = {
   config: { paths: 2, retryCnt: 0 },

@@ -1,10 +1,10 @@
 /** Small helpers for the simulator's rule tests. */
 import { sim } from '../../adapters/sim';
-import type { Execution } from '../../src/execution';
-import type { FailoverLayer } from '../../src/layer';
+import type { Execution } from '../../src/core/execution';
+import type { FailoverLayer } from '../../src/core/layer';
 import { passThrough } from '../../src/layers/passThrough';
-import type { Scenario } from '../../src/scenario';
-import type { TraceEvent } from '../../src/trace';
+import type { Scenario } from '../../src/core/scenario';
+import type { TraceEvent } from '../../src/core/trace';
 
 /** Runs a scenario on the simulator (pass-through layer unless given). */
 export function run(scenario: Partial<Scenario>, layer: FailoverLayer = passThrough): Execution {
@@ -35,7 +35,7 @@ export const retryOnBackup: FailoverLayer = {
   name: 'test-retry-on-backup',
   transparent: true,
   create(env) {
-    const wrs = new Map<number, import('../../src/verbs').SendWr>();
+    const wrs = new Map<number, import('../../src/core/verbs').SendWr>();
     const retried = new Set<number>();
     return {
       postSend(wr) {

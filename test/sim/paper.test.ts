@@ -2,8 +2,8 @@
  * The seed paper's hand-built executions, written as scenarios: Theorem 1's T1/T2 (packet loss
  * and ACK loss look the same to the sender) and Theorem 2's queue sliding and CAS double success.
  */
-import { senderView, withoutIndex } from '../../src/trace';
-import type { Scenario } from '../../src/scenario';
+import { senderView, withoutIndex } from '../../src/core/trace';
+import type { Scenario } from '../../src/core/scenario';
 import { delivered, executions, of, retryOnBackup, run } from './helpers';
 
 const W = { id: 1, opcode: 'WRITE' as const, addr: 0, value: 1 }; // W_D writes V1 = 1

@@ -2,8 +2,8 @@
  * RC fidelity rules found by a second reading of the simulator (each was a defect once): the
  * liveness budget, packets in flight, implied NAKs, responder resources, RNR waits, resets.
  */
-import type { FailoverLayer } from '../../src/layer';
-import type { SendWr } from '../../src/verbs';
+import type { FailoverLayer } from '../../src/core/layer';
+import type { SendWr } from '../../src/core/verbs';
 import { delivered, executions, of, run } from './helpers';
 
 const write = (id: number, addr = 0, value = id): SendWr => ({ id, opcode: 'WRITE', addr, value });

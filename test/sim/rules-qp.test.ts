@@ -1,9 +1,9 @@
 /** verbs-semantics.md, "Queue pairs" and "Events", plus the fault kinds and layer misuse. */
 import { Simulator } from '../../adapters/sim';
-import type { FailoverLayer } from '../../src/layer';
+import type { FailoverLayer } from '../../src/core/layer';
 import { passThrough } from '../../src/layers/passThrough';
-import { LEGAL_QP_TRANSITIONS } from '../../src/verbs';
-import type { QpState } from '../../src/verbs';
+import { LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
+import type { QpState } from '../../src/core/verbs';
 import { delivered, executions, of, run } from './helpers';
 
 const STATES: QpState[] = ['RESET', 'INIT', 'RTR', 'RTS', 'SQD', 'SQE', 'ERR'];
@@ -27,7 +27,7 @@ describe('queue-pair rules', () => {
   const resetAndRepost: FailoverLayer = {
     name: 'reset-and-repost',
     create: (env) => {
-      const wrs = new Map<number, import('../../src/verbs').SendWr>();
+      const wrs = new Map<number, import('../../src/core/verbs').SendWr>();
       let resets = 0;
       return {
         postSend: (wr) => { wrs.set(wr.id, wr); env.post(0, wr); },
@@ -174,12 +174,12 @@ describe('queue-pair rules', () => {
 });
 
 describe('layer misuse is recorded as a LayerFault, never a crash', () => {
-  const misuse = (label: string, body: (env: Parameters<FailoverLayer['create']>[0], wr: import('../../src/verbs').SendWr) => void) => ({
+  const misuse = (label: string, body: (env: Parameters<FailoverLayer['create']>[0], wr: import('../../src/core/verbs').SendWr) => void) => ({
     name: label,
     create: (env: Parameters<FailoverLayer['create']>[0]) => ({
-      postSend: (wr: import('../../src/verbs').SendWr) => body(env, wr),
+      postSend: (wr: import('../../src/core/verbs').SendWr) => body(env, wr),
       postRecv: () => undefined,
-      onCompletion: (_p: number, wc: import('../../src/verbs').WorkCompletion) => env.deliver(wc),
+      onCompletion: (_p: number, wc: import('../../src/core/verbs').WorkCompletion) => env.deliver(wc),
     }),
   });
   const oneWrite = { workload: [{ kind: 'post' as const, wr: { id: 1, opcode: 'WRITE' as const, addr: 0, value: 1 } }], faults: [] };

@@ -1,5 +1,5 @@
 /** verbs-semantics.md, "Transport" and "Completions": each test names the rule it checks. */
-import type { FailoverLayer } from '../../src/layer';
+import type { FailoverLayer } from '../../src/core/layer';
 import { delivered, executions, of, run } from './helpers';
 
 const T_NS = 4096 * 2 ** 4; // the default timeout exponent 4: 65,536 ns

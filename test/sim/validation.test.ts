@@ -1,6 +1,6 @@
 /** A malformed scenario is refused with a message naming the field and the fix. */
 import { ScenarioError } from '../../adapters/sim';
-import type { Scenario } from '../../src/scenario';
+import type { Scenario } from '../../src/core/scenario';
 import { run } from './helpers';
 
 const refuse = (s: unknown) => () => run(s as Scenario);

@@ -5,10 +5,10 @@
  */
 import { seedLine } from '../../report/seed-line';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import type { Opcode } from '../../verbs';
-import { OPCODES } from '../../verbs';
+import type { Opcode } from '../../core/verbs';
+import { OPCODES } from '../../core/verbs';
 import { properties as allProperties } from '../../../properties';
-import type { Property } from '../../property';
+import type { Property } from '../../core/property';
 import { counterexampleToYAML } from '../../report/codec';
 import type { ReportLike } from '../../report/data';
 import { counterexampleBaseName } from '../../report/file-name';
@@ -25,7 +25,7 @@ import { parseLayerSpec } from '../load-layer';
 import { createProgress } from '../progress';
 import type { ProgressUpdate } from '../progress';
 import { startAuditWorker } from '../start-worker';
-import { writeFileAtomic } from '../write-atomic';
+import { writeFileAtomic } from '../../report/write-atomic';
 import { compareWithDocumented } from '../documented';
 import { junitReport } from '../junit';
 

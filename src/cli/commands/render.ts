@@ -7,7 +7,7 @@ import { renderText } from '../../report/text';
 import { choiceOption, parseCommand } from '../args';
 import { CliError, EXIT } from '../errors';
 import type { CliIo } from '../io';
-import { writeFileAtomic } from '../write-atomic';
+import { writeFileAtomic } from '../../report/write-atomic';
 
 /** Usage of render. */
 export const RENDER_USAGE = `usage: rdmacheck render FILE [--format text|mermaid|html] [--out FILE]

@@ -1,6 +1,6 @@
 /** `rdmacheck replay FILE [--layer NAME|MODULE]`: re-run a counterexample and compare. */
 import { resolve } from 'node:path';
-import { replay } from '../../replay';
+import { replay } from '../../check/replay';
 import { loadTrace } from '../../report/load';
 import { renderText } from '../../report/text';
 import { parseCommand } from '../args';

@@ -1,6 +1,6 @@
 /** The application's send completions: exactly one per WR, handed over in posting order. */
-import type { SendWr, WcStatus, WorkCompletion } from '../../verbs';
-import { returnsValue } from '../../verbs';
+import type { SendWr, WcStatus, WorkCompletion } from '../../core/verbs';
+import { returnsValue } from '../../core/verbs';
 
 /** A SUCCESS completion of `wr` (with the READ data or atomic old value when it returns one). */
 export function successWc(wr: SendWr, value?: number): WorkCompletion {

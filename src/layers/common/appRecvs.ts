@@ -1,6 +1,6 @@
 /** The application's RECVs as a layer that receives into its own buffers keeps them. */
-import type { LayerEnv } from '../../layer';
-import type { WorkCompletion } from '../../verbs';
+import type { LayerEnv } from '../../core/layer';
+import type { WorkCompletion } from '../../core/verbs';
 
 /**
  * The application's unfilled RECVs, oldest first, and the messages that arrived before a RECV

@@ -1,5 +1,5 @@
 /** Reconnecting failed paths once nothing more can complete on them. */
-import type { LayerEnv } from '../../layer';
+import type { LayerEnv } from '../../core/layer';
 import type { PathSendQueues } from './sendQueues';
 
 /**

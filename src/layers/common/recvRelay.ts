@@ -1,6 +1,6 @@
 /** Receiving into the layer's own buffers and handing messages to the application's RECVs. */
-import type { LayerEnv } from '../../layer';
-import type { RecvWr, WorkCompletion } from '../../verbs';
+import type { LayerEnv } from '../../core/layer';
+import type { RecvWr, WorkCompletion } from '../../core/verbs';
 import { AppRecvs } from './appRecvs';
 import type { LayerIds } from './ids';
 

@@ -4,8 +4,8 @@
  * with `verifyByRead`, a WRITE or atomic is first checked by a READ of its word through the new
  * path and re-posted only if it looks unexecuted.
  */
-import type { LayerEnv, LayerInstance } from '../../layer';
-import type { SendWr, WcStatus, WorkCompletion } from '../../verbs';
+import type { LayerEnv, LayerInstance } from '../../core/layer';
+import type { SendWr, WcStatus, WorkCompletion } from '../../core/verbs';
 import { AppCompletions } from './appCompletions';
 import { LayerIds } from './ids';
 import { PathResets } from './pathResets';

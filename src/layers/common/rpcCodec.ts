@@ -1,5 +1,5 @@
 /** The wire format of completionLog's messages: plain number arrays in SendWr.payload. */
-import type { WcStatus } from '../../verbs';
+import type { WcStatus } from '../../core/verbs';
 
 /** payload[0] of an RPC request: [mark, rpcSeq, op, appWr, addr, value, add, compare, swap, failedPath]. */
 export const REQUEST_MARK = -0x434c01;

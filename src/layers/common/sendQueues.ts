@@ -1,5 +1,5 @@
 /** What a layer has posted on each path's send queue, matched against that path's completions. */
-import type { SendWr } from '../../verbs';
+import type { SendWr } from '../../core/verbs';
 
 /** One WR the layer posted on a path. */
 export interface PostedWr {

@@ -1,5 +1,5 @@
 /** How a layer should read a completion status. */
-import type { WcStatus } from '../../verbs';
+import type { WcStatus } from '../../core/verbs';
 
 /**
  * True when the status says the path failed, not the request: the WR may succeed on another path

@@ -2,18 +2,18 @@
  * replay: re-run a saved counterexample deterministically and say whether it still fails with a
  * byte-identical trace, now passes, or diverged (at which event, showing both events).
  */
-import { sim } from '../adapters/sim';
-import { properties } from '../properties';
-import type { Adapter } from './execution';
-import type { FailoverLayer } from './layer';
-import { layers } from './layers';
-import type { Property, Verdict } from './property';
-import type { Counterexample } from './report';
-import { counterexampleData } from './report/data';
-import type { CounterexampleData, CounterexampleLike } from './report/data';
-import { eventLine } from './report/event-line';
-import { loadTrace, parseTrace } from './report/load';
-import type { Trace, TraceEvent } from './trace';
+import { sim } from '../../adapters/sim';
+import { properties } from '../../properties';
+import type { Adapter } from '../core/execution';
+import type { FailoverLayer } from '../core/layer';
+import { layers } from '../layers';
+import type { Property, Verdict } from '../core/property';
+import type { Counterexample } from '../core/results';
+import { counterexampleData } from '../report/data';
+import type { CounterexampleData, CounterexampleLike } from '../report/data';
+import { eventLine } from '../report/event-line';
+import { loadTrace, parseTrace } from '../report/load';
+import type { Trace, TraceEvent } from '../core/trace';
 
 /** Options of replay. */
 export interface ReplayOptions {

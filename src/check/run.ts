@@ -1,8 +1,8 @@
 /** runScenario: one scenario, one layer, one adapter (the simulator by default). */
-import { sim } from '../adapters/sim';
-import type { Adapter, Execution } from './execution';
-import type { FailoverLayer } from './layer';
-import type { Scenario } from './scenario';
+import { sim } from '../../adapters/sim';
+import type { Adapter, Execution } from '../core/execution';
+import type { FailoverLayer } from '../core/layer';
+import type { Scenario } from '../core/scenario';
 
 /** Runs one scenario against `layer` and resolves to its Execution. */
 export async function runScenario(scenario: Scenario, layer: FailoverLayer, options: { adapter?: Adapter } = {}): Promise<Execution> {

@@ -69,3 +69,9 @@ export interface LayerInstance {
   onTimer?(token: string): void;
   onControl?(msg: unknown): void;
 }
+
+/** True when `value` has the FailoverLayer shape: a name and a create function. */
+export function isFailoverLayer(value: unknown): value is FailoverLayer {
+  return typeof value === 'object' && value !== null
+    && typeof (value as FailoverLayer).name === 'string' && typeof (value as FailoverLayer).create === 'function';
+}

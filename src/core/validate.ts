@@ -1,7 +1,7 @@
 /** Scenario validation: a bad scenario is refused with a message naming the field and the fix. */
-import type { Anchor, Fault, Scenario, WorkloadStep } from '../../src/scenario';
-import { DEFAULT_CONFIG } from '../../src/scenario';
-import { OPCODES } from '../../src/verbs';
+import type { Anchor, Fault, Scenario, WorkloadStep } from './scenario';
+import { DEFAULT_CONFIG } from './scenario';
+import { OPCODES } from './verbs';
 
 /** A scenario that cannot run; the message names the field and what is expected. */
 export class ScenarioError extends Error {
