@@ -17,10 +17,11 @@ export { properties } from '../properties';
 export { replay, findReferenceLayer, firstDivergence } from './check/replay';
 export type { ReplayOptions, ReplayResult, Divergence } from './check/replay';
 export {
-  loadTrace, parseTrace, TraceFileError, counterexampleToYAML, makeCounterexample,
+  loadTrace, parseTrace, TraceFileError, counterexampleToYAML, makeCounterexample, rewrapReport,
   renderText, renderMermaid, renderHtml, renderMatrixText, replayCommand,
 } from './report/index';
-export type { CounterexampleData, LoadedTrace } from './report/index';
+export type { LoadedTrace } from './report/index';
+export { CHECK_DEFAULTS, regenerateScenario, counterexampleArbitrary } from './check';
 export { scenarioArbitrary, theoremWitnesses, theorem1TwinPair, faddDoubleCount, queueSliding, casDoubleSuccess, theorem3Aba } from './check';
 export type { TheoremWitness } from './check';
 export { native, runAgent } from '../adapters/native';

@@ -10,6 +10,7 @@ import type { Anchor, Fault, Scenario, WorkloadStep } from '../../src/core/scena
 import { resolveConfig } from '../../src/core/scenario';
 import type { EndReason, Trace, TraceEvent } from '../../src/core/trace';
 import type { LayerHost, SendWr } from '../../src/core/verbs';
+import { ibTimerNs } from '../../src/core/verbs';
 import { validateScenario } from '../../src/core/validate';
 import type { VerbsAddon } from './binding';
 import type { EndpointInfo, NativePathOptions, NewEvent, QpOverrides } from './config';
@@ -478,8 +479,7 @@ const RXE_MIN_TIMER_NS = 4_000_000;
 /** The factor from scenario time to real time (see RunLimits.timeScale). */
 export function timeScale(option: number | 'auto', scenarioTimeout: number, nativeTimeout: number): number {
   if (option !== 'auto') return option;
-  const timer = (t: number) => 4096 * 2 ** t;
-  return Math.max(timer(nativeTimeout), RXE_MIN_TIMER_NS) / timer(scenarioTimeout);
+  return Math.max(ibTimerNs(nativeTimeout), RXE_MIN_TIMER_NS) / ibTimerNs(scenarioTimeout);
 }
 
 function sleep(ms: number): Promise<void> {

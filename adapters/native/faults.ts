@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'child_process';
 import type { AdapterCapabilities } from '../../src/core/execution';
-import type { Fault } from '../../src/core/scenario';
+import type { Fault, FaultKind } from '../../src/core/scenario';
 
 /** RoCEv2's UDP destination port (every RoCEv2 packet, requests and responses). */
 export const ROCE_V2_PORT = 4791;
@@ -21,7 +21,7 @@ export const NATIVE_FAULTS: AdapterCapabilities['faults'] = {
   'control-loss': { supported: true, reason: 'emulated: the driver drops sendControl messages on the harness channel' },
   'corrupt-wqe': { supported: false, reason: 'verbs offer no way to corrupt a WQE; a bad lkey gives LOC_PROT_ERR, not LOC_QP_OP_ERR' },
   delay: { supported: false, reason: 'not implemented (tc netem could delay UDP 4791 but not one WR\'s packets)' },
-};
+} satisfies Record<FaultKind, { supported: boolean; reason: string }>;
 
 /** Why `fault` cannot run natively with `retryCnt`, or undefined when it can. */
 export function unsupportedReason(fault: Fault, retryCnt: number): string | undefined {

@@ -2,6 +2,7 @@
 import type { Adapter, AdapterCapabilities, Execution } from '../../src/core/execution';
 import type { FailoverLayer } from '../../src/core/layer';
 import type { Scenario } from '../../src/core/scenario';
+import { FAULT_KINDS } from '../../src/core/scenario';
 import { Simulator } from './simulator';
 
 export { ScenarioError, validateScenario } from '../../src/core/validate';
@@ -17,7 +18,7 @@ const CAPABILITIES: AdapterCapabilities = {
   observesExecution: 'exact',
   deterministic: true,
   faults: Object.fromEntries(
-    ['drop-request', 'drop-response', 'delay', 'link-down', 'nic-death', 'qp-error', 'corrupt-wqe', 'control-loss'].map((k) => [k, { supported: true }]),
+    FAULT_KINDS.map((k) => [k, { supported: true }]),
   ),
 };
 

@@ -10,7 +10,7 @@ import type { Scenario, SimConfig, WorkloadStep } from '../../src/core/scenario'
 import { resolveConfig } from '../../src/core/scenario';
 import type { EndReason, Trace, TraceEvent } from '../../src/core/trace';
 import type { LayerHost, QpState, WcStatus, WorkCompletion } from '../../src/core/verbs';
-import { copyWc, copyWr, LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
+import { copyWc, copyWr, ibTimerNs, LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
 import { AnchorBoard } from './anchors';
 import { makeLayerEnv } from './env';
 import { FaultBook } from './faults';
@@ -98,7 +98,7 @@ export class Simulator {
       B: { sendIds: new Set(), recvIds: new Set(), delivered: new Set() },
     };
     this.pathEpochs = new Array(c.paths).fill(0);
-    this.timeoutNs = Math.round(4096 * 2 ** c.timeout);
+    this.timeoutNs = ibTimerNs(c.timeout);
     // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
     const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
     this.livenessNs = Math.max(c.livenessNs, (2 * c.paths + 1) * retryCycleNs, (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs);

@@ -5,24 +5,41 @@
  * earlier, reduce values and paths, so that a failure ends as small as the paper's T1/T2.
  */
 import fc from 'fast-check';
-import type { Anchor, Fault, Scenario, SimConfig, WorkloadStep } from '../core/scenario';
+import type { GeneratorLimits } from '../core/results';
+import type { Anchor, Fault, FaultKind, LinkDirection, Scenario, SimConfig, ThirdPartyOp, WorkloadStep } from '../core/scenario';
+import { FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Opcode, SendWr } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
+import { CHECK_DEFAULTS } from './options';
 import { shrinkScenario } from './shrink';
 
-/** What the generated scenarios may contain. */
-export interface ScenarioArbitraryOptions {
+/**
+ * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
+ * CHECK_DEFAULTS; opcodes: all). Derived from GeneratorLimits so that a new generator parameter is
+ * also recorded in every counterexample.
+ */
+export interface ScenarioArbitraryOptions extends Partial<Omit<GeneratorLimits, 'opcodes'>> {
   /** Op classes of the application's posts (default: all). */
   opcodes?: readonly Opcode[];
-  /** Most application posts per scenario (default 4). */
-  maxOps?: number;
-  /** Most faults per scenario (default 3). */
-  maxFaults?: number;
-  /** Event limit of every run (scenario config maxEvents, default 20,000). */
-  maxEvents?: number;
-  /** Largest number of paths (default 2: a primary and one backup, as SHIFT has; at least 2). */
-  maxPaths?: number;
 }
+
+/** The generator's parameters with every default filled in: what a counterexample records. */
+export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): GeneratorLimits {
+  return {
+    opcodes: options.opcodes && options.opcodes.length > 0 ? [...options.opcodes] : [...OPCODES],
+    maxOps: options.maxOps ?? CHECK_DEFAULTS.maxOps,
+    maxFaults: options.maxFaults ?? CHECK_DEFAULTS.maxFaults,
+    maxPaths: Math.max(2, options.maxPaths ?? CHECK_DEFAULTS.maxPaths),
+    maxEvents: options.maxEvents ?? CHECK_DEFAULTS.maxEvents,
+  };
+}
+
+/**
+ * How often each fault kind is drawn: weighted toward what breaks failover layers (a lost
+ * response, a lost request, a dead path); every other kind of FAULT_KINDS shares the last weight.
+ */
+const COMMON_FAULT_WEIGHTS: Partial<Record<FaultKind, number>> = { 'drop-response': 4, 'drop-request': 3, 'link-down': 2 };
+const RARE_FAULTS_WEIGHT = 1;
 
 /** Addresses the workload uses: few, so that operations collide. */
 const ADDRS = 3;
@@ -36,7 +53,7 @@ interface Draft {
   ops: { opcode: Opcode; addr: number; value: number; add: number; compare: number; swap: number; afterPrevious: boolean; unsignaled: boolean }[];
   extraRecvs: number;
   reuse: { addr: number; expectOp: number; value: number }[];
-  third: { op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'; addr: number; value: number; add: number; compare: number; swap: number; after: RawAnchor;
+  third: { op: ThirdPartyOp; addr: number; value: number; add: number; compare: number; swap: number; after: RawAnchor;
     /** free: its own operation; undo: undo a posted WR right after it executes (ABA); mimic: do what a posted WR does. */
     mode: 'free' | 'undo' | 'mimic' }[];
   faults: RawFault[];
@@ -48,29 +65,23 @@ interface RawAnchor {
   nth: number;
 }
 
-type RawFault = { kind: Fault['kind']; path: number; anyPath: boolean; wr: number; anyWr: boolean; nth: number; count: number | 'all';
-  delayNs: number; direction: 'request' | 'response'; linkDirection: 'both' | 'a-to-b' | 'b-to-a'; host: 'A' | 'B';
+type RawFault = { kind: FaultKind; path: number; anyPath: boolean; wr: number; anyWr: boolean; nth: number; count: number | 'all';
+  delayNs: number; direction: 'request' | 'response'; linkDirection: LinkDirection; host: 'A' | 'B';
   after: RawAnchor; healAfterNs: number | undefined };
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
-  const opcodes = options.opcodes && options.opcodes.length > 0 ? [...options.opcodes] : [...OPCODES];
-  const maxOps = options.maxOps ?? 4;
-  const maxFaults = options.maxFaults ?? 3;
-  const maxEvents = options.maxEvents ?? 20_000;
-  const maxPaths = Math.max(2, options.maxPaths ?? 2);
+  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths } = resolveGeneratorLimits(options);
+  const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
     nth: fc.integer({ min: 1, max: 2 }),
   });
   const rawFault: fc.Arbitrary<RawFault> = fc.record({
-    // Weighted toward what breaks failover layers: a lost response, a lost request, a dead path.
     kind: fc.oneof(
-      { weight: 4, arbitrary: fc.constant<Fault['kind']>('drop-response') },
-      { weight: 3, arbitrary: fc.constant<Fault['kind']>('drop-request') },
-      { weight: 2, arbitrary: fc.constant<Fault['kind']>('link-down') },
-      { weight: 1, arbitrary: fc.constantFrom<Fault['kind']>('delay', 'nic-death', 'qp-error', 'corrupt-wqe', 'control-loss') },
+      ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({ weight: weight as number, arbitrary: fc.constant(kind as FaultKind) })),
+      { weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) },
     ),
     path: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) }),
     anyPath: fc.boolean(),
@@ -80,7 +91,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     count: fc.oneof({ weight: 2, arbitrary: fc.constant<'all'>('all') }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) }),
     delayNs: fc.integer({ min: 1_000, max: 400_000 }),
     direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
-    linkDirection: fc.constantFrom<'both' | 'a-to-b' | 'b-to-a'>('both', 'a-to-b', 'b-to-a'),
+    linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
     host: fc.constantFrom<'A' | 'B'>('A', 'B'),
     after: anchor,
     healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
@@ -108,7 +119,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     reuse: fc.array(fc.record({ addr: fc.integer({ min: 0, max: ADDRS - 1 }), expectOp: fc.nat(maxOps - 1), value: fc.integer({ min: 10, max: 19 }) }), { maxLength: 1 }),
     third: fc.array(
       fc.record({
-        op: fc.constantFrom<'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'>('WRITE', 'FETCH_ADD', 'CMP_SWAP'),
+        op: fc.constantFrom(...THIRD_PARTY_OPS),
         addr: fc.integer({ min: 0, max: ADDRS - 1 }),
         value: fc.integer({ min: 0, max: 9 }),
         add: fc.integer({ min: 1, max: 3 }),

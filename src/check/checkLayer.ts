@@ -10,10 +10,10 @@ import { properties as allProperties } from '../../properties';
 import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
-import type { PropertyResult, Report } from '../core/results';
+import type { GeneratorLimits, PropertyResult, Report } from '../core/results';
 import type { Scenario } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
-import { scenarioArbitrary } from './arbitraries';
+import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
 import { buildCounterexample } from './counterexample';
 import { describeError, execute, nowMs } from './execute';
 import { resolveCheckOptions } from './options';
@@ -55,9 +55,14 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
   };
 }
 
+/** The generator of one op class's scenarios, as checkLayer runs it: what its counterexamples record. */
+export function opClassGenerator(opcode: Opcode, o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number }): GeneratorLimits {
+  return resolveGeneratorLimits({ opcodes: [opcode], maxEvents: o.maxEvents, maxOps: o.maxOps, maxFaults: o.maxFaults, maxPaths: o.maxPaths });
+}
+
 /** The arbitrary of one op class's scenarios, as checkLayer generates them (for replaying a path). */
 export function opClassArbitrary(opcode: Opcode, o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number }): fc.Arbitrary<Scenario> {
-  return scenarioArbitrary({ opcodes: [opcode], maxEvents: o.maxEvents, maxOps: o.maxOps, maxFaults: o.maxFaults, maxPaths: o.maxPaths });
+  return scenarioArbitrary(opClassGenerator(opcode, o));
 }
 
 /** Generates numRuns scenarios of one op class and judges each run by every undecided property. */
@@ -95,7 +100,7 @@ async function search(layer: FailoverLayer, adapter: Adapter, props: readonly Pr
     o.onProgress?.({ ...progress });
     return true;
   };
-  await fc.check(fc.asyncProperty(opClassArbitrary(opcode, o), judge), { seed: o.seed, numRuns: o.numRuns });
+  await fc.check(fc.asyncProperty(scenarioArbitrary(opClassGenerator(opcode, o)), judge), { seed: o.seed, numRuns: o.numRuns });
   return cells;
 }
 
@@ -117,14 +122,15 @@ async function safeCheck(p: Property, run: Execution): Promise<Verdict> {
 async function conclude(layer: FailoverLayer, adapter: Adapter, cell: Cell, opcode: Opcode, o: ResolvedCheckOptions): Promise<PropertyResult> {
   const property = cell.property.name;
   if (cell.failure) {
-    const shrunk = await shrinkFailure(layer, adapter, cell, opcode, o);
+    const generator = opClassGenerator(opcode, o);
+    const shrunk = await shrinkFailure(layer, adapter, cell, generator, o);
     return {
       property,
       opcode,
       status: 'violated',
       runs: cell.runs,
       ...(shrunk.note ? { reason: shrunk.note } : {}),
-      counterexample: buildCounterexample({ property, verdict: shrunk.verdict, execution: shrunk.execution, seed: o.seed, path: shrunk.path, opcode }),
+      counterexample: buildCounterexample({ property, verdict: shrunk.verdict, execution: shrunk.execution, seed: o.seed, path: shrunk.path, generator, opcode }),
     };
   }
   if (cell.timedOut) {
@@ -139,9 +145,10 @@ async function conclude(layer: FailoverLayer, adapter: Adapter, cell: Cell, opco
 /**
  * Replays the failing run from its seed and path and lets fast-check shrink it with the domain
  * shrinker, within the shrink time limit (after it, every candidate counts as passing, so the
- * last failing scenario is the result).
+ * last failing scenario is the result). `generator` must be the search's: a path names a case of
+ * one generator.
  */
-async function shrinkFailure(layer: FailoverLayer, adapter: Adapter, cell: Cell, opcode: Opcode, o: ResolvedCheckOptions):
+async function shrinkFailure(layer: FailoverLayer, adapter: Adapter, cell: Cell, generator: GeneratorLimits, o: ResolvedCheckOptions):
   Promise<{ verdict: Violated; execution: Execution; path: string; note?: string }> {
   const first = cell.failure!;
   let last: { verdict: Violated; execution: Execution } | undefined;
@@ -162,7 +169,7 @@ async function shrinkFailure(layer: FailoverLayer, adapter: Adapter, cell: Cell,
       return true;
     }
   };
-  const details = await fc.check(fc.asyncProperty(opClassArbitrary(opcode, o), stillFails), {
+  const details = await fc.check(fc.asyncProperty(scenarioArbitrary(generator), stillFails), {
     seed: o.seed,
     path: String(first.runIndex),
     numRuns: 1,

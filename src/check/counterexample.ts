@@ -1,8 +1,9 @@
 /** The Counterexample of one violation: the report module's data and renderings. */
 import type { Execution } from '../core/execution';
 import type { Verdict } from '../core/property';
-import type { Counterexample } from '../core/results';
+import type { Counterexample, GeneratorLimits } from '../core/results';
 import { makeCounterexample } from '../report/counterexample';
+import { toolVersion } from '../report/version';
 import type { Opcode } from '../core/verbs';
 
 /** What the checker knows about one shrunk violation. */
@@ -12,6 +13,8 @@ export interface ViolationFound {
   execution: Execution;
   seed: number;
   path: string;
+  /** The generator the seed and path belong to. */
+  generator: GeneratorLimits;
   opcode?: Opcode;
 }
 
@@ -25,10 +28,12 @@ export function buildCounterexample(v: ViolationFound): Counterexample {
     adapter: v.execution.adapter.name,
     seed: v.seed,
     path: v.path,
+    generator: v.generator,
     scenario: v.execution.scenario,
     trace: v.execution.trace,
     verdict: v.verdict,
     config: v.execution.config,
+    toolVersion: toolVersion(),
     ...(v.opcode ? { opcode: v.opcode } : {}),
   });
 }

@@ -1,8 +1,10 @@
 /** The checker: checkLayer, the scenario arbitraries and shrinker, and the theorem witnesses. */
-export { checkLayer, opClassArbitrary } from './checkLayer';
+export { checkLayer, opClassArbitrary, opClassGenerator } from './checkLayer';
 export type { CheckOptions } from './options';
-export { DEFAULT_SEED, resolveCheckOptions } from './options';
-export { scenarioArbitrary } from './arbitraries';
+export { CHECK_DEFAULTS, DEFAULT_SEED, resolveCheckOptions } from './options';
+export { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
+export { counterexampleArbitrary, generatorOf, regenerateScenario } from './regenerate';
+export type { SeedAndPath } from './regenerate';
 export type { ScenarioArbitraryOptions } from './arbitraries';
 export { shrinkScenario } from './shrink';
 export { buildCounterexample } from './counterexample';

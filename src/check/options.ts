@@ -5,7 +5,30 @@ import type { Property } from '../core/property';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 
-/** Options of checkLayer (DESIGN.md), plus the limits of the search. */
+/**
+ * Every default of checkLayer and of the scenario generator, in one place: the checker, the
+ * generator (arbitraries.ts), the CLI and the docs' usage lines read them from here.
+ */
+export const CHECK_DEFAULTS = {
+  /** Generated scenarios per op class. */
+  numRuns: 200,
+  /** fast-check seed: the same audit every time unless the caller asks for another. */
+  seed: 1,
+  /** Time budget of one property over one op class, searching, in milliseconds. */
+  timeLimitMs: 60_000,
+  /** Time budget of shrinking one counterexample, in milliseconds. */
+  shrinkTimeLimitMs: 20_000,
+  /** Event limit of every generated run (its scenario's config maxEvents). */
+  maxEvents: 20_000,
+  /** Most application posts per generated scenario. */
+  maxOps: 4,
+  /** Most faults per generated scenario. */
+  maxFaults: 3,
+  /** Most paths per generated scenario: a primary and one backup, as SHIFT has. */
+  maxPaths: 2,
+} as const;
+
+/** Options of checkLayer (DESIGN.md), plus the limits of the search. Defaults: CHECK_DEFAULTS. */
 export interface CheckOptions {
   /** The fabric (default: the simulator, `sim()`). */
   adapter?: Adapter;
@@ -13,21 +36,21 @@ export interface CheckOptions {
   properties?: readonly Property[];
   /** Op classes to audit, one column each (default: all six). */
   opcodes?: readonly Opcode[];
-  /** Generated scenarios per op class (default 200). */
+  /** Generated scenarios per op class. */
   numRuns?: number;
-  /** fast-check seed (default 1: the same audit every time; pass another to explore further). */
+  /** fast-check seed (the default gives the same audit every time; pass another to explore further). */
   seed?: number;
-  /** Time budget of one property over one op class, searching (default 60,000 ms); then `unknown`. */
+  /** Time budget of one property over one op class, searching; then `unknown`. */
   timeLimitMs?: number;
-  /** Time budget of shrinking one counterexample (default 20,000 ms); the last failing case is kept. */
+  /** Time budget of shrinking one counterexample; the last failing case is kept. */
   shrinkTimeLimitMs?: number;
-  /** Event limit of every run (scenario config maxEvents, default 20,000); a run over it is `unknown`. */
+  /** Event limit of every run (scenario config maxEvents); a run over it is `unknown`. */
   maxEvents?: number;
-  /** Most application posts per scenario (default 4). */
+  /** Most application posts per scenario. */
   maxOps?: number;
-  /** Most faults per scenario (default 3). */
+  /** Most faults per scenario. */
   maxFaults?: number;
-  /** Most paths per scenario (default 2: a primary and a backup). */
+  /** Most paths per scenario (at least 2: a primary and a backup). */
   maxPaths?: number;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
@@ -50,7 +73,7 @@ export interface ResolvedCheckOptions {
 }
 
 /** The default seed: audits are reproducible unless the caller asks for another seed. */
-export const DEFAULT_SEED = 1;
+export const DEFAULT_SEED: number = CHECK_DEFAULTS.seed;
 
 /** Checks the arguments of checkLayer and fills in the defaults; throws a TypeError naming the fix. */
 export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions = {}): ResolvedCheckOptions {
@@ -86,21 +109,22 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) fail(`seed must be an integer (got ${String(options.seed)})`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') fail('onProgress must be a function');
-  const maxEvents = positiveInt('maxEvents', 20_000);
-  if (options.maxPaths !== undefined && positiveInt('maxPaths', 2) < 2) fail(`maxPaths must be at least 2, so that there is a backup path (got ${options.maxPaths})`);
+  const d = CHECK_DEFAULTS;
+  const maxEvents = positiveInt('maxEvents', d.maxEvents);
+  if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2) fail(`maxPaths must be at least 2, so that there is a backup path (got ${options.maxPaths})`);
   if (maxEvents < 10) fail(`maxEvents must be at least 10 (got ${maxEvents})`);
   return {
     adapter: options.adapter,
     properties: options.properties,
     opcodes: [...new Set(opcodes)],
-    numRuns: positiveInt('numRuns', 200),
-    seed: options.seed ?? DEFAULT_SEED,
-    timeLimitMs: positiveInt('timeLimitMs', 60_000),
-    shrinkTimeLimitMs: nonNegativeInt('shrinkTimeLimitMs', 20_000),
+    numRuns: positiveInt('numRuns', d.numRuns),
+    seed: options.seed ?? d.seed,
+    timeLimitMs: positiveInt('timeLimitMs', d.timeLimitMs),
+    shrinkTimeLimitMs: nonNegativeInt('shrinkTimeLimitMs', d.shrinkTimeLimitMs),
     maxEvents,
-    maxOps: positiveInt('maxOps', 4),
-    maxFaults: nonNegativeInt('maxFaults', 3),
-    maxPaths: positiveInt('maxPaths', 2),
+    maxOps: positiveInt('maxOps', d.maxOps),
+    maxFaults: nonNegativeInt('maxFaults', d.maxFaults),
+    maxPaths: positiveInt('maxPaths', d.maxPaths),
     onProgress: options.onProgress,
   };
 }

@@ -8,9 +8,7 @@ import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import { layers } from '../layers';
 import type { Property, Verdict } from '../core/property';
-import type { Counterexample } from '../core/results';
-import { counterexampleData } from '../report/data';
-import type { CounterexampleData, CounterexampleLike } from '../report/data';
+import type { CounterexampleData } from '../core/results';
 import { eventLine } from '../report/event-line';
 import { loadTrace, parseTrace } from '../report/load';
 import type { Trace, TraceEvent } from '../core/trace';
@@ -56,10 +54,10 @@ export interface ReplayResult {
  * Re-runs a counterexample: a trace-file path, trace-file YAML text, or a Counterexample.
  * Throws (message starting "replay:") when the layer, adapter or property cannot be found.
  */
-export async function replay(input: string | CounterexampleLike | Counterexample, options: ReplayOptions = {}): Promise<ReplayResult> {
+export async function replay(input: string | CounterexampleData, options: ReplayOptions = {}): Promise<ReplayResult> {
   const cx = typeof input === 'string'
     ? (/^rdmacheck:/m.test(input) ? parseTrace(input, { api: 'replay' }) : loadTrace(input))
-    : counterexampleData(input);
+    : input;
   const layer = options.layer ?? findReferenceLayer(cx.layer);
   if (layer === undefined) {
     throw new Error(`replay: "${cx.layer}" is not a reference layer; pass { layer } (CLI: --layer path/to/module)`);

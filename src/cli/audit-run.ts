@@ -1,12 +1,13 @@
 /**
  * The audit itself, as run inside the worker: load the layer, check each op class, report
- * progress. Returns plain data (no functions), so it can cross the worker boundary.
+ * progress. The report's own fields are data (a Counterexample's methods sit on its prototype), so
+ * it crosses the worker boundary as it is; the CLI gives the counterexamples their methods back.
  */
 import { checkLayer } from '../check/checkLayer';
+import { CHECK_DEFAULTS } from '../check/options';
 import { properties as allProperties } from '../../properties';
 import type { Property } from '../core/property';
-import { counterexampleData } from '../report/data';
-import type { ReportLike } from '../report/data';
+import type { Report } from '../core/results';
 import type { Opcode } from '../core/verbs';
 import { loadLayer } from './load-layer';
 import type { LayerSpec } from './load-layer';
@@ -32,18 +33,15 @@ export type AuditEvent =
   | { type: 'progress'; update: ProgressUpdate }
   | { type: 'cell'; update: ProgressUpdate & { status: string } };
 
-/** The checker's default number of runs per op class (src/check/options.ts). */
-export const DEFAULT_RUNS = 200;
-
 /** Runs the audit and resolves to a report with one result per property and op class. */
-export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) => void): Promise<ReportLike> {
+export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) => void): Promise<Report> {
   const layer = loadLayer(request.layer);
   emit({ type: 'layer', name: layer.name });
   const selected: Property[] = request.properties === undefined
     ? [...allProperties.all]
     : request.properties.map((name) => allProperties.all.find((p: Property) => p.name === name) as Property);
-  const numRuns = request.numRuns ?? DEFAULT_RUNS;
-  const report: ReportLike = { layer: layer.name, adapter: 'sim', seed: request.seed ?? 0, ok: true, results: [] };
+  const numRuns = request.numRuns ?? CHECK_DEFAULTS.numRuns;
+  const report: Report = { layer: layer.name, adapter: 'sim', seed: request.seed ?? 0, ok: true, results: [] };
   for (const opcode of request.opcodes) {
     // One checker call per op class: every property judges the same runs, and the progress
     // display knows when the search of a column ends and its shrinking begins.
@@ -55,7 +53,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       ...(request.seed === undefined ? {} : { seed: request.seed }),
       ...(budget === undefined ? {} : {
         timeLimitMs: Math.max(1, Math.floor(budget / 2)),
-        shrinkTimeLimitMs: Math.min(20_000, Math.max(1, Math.floor(budget / 2 / selected.length))),
+        shrinkTimeLimitMs: Math.min(CHECK_DEFAULTS.shrinkTimeLimitMs, Math.max(1, Math.floor(budget / 2 / selected.length))),
       }),
       onProgress: (p) => emit({ type: 'progress', update: {
         property: `${selected.length === 1 ? selected[0].name : `${selected.length} properties`}`, opcode,
@@ -66,11 +64,8 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
     report.seed = cellReport.seed;
     // The checker also returns a result per property over all op classes; the matrix keeps the cells.
     for (const r of cellReport.results.filter((x) => x.opcode !== undefined)) {
-      const result: ReportLike['results'][number] = { property: r.property, opcode: r.opcode, status: r.status, runs: r.runs };
-      if (r.reason !== undefined) result.reason = r.reason;
-      if (r.counterexample !== undefined) result.counterexample = { ...counterexampleData(r.counterexample), opcode: r.opcode as string };
       if (r.status === 'violated') report.ok = false;
-      report.results.push(result);
+      report.results.push(r);
       emit({ type: 'cell', update: { property: r.property, opcode, runs: r.runs, failures: r.status === 'violated' ? 1 : 0, status: r.status } });
     }
   }

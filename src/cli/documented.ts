@@ -1,6 +1,6 @@
 /** Comparing an audit with the result a reference layer documents (src/layers `expected`). */
 import type { FailoverLayer } from '../core/layer';
-import type { ReportLike } from '../report/data';
+import type { Report } from '../core/results';
 import { findReferenceLayer } from '../check/replay';
 
 /** The documented-audit shape of a reference layer (src/layers/types.ts), read structurally. */
@@ -30,7 +30,7 @@ export function documentedViolation(layer: FailoverLayer, property: string, opco
  * One paragraph: whether the audit matches the layer's documented result, cell by cell. Unknown
  * cells are listed apart (a limit is not a contradiction). Undefined when nothing is documented.
  */
-export function compareWithDocumented(name: string, report: ReportLike): string | undefined {
+export function compareWithDocumented(name: string, report: Report): string | undefined {
   const layer = findReferenceLayer(name);
   if (layer === undefined || (layer as FailoverLayer & Documented).expected === undefined) return undefined;
   const mismatches: string[] = [];

@@ -1,9 +1,9 @@
 /** The audit as JUnit XML, for CI systems that show test reports. */
-import type { ReportLike } from '../report/data';
+import type { Report } from '../core/results';
 import { renderText } from '../report/text';
 
 /** One <testsuite> with a <testcase> per property and op class; violations are failures, unknown is skipped. */
-export function junitReport(report: ReportLike): string {
+export function junitReport(report: Report): string {
   const cases = report.results.map((r) => {
     const name = `${r.property}${r.opcode ? ` [${r.opcode}]` : ''}`;
     const open = `    <testcase classname="rdmacheck.${xml(report.layer)}" name="${xml(name)}">`;

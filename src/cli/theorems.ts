@@ -7,7 +7,7 @@ import { casDoubleSuccess, faddDoubleCount, queueSliding, theorem1TwinPair, theo
 import type { TheoremRun, TheoremWitness } from '../check/theorems';
 import type { FailoverLayer } from '../core/layer';
 import { findReferenceLayer } from '../check/replay';
-import type { CounterexampleData } from '../report/data';
+import type { CounterexampleData } from '../core/results';
 
 /** One witness run with the counterexample of its first violated property (if any). */
 export interface WitnessRun {

@@ -1,10 +1,32 @@
 /** What checkLayer returns: a result per property, each failure with its shrunk counterexample. */
-import type { Scenario } from './scenario';
+import type { Verdict } from './property';
+import type { Scenario, SimConfig } from './scenario';
 import type { Trace } from './trace';
 import type { Opcode } from './verbs';
 
-/** A minimal failing run, self-contained and replayable. */
-export interface Counterexample {
+/**
+ * The parameters of the scenario generator (src/check/arbitraries.ts) a counterexample was found
+ * with. fast-check's seed and path name a case of one generator: with these recorded, seed + path
+ * regenerate the case whatever the defaults of a later version are.
+ */
+export interface GeneratorLimits {
+  /** Op classes of the application's posts. */
+  opcodes: Opcode[];
+  /** Most application posts per scenario. */
+  maxOps: number;
+  /** Most faults per scenario. */
+  maxFaults: number;
+  /** Most paths per scenario (at least 2). */
+  maxPaths: number;
+  /** Event limit of every run (scenario config maxEvents). */
+  maxEvents: number;
+}
+
+/**
+ * The data of a counterexample: plain fields only, so it survives JSON, YAML (the trace file) and
+ * structuredClone (a worker boundary) whole. What every renderer takes.
+ */
+export interface CounterexampleData {
   property: string;
   /** One or two sentences in the paper's words. */
   explanation: string;
@@ -12,13 +34,34 @@ export interface Counterexample {
   events: number[];
   layer: string;
   adapter: string;
-  /** fast-check seed and path: `fc.assert(..., { seed, path })` reproduces the shrunk case. */
+  /** fast-check seed and path: with `generator`, they regenerate the shrunk scenario. */
   seed: number;
   path: string;
+  /** The generator the case was found with (absent when it was not generated, or in older files). */
+  generator?: GeneratorLimits;
   scenario: Scenario;
   trace: Trace;
+  /** The property's exact verdict on the trace. */
+  verdict?: Verdict;
+  /** The resolved fabric config of the run (the scenario's overrides on the defaults). */
+  config?: SimConfig;
+  /** The rdmacheck version that found (or wrote) it. */
+  toolVersion?: string;
+  /** Op class the failing run was restricted to, when the audit ran op class by op class. */
+  opcode?: Opcode;
+}
+
+/**
+ * A minimal failing run, self-contained and replayable: its data, plus its renderings as methods.
+ * The methods live on a prototype (src/report/counterexample.ts), so the object's own fields are
+ * data only; `makeCounterexample(data)` gives a cloned or parsed copy its methods back.
+ */
+export interface Counterexample extends CounterexampleData {
+  /** The trace file (docs/trace-format.md). */
   toYAML(): string;
+  /** The lane chart with its header, for terminals and logs. */
   toText(): string;
+  /** A Mermaid sequenceDiagram, for a GitHub issue. */
   toMermaid(): string;
 }
 

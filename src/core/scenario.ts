@@ -4,12 +4,13 @@
  * not wall time, so that removing earlier steps while shrinking keeps their meaning.
  */
 import type { LayerHost, RecvWr, SendWr } from './verbs';
+import { ibTimerNs } from './verbs';
 
 /** Fabric and limits of one run. Times are virtual nanoseconds. */
 export interface SimConfig {
   /** NIC pairs A<->B; path 0 is the primary, 1.. the backups. */
   paths: number;
-  /** IB local ACK timeout exponent: the retransmission timer is 4.096 us * 2^timeout. */
+  /** IB local ACK timeout exponent: the retransmission timer is ibTimerNs(timeout) = 4.096 us * 2^timeout. */
   timeout: number;
   /** Transport retries after a timeout or sequence NAK (0..7) before RETRY_EXC_ERR. */
   retryCnt: number;
@@ -38,7 +39,7 @@ export interface SimConfig {
 /** The defaults every scenario starts from; a scenario's config overrides any of them. */
 export const DEFAULT_CONFIG: Readonly<SimConfig> = {
   paths: 2,
-  timeout: 4, // 65.5 us per retransmission timer
+  timeout: 4, // ibTimerNs(4): 65.5 us per retransmission timer
   retryCnt: 2,
   rnrRetry: 2,
   minRnrTimerNs: 10_000,
@@ -66,6 +67,17 @@ export type Anchor =
   | { on: 'post' | 'send' | 'execute' | 'deliver'; wr: number; host?: LayerHost; path?: number; nth?: number }
   | { on: 'at'; atNs: number };
 
+/** Every anchor kind (`Anchor['on']`), in the order the docs list them. */
+export const ANCHOR_KINDS: readonly Anchor['on'][] = membersOf<Anchor['on']>({ start: true, post: true, send: true, execute: true, deliver: true, at: true });
+
+const thirdPartyOpList = ['WRITE', 'FETCH_ADD', 'CMP_SWAP'] as const;
+
+/** What the third party C can do to B's memory. */
+export type ThirdPartyOp = (typeof thirdPartyOpList)[number];
+
+/** Every third-party operation. */
+export const THIRD_PARTY_OPS: readonly ThirdPartyOp[] = thirdPartyOpList;
+
 /** One application action. Steps without `after` happen at time 0, in order. */
 export type WorkloadStep =
   /** The application on `host` (default A) posts a send WR through its layer. */
@@ -78,11 +90,16 @@ export type WorkloadStep =
    */
   | { kind: 'reuse'; addr: number; expect: number; value: number; after?: Anchor }
   /** A third party C operates on B's memory over its own QP (concurrent writer, ABA). */
-  | { kind: 'third'; op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'; addr: number; value?: number; add?: number;
+  | { kind: 'third'; op: ThirdPartyOp; addr: number; value?: number; add?: number;
       compare?: number; swap?: number; after?: Anchor };
 
+const linkDirectionList = ['both', 'a-to-b', 'b-to-a'] as const;
+
 /** Which direction of a link: requests travel A->B, responses B->A (for A's requests). */
-export type LinkDirection = 'both' | 'a-to-b' | 'b-to-a';
+export type LinkDirection = (typeof linkDirectionList)[number];
+
+/** Every link direction a link-down fault can name. */
+export const LINK_DIRECTIONS: readonly LinkDirection[] = linkDirectionList;
 
 /**
  * One fault. Packet faults match the packets of one path (any path unless `path`) and one WR
@@ -108,6 +125,18 @@ export type Fault =
   /** The management network (sendControl) is lost; back after `restoreAfterNs` if given. */
   | { kind: 'control-loss'; after: Anchor; restoreAfterNs?: number };
 
+/** The kind of a fault. */
+export type FaultKind = Fault['kind'];
+
+/**
+ * Every fault kind, in the order the docs list them. Written as a record so that the compiler
+ * refuses a kind missing here or unknown to `Fault`.
+ */
+export const FAULT_KINDS: readonly FaultKind[] = membersOf<FaultKind>({
+  'drop-request': true, 'drop-response': true, delay: true, 'link-down': true,
+  'nic-death': true, 'qp-error': true, 'corrupt-wqe': true, 'control-loss': true,
+});
+
 /** A whole run: config (partial, over DEFAULT_CONFIG), workload and faults. */
 export interface Scenario {
   config?: Partial<SimConfig>;
@@ -118,4 +147,12 @@ export interface Scenario {
 /** The scenario's config with defaults filled in. */
 export function resolveConfig(scenario: Scenario): SimConfig {
   return { ...DEFAULT_CONFIG, ...(scenario.config ?? {}) };
+}
+
+/**
+ * The members of union U, listed once each in the record's order. Called with U explicit, so the
+ * compiler refuses a record that misses a member or names one U does not have.
+ */
+function membersOf<U extends string>(members: Record<U, true>): readonly U[] {
+  return Object.keys(members) as U[];
 }

@@ -1,6 +1,6 @@
 /** Scenario validation: a bad scenario is refused with a message naming the field and the fix. */
 import type { Anchor, Fault, Scenario, WorkloadStep } from './scenario';
-import { DEFAULT_CONFIG } from './scenario';
+import { ANCHOR_KINDS, DEFAULT_CONFIG, FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from './scenario';
 import { OPCODES } from './verbs';
 
 /** A scenario that cannot run; the message names the field and what is expected. */
@@ -86,7 +86,7 @@ function checkScenario(s: Scenario): void {
         if (!Number.isSafeInteger(step.expect) || !Number.isSafeInteger(step.value)) fail(at, 'expect and value must be safe integers');
         return;
       case 'third':
-        if (!['WRITE', 'FETCH_ADD', 'CMP_SWAP'].includes(step.op)) fail(`${at}.op`, 'must be WRITE, FETCH_ADD or CMP_SWAP');
+        if (!THIRD_PARTY_OPS.includes(step.op)) fail(`${at}.op`, `must be one of ${THIRD_PARTY_OPS.join(', ')}`);
         checkAddr(step.addr, `${at}.addr`, config.memoryWords, fail);
         return;
       default:
@@ -109,7 +109,7 @@ function checkScenario(s: Scenario): void {
         }
         return;
       case 'link-down':
-        if (!['both', 'a-to-b', 'b-to-a'].includes(f.direction)) fail(`${at}.direction`, "must be 'both', 'a-to-b' or 'b-to-a'");
+        if (!LINK_DIRECTIONS.includes(f.direction)) fail(`${at}.direction`, `must be one of ${LINK_DIRECTIONS.join(', ')}`);
         if (path === undefined) fail(`${at}.path`, 'is required');
         return checkAnchor(f.after, `${at}.after`, paths, fail);
       case 'nic-death':
@@ -123,7 +123,7 @@ function checkScenario(s: Scenario): void {
       case 'control-loss':
         return checkAnchor(f.after, `${at}.after`, paths, fail);
       default:
-        fail(`${at}.kind`, `"${String((f as { kind?: unknown })?.kind)}" is not a fault kind (drop-request, drop-response, delay, link-down, nic-death, qp-error, corrupt-wqe, control-loss)`);
+        fail(`${at}.kind`, `"${String((f as { kind?: unknown })?.kind)}" is not a fault kind (${FAULT_KINDS.join(', ')})`);
     }
   });
 }
@@ -133,7 +133,7 @@ function checkAddr(addr: unknown, where: string, words: number, fail: (w: string
 }
 
 function checkAnchor(a: Anchor, where: string, paths: number, fail: (w: string, m: string) => never): void {
-  if (!a || typeof a !== 'object') return fail(where, 'an anchor is { on: start | post | send | execute | deliver | at, ... }');
+  if (!a || typeof a !== 'object') return fail(where, `an anchor is { on: ${ANCHOR_KINDS.join(' | ')}, ... }`);
   switch (a.on) {
     case 'start':
       return;
@@ -149,6 +149,6 @@ function checkAnchor(a: Anchor, where: string, paths: number, fail: (w: string, 
       if (a.nth !== undefined && (!Number.isInteger(a.nth) || a.nth < 1)) fail(`${where}.nth`, 'counts from 1');
       return;
     default:
-      fail(`${where}.on`, `"${String((a as { on?: unknown }).on)}" is not an anchor (start, post, send, execute, deliver, at)`);
+      fail(`${where}.on`, `"${String((a as { on?: unknown }).on)}" is not an anchor (${ANCHOR_KINDS.join(', ')})`);
   }
 }

@@ -4,11 +4,15 @@
  * 8-byte slot of a registered region).
  */
 
+// The lists below are the one source of each vocabulary: the union types are derived from them,
+// and the trace-file schema, the validator and the generators read them.
+const opcodeList = ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'] as const;
+
 /** A send-queue opcode (RC only). */
-export type Opcode = 'WRITE' | 'WRITE_WITH_IMM' | 'READ' | 'SEND' | 'FETCH_ADD' | 'CMP_SWAP';
+export type Opcode = (typeof opcodeList)[number];
 
 /** Every opcode, in the order the audit matrix prints them. */
-export const OPCODES: readonly Opcode[] = ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'];
+export const OPCODES: readonly Opcode[] = opcodeList;
 
 /** A host: A requester, B responder, C a third party (a concurrent writer on B's memory). */
 export type Host = 'A' | 'B' | 'C';
@@ -44,17 +48,23 @@ export interface RecvWr {
   id: number;
 }
 
+const wcStatusList = [
+  'SUCCESS',
+  'WR_FLUSH_ERR',
+  'RETRY_EXC_ERR',
+  'RNR_RETRY_EXC_ERR',
+  'REM_ACCESS_ERR',
+  'REM_INV_REQ_ERR',
+  'REM_OP_ERR',
+  'LOC_LEN_ERR',
+  'LOC_QP_OP_ERR',
+] as const;
+
 /** Completion status, as ibv_wc_status names it (without the IBV_WC_ prefix). */
-export type WcStatus =
-  | 'SUCCESS'
-  | 'WR_FLUSH_ERR'
-  | 'RETRY_EXC_ERR'
-  | 'RNR_RETRY_EXC_ERR'
-  | 'REM_ACCESS_ERR'
-  | 'REM_INV_REQ_ERR'
-  | 'REM_OP_ERR'
-  | 'LOC_LEN_ERR'
-  | 'LOC_QP_OP_ERR';
+export type WcStatus = (typeof wcStatusList)[number];
+
+/** Every completion status rdmacheck models. */
+export const WC_STATUSES: readonly WcStatus[] = wcStatusList;
 
 /** A work completion. On error only wrId and status are meaningful (as in ibv_poll_cq). */
 export interface WorkCompletion {
@@ -73,8 +83,13 @@ export interface WorkCompletion {
 /** The outcome of ibv_post_send / ibv_post_recv: posted, or refused at once with a reason. */
 export type PostResult = { ok: true } | { ok: false; error: string };
 
+const qpStateList = ['RESET', 'INIT', 'RTR', 'RTS', 'SQD', 'SQE', 'ERR'] as const;
+
 /** Queue-pair states (ibv_qp_state). */
-export type QpState = 'RESET' | 'INIT' | 'RTR' | 'RTS' | 'SQD' | 'SQE' | 'ERR';
+export type QpState = (typeof qpStateList)[number];
+
+/** Every queue-pair state, in ibv_qp_state order. */
+export const QP_STATES: readonly QpState[] = qpStateList;
 
 /** Legal RC transitions, from linux drivers/infiniband/core/verbs.c qp_state_table. */
 export const LEGAL_QP_TRANSITIONS: Readonly<Record<QpState, readonly QpState[]>> = {
@@ -86,6 +101,14 @@ export const LEGAL_QP_TRANSITIONS: Readonly<Record<QpState, readonly QpState[]>>
   SQE: ['RESET', 'ERR', 'RTS'],
   ERR: ['RESET', 'ERR'],
 };
+
+/**
+ * The IB transport's retransmission timer for a local ACK timeout exponent: 4.096 us * 2^timeout
+ * (timeout 0 means no timer at all; callers handle that case).
+ */
+export function ibTimerNs(timeout: number): number {
+  return 4096 * 2 ** timeout;
+}
 
 /** True for the opcodes that read or modify remote memory atomically. */
 export function isAtomic(op: Opcode): boolean {

@@ -1,7 +1,7 @@
 /** What a failing rdmacheck test shows, and the counterexample file it leaves behind. */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { counterexampleToYAML } from '../report/codec';
-import type { CounterexampleLike } from '../report/data';
+import type { CounterexampleData } from '../core/results';
 import { counterexampleBaseName } from '../report/file-name';
 import { renderText } from '../report/text';
 import { findReferenceLayer } from '../check/replay';
@@ -13,7 +13,7 @@ export function resolveOutDir(outDir: string | undefined): string {
 }
 
 /** Writes the counterexample's YAML into `outDir`; returns its path relative to the working directory. */
-export function writeCounterexample(cx: CounterexampleLike & { opcode?: string }, outDir: string): string {
+export function writeCounterexample(cx: CounterexampleData, outDir: string): string {
   const file = join(outDir, `${counterexampleBaseName(cx)}.yaml`);
   const rel = relative(process.cwd(), file);
   const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
@@ -22,14 +22,14 @@ export function writeCounterexample(cx: CounterexampleLike & { opcode?: string }
 }
 
 /** The replay command for a counterexample, with --layer when the layer is not a reference layer. */
-export function replayLine(cx: CounterexampleLike, file: string, layerModule: string | undefined): string {
+export function replayLine(cx: CounterexampleData, file: string, layerModule: string | undefined): string {
   if (layerModule !== undefined) return `npx rdmacheck replay ${file} --layer ${layerModule}`;
   if (findReferenceLayer(cx.layer) !== undefined) return `npx rdmacheck replay ${file}`;
   return `npx rdmacheck replay ${file} --layer <path to the module exporting ${cx.layer}>`;
 }
 
 /** The failure message: the explanation, the seed and path, the replay command, the lane chart. */
-export function failureMessage(cx: CounterexampleLike, file: string, layerModule: string | undefined): string {
+export function failureMessage(cx: CounterexampleData, file: string, layerModule: string | undefined): string {
   return [
     `${cx.property} violated by ${cx.layer}: ${cx.explanation}`,
     '',

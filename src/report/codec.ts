@@ -3,9 +3,9 @@
  * Reading is in load.ts. Output is deterministic: the same counterexample gives the same bytes.
  */
 import { Document, isMap, isSeq } from 'yaml';
+import type { CounterexampleData } from '../core/results';
 import { resolveConfig } from '../core/scenario';
-import { counterexampleData, TRACE_FORMAT_VERSION } from './data';
-import type { CounterexampleLike } from './data';
+import { TRACE_FORMAT_VERSION } from './format';
 import { orderedEvent } from './event-line';
 import { replayCommand } from './replay-command';
 import { toolVersion } from './version';
@@ -22,8 +22,7 @@ export interface ToYamlOptions {
  * A counterexample as a self-contained, replayable trace file. Each trace event, workload step
  * and fault is one line (a YAML flow map), so that files diff well and "event k" is line-findable.
  */
-export function counterexampleToYAML(cx: CounterexampleLike, options: ToYamlOptions = {}): string {
-  const data = counterexampleData(cx);
+export function counterexampleToYAML(data: CounterexampleData, options: ToYamlOptions = {}): string {
   const verdictStatus = data.verdict?.status ?? 'violated';
   // Key order here is the file's key order; keep it stable (renderers and diffs rely on it).
   const file: Record<string, unknown> = {
@@ -35,6 +34,7 @@ export function counterexampleToYAML(cx: CounterexampleLike, options: ToYamlOpti
     opcode: data.opcode,
     seed: data.seed,
     path: data.path,
+    generator: data.generator === undefined ? undefined : plain(data.generator),
     verdict: verdictStatus,
     explanation: data.explanation,
     witness: data.events,
@@ -48,6 +48,8 @@ export function counterexampleToYAML(cx: CounterexampleLike, options: ToYamlOpti
     ` replay: ${replayCommand(options.file, options.layerModule)}`;
   flowItems(doc.get('trace'));
   flowItems(doc.get('witness'), true);
+  const generator = doc.get('generator');
+  if (isMap(generator)) generator.flow = true;
   const scenario = doc.get('scenario');
   if (isMap(scenario)) {
     flowItems(scenario.get('workload'));

@@ -3,9 +3,8 @@
  * chart per counterexample. No scripts, fonts or images from anywhere: the page works offline and
  * in a locked-down CI artifact viewer. Every string from the trace is escaped. Deterministic.
  */
+import type { CounterexampleData, Report } from '../core/results';
 import { counterexampleToYAML } from './codec';
-import { counterexampleData, isReport } from './data';
-import type { CounterexampleData, CounterexampleLike, ReportLike } from './data';
 import { lanesOf, placeEvent } from './lanes';
 import { auditMatrix } from './matrix';
 import { replayCommand } from './replay-command';
@@ -21,13 +20,17 @@ export interface HtmlOptions {
 }
 
 /** A counterexample or a whole audit report as one self-contained HTML page. */
-export function renderHtml(input: CounterexampleLike | ReportLike, options: HtmlOptions = {}): string {
+export function renderHtml(input: CounterexampleData | Report, options: HtmlOptions = {}): string {
   if (isReport(input)) return reportPage(input, options);
-  const data = counterexampleData(input);
-  return page(`rdmacheck counterexample: ${data.property} violated by ${data.layer}`, counterexampleSection(data, options.file, 'cx', options.layerModule));
+  return page(`rdmacheck counterexample: ${input.property} violated by ${input.layer}`, counterexampleSection(input, options.file, 'cx', options.layerModule));
 }
 
-function reportPage(report: ReportLike, options: HtmlOptions): string {
+/** True when the value is a Report (it has per-property results) rather than one counterexample. */
+export function isReport(value: CounterexampleData | Report): value is Report {
+  return Array.isArray((value as Report).results);
+}
+
+function reportPage(report: Report, options: HtmlOptions): string {
   const title = `rdmacheck audit of ${report.layer}`;
   const body: string[] = [];
   body.push(`<p class="summary">Adapter <code>${esc(report.adapter)}</code>, seed <code>${report.seed}</code>: `
@@ -36,13 +39,13 @@ function reportPage(report: ReportLike, options: HtmlOptions): string {
   body.push(matrixTable(report));
   report.results.forEach((r, k) => {
     if (r.counterexample === undefined) return;
-    body.push(counterexampleSection(counterexampleData(r.counterexample), options.files?.[k], `cx${k}`, options.layerModule));
+    body.push(counterexampleSection(r.counterexample, options.files?.[k], `cx${k}`, options.layerModule));
   });
   return page(title, body.join('\n'));
 }
 
 /** The audit matrix as a table; violated cells link to their counterexample. */
-function matrixTable(report: ReportLike): string {
+function matrixTable(report: Report): string {
   const m = auditMatrix(report);
   const rows: string[] = [];
   rows.push(`<tr><th>property</th>${m.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`);

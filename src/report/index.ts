@@ -1,14 +1,13 @@
 /** Reports: the trace-file codec, loading and validation, and the text/Mermaid/HTML renderings. */
 export { counterexampleToYAML } from './codec';
 export type { ToYamlOptions } from './codec';
-export { makeCounterexample } from './counterexample';
-export { counterexampleData, isReport, SUPPORTED_TRACE_VERSIONS, TRACE_FORMAT_VERSION } from './data';
-export type { CounterexampleData, CounterexampleLike, ReportLike } from './data';
+export { CounterexampleRecord, makeCounterexample, rewrapReport } from './counterexample';
+export { SUPPORTED_TRACE_VERSIONS, TRACE_FORMAT_VERSION } from './format';
 export { renderText } from './text';
 export type { TextOptions } from './text';
 export { renderMermaid } from './mermaid';
 export type { MermaidOptions } from './mermaid';
-export { renderHtml } from './html';
+export { isReport, renderHtml } from './html';
 export type { HtmlOptions } from './html';
 export { auditMatrix, renderMatrixText } from './matrix';
 export type { AuditMatrix, MatrixCell } from './matrix';

@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import type { Counterexample } from '../core/results';
+import type { Counterexample, CounterexampleData, GeneratorLimits } from '../core/results';
 import type { Verdict } from '../core/property';
 import type { Scenario, SimConfig } from '../core/scenario';
 import type { Trace } from '../core/trace';
-import { makeCounterexample } from './counterexample';
-import { SUPPORTED_TRACE_VERSIONS } from './data';
-import type { CounterexampleData } from './data';
+import type { Opcode } from '../core/verbs';
+import { CounterexampleRecord } from './counterexample';
+import { SUPPORTED_TRACE_VERSIONS } from './format';
 import { fail, TraceFileError, valueNode } from './schema';
 import type { SchemaContext } from './schema';
 import { traceFile } from './trace-schema';
@@ -16,13 +16,25 @@ import { toolVersion } from './version';
 
 export { TraceFileError } from './schema';
 
-/** A trace file read back: its counterexample (with rendering methods) and the file's header. */
-export type LoadedTrace = Counterexample & CounterexampleData & {
+/** A trace file read back: its counterexample, and where it came from. */
+export interface LoadedTrace extends Counterexample {
   /** The trace-format version of the file. */
   formatVersion: number;
   /** The file it came from ('<string>' when parsed from text). */
   file: string;
-};
+}
+
+/** A counterexample read from a file: the counterexample's data, then the file's two fields. */
+class LoadedCounterexample extends CounterexampleRecord implements LoadedTrace {
+  declare formatVersion: number;
+  declare file: string;
+
+  constructor(data: CounterexampleData, formatVersion: number, file: string) {
+    super(data);
+    this.formatVersion = formatVersion;
+    this.file = file;
+  }
+}
 
 /**
  * Reads and validates a trace file. Throws TraceFileError (message: file:line:col, the field,
@@ -80,6 +92,7 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Loade
     adapter: js.adapter as string,
     seed: js.seed as number,
     path: String(js.path),
+    ...(js.generator === undefined ? {} : { generator: js.generator as GeneratorLimits }),
     scenario: js.scenario as Scenario,
     trace: js.trace as Trace,
   };
@@ -89,13 +102,8 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Loade
     : verdict === 'holds' ? { status: 'holds' } : { status: 'unknown', reason: data.explanation } satisfies Verdict;
   if (js.config !== undefined) data.config = js.config as SimConfig;
   if (typeof js.tool === 'string') data.toolVersion = js.tool.replace(/^rdmacheck /, '');
-  if (typeof js.opcode === 'string') data.opcode = js.opcode;
-  const cx = makeCounterexample(data) as LoadedTrace;
-  Object.defineProperties(cx, {
-    formatVersion: { value: js.rdmacheck as number, enumerable: false },
-    file: { value: ctx.file, enumerable: false },
-  });
-  return cx;
+  if (typeof js.opcode === 'string') data.opcode = js.opcode as Opcode;
+  return new LoadedCounterexample(data, js.rdmacheck as number, ctx.file);
 }
 
 /** The first check: `rdmacheck: N` with a version this build reads. */

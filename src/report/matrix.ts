@@ -1,7 +1,6 @@
 /** The audit matrix: properties x op classes, each cell a status with its run count. */
-import type { PropertyResult } from '../core/results';
+import type { PropertyResult, Report } from '../core/results';
 import { OPCODES } from '../core/verbs';
-import type { ReportLike } from './data';
 
 /** One cell of the audit matrix. */
 export interface MatrixCell {
@@ -20,7 +19,7 @@ export interface AuditMatrix {
 }
 
 /** Builds the audit matrix of a report, properties and op classes in first-seen/standard order. */
-export function auditMatrix(report: ReportLike): AuditMatrix {
+export function auditMatrix(report: Report): AuditMatrix {
   const properties: string[] = [];
   const seenColumns = new Set<string>();
   const cells = new Map<string, MatrixCell>();
@@ -43,7 +42,7 @@ function rank(column: string, standard: string[]): number {
 }
 
 /** The matrix as aligned text, e.g. for the CLI: "violated (37)" per cell. */
-export function renderMatrixText(report: ReportLike): string {
+export function renderMatrixText(report: Report): string {
   const m = auditMatrix(report);
   const label = (c: MatrixCell | undefined) => (c === undefined ? '-' : `${c.status} (${c.runs})`);
   const firstWidth = Math.max('property'.length, ...m.properties.map((p) => p.length)) + 2;

@@ -3,8 +3,7 @@
  * GitHub issue inside a ```mermaid fence. Witness events sit in highlighted `rect` blocks; faults
  * and lost packets are notes across the lanes. Deterministic.
  */
-import { counterexampleData } from './data';
-import type { CounterexampleLike } from './data';
+import type { CounterexampleData } from '../core/results';
 import { lanesOf, placeEvent } from './lanes';
 
 /** Options of renderMermaid. */
@@ -14,8 +13,7 @@ export interface MermaidOptions {
 }
 
 /** A counterexample as a Mermaid sequence diagram. */
-export function renderMermaid(cx: CounterexampleLike, options: MermaidOptions = {}): string {
-  const data = counterexampleData(cx);
+export function renderMermaid(data: CounterexampleData, options: MermaidOptions = {}): string {
   const witness = new Set(data.events);
   const lanes = lanesOf(data.scenario, data.trace);
   const first = lanes[0].id;

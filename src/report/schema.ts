@@ -140,7 +140,7 @@ export function record(fields: Record<string, Spec | FieldSpec>): Spec {
 }
 
 /** A map whose `kind` field picks the record spec that checks the rest. */
-export function byKind(kinds: Record<string, Record<string, Spec | FieldSpec>>): Spec {
+export function byKind<T extends Record<string, Record<string, Spec | FieldSpec>>>(kinds: T): Spec {
   const specs = new Map(Object.entries(kinds).map(([kind, fields]) => [kind, record(fields)]));
   const kindSpec = oneOf(...specs.keys());
   return (node, field, ctx, parent) => {

@@ -6,8 +6,7 @@
  */
 import { seedLine } from './seed-line';
 import type { Trace } from '../core/trace';
-import { counterexampleData } from './data';
-import type { CounterexampleLike } from './data';
+import type { CounterexampleData } from '../core/results';
 import { lanesOf, placeEvent } from './lanes';
 import type { Lane, Placement } from './lanes';
 import { replayCommand } from './replay-command';
@@ -26,8 +25,7 @@ export interface TextOptions {
 const LANE_WIDTH = 9;
 
 /** A counterexample as a readable text report with a lane chart. Deterministic. */
-export function renderText(cx: CounterexampleLike, options: TextOptions = {}): string {
-  const data = counterexampleData(cx);
+export function renderText(data: CounterexampleData, options: TextOptions = {}): string {
   const witness = new Set(data.events);
   const lanes = lanesOf(data.scenario, data.trace);
   const lines: string[] = [];
@@ -45,7 +43,7 @@ export function renderText(cx: CounterexampleLike, options: TextOptions = {}): s
 }
 
 /** The chart rows: a header of lane titles, then one row per event. */
-function chartLines(trace: Trace, scenario: CounterexampleLike['scenario'], lanes: Lane[], witness: Set<number>,
+function chartLines(trace: Trace, scenario: CounterexampleData['scenario'], lanes: Lane[], witness: Set<number>,
   maxEvents: number | undefined): string[] {
   const column = new Map(lanes.map((lane, k) => [lane.id, k]));
   const width = lanes.length * LANE_WIDTH;

@@ -1,15 +1,21 @@
 /** The schema of a trace file (`rdmacheck: 1`): header, config, scenario and every event kind. */
-import { OPCODES } from '../core/verbs';
+import { ANCHOR_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
+import type { FaultKind } from '../core/scenario';
+import type { TraceEvent } from '../core/trace';
+import { OPCODES, QP_STATES, WC_STATUSES } from '../core/verbs';
 import { any, bool, byKind, either, int, list, num, oneOf, opt, record, str, strOrNum } from './schema';
-import type { Spec } from './schema';
+import type { FieldSpec, Spec } from './schema';
 
 const nat = num({ integer: true, min: 0 });
 const time = num({ min: 0 });
 const opcode = oneOf(...OPCODES);
 const layerHost = oneOf('A', 'B');
-const wcStatus = oneOf('SUCCESS', 'WR_FLUSH_ERR', 'RETRY_EXC_ERR', 'RNR_RETRY_EXC_ERR', 'REM_ACCESS_ERR',
-  'REM_INV_REQ_ERR', 'REM_OP_ERR', 'LOC_LEN_ERR', 'LOC_QP_OP_ERR');
-const qpState = oneOf('RESET', 'INIT', 'RTR', 'RTS', 'SQD', 'SQE', 'ERR');
+const wcStatus = oneOf(...WC_STATUSES);
+const qpState = oneOf(...QP_STATES);
+const thirdPartyOp = oneOf(...THIRD_PARTY_OPS);
+
+/** The fields of each member of a `kind`-tagged union: the compiler checks that every kind has its entry. */
+type FieldsByKind<K extends string> = Record<K, Record<string, Spec | FieldSpec>>;
 
 const sendWr = record({
   id: int, opcode, addr: opt(int), value: opt(int), add: opt(int), compare: opt(int), swap: opt(int),
@@ -26,8 +32,8 @@ const base = { i: nat, t: time };
 const observed = { ...base, host: layerHost, obs: layerHost };
 const decided = { ...base, host: layerHost };
 
-/** Every trace event kind with its fields (src/trace.ts). */
-export const traceEvent: Spec = byKind({
+/** Every trace event kind with its fields (src/core/trace.ts). */
+export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   AppPostSend: { ...observed, wr: sendWr },
   AppPostRecv: { ...observed, wr: recvWr },
   Completion: { ...observed, path: nat, wc },
@@ -54,7 +60,7 @@ export const traceEvent: Spec = byKind({
   QpState: { ...decided, path: nat, from: qpState, to: qpState, reason: str },
   AppConsume: { ...base, host: oneOf('B'), addr: int, value: int },
   AppReuse: { ...base, host: oneOf('B'), addr: int, value: int },
-  ThirdParty: { ...base, host: oneOf('C'), op: oneOf('WRITE', 'FETCH_ADD', 'CMP_SWAP'), addr: int, old: int,
+  ThirdParty: { ...base, host: oneOf('C'), op: thirdPartyOp, addr: int, old: int,
     value: opt(int), add: opt(int), compare: opt(int), swap: opt(int) },
   Fault: { ...base, host: oneOf('net', 'A', 'B'), fault: nat, phase: oneOf('begin', 'end'), what: str },
   ControlLost: { ...decided, msg: any },
@@ -65,14 +71,14 @@ export const traceEvent: Spec = byKind({
 
 /** Anchors use `on` as their tag, not `kind`; checked field by field. */
 const anchor: Spec = record({
-    on: oneOf('start', 'post', 'send', 'execute', 'deliver', 'at'),
+  on: oneOf(...ANCHOR_KINDS),
   wr: opt(int), host: opt(layerHost), path: opt(nat), nth: opt(nat), atNs: opt(time),
 });
 
 const count = either('a positive integer or "all"', nat, oneOf('all'));
 const packetMatch = { path: opt(nat), wr: opt(int), nth: opt(nat), count: opt(count) };
 
-/** A scenario: config overrides, workload steps, faults (src/scenario.ts). */
+/** A scenario: config overrides, workload steps, faults (src/core/scenario.ts). */
 export const scenario: Spec = record({
   config: opt(record({
     paths: opt(nat), timeout: opt(nat), retryCnt: opt(nat), rnrRetry: opt(nat), minRnrTimerNs: opt(time),
@@ -83,14 +89,14 @@ export const scenario: Spec = record({
     post: { host: opt(layerHost), wr: sendWr, after: opt(anchor) },
     recv: { host: opt(layerHost), wr: recvWr, after: opt(anchor) },
     reuse: { addr: int, expect: int, value: int, after: opt(anchor) },
-    third: { op: oneOf('WRITE', 'FETCH_ADD', 'CMP_SWAP'), addr: int, value: opt(int), add: opt(int), compare: opt(int),
+    third: { op: thirdPartyOp, addr: int, value: opt(int), add: opt(int), compare: opt(int),
       swap: opt(int), after: opt(anchor) },
   })),
-  faults: list(byKind({
+  faults: list(byKind<FieldsByKind<FaultKind>>({
     'drop-request': packetMatch,
     'drop-response': packetMatch,
     delay: { ...packetMatch, direction: oneOf('request', 'response'), delayNs: time },
-    'link-down': { path: nat, direction: oneOf('both', 'a-to-b', 'b-to-a'), after: anchor, upAfterNs: opt(time) },
+    'link-down': { path: nat, direction: oneOf(...LINK_DIRECTIONS), after: anchor, upAfterNs: opt(time) },
     'nic-death': { host: layerHost, path: nat, after: anchor, reviveAfterNs: opt(time) },
     'qp-error': { host: layerHost, path: nat, after: anchor },
     'corrupt-wqe': { host: opt(layerHost), path: nat, wr: int, nth: opt(nat) },
@@ -107,6 +113,7 @@ export const traceFile: Spec = record({
   opcode: opt(opcode),
   seed: int,
   path: strOrNum,
+  generator: opt(record({ opcodes: list(opcode), maxOps: nat, maxFaults: nat, maxPaths: nat, maxEvents: nat })),
   verdict: opt(oneOf('violated', 'holds', 'unknown')),
   explanation: str,
   witness: list(nat),

@@ -1,12 +1,13 @@
 import { renderHtml } from '../../src/report/html';
-import type { ReportLike } from '../../src/report/data';
+import type { Report } from '../../src/core/results';
+import { makeCounterexample } from '../../src/report/counterexample';
 import { sampleCounterexample } from './sample';
 
-function sampleReport(): ReportLike {
+function sampleReport(): Report {
   return {
     layer: 'resend-all', adapter: 'sim', seed: 42, ok: false,
     results: [
-      { property: 'at-most-once', opcode: 'WRITE', status: 'violated', runs: 12, counterexample: sampleCounterexample() },
+      { property: 'at-most-once', opcode: 'WRITE', status: 'violated', runs: 12, counterexample: makeCounterexample(sampleCounterexample()) },
       { property: 'at-most-once', opcode: 'READ', status: 'holds', runs: 100 },
       { property: 'failure-masking', opcode: 'WRITE', status: 'unknown', runs: 40, reason: 'time limit <hit>' },
     ],

@@ -3,7 +3,7 @@
  * re-posts on the backup path. WR 1 writes 7 into B's word 3; B's app consumes and reuses the
  * word (9); the ACK is lost, the layer re-posts WR 1 on path 1 and overwrites 9 with the stale 7.
  */
-import type { CounterexampleData } from '../../src/report/data';
+import type { CounterexampleData } from '../../src/core/results';
 import type { Scenario } from '../../src/core/scenario';
 import type { Trace } from '../../src/core/trace';
 

@@ -10,13 +10,14 @@ import { OPCODES } from '../../core/verbs';
 import { properties as allProperties } from '../../../properties';
 import type { Property } from '../../core/property';
 import { counterexampleToYAML } from '../../report/codec';
-import type { ReportLike } from '../../report/data';
+import { CHECK_DEFAULTS } from '../../check/options';
+import type { Report } from '../../core/results';
+import { rewrapReport } from '../../report/counterexample';
 import { counterexampleBaseName } from '../../report/file-name';
 import { renderHtml } from '../../report/html';
 import { renderMatrixText } from '../../report/matrix';
 import { replayCommand } from '../../report/replay-command';
 import { choiceOption, intOption, listOption, parseCommand } from '../args';
-import { DEFAULT_RUNS } from '../audit-run';
 import type { AuditEvent, AuditRequest } from '../audit-run';
 import type { WorkerMessage } from '../audit-worker';
 import { CliError, EXIT } from '../errors';
@@ -34,8 +35,8 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   LAYER             a reference layer name (rdmacheck layers) or a .js/.ts module exporting a FailoverLayer
   --opcodes LIST    op classes, comma-separated (default: ${OPCODES.join(',')})
   --properties LIST properties, comma-separated (default: all)
-  --runs N          generated runs per op class, judged by every property (default 200)
-  --seed N          fast-check seed (default 1: the same audit every time)
+  --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
+  --seed N          fast-check seed (default ${CHECK_DEFAULTS.seed}: the same audit every time)
   --time-limit S    wall-clock limit for the whole audit in seconds (default 600)
   --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
   --format F        text (default) | json | junit
@@ -70,7 +71,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     // The checker gets 80% of the wall-clock budget, split over op classes; the rest is headroom.
     budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / opcodes.length),
   };
-  const progress = createProgress(io, { columns: opcodes.length, runsPerColumn: numRuns ?? DEFAULT_RUNS });
+  const progress = createProgress(io, { columns: opcodes.length, runsPerColumn: numRuns ?? CHECK_DEFAULTS.numRuns });
   const report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
     if (event.type === 'progress') progress.update(event.update);
     else if (event.type === 'cell') progress.cellDone(event.update);
@@ -80,12 +81,12 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const files = writeOutputs(report, typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined, io, layerModule);
   if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(report, files), null, 2)}\n`);
   else if (format === 'junit') io.stdout.write(junitReport(report));
-  else io.stdout.write(textReport(report, files, spec.kind === 'reference' ? layerArg : undefined, numRuns ?? DEFAULT_RUNS, layerModule));
+  else io.stdout.write(textReport(report, files, spec.kind === 'reference' ? layerArg : undefined, numRuns ?? CHECK_DEFAULTS.numRuns, layerModule));
   return report.ok ? EXIT.ok : EXIT.violations;
 }
 
 /** Runs the audit in a worker; rejects with a CliError naming the layer when the limit passes. */
-function runInWorker(request: AuditRequest, limitMs: number, layerArg: string, onEvent: (e: AuditEvent) => void): Promise<ReportLike> {
+function runInWorker(request: AuditRequest, limitMs: number, layerArg: string, onEvent: (e: AuditEvent) => void): Promise<Report> {
   return new Promise((resolvePromise, reject) => {
     const worker = startAuditWorker(request);
     let last: ProgressUpdate | undefined;
@@ -110,7 +111,8 @@ function runInWorker(request: AuditRequest, limitMs: number, layerArg: string, o
         last = m.update as ProgressUpdate;
         onEvent(m as AuditEvent);
       } else if (m.type === 'done') {
-        settle(() => resolvePromise(m.report as ReportLike));
+        // Structured cloning kept the data and dropped the prototypes: give the methods back.
+        settle(() => resolvePromise(rewrapReport(m.report as Report)));
         void worker.terminate();
       } else if (m.type === 'error') {
         const err = m.usage ? new CliError(m.message) : Object.assign(new Error(`rdmacheck audit: ${layerArg}: ${m.message}`), { stack: m.stack });
@@ -124,7 +126,7 @@ function runInWorker(request: AuditRequest, limitMs: number, layerArg: string, o
 }
 
 /** Writes each counterexample (YAML + HTML) and report.html into `dir`; returns YAML paths by result index. */
-function writeOutputs(report: ReportLike, dir: string | undefined, io: CliIo, layerModule: string | undefined): Record<number, string> {
+function writeOutputs(report: Report, dir: string | undefined, io: CliIo, layerModule: string | undefined): Record<number, string> {
   const files: Record<number, string> = {};
   if (dir === undefined) return files;
   report.results.forEach((r, k) => {
@@ -142,7 +144,7 @@ function writeOutputs(report: ReportLike, dir: string | undefined, io: CliIo, la
   return files;
 }
 
-function textReport(report: ReportLike, files: Record<number, string>, referenceName: string | undefined, runsPerOpClass: number,
+function textReport(report: Report, files: Record<number, string>, referenceName: string | undefined, runsPerOpClass: number,
   layerModule: string | undefined): string {
   const lines: string[] = [];
   lines.push(`rdmacheck audit: layer ${report.layer} on ${report.adapter}, seed ${report.seed}, ${runsPerOpClass} generated runs per op class`
@@ -168,7 +170,7 @@ function textReport(report: ReportLike, files: Record<number, string>, reference
   return `${lines.join('\n')}\n`;
 }
 
-function jsonReport(report: ReportLike, files: Record<number, string>): unknown {
+function jsonReport(report: Report, files: Record<number, string>): unknown {
   return {
     layer: report.layer, adapter: report.adapter, seed: report.seed, ok: report.ok,
     results: report.results.map((r, k) => ({
