@@ -26,14 +26,27 @@ export function counterexampleArbitrary(cx: SeedAndPath): fc.Arbitrary<Scenario>
   return scenarioArbitrary(generatorOf(cx));
 }
 
-/** The scenario at a counterexample's seed and path, regenerated from its recorded generator. */
+/**
+ * The scenario at a counterexample's seed and path, regenerated from its recorded generator.
+ * Throws (message starting "regenerateScenario:") when the path leads nowhere in that generator.
+ */
 export function regenerateScenario(cx: SeedAndPath): Scenario {
-  // A property that fails on every value: fast-check walks the path and reports the case it lands on.
-  const details = fc.check(fc.property(counterexampleArbitrary(cx), (_scenario: Scenario) => false), {
-    seed: cx.seed, path: cx.path, numRuns: 1, endOnFailure: true,
-  });
-  if (details.counterexample === null) {
-    throw new Error(`regenerateScenario: seed ${cx.seed} and path "${cx.path}" name no generated case; is the path from a fast-check run of this generator?`);
+  const unreachable = (why: string): never => {
+    const hint = cx.generator === undefined
+      ? 'the counterexample records no generator, so today\'s defaults were tried; replay the scenario itself instead'
+      : 'was it found by another version of the generator? Replay the scenario itself instead';
+    throw new Error(`regenerateScenario: seed ${cx.seed}, path "${cx.path}" name no generated case (${why}); ${hint}`);
+  };
+  let details: fc.RunDetails<[Scenario]>;
+  try {
+    // A property that fails on every value: fast-check walks the path and reports the case it lands on.
+    details = fc.check(fc.property(counterexampleArbitrary(cx), (_scenario: Scenario) => false), {
+      seed: cx.seed, path: cx.path, numRuns: 1, endOnFailure: true,
+    });
+  } catch (e) {
+    const message = (e as Error).message;
+    return unreachable(/^Unable to replay/.test(message) ? 'fast-check cannot follow that path' : message);
   }
+  if (details.counterexample === null) return unreachable('fast-check found no case there');
   return details.counterexample[0];
 }

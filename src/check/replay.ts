@@ -11,7 +11,9 @@ import type { Property, Verdict } from '../core/property';
 import type { CounterexampleData } from '../core/results';
 import { eventLine } from '../report/event-line';
 import { loadTrace, parseTrace } from '../report/load';
+import type { Scenario } from '../core/scenario';
 import type { Trace, TraceEvent } from '../core/trace';
+import { regenerateScenario } from './regenerate';
 
 /** Options of replay. */
 export interface ReplayOptions {
@@ -21,6 +23,11 @@ export interface ReplayOptions {
   adapter?: Adapter;
   /** The property to judge with (default: the one the file names, from properties.all). */
   property?: Property;
+  /**
+   * Run the scenario regenerated from the counterexample's seed, path and recorded generator
+   * instead of the one it stores; `regenerated` says whether the two are the same.
+   */
+  regenerate?: boolean;
 }
 
 /** Where a replayed trace first differs from the recorded one. */
@@ -46,6 +53,8 @@ export interface ReplayResult {
   divergence?: Divergence;
   /** The counterexample that was replayed (as loaded). */
   counterexample: CounterexampleData;
+  /** With `regenerate`: whether seed + path + generator gave back exactly the stored scenario. */
+  regenerated?: { identical: boolean };
   /** One human line (plus the two events on divergence), e.g. for the CLI. */
   summary: string;
 }
@@ -70,7 +79,8 @@ export async function replay(input: string | CounterexampleData, options: Replay
   if (property === undefined) {
     throw new Error(`replay: unknown property "${cx.property}"; known: ${properties.all.map((p: Property) => p.name).join(', ')}`);
   }
-  const execution = await adapter.run(cx.scenario, layer);
+  const scenario = options.regenerate ? regenerated(cx) : cx.scenario;
+  const execution = await adapter.run(scenario, layer);
   const verdict = await judge(property, execution);
   const divergence = firstDivergence(cx.trace, execution.trace);
   const outcome: ReplayResult['outcome'] = verdict.status === 'holds' ? 'now-passes'
@@ -78,8 +88,18 @@ export async function replay(input: string | CounterexampleData, options: Replay
     : verdict.status === 'violated' ? 'still-fails' : 'unknown';
   const result: ReplayResult = { outcome, verdict, trace: execution.trace, counterexample: cx, summary: '' };
   if (divergence !== undefined) result.divergence = divergence;
+  if (options.regenerate) result.regenerated = { identical: canonical(scenario) === canonical(cx.scenario) };
   result.summary = summarize(result, layer.name);
   return result;
+}
+
+/** The scenario at the counterexample's seed and path; its failure message speaks as replay. */
+function regenerated(cx: CounterexampleData): Scenario {
+  try {
+    return regenerateScenario(cx);
+  } catch (e) {
+    throw new Error(`replay: ${(e as Error).message.replace(/^regenerateScenario: /, '')}`);
+  }
 }
 
 /** The reference layer whose name (kebab-case) or key (camelCase) is `name`. */
@@ -130,6 +150,14 @@ function canonical(value: unknown): string {
 }
 
 function summarize(r: ReplayResult, layerName: string): string {
+  const outcome = summarizeOutcome(r, layerName);
+  if (r.regenerated === undefined) return outcome;
+  const cx = r.counterexample;
+  const from = `scenario regenerated from seed ${cx.seed}, path "${cx.path}"${cx.generator === undefined ? ' (no recorded generator: today\'s defaults)' : ''}`;
+  return `${from}: ${r.regenerated.identical ? 'identical to the stored one' : 'DIFFERS from the stored one'}\n${outcome}`;
+}
+
+function summarizeOutcome(r: ReplayResult, layerName: string): string {
   const cx = r.counterexample;
   const events = `${r.trace.length} events`;
   switch (r.outcome) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sim } from '../../adapters/sim';
 import { properties } from '../../properties';
-import { checkLayer, opClassArbitrary } from '../../src/check';
+import { checkLayer, counterexampleArbitrary } from '../../src/check';
 import type { Verdict } from '../../src/core/property';
 import type { Report } from '../../src/core/results';
 import { OPCODES } from '../../src/core/verbs';
@@ -58,10 +58,10 @@ describe('checkLayer', () => {
     expect(await removableParts(cx, resendOnError, properties.noQueueSliding)).toEqual([]);
   });
 
-  it("fast-check's seed and path replay the shrunk counterexample exactly", async () => {
+  it("fast-check's seed and path, with the generator the counterexample records, replay it exactly", async () => {
     const report = await checkLayer(resendOnError, { numRuns: 50, opcodes: ['FETCH_ADD'], properties: [properties.atMostOnce], seed: 7 });
     const cx = row(report, 'at-most-once', 'FETCH_ADD').counterexample!;
-    const arb = opClassArbitrary('FETCH_ADD', { maxEvents: 20_000, maxOps: 4, maxFaults: 3 });
+    const arb = counterexampleArbitrary(cx);
     const details = fc.check(
       fc.property(arb, (s) => (properties.atMostOnce.check(sim().runSync!(s, resendOnError)) as Verdict).status !== 'violated'),
       { seed: cx.seed, path: cx.path, numRuns: 1, endOnFailure: true },

@@ -9,15 +9,17 @@ import type { CliIo } from '../io';
 import { loadLayer, parseLayerSpec } from '../load-layer';
 
 /** Usage of replay. */
-export const REPLAY_USAGE = `usage: rdmacheck replay FILE [--layer NAME|MODULE] [--show]
+export const REPLAY_USAGE = `usage: rdmacheck replay FILE [--layer NAME|MODULE] [--show] [--regenerate]
   Re-runs a counterexample deterministically and reports "still fails" (identical trace),
   "now passes", or "diverged at event k" with both events. Exit 0 only when it now passes.
   --layer replays against another layer (e.g. your fixed version, a .js/.ts module);
-  --show prints the replayed run as a lane chart.`;
+  --show prints the replayed run as a lane chart;
+  --regenerate runs the scenario regenerated from the file's seed, path and generator
+  instead of the stored one, and says whether the two are identical.`;
 
 /** Runs `replay`; returns the exit code. */
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand('replay', argv, { layer: { type: 'string' }, show: { type: 'boolean' } });
+  const { values, positionals } = parseCommand('replay', argv, { layer: { type: 'string' }, show: { type: 'boolean' }, regenerate: { type: 'boolean' } });
   if (values.help) {
     io.stdout.write(`${REPLAY_USAGE}\n`);
     return EXIT.ok;
@@ -25,7 +27,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
   if (positionals.length !== 1) throw new CliError('rdmacheck replay: give exactly one counterexample file (see rdmacheck replay --help)');
   const cx = loadTrace(resolve(io.cwd, positionals[0]));
   const layer = typeof values.layer === 'string' ? loadLayer(parseLayerSpec(values.layer, io.cwd)) : undefined;
-  const result = await replay(cx, layer === undefined ? {} : { layer });
+  const result = await replay(cx, { ...(layer === undefined ? {} : { layer }), ...(values.regenerate ? { regenerate: true } : {}) });
   io.stdout.write(`${result.summary}\n`);
   if (values.show) {
     const verdict = result.verdict;
