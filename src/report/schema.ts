@@ -92,6 +92,14 @@ export function oneOf(...values: readonly string[]): Spec {
   };
 }
 
+/**
+ * One of every member of the string union U, listed once in a record (called with U explicit), so
+ * the compiler refuses a list that drifts from the type it checks.
+ */
+export function oneOfEvery<U extends string>(members: Record<U, true>): Spec {
+  return oneOf(...Object.keys(members));
+}
+
 /** The first spec that accepts the node; the message lists `expected`. */
 export function either(expected: string, ...specs: Spec[]): Spec {
   return (node, field, ctx, parent) => {

@@ -1,18 +1,23 @@
 /** The schema of a trace file (`rdmacheck: 1`): header, config, scenario and every event kind. */
+import type { Verdict } from '../core/property';
 import { ANCHOR_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
-import type { FaultKind } from '../core/scenario';
-import type { TraceEvent } from '../core/trace';
+import type { Fault, FaultKind, SimConfig } from '../core/scenario';
+import type { EndReason, TraceEvent } from '../core/trace';
 import { OPCODES, QP_STATES, WC_STATUSES } from '../core/verbs';
-import { any, bool, byKind, either, int, list, num, oneOf, opt, record, str, strOrNum } from './schema';
+import type { LayerHost } from '../core/verbs';
+import { any, bool, byKind, either, int, list, num, oneOf, oneOfEvery, opt, record, str, strOrNum } from './schema';
 import type { FieldSpec, Spec } from './schema';
 
 const nat = num({ integer: true, min: 0 });
 const time = num({ min: 0 });
 const opcode = oneOf(...OPCODES);
-const layerHost = oneOf('A', 'B');
+const layerHost = oneOfEvery<LayerHost>({ A: true, B: true });
 const wcStatus = oneOf(...WC_STATUSES);
 const qpState = oneOf(...QP_STATES);
 const thirdPartyOp = oneOf(...THIRD_PARTY_OPS);
+/** The field `F` of trace events of kind `K`, e.g. Ack's `nak`. */
+type EventField<K extends TraceEvent['kind'], F extends string> = NonNullable<Extract<TraceEvent, { kind: K }>[F & keyof Extract<TraceEvent, { kind: K }>]>;
+const nak = oneOfEvery<EventField<'Ack', 'nak'>>({ RNR: true, SEQ: true, ERR: true });
 
 /** The fields of each member of a `kind`-tagged union: the compiler checks that every kind has its entry. */
 type FieldsByKind<K extends string> = Record<K, Record<string, Spec | FieldSpec>>;
@@ -37,7 +42,7 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   AppPostSend: { ...observed, wr: sendWr },
   AppPostRecv: { ...observed, wr: recvWr },
   Completion: { ...observed, path: nat, wc },
-  PortEvent: { ...observed, path: nat, event: oneOf('PORT_ERR', 'PORT_ACTIVE') },
+  PortEvent: { ...observed, path: nat, event: oneOfEvery<EventField<'PortEvent', 'event'>>({ PORT_ERR: true, PORT_ACTIVE: true }) },
   TimerFired: { ...observed, token: str },
   ControlReceived: { ...observed, msg: any },
   Post: { ...decided, path: int, wr: sendWr, ok: bool, error: opt(str) },
@@ -46,7 +51,7 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   Deliver: { ...decided, wc },
   SetTimer: { ...decided, delayNs: num(), token: str },
   SendControl: { ...decided, msg: any },
-  MemOp: { ...decided, op: oneOf('read', 'write', 'fetchAdd', 'cmpSwap'), addr: int, old: int, value: opt(int),
+  MemOp: { ...decided, op: oneOfEvery<EventField<'MemOp', 'op'>>({ read: true, write: true, fetchAdd: true, cmpSwap: true }), addr: int, old: int, value: opt(int),
     add: opt(int), compare: opt(int), swap: opt(int), forWr: opt(int) },
   Send: { ...decided, path: nat, wr: int, op: opcode, psn: nat, retransmit: bool },
   PacketLost: { ...base, host: oneOf('net'), path: nat, wr: int, psn: int, reason: str, inferred: opt(bool) },
@@ -54,18 +59,18 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   Execute: { ...decided, path: nat, from: layerHost, wr: int, op: opcode, psn: int, status: wcStatus, addr: opt(int),
     value: opt(int), old: opt(int), inferred: opt(bool) },
   RecvConsumed: { ...decided, path: nat, recvWr: int, from: layerHost, wr: int, value: opt(int), imm: opt(int), inferred: opt(bool) },
-  Ack: { ...decided, path: nat, wr: int, psn: nat, nak: opt(oneOf('RNR', 'SEQ', 'ERR')), status: opt(wcStatus), value: opt(int) },
-  AckLost: { ...base, host: oneOf('net'), path: nat, wr: int, psn: int, reason: str, nak: opt(oneOf('RNR', 'SEQ', 'ERR')), inferred: opt(bool) },
+  Ack: { ...decided, path: nat, wr: int, psn: nat, nak: opt(nak), status: opt(wcStatus), value: opt(int) },
+  AckLost: { ...base, host: oneOf('net'), path: nat, wr: int, psn: int, reason: str, nak: opt(nak), inferred: opt(bool) },
   Timeout: { ...decided, path: nat, wr: int, psn: nat, retriesLeft: int },
   QpState: { ...decided, path: nat, from: qpState, to: qpState, reason: str },
   AppConsume: { ...base, host: oneOf('B'), addr: int, value: int },
   AppReuse: { ...base, host: oneOf('B'), addr: int, value: int },
   ThirdParty: { ...base, host: oneOf('C'), op: thirdPartyOp, addr: int, old: int,
     value: opt(int), add: opt(int), compare: opt(int), swap: opt(int) },
-  Fault: { ...base, host: oneOf('net', 'A', 'B'), fault: nat, phase: oneOf('begin', 'end'), what: str },
+  Fault: { ...base, host: oneOf('net', 'A', 'B'), fault: nat, phase: oneOfEvery<EventField<'Fault', 'phase'>>({ begin: true, end: true }), what: str },
   ControlLost: { ...decided, msg: any },
   LayerFault: { ...decided, during: str, reason: str },
-  End: { ...base, host: oneOf('net'), reason: oneOf('quiescent', 'time-limit', 'event-limit'),
+  End: { ...base, host: oneOf('net'), reason: oneOfEvery<EndReason>({ quiescent: true, 'time-limit': true, 'event-limit': true }),
     memory: record({ A: list(int), B: list(int) }) },
 });
 
@@ -82,7 +87,7 @@ const packetMatch = { path: opt(nat), wr: opt(int), nth: opt(nat), count: opt(co
 export const scenario: Spec = record({
   config: opt(record({
     paths: opt(nat), timeout: opt(nat), retryCnt: opt(nat), rnrRetry: opt(nat), minRnrTimerNs: opt(time),
-    maxDestRdAtomic: opt(nat), postToErrQp: opt(oneOf('reject', 'flush')), wireDelayNs: opt(time),
+    maxDestRdAtomic: opt(nat), postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })), wireDelayNs: opt(time),
     controlDelayNs: opt(time), appDelayNs: opt(time), memoryWords: opt(nat), livenessNs: opt(time), maxEvents: opt(nat),
   })),
   workload: list(byKind({
@@ -95,7 +100,7 @@ export const scenario: Spec = record({
   faults: list(byKind<FieldsByKind<FaultKind>>({
     'drop-request': packetMatch,
     'drop-response': packetMatch,
-    delay: { ...packetMatch, direction: oneOf('request', 'response'), delayNs: time },
+    delay: { ...packetMatch, direction: oneOfEvery<Extract<Fault, { kind: 'delay' }>['direction']>({ request: true, response: true }), delayNs: time },
     'link-down': { path: nat, direction: oneOf(...LINK_DIRECTIONS), after: anchor, upAfterNs: opt(time) },
     'nic-death': { host: layerHost, path: nat, after: anchor, reviveAfterNs: opt(time) },
     'qp-error': { host: layerHost, path: nat, after: anchor },
@@ -114,7 +119,7 @@ export const traceFile: Spec = record({
   seed: int,
   path: strOrNum,
   generator: opt(record({ opcodes: list(opcode), maxOps: nat, maxFaults: nat, maxPaths: nat, maxEvents: nat })),
-  verdict: opt(oneOf('violated', 'holds', 'unknown')),
+  verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),
   explanation: str,
   witness: list(nat),
   config: opt(record({})),
