@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { QpState } from '../../src/core/verbs';
 
 /** Access flags of an MR or a QP. */
 export type AccessFlag = 'LOCAL_WRITE' | 'REMOTE_WRITE' | 'REMOTE_READ' | 'REMOTE_ATOMIC';
@@ -50,7 +51,7 @@ export interface VerbsWc {
 }
 
 /** QP states, as ibv_qp_state names them. */
-export type VerbsQpState = 'RESET' | 'INIT' | 'RTR' | 'RTS' | 'SQD' | 'SQE' | 'ERR';
+export type VerbsQpState = QpState;
 
 /** Attributes of one ibv_modify_qp; the mask is exactly the keys given. */
 export interface QpModifyAttrs {

@@ -4,7 +4,6 @@
  * not wall time, so that removing earlier steps while shrinking keeps their meaning.
  */
 import type { LayerHost, RecvWr, SendWr } from './verbs';
-import { ibTimerNs } from './verbs';
 
 /** Fabric and limits of one run. Times are virtual nanoseconds. */
 export interface SimConfig {
