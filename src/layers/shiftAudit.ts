@@ -19,8 +19,12 @@ export function defaultShiftName(o: ResolvedShiftOptions): string {
 export function shiftRule(o: ResolvedShiftOptions): string {
   return [
     'on an error on the default QP, fail over to the backup',
-    o.atomicAbort ? 'unless an atomic/noRetransmit WR is outstanding (then return the error)' : 'even with atomics outstanding',
-    o.handshake ? 'skipping the SENDs the peer\'s receive counter shows it got' : 'resending every outstanding WR (no handshake)',
+    o.atomicAbort
+      ? 'unless an atomic/noRetransmit WR is outstanding (then return the error)'
+      : 'even with atomics outstanding',
+    o.handshake
+      ? "skipping the SENDs the peer's receive counter shows it got"
+      : 'resending every outstanding WR (no handshake)',
     o.fence ? 'and switch back after a probe and a completed fence' : 'and switch back right after a probe (no fence)',
   ].join(', ');
 }
@@ -36,9 +40,21 @@ function shiftSummary(o: ResolvedShiftOptions): string {
 /** The violations the audit of SHIFT with these options finds, with why. */
 function shiftViolations(o: ResolvedShiftOptions): ExpectedViolation[] {
   const v: ExpectedViolation[] = [
-    { property: 'at-most-once', opcodes: ['WRITE'], why: 'one-sided WRITEs are re-sent from the first unacknowledged: a lost ACK re-executes (Theorem 1; "best effort")' },
-    { property: 'linearizability', opcodes: ['WRITE'], why: 'the re-executed WRITE overwrites the receiver\'s reuse of the word (T2)' },
-    { property: 'failure-masking', opcodes: ['FETCH_ADD', 'CMP_SWAP'], why: 'a path failure with an atomic outstanding is returned to the application' },
+    {
+      property: 'at-most-once',
+      opcodes: ['WRITE'],
+      why: 'one-sided WRITEs are re-sent from the first unacknowledged: a lost ACK re-executes (Theorem 1; "best effort")',
+    },
+    {
+      property: 'linearizability',
+      opcodes: ['WRITE'],
+      why: "the re-executed WRITE overwrites the receiver's reuse of the word (T2)",
+    },
+    {
+      property: 'failure-masking',
+      opcodes: ['FETCH_ADD', 'CMP_SWAP'],
+      why: 'a path failure with an atomic outstanding is returned to the application',
+    },
   ];
   if (!o.atomicAbort) {
     // completion-fidelity still holds: the retried atomic reports the old value of its second
@@ -50,7 +66,11 @@ function shiftViolations(o: ResolvedShiftOptions): ExpectedViolation[] {
   if (!o.handshake) {
     v[0] = { ...v[0], opcodes: [...v[0].opcodes, 'SEND', 'WRITE_WITH_IMM'] };
     v[1] = { ...v[1], opcodes: [...v[1].opcodes, 'WRITE_WITH_IMM'] };
-    v.push({ property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'without the receive counter a SEND whose ACK was lost is re-sent and fills the next RECV (Theorem 2)' });
+    v.push({
+      property: 'no-queue-sliding',
+      opcodes: ['SEND', 'WRITE_WITH_IMM'],
+      why: 'without the receive counter a SEND whose ACK was lost is re-sent and fills the next RECV (Theorem 2)',
+    });
   }
   return v;
 }
@@ -66,7 +86,13 @@ function secondFailureUnreached(o: ResolvedShiftOptions): ExpectedViolation[] {
   const masked: ExpectedViolation['opcodes'] = o.atomicAbort
     ? ['WRITE', 'READ', 'SEND', 'WRITE_WITH_IMM']
     : ['WRITE', 'READ', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'];
-  return [{ property: 'failure-masking', opcodes: masked, why: 'a second failure, of the backup during the fallback, is returned to the application (SHIFT does not recover from it)' }];
+  return [
+    {
+      property: 'failure-masking',
+      opcodes: masked,
+      why: 'a second failure, of the backup during the fallback, is returned to the application (SHIFT does not recover from it)',
+    },
+  ];
 }
 
 /**
@@ -81,10 +107,18 @@ function secondFailureUnreached(o: ResolvedShiftOptions): ExpectedViolation[] {
  * when the later one is posted), so either order is linearizable.
  */
 const noFenceUnreached: ExpectedViolation[] = [
-  { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'a message posted on the default QP right after the probe overtakes one still being retransmitted on the backup and fills its RECV' },
+  {
+    property: 'no-queue-sliding',
+    opcodes: ['SEND', 'WRITE_WITH_IMM'],
+    why: 'a message posted on the default QP right after the probe overtakes one still being retransmitted on the backup and fills its RECV',
+  },
 ];
 
 /** The audit SHIFT with these options documents: summary, violations, and the rarely reached ones. */
 export function shiftExpectedAudit(o: ResolvedShiftOptions): ExpectedAudit {
-  return { summary: shiftSummary(o), violations: shiftViolations(o), unreached: [...secondFailureUnreached(o), ...(o.fence ? [] : noFenceUnreached)] };
+  return {
+    summary: shiftSummary(o),
+    violations: shiftViolations(o),
+    unreached: [...secondFailureUnreached(o), ...(o.fence ? [] : noFenceUnreached)],
+  };
 }

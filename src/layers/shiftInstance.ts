@@ -52,7 +52,10 @@ export class Shift implements LayerInstance {
   /** Counts fallbacks, so that a handshake timer of an earlier one is ignored. */
   private fallbacks = 0;
 
-  constructor(private readonly env: LayerEnv, private readonly o: ResolvedShiftOptions) {
+  constructor(
+    private readonly env: LayerEnv,
+    private readonly o: ResolvedShiftOptions,
+  ) {
     this.app = new AppCompletions((wc) => env.deliver(wc));
     this.queues = new PathSendQueues(env.paths);
     this.relay = new RecvRelay(env, this.ids, {
@@ -117,7 +120,12 @@ export class Shift implements LayerInstance {
 
   /** Posts one of SHIFT's own WRITE_WITH_IMM messages; imm carries this side's receive counter. */
   private postControl(path: number, kind: number): void {
-    const wr: SendWr = { id: this.ids.take(), opcode: 'WRITE_WITH_IMM', imm: this.relay.received, payload: [SHIFT_CONTROL_MARK, kind] };
+    const wr: SendWr = {
+      id: this.ids.take(),
+      opcode: 'WRITE_WITH_IMM',
+      imm: this.relay.received,
+      payload: [SHIFT_CONTROL_MARK, kind],
+    };
     if (this.env.post(path, wr).ok) this.queues.add(path, wr, false);
     else this.onQpError(path, 'WR_FLUSH_ERR');
   }

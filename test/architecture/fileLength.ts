@@ -10,9 +10,30 @@ export const MAX_LINES = 400;
 /** How many lines at the top of a file may hold the `Long file:` reason. */
 export const REASON_WINDOW = 5;
 /** The folders whose files the rule covers (test/ is not among them). */
-export const LENGTH_ROOTS: readonly string[] = ['src', 'adapters', 'properties', 'bench', 'scripts', 'include', 'examples'];
+export const LENGTH_ROOTS: readonly string[] = [
+  'src',
+  'adapters',
+  'properties',
+  'bench',
+  'scripts',
+  'include',
+  'examples',
+];
 /** The source extensions the rule covers: TypeScript, JavaScript, C and C++. */
-export const LENGTH_EXTENSIONS: readonly string[] = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.c', '.cc', '.cpp', '.h', '.hpp'];
+export const LENGTH_EXTENSIONS: readonly string[] = [
+  '.ts',
+  '.tsx',
+  '.mts',
+  '.cts',
+  '.js',
+  '.mjs',
+  '.cjs',
+  '.c',
+  '.cc',
+  '.cpp',
+  '.h',
+  '.hpp',
+];
 /** Installed packages and generated output are not sources. */
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage']);
 

@@ -33,10 +33,12 @@ describe('the sources follow the import table', () => {
 function markedViolations(): string[] {
   const out: string[] = [];
   for (const file of scanImports(FIXTURE).files) {
-    readFileSync(join(FIXTURE, file), 'utf8').split('\n').forEach((text, k) => {
-      const m = /\/\/ violates: (.+)$/.exec(text);
-      if (m) out.push(`${file}:${k + 1} ${m[1].trim()}`);
-    });
+    readFileSync(join(FIXTURE, file), 'utf8')
+      .split('\n')
+      .forEach((text, k) => {
+        const m = /\/\/ violates: (.+)$/.exec(text);
+        if (m) out.push(`${file}:${k + 1} ${m[1].trim()}`);
+      });
   }
   return out.sort();
 }
@@ -74,15 +76,22 @@ describe('the checker rejects test/architecture/fixture-broken', () => {
       expect(v.message).toMatch(/: \S+ (imports nothing outside itself|may import only itself, .+)$/);
     }
     const coreToSim = scan.violations.find((v) => v.file === 'src/core/static-import.ts')!;
-    expect(coreToSim.message).toBe("src/core/static-import.ts:1: src/core -> adapters/sim (import '../../adapters/sim/y'): "
-      + 'src/core imports nothing outside itself');
+    expect(coreToSim.message).toBe(
+      "src/core/static-import.ts:1: src/core -> adapters/sim (import '../../adapters/sim/y'): " +
+        'src/core imports nothing outside itself',
+    );
   });
 
   test('the sibling and top-level rules hold too: native not on sim, jest not on cli, core not on the barrel, no source on test/', () => {
     const pairs = scan.violations.map((v) => `${v.from} -> ${v.to}`);
-    expect(pairs).toEqual(expect.arrayContaining([
-      'adapters/native -> adapters/sim', 'src/jest -> src/cli', 'src/core -> src/index.ts', 'src/report -> test/helpers (outside the table)',
-    ]));
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        'adapters/native -> adapters/sim',
+        'src/jest -> src/cli',
+        'src/core -> src/index.ts',
+        'src/report -> test/helpers (outside the table)',
+      ]),
+    );
   });
 
   test('a file outside every row is reported', () => {

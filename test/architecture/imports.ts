@@ -12,12 +12,25 @@ import type { ImportRule } from './table';
 
 /** How a file refers to another module. */
 export type ImportForm =
-  | 'import' | 'import type' | 'export from' | 'import = require' | 'require' | 'require.resolve'
-  | 'dynamic import' | 'inline type import';
+  | 'import'
+  | 'import type'
+  | 'export from'
+  | 'import = require'
+  | 'require'
+  | 'require.resolve'
+  | 'dynamic import'
+  | 'inline type import';
 
 /** Every form the checker recognises (the fixture must exercise each). */
 export const IMPORT_FORMS: readonly ImportForm[] = [
-  'import', 'import type', 'export from', 'import = require', 'require', 'require.resolve', 'dynamic import', 'inline type import',
+  'import',
+  'import type',
+  'export from',
+  'import = require',
+  'require',
+  'require.resolve',
+  'dynamic import',
+  'inline type import',
 ];
 
 /** One module reference: its literal specifier, the 1-based line it is on, and its form. */
@@ -79,8 +92,13 @@ export function findModuleReferences(fileName: string, text: string): ModuleRefe
       const callee = node.expression;
       if (callee.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0], 'dynamic import');
       else if (ts.isIdentifier(callee) && callee.text === 'require') add(node.arguments[0], 'require');
-      else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require'
-        && callee.name.text === 'resolve') add(node.arguments[0], 'require.resolve');
+      else if (
+        ts.isPropertyAccessExpression(callee) &&
+        ts.isIdentifier(callee.expression) &&
+        callee.expression.text === 'require' &&
+        callee.name.text === 'resolve'
+      )
+        add(node.arguments[0], 'require.resolve');
     }
     ts.forEachChild(node, visit);
   };
@@ -105,9 +123,11 @@ export function listSourceFiles(root: string): string[] {
 
 /** The row of the table a path (relative, '/'-separated, with or without extension) belongs to. */
 export function ruleFor(path: string): ImportRule | undefined {
-  return IMPORT_TABLE.find((r) => r.kind === 'file'
-    ? path === r.part || path === r.part.replace(/\.ts$/, '')
-    : path === r.part || path.startsWith(`${r.part}/`));
+  return IMPORT_TABLE.find((r) =>
+    r.kind === 'file'
+      ? path === r.part || path === r.part.replace(/\.ts$/, '')
+      : path === r.part || path.startsWith(`${r.part}/`),
+  );
 }
 
 /**
@@ -117,16 +137,26 @@ export function ruleFor(path: string): ImportRule | undefined {
 export function resolveSpecifier(root: string, from: string, specifier: string): string | undefined {
   if (specifier in PACKAGE_ENTRY_POINTS) return PACKAGE_ENTRY_POINTS[specifier];
   if (specifier.startsWith('rdmacheck/')) return specifier.slice('rdmacheck/'.length); // a deep path into the package
-  if (!(specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../'))) return undefined;
+  if (!(specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../')))
+    return undefined;
   const target = posix.normalize(posix.join(posix.dirname(from), specifier));
   // The file the module system would load, when it exists; the bare path otherwise (still classifiable).
-  const candidates = [target, ...SOURCE_EXTENSIONS.map((e) => target + e), `${target}.d.ts`, ...SOURCE_EXTENSIONS.map((e) => `${target}/index${e}`)];
-  return candidates.find((c) => !c.startsWith('../') && existsSync(join(root, c)) && statSync(join(root, c)).isFile()) ?? target;
+  const candidates = [
+    target,
+    ...SOURCE_EXTENSIONS.map((e) => target + e),
+    `${target}.d.ts`,
+    ...SOURCE_EXTENSIONS.map((e) => `${target}/index${e}`),
+  ];
+  return (
+    candidates.find((c) => !c.startsWith('../') && existsSync(join(root, c)) && statSync(join(root, c)).isFile()) ??
+    target
+  );
 }
 
 /** The rule's allowance in words, for violation messages. */
 function allowance(rule: ImportRule): string {
-  return rule.mayImport.length === 0 ? `${rule.part} imports nothing outside itself`
+  return rule.mayImport.length === 0
+    ? `${rule.part} imports nothing outside itself`
     : `${rule.part} may import only itself, ${rule.mayImport.join(', ')}`;
 }
 
@@ -152,7 +182,12 @@ export function scanImports(root: string): ImportScan {
       if (to === rule.part || (to !== undefined && rule.mayImport.includes(to))) continue;
       const toName = to ?? `${target} (outside the table)`;
       violations.push({
-        file, line: ref.line, form: ref.form, specifier: ref.specifier, from: rule.part, to: toName,
+        file,
+        line: ref.line,
+        form: ref.form,
+        specifier: ref.specifier,
+        from: rule.part,
+        to: toName,
         message: `${file}:${ref.line}: ${rule.part} -> ${toName} (${ref.form} '${ref.specifier}'): ${allowance(rule)}`,
       });
     }

@@ -35,15 +35,30 @@ const BELOW_THE_TOP = [CORE, CHECK, REPORT, SIM, NATIVE, PROPERTIES, LAYERS];
  * that holds them). Files outside every row are reported: a new folder needs a row first.
  */
 export const IMPORT_TABLE: readonly ImportRule[] = [
-  { part: 'src/index.ts', kind: 'file', mayImport: BELOW_THE_TOP, why: 'the public barrel re-exports what lies below it' },
+  {
+    part: 'src/index.ts',
+    kind: 'file',
+    mayImport: BELOW_THE_TOP,
+    why: 'the public barrel re-exports what lies below it',
+  },
   { part: 'src/jest/index.ts', kind: 'file', mayImport: [JEST, ...BELOW_THE_TOP], why: 'the rdmacheck/jest barrel' },
   { part: CORE, kind: 'folder', mayImport: [], why: 'the vocabulary and contracts: stands on nothing' },
   { part: SIM, kind: 'folder', mayImport: [CORE], why: 'an adapter implements the core contracts' },
-  { part: NATIVE, kind: 'folder', mayImport: [CORE], why: 'an adapter implements the core contracts (not the simulator)' },
+  {
+    part: NATIVE,
+    kind: 'folder',
+    mayImport: [CORE],
+    why: 'an adapter implements the core contracts (not the simulator)',
+  },
   { part: PROPERTIES, kind: 'folder', mayImport: [CORE], why: 'a property is a pure function of an Execution' },
   { part: LAYERS, kind: 'folder', mayImport: [CORE], why: 'a reference layer sees only the LayerEnv contract' },
   { part: REPORT, kind: 'folder', mayImport: [CORE], why: 'reports are data and renderers over core results' },
-  { part: CHECK, kind: 'folder', mayImport: [CORE, SIM, NATIVE, PROPERTIES, LAYERS, REPORT], why: 'the checker drives adapters and properties' },
+  {
+    part: CHECK,
+    kind: 'folder',
+    mayImport: [CORE, SIM, NATIVE, PROPERTIES, LAYERS, REPORT],
+    why: 'the checker drives adapters and properties',
+  },
   { part: CLI, kind: 'folder', mayImport: BELOW_THE_TOP, why: 'the command sits on top (not on jest)' },
   { part: JEST, kind: 'folder', mayImport: BELOW_THE_TOP, why: 'the jest integration sits on top (not on the CLI)' },
 ];
@@ -59,7 +74,9 @@ export const SOURCE_ROOTS: readonly string[] = ['src', 'adapters', 'properties']
 
 /** The table as a Markdown table, exactly as README.md and docs/architecture.md quote it. */
 export function importTableMarkdown(): string {
-  const rows = IMPORT_TABLE.map((r) =>
-    `| \`${r.part}\` | ${r.mayImport.length === 0 ? 'nothing' : r.mayImport.map((p) => `\`${p}\``).join(', ')} | ${r.why} |`);
+  const rows = IMPORT_TABLE.map(
+    (r) =>
+      `| \`${r.part}\` | ${r.mayImport.length === 0 ? 'nothing' : r.mayImport.map((p) => `\`${p}\``).join(', ')} | ${r.why} |`,
+  );
   return ['| part | may import (besides itself) | why |', '| --- | --- | --- |', ...rows].join('\n');
 }
