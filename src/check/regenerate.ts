@@ -32,17 +32,24 @@ export function counterexampleArbitrary(cx: SeedAndPath): fc.Arbitrary<Scenario>
  */
 export function regenerateScenario(cx: SeedAndPath): Scenario {
   const unreachable = (why: string): never => {
-    const hint = cx.generator === undefined
-      ? 'the counterexample records no generator, so today\'s defaults were tried; replay the scenario itself instead'
-      : 'was it found by another version of the generator? Replay the scenario itself instead';
+    const hint =
+      cx.generator === undefined
+        ? "the counterexample records no generator, so today's defaults were tried; replay the scenario itself instead"
+        : 'was it found by another version of the generator? Replay the scenario itself instead';
     throw new Error(`regenerateScenario: seed ${cx.seed}, path "${cx.path}" name no generated case (${why}); ${hint}`);
   };
   let details: fc.RunDetails<[Scenario]>;
   try {
     // A property that fails on every value: fast-check walks the path and reports the case it lands on.
-    details = fc.check(fc.property(counterexampleArbitrary(cx), (_scenario: Scenario) => false), {
-      seed: cx.seed, path: cx.path, numRuns: 1, endOnFailure: true,
-    });
+    details = fc.check(
+      fc.property(counterexampleArbitrary(cx), (_scenario: Scenario) => false),
+      {
+        seed: cx.seed,
+        path: cx.path,
+        numRuns: 1,
+        endOnFailure: true,
+      },
+    );
   } catch (e) {
     const message = (e as Error).message;
     return unreachable(/^Unable to replay/.test(message) ? 'fast-check cannot follow that path' : message);

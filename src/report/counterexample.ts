@@ -74,6 +74,8 @@ export function makeCounterexample(data: CounterexampleData): Counterexample {
 export function rewrapReport(report: Report): Report {
   return {
     ...report,
-    results: report.results.map((r) => (r.counterexample === undefined ? r : { ...r, counterexample: makeCounterexample(r.counterexample) })),
+    results: report.results.map((r) =>
+      r.counterexample === undefined ? r : { ...r, counterexample: makeCounterexample(r.counterexample) },
+    ),
   };
 }

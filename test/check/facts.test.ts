@@ -21,14 +21,21 @@ describe('CHECK_DEFAULTS is what checkLayer and the scenario generator use when 
 
   test('the scenario generator', () => {
     const { opcodes, ...limits } = resolveGeneratorLimits();
-    expect(limits).toEqual({ maxOps: CHECK_DEFAULTS.maxOps, maxFaults: CHECK_DEFAULTS.maxFaults, maxPaths: CHECK_DEFAULTS.maxPaths, maxEvents: CHECK_DEFAULTS.maxEvents });
+    expect(limits).toEqual({
+      maxOps: CHECK_DEFAULTS.maxOps,
+      maxFaults: CHECK_DEFAULTS.maxFaults,
+      maxPaths: CHECK_DEFAULTS.maxPaths,
+      maxEvents: CHECK_DEFAULTS.maxEvents,
+    });
     expect(opcodes).toEqual(OPCODES);
   });
 });
 
 describe('FAULT_KINDS is every fault kind, everywhere', () => {
   test('the generator draws every kind', () => {
-    const drawn = new Set(fc.sample(scenarioArbitrary(), { seed: 1, numRuns: 1000 }).flatMap((s) => s.faults.map((f) => f.kind)));
+    const drawn = new Set(
+      fc.sample(scenarioArbitrary(), { seed: 1, numRuns: 1000 }).flatMap((s) => s.faults.map((f) => f.kind)),
+    );
     expect([...drawn].sort()).toEqual([...FAULT_KINDS].sort());
   });
 

@@ -27,12 +27,19 @@ function tryRegenerate(cx: Counterexample, generator: Counterexample['generator'
 describe('a counterexample records the generator it was found with, so seed + path reproduce it', () => {
   let cx: Counterexample;
   beforeAll(async () => {
-    const report = await checkLayer(resendOnError, { numRuns: 100, opcodes: ['FETCH_ADD'], properties: [properties.atMostOnce], seed: 5, ...limits });
+    const report = await checkLayer(resendOnError, {
+      numRuns: 100,
+      opcodes: ['FETCH_ADD'],
+      properties: [properties.atMostOnce],
+      seed: 5,
+      ...limits,
+    });
     cx = report.results.find((r) => r.opcode === 'FETCH_ADD')!.counterexample!;
   });
 
   test('the limits differ from the defaults (else this file proves nothing)', () => {
-    for (const [key, value] of Object.entries(limits)) expect(CHECK_DEFAULTS[key as keyof typeof limits]).not.toBe(value);
+    for (const [key, value] of Object.entries(limits))
+      expect(CHECK_DEFAULTS[key as keyof typeof limits]).not.toBe(value);
   });
 
   test('it records every parameter of the scenario generator', () => {
@@ -56,7 +63,10 @@ describe('a counterexample records the generator it was found with, so seed + pa
 
   test("fast-check's own replay (seed, path, counterexampleArbitrary) fails on exactly that scenario", () => {
     const details = fc.check(
-      fc.property(counterexampleArbitrary(cx), (s) => (properties.atMostOnce.check(sim().runSync!(s, resendOnError)) as Verdict).status !== 'violated'),
+      fc.property(
+        counterexampleArbitrary(cx),
+        (s) => (properties.atMostOnce.check(sim().runSync!(s, resendOnError)) as Verdict).status !== 'violated',
+      ),
       { seed: cx.seed, path: cx.path, numRuns: 1, endOnFailure: true },
     );
     expect(details.failed).toBe(true);
@@ -67,7 +77,9 @@ describe('a counterexample records the generator it was found with, so seed + pa
     const result = await replay(cx.toYAML(), { layer: resendOnError, regenerate: true });
     expect(result.regenerated).toEqual({ identical: true });
     expect(result.outcome).toBe('still-fails');
-    expect(result.summary).toMatch(/^scenario regenerated from seed 5, path "[\d:]+": identical to the stored one\nstill fails: /);
+    expect(result.summary).toMatch(
+      /^scenario regenerated from seed 5, path "[\d:]+": identical to the stored one\nstill fails: /,
+    );
   });
 
   test('replay { regenerate } says so when the stored scenario is not the one seed + path name', async () => {
@@ -83,6 +95,8 @@ describe('a counterexample records the generator it was found with, so seed + pa
   });
 
   test('a path that leads nowhere is one clear error', () => {
-    expect(() => regenerateScenario({ ...cx, path: '0:99999' })).toThrow(/^regenerateScenario: seed 5, path "0:99999" name no generated case/);
+    expect(() => regenerateScenario({ ...cx, path: '0:99999' })).toThrow(
+      /^regenerateScenario: seed 5, path "0:99999" name no generated case/,
+    );
   });
 });

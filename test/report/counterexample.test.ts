@@ -15,7 +15,11 @@ describe('a counterexample is plain data: its own fields are data, its methods s
   let report: Report;
   let cx: Counterexample;
   beforeAll(async () => {
-    report = await checkLayer(resendOnError, { numRuns: 50, opcodes: ['FETCH_ADD'], properties: [properties.atMostOnce] });
+    report = await checkLayer(resendOnError, {
+      numRuns: 50,
+      opcodes: ['FETCH_ADD'],
+      properties: [properties.atMostOnce],
+    });
     cx = report.results.find((r) => r.opcode === 'FETCH_ADD')!.counterexample!;
   });
 
@@ -29,7 +33,8 @@ describe('a counterexample is plain data: its own fields are data, its methods s
     expect(Object.values(cx).filter((v) => typeof v === 'function')).toEqual([]);
     expect(Object.getOwnPropertyNames(cx)).not.toContain('toYAML');
     const proto = Object.getPrototypeOf(cx) as object;
-    for (const method of ['toYAML', 'toText', 'toMermaid']) expect(Object.prototype.hasOwnProperty.call(proto, method)).toBe(true);
+    for (const method of ['toYAML', 'toText', 'toMermaid'])
+      expect(Object.prototype.hasOwnProperty.call(proto, method)).toBe(true);
   });
 
   test('the methods render the data with the exported functions', () => {
