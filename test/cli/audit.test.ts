@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHECK_DEFAULTS } from '../../src/check/options';
 import { loadTrace } from '../../src/report/load';
 import { cli } from './io';
 
@@ -61,6 +62,15 @@ describe('rdmacheck audit', () => {
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout);
     expect(parsed).toMatchObject({ layer: 'pass-through', ok: true, results: [{ property: 'at-most-once', opcode: 'READ', status: 'holds', runs: 10 }] });
+  });
+
+  test('--format json carries each counterexample across the worker with the generator it was found with', async () => {
+    const json = await cli(['audit', 'resend-all', '--opcodes', 'FETCH_ADD', '--properties', 'at-most-once', '--runs', '30', '--format', 'json']);
+    expect(json.code).toBe(1);
+    const cx = JSON.parse(json.stdout).results[0].counterexample;
+    const { numRuns: _n, seed: _s, timeLimitMs: _t, shrinkTimeLimitMs: _st, ...limits } = CHECK_DEFAULTS;
+    expect(cx.generator).toEqual({ opcodes: ['FETCH_ADD'], ...limits });
+    expect(cx.path).toMatch(/^\d+(:\d+)*$/);
   });
 
   test('--format junit is JUnit XML with a failure per violated cell', async () => {

@@ -178,7 +178,7 @@ function jsonReport(report: Report, files: Record<number, string>): unknown {
       ...(r.reason === undefined ? {} : { reason: r.reason }),
       ...(r.counterexample === undefined ? {} : {
         counterexample: { explanation: r.counterexample.explanation, seed: r.counterexample.seed, path: r.counterexample.path,
-          events: r.counterexample.events, file: files[k] ?? null },
+          generator: r.counterexample.generator ?? null, events: r.counterexample.events, file: files[k] ?? null },
       }),
     })),
   };
