@@ -13,6 +13,8 @@ import type { LayerHost, QpState, WcStatus, WorkCompletion } from '../../src/cor
 import { copyWc, copyWr, LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
 import { AnchorBoard } from './anchors';
 import { makeLayerEnv } from './env';
+import type { ContractEnv } from '../../src/core/env/contract';
+import { describeError } from '../../src/core/errors';
 import { FaultBook } from './faults';
 import { EventQueue } from './queue';
 import { Qp } from './qp';
@@ -25,13 +27,6 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /** An event before the recorder stamps its index and time. */
 export type NewEvent = DistributiveOmit<TraceEvent, 'i' | 't'>;
-
-/** What the application on one host has posted and been given back. */
-interface AppState {
-  sendIds: Set<number>;
-  recvIds: Set<number>;
-  delivered: Set<number>;
-}
 
 /** A link direction's state: up or down, and when its last packet arrives (links are FIFO). */
 interface Link {
@@ -62,7 +57,8 @@ export class Simulator {
   readonly nicAlive: Record<LayerHost, boolean[]>;
   controlUp = true;
   readonly instances: Partial<Record<LayerHost, LayerInstance>> = {};
-  readonly apps: Record<LayerHost, AppState>;
+  /** Each host's LayerEnv under the contract, told what its application posts. */
+  readonly envs: Record<LayerHost, ContractEnv>;
   readonly anchors: AnchorBoard;
   readonly faults: FaultBook;
   private readonly watches: ReuseWatch[] = [];
@@ -93,10 +89,6 @@ export class Simulator {
       'b-to-a': { up: true, lastArrival: 0 },
     }));
     this.nicAlive = { A: new Array(c.paths).fill(true), B: new Array(c.paths).fill(true) };
-    this.apps = {
-      A: { sendIds: new Set(), recvIds: new Set(), delivered: new Set() },
-      B: { sendIds: new Set(), recvIds: new Set(), delivered: new Set() },
-    };
     this.pathEpochs = new Array(c.paths).fill(0);
     this.timeoutNs = Math.round(4096 * 2 ** c.timeout);
     // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
@@ -104,6 +96,7 @@ export class Simulator {
     this.livenessNs = Math.max(c.livenessNs, (2 * c.paths + 1) * retryCycleNs, (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs);
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
+    this.envs = { A: makeLayerEnv(this, 'A'), B: makeLayerEnv(this, 'B') };
   }
 
   // ---------------------------------------------------------------- recording and scheduling
@@ -379,7 +372,7 @@ export class Simulator {
       case 'post': {
         const host = step.host ?? 'A';
         const wr = copyWr(step.wr);
-        this.apps[host].sendIds.add(wr.id);
+        this.envs[host].appPostedSend(wr.id);
         this.record({ kind: 'AppPostSend', host, obs: host, wr });
         this.callLayer(host, 'postSend', (l) => l.postSend(copyWr(wr)));
         return;
@@ -387,7 +380,7 @@ export class Simulator {
       case 'recv': {
         const host = step.host ?? 'B';
         const wr = { ...step.wr };
-        this.apps[host].recvIds.add(wr.id);
+        this.envs[host].appPostedRecv(wr.id);
         this.record({ kind: 'AppPostRecv', host, obs: host, wr });
         this.callLayer(host, 'postRecv', (l) => l.postRecv({ ...wr }));
         return;
@@ -431,7 +424,7 @@ export class Simulator {
   run(adapter: Adapter): Execution {
     for (const host of ['A', 'B'] as const) {
       try {
-        this.instances[host] = this.layer.create(makeLayerEnv(this, host));
+        this.instances[host] = this.layer.create(this.envs[host].env);
       } catch (err) {
         if (err === EVENT_LIMIT) break;
         this.layerFault(host, 'create', `threw ${describeError(err)}`);
@@ -484,11 +477,5 @@ const EVENT_LIMIT = new Error('rdmacheck simulator: event limit reached');
 /** The other end of a path. */
 export function other(host: LayerHost): LayerHost {
   return host === 'A' ? 'B' : 'A';
-}
-
-/** A thrown value as one line. */
-export function describeError(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
 }
 
