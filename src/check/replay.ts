@@ -14,6 +14,7 @@ import type { CounterexampleData, CounterexampleLike } from '../report/data';
 import { eventLine } from '../report/event-line';
 import { loadTrace, parseTrace } from '../report/load';
 import type { Trace, TraceEvent } from '../core/trace';
+import { checkSafely } from '../core/safe-check';
 
 /** Options of replay. */
 export interface ReplayOptions {
@@ -73,7 +74,7 @@ export async function replay(input: string | CounterexampleLike | Counterexample
     throw new Error(`replay: unknown property "${cx.property}"; known: ${properties.all.map((p: Property) => p.name).join(', ')}`);
   }
   const execution = await adapter.run(cx.scenario, layer);
-  const verdict = await judge(property, execution);
+  const verdict = await checkSafely(property, execution);
   const divergence = firstDivergence(cx.trace, execution.trace);
   const outcome: ReplayResult['outcome'] = verdict.status === 'holds' ? 'now-passes'
     : divergence !== undefined ? 'diverged'
@@ -97,15 +98,6 @@ export function findProperty(name: string): Property | undefined {
 
 function camelCase(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** A property's verdict; an exception becomes `unknown` (properties must never throw). */
-async function judge(property: Property, execution: Parameters<Property['check']>[0]): Promise<Verdict> {
-  try {
-    return await property.check(execution);
-  } catch (e) {
-    return { status: 'unknown', reason: `${property.name} threw: ${(e as Error).message}` };
-  }
 }
 
 /** The first index where the traces differ, comparing events field by field (key order aside). */
