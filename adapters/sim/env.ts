@@ -7,8 +7,10 @@ import type { ContractEnv } from '../../src/core/env/contract';
 import { contractEnv } from '../../src/core/env/contract';
 import { copyControl } from '../../src/core/env/rules';
 import type { LayerHost } from '../../src/core/verbs';
+import { setWord } from './apps';
+import { pump, reconnect } from './nic';
+import { other } from './qp';
 import type { Wqe } from './qp';
-import { other } from './simulator';
 import type { Simulator } from './simulator';
 
 /** Builds the LayerEnv of `host`'s layer instance, on the simulated fabric. */
@@ -33,7 +35,7 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
       return undefined;
     },
     // After the Post is recorded, so the Send events it causes follow it (a QP in ERR sends nothing).
-    posted: (path) => sim.pump(sim.qps[host][path]),
+    posted: (path) => pump(sim, sim.qps[host][path]),
     postRecv(path, wr) {
       const qp = sim.qps[host][path];
       if (qp.state === 'ERR') {
@@ -45,7 +47,7 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
       qp.rq.push(wr);
       return undefined;
     },
-    reset: (path) => sim.reconnect(sim.qps[host][path]),
+    reset: (path) => reconnect(sim, sim.qps[host][path]),
     setTimer(delayNs, token) {
       sim.at(delayNs, () => {
         sim.record({ kind: 'TimerFired', host, obs: host, token });
@@ -64,7 +66,7 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
       });
     },
     word: (addr) => mem[addr],
-    setWord: (addr, value) => sim.setWord(host, addr, value),
+    setWord: (addr, value) => setWord(sim, host, addr, value),
     now: () => sim.now,
   });
 }
