@@ -6,16 +6,17 @@
  */
 import type { Adapter, Execution } from '../../src/core/execution';
 import type { FailoverLayer } from '../../src/core/layer';
-import type { Anchor, Fault, Scenario, WorkloadStep } from '../../src/core/scenario';
+import type { Anchor, Scenario, WorkloadStep } from '../../src/core/scenario';
 import { resolveConfig } from '../../src/core/scenario';
 import type { EndReason, Trace, TraceEvent } from '../../src/core/trace';
-import type { LayerHost, SendWr } from '../../src/core/verbs';
+import type { LayerHost } from '../../src/core/verbs';
 import { validateScenario } from '../../src/core/validate';
 import type { VerbsAddon } from './binding';
 import type { EndpointInfo, NativePathOptions, NewEvent, QpOverrides } from './config';
 import { wireConfig } from './config';
-import { NetControl, unsupportedReason } from './faults';
-import type { NicWrite, Outcome } from './host';
+import { FaultInjector } from './faultInjector';
+import { unsupportedReason } from './faults';
+import type { NicWrite, Outcome } from './hostContext';
 import { HostRuntime } from './host';
 import type { Timed } from './infer';
 import { inferNetworkEvents } from './infer';
@@ -49,14 +50,6 @@ export interface DriverInput {
   layerRef: LayerRef;
 }
 
-/** A fault waiting for its anchor, and the undo of a fault that began. */
-interface FaultState {
-  index: number;
-  fault: Fault;
-  begun: boolean;
-  seen: number;
-}
-
 /** Runs `scenario` against `layer` on real verbs. */
 export async function runNative(scenario: Scenario, layer: FailoverLayer, input: DriverInput): Promise<Execution> {
   validateScenario(scenario);
@@ -78,14 +71,12 @@ class Driver {
   private readonly timed: Timed[] = [];
   private readonly outcomes: Outcome[] = [];
   private readonly nicWrites: NicWrite[] = [];
-  private readonly net = new NetControl();
-  private readonly faults: FaultState[];
+  private readonly faults: FaultInjector;
   private readonly waiters: { anchor: Anchor; seen: number; fire: () => void; done: boolean }[] = [];
   private runtime!: HostRuntime;
   private offsetNs = 0;
   private lastActivityNs = 0;
   private lastEventNs = 0;
-  private controlUp = true;
   private inFlightControl = 0;
   private readonly appSendIds = new Set<number>();
   private finished = false;
@@ -93,7 +84,19 @@ class Driver {
 
   constructor(private readonly scenario: Scenario, private readonly layer: FailoverLayer, private readonly input: DriverInput,
     private readonly paths: number) {
-    this.faults = scenario.faults.map((fault, index) => ({ index, fault, begun: false, seen: 0 }));
+    this.faults = new FaultInjector(scenario.faults, {
+      paths,
+      pathOptions: input.paths,
+      now: () => this.now(),
+      record: (e, t) => this.record(e, t),
+      finished: () => this.finished,
+      activity: (t) => (this.lastActivityNs = t),
+      timer: (ms, fn) => this.faultTimer(ms, fn),
+      ms: (ns) => this.ms(ns),
+      wait: (anchor, fire) => this.wait(anchor, fire),
+      forceErrorA: (path) => this.runtime.forceError(path),
+      agentFault: (action, path) => void this.input.channel.request({ type: 'fault', action, path }).catch(() => undefined),
+    });
   }
 
   // ------------------------------------------------------------------ recording
@@ -125,7 +128,7 @@ class Driver {
         peerReset: async (path, psn) => Number((await ch.request({ type: 'peerReset', path, psn })).psn),
       },
     });
-    this.runtime.hooks.beforePost = (host, path, wr) => this.beforePost(host, path, wr);
+    this.runtime.hooks.beforePost = (host, path, wr) => this.faults.beforePost(host, path, wr);
     const infoA = this.runtime.open();
     const setup = await ch.request({ type: 'setup', config: wire, peer: infoA, layer: this.input.layerRef,
       appDelayNs: resolveConfig(this.scenario).appDelayNs * this.scale, timerScale: this.scale }, 60_000);
@@ -138,7 +141,7 @@ class Driver {
     await ch.request({ type: 'start', atT: this.offsetNs });
     this.lastActivityNs = this.now();
 
-    for (const f of this.faults) this.armFault(f);
+    this.faults.armAll();
     this.scenario.workload.forEach((step) => {
       if (step.after) this.wait(step.after, () => this.runStep(step));
       else this.runStep(step);
@@ -185,8 +188,7 @@ class Driver {
     const fin = await this.input.channel.request({ type: 'finish' });
     const memB = fin.memory as number[];
     const endT = this.now();
-    this.net.restore();
-    for (const f of this.faults) if (f.begun) this.record({ kind: 'Fault', host: 'net', fault: f.index, phase: 'end', what: 'run ended: fault undone' }, endT);
+    this.faults.endRun(endT);
     const recvConsumed = this.timed.filter((x) => x.e.kind === 'RecvConsumed');
     const inferred = inferNetworkEvents(this.outcomes, this.nicWrites, recvConsumed);
     const all = [...this.timed, ...inferred].map((x, seq) => ({ ...x, seq }));
@@ -201,7 +203,7 @@ class Driver {
   /** Undoes faults and releases resources, whatever happened. */
   cleanup(): void {
     try {
-      this.net.restore();
+      this.faults.restore();
     } finally {
       this.runtime?.close();
     }
@@ -228,7 +230,7 @@ class Driver {
       }
       case 'control':
         // B's layer sent a control message to A's.
-        if (!this.controlUp) {
+        if (!this.faults.controlUp) {
           this.record({ kind: 'ControlLost', host: 'B', msg: m.msg }, this.now());
           return undefined;
         }
@@ -242,7 +244,7 @@ class Driver {
   }
 
   private forwardControl(msg: unknown): void {
-    if (!this.controlUp) {
+    if (!this.faults.controlUp) {
       this.record({ kind: 'ControlLost', host: 'A', msg }, this.now());
       return;
     }
@@ -338,137 +340,9 @@ class Driver {
     }
   }
 
-  // ------------------------------------------------------------------ faults
-
-  private armFault(f: FaultState): void {
-    const fault = f.fault;
-    switch (fault.kind) {
-      case 'drop-request':
-      case 'drop-response':
-        // Persistent drops: from the start, or from just before the WR's first post.
-        if (fault.wr === undefined) this.beginFault(f);
-        return;
-      case 'corrupt-wqe':
-      case 'delay':
-        return; // refused up front (unsupportedReason)
-      default: {
-        const a = fault.after;
-        // An anchor on a packet of a WR (send/execute) fires just before that WR is posted: a
-        // real NIC transmits and executes within microseconds, faster than any command.
-        if (a.on === 'send' || a.on === 'execute') return;
-        this.wait(a, () => this.beginFault(f));
-      }
-    }
-  }
-
-  /** Called synchronously before host A posts `wr` on `path`. */
-  private beforePost(host: LayerHost, path: number, wr: SendWr): void {
-    for (const f of this.faults) {
-      if (f.begun) continue;
-      const fault = f.fault;
-      if ((fault.kind === 'drop-request' || fault.kind === 'drop-response') && fault.wr === wr.id && host === 'A'
-        && (fault.path === undefined || fault.path === path)) {
-        this.beginFault(f);
-        continue;
-      }
-      if (!('after' in fault)) continue;
-      const a = fault.after;
-      if ((a.on !== 'send' && a.on !== 'execute') || a.wr !== wr.id || (a.host ?? 'A') !== host) continue;
-      if (a.path !== undefined && a.path !== path) continue;
-      f.seen++;
-      if (f.seen === (a.nth ?? 1)) this.beginFault(f, ' (begun just before the WR was posted: the nearest point a real NIC allows)');
-    }
-  }
-
   /** A scenario duration in real milliseconds. */
   private ms(ns: number): number {
     return (ns * this.scale) / 1e6;
-  }
-
-  private netdev(path: number): string {
-    const d = this.input.paths[path]?.netdev;
-    if (!d) throw new Error(`native.run: path ${path} has no netdev configured; packet and link faults need paths[${path}].netdev`);
-    return d;
-  }
-
-  private beginFault(f: FaultState, note = ''): void {
-    if (f.begun || this.finished) return;
-    f.begun = true;
-    const fault = f.fault;
-    const t = this.now();
-    this.lastActivityNs = t;
-    const begin = (what: string, host: 'net' | LayerHost = 'net') =>
-      this.record({ kind: 'Fault', host, fault: f.index, phase: 'begin', what: what + note }, this.now());
-    const end = (what: string, host: 'net' | LayerHost = 'net') => {
-      this.lastActivityNs = this.now();
-      this.record({ kind: 'Fault', host, fault: f.index, phase: 'end', what }, this.now());
-    };
-    const paths = (p: number | undefined) => (p === undefined ? Array.from({ length: this.paths }, (_, k) => k) : [p]);
-    switch (fault.kind) {
-      case 'link-down': {
-        const hooks = fault.direction === 'both' ? (['egress', 'ingress'] as const) : fault.direction === 'a-to-b' ? (['egress'] as const) : (['ingress'] as const);
-        const dev = this.netdev(fault.path);
-        for (const h of hooks) this.net.drop(dev, h);
-        begin(`link ${fault.path} ${fault.direction} down: tc loses UDP 4791 ${hooks.join('+')} at A's ${dev}`);
-        if (fault.upAfterNs !== undefined) {
-          this.faultTimer(this.ms(fault.upAfterNs), () => {
-            if (this.finished) return;
-            for (const h of hooks) this.net.undrop(dev, h);
-            end(`link ${fault.path} ${fault.direction} up`);
-          });
-        }
-        return;
-      }
-      case 'drop-request':
-      case 'drop-response': {
-        const hook = fault.kind === 'drop-request' ? 'egress' : 'ingress';
-        for (const p of paths(fault.path)) this.net.drop(this.netdev(p), hook);
-        begin(`${fault.kind} on path ${fault.path ?? 'any'} from now on: tc loses UDP 4791 ${hook} at A`);
-        return;
-      }
-      case 'nic-death': {
-        if (fault.host === 'A') {
-          const dev = this.netdev(fault.path);
-          this.net.linkDown(dev);
-          begin(`A's NIC ${fault.path} dead: ip link set ${dev} down`, 'A');
-          if (fault.reviveAfterNs !== undefined) {
-            this.faultTimer(this.ms(fault.reviveAfterNs), () => {
-              if (this.finished) return;
-              this.net.linkUp(dev);
-              end(`A's NIC ${fault.path} revived`, 'A');
-            });
-          }
-        } else {
-          this.input.channel.request({ type: 'fault', action: 'link-down', path: fault.path }).catch(() => undefined);
-          begin(`B's NIC ${fault.path} dead: ip link set down on the agent`, 'B');
-          if (fault.reviveAfterNs !== undefined) {
-            this.faultTimer(this.ms(fault.reviveAfterNs), () => {
-              if (this.finished) return;
-              this.input.channel.request({ type: 'fault', action: 'link-up', path: fault.path }).catch(() => undefined);
-              end(`B's NIC ${fault.path} revived`, 'B');
-            });
-          }
-        }
-        return;
-      }
-      case 'qp-error':
-        begin(`${fault.host}'s QP ${fault.path} forced to ERR`, fault.host);
-        if (fault.host === 'A') this.runtime.forceError(fault.path);
-        else this.input.channel.request({ type: 'fault', action: 'qp-error', path: fault.path }).catch(() => undefined);
-        return;
-      case 'control-loss':
-        this.controlUp = false;
-        begin('management network lost (control messages dropped)');
-        if (fault.restoreAfterNs !== undefined) {
-          this.faultTimer(this.ms(fault.restoreAfterNs), () => {
-            this.controlUp = true;
-            end('management network back');
-          });
-        }
-        return;
-      default:
-        return;
-    }
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import type { LayerHost } from '../../src/core/verbs';
 import type { NewEvent } from './config';
-import type { NicWrite, Outcome } from './host';
+import type { NicWrite, Outcome } from './hostContext';
 
 /** An event with its time, before indices are assigned. */
 export interface Timed {
