@@ -30,7 +30,14 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
         return undefined;
       }
       if (!qp.connected) return `QP ${path} is in ${qp.state}; ibv_post_send needs RTS`;
-      const wqe: Wqe = { wr, psn: qp.nextPsn++, sent: false, acked: false, lastTx: -1, corrupt: sim.faults.isCorrupt(host, path, wr.id) };
+      const wqe: Wqe = {
+        wr,
+        psn: qp.nextPsn++,
+        sent: false,
+        acked: false,
+        lastTx: -1,
+        corrupt: sim.faults.isCorrupt(host, path, wr.id),
+      };
       qp.sq.push(wqe);
       return undefined;
     },

@@ -43,6 +43,14 @@ function lose(sim: Simulator, packet: Packet, reason: string): void {
   if (packet.kind === 'request') {
     sim.record({ kind: 'PacketLost', host: 'net', path: packet.path, wr: packet.wr.id, psn: packet.psn, reason });
   } else {
-    sim.record({ kind: 'AckLost', host: 'net', path: packet.path, wr: packet.wr.id, psn: packet.psn, reason, ...(packet.nak ? { nak: packet.nak } : {}) });
+    sim.record({
+      kind: 'AckLost',
+      host: 'net',
+      path: packet.path,
+      wr: packet.wr.id,
+      psn: packet.psn,
+      reason,
+      ...(packet.nak ? { nak: packet.nak } : {}),
+    });
   }
 }

@@ -92,7 +92,13 @@ export function pump(sim: Simulator, qp: Qp): void {
   while (qp.sendIdx < qp.sq.length) {
     const wqe = qp.sq[qp.sendIdx];
     // IBV_SEND_FENCE: wait until every earlier READ/atomic of this send queue has completed.
-    if (wqe.wr.fence && qp.sq.slice(0, qp.sendIdx).some((w) => w.wr.opcode === 'READ' || w.wr.opcode === 'FETCH_ADD' || w.wr.opcode === 'CMP_SWAP')) return;
+    if (
+      wqe.wr.fence &&
+      qp.sq
+        .slice(0, qp.sendIdx)
+        .some((w) => w.wr.opcode === 'READ' || w.wr.opcode === 'FETCH_ADD' || w.wr.opcode === 'CMP_SWAP')
+    )
+      return;
     if (wqe.corrupt) {
       fail(sim, qp, 'LOC_QP_OP_ERR', `corrupt WQE of WR ${wqe.wr.id}`, wqe.psn);
       return;
@@ -110,8 +116,19 @@ export function transmit(sim: Simulator, qp: Qp, psn: number, retransmit: boolea
   const txSeq = (wqe.lastTx = qp.txCount++);
   // Anchors on this Send fire once the packet is on the wire, so a fault they start hits
   // what comes after it, not the packet itself.
-  const ev = sim.record({ kind: 'Send', host: qp.host, path: qp.path, wr: wqe.wr.id, op: wqe.wr.opcode, psn, retransmit }, false);
-  const packet: Packet = { kind: 'request', path: qp.path, requester: qp.host, epoch: qp.txEpoch, txSeq, psn, wr: wqe.wr };
+  const ev = sim.record(
+    { kind: 'Send', host: qp.host, path: qp.path, wr: wqe.wr.id, op: wqe.wr.opcode, psn, retransmit },
+    false,
+  );
+  const packet: Packet = {
+    kind: 'request',
+    path: qp.path,
+    requester: qp.host,
+    epoch: qp.txEpoch,
+    txSeq,
+    psn,
+    wr: wqe.wr,
+  };
   sendPacket(sim, packet, qp.host);
   if (!qp.timer) armTimer(sim, qp);
   sim.anchors.onEvent(ev);
@@ -151,7 +168,14 @@ function onTimeout(sim: Simulator, qp: Qp): void {
   if (!qp.connected) return;
   const head = qp.sq.find((w) => w.sent && !w.acked);
   if (!head) return;
-  sim.record({ kind: 'Timeout', host: qp.host, path: qp.path, wr: head.wr.id, psn: head.psn, retriesLeft: qp.retriesLeft });
+  sim.record({
+    kind: 'Timeout',
+    host: qp.host,
+    path: qp.path,
+    wr: head.wr.id,
+    psn: head.psn,
+    retriesLeft: qp.retriesLeft,
+  });
   if (qp.retriesLeft > 0) {
     qp.retriesLeft--;
     retransmitFrom(sim, qp, head.psn);

@@ -14,8 +14,17 @@ import type { DecisionEvent, TraceEvent } from '../trace';
 import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../verbs';
 import { copyWc, copyWr } from '../verbs';
 import {
-  badAddress, badForWr, badPath, badWordValue, controlRefusal, copyControl, deliverMisuse, malformedCompletion,
-  postMisuse, postRecvMisuse, timerMisuse,
+  badAddress,
+  badForWr,
+  badPath,
+  badWordValue,
+  controlRefusal,
+  copyControl,
+  deliverMisuse,
+  malformedCompletion,
+  postMisuse,
+  postRecvMisuse,
+  timerMisuse,
 } from './rules';
 
 /** Distributes the `Omit` over a union, so each event kind keeps its own fields. */
@@ -207,7 +216,10 @@ function contractMemory(t: EnvTransport, fault: (during: string, reason: string)
       return old;
     },
     cmpSwap(addr, compare, swap, o) {
-      if (!allowed('cmpSwap', addr, badWordValue('compare', compare) ?? badWordValue('swap', swap) ?? badForWr(o?.forWr))) return 0;
+      if (
+        !allowed('cmpSwap', addr, badWordValue('compare', compare) ?? badWordValue('swap', swap) ?? badForWr(o?.forWr))
+      )
+        return 0;
       const old = t.word(addr);
       t.record(attribute({ kind: 'MemOp', host, op: 'cmpSwap', addr, compare, swap, old }, o));
       if (old === compare) t.setWord(addr, swap);
