@@ -6,7 +6,7 @@ import type { ReferenceLayer } from './types';
  * posts new WRs there, while earlier WRs may still be in flight on the backup. A later WR can
  * execute first: a later SEND fills an earlier RECV (no-queue-sliding fails for SEND and
  * WRITE_WITH_IMM; shown in test/layers/shift.test.ts). The generated audit does not reach it
- * (see `expected.unreached` in shift.ts: it takes three faults with the right timing), so the
+ * (see `noFenceUnreached` in shiftAudit.ts: it takes three faults with the right timing), so the
  * audit matches shift's. A later WRITE overwritten by an earlier one is not a linearizability
  * failure: the earlier WRITE had not completed, so the two are concurrent. WRs left on the
  * backup when it fails after the switch-back complete with its error (SHIFT does not fail over

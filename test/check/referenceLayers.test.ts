@@ -1,11 +1,8 @@
 /**
  * The issue's "must show" list against the reference layers (src/layers): each broken layer
  * violates its documented property with a 1-minimal counterexample of the paper's size, and the
- * audit matrix of every reference layer matches the result its doc comment promises. Skipped
- * until src/layers/index.ts exists.
+ * audit matrix of every reference layer matches the result its doc comment promises.
  */
-import { existsSync } from 'fs';
-import { join } from 'path';
 import { properties } from '../../properties';
 import { checkLayer } from '../../src/check';
 import type { FailoverLayer } from '../../src/core/layer';
@@ -13,28 +10,37 @@ import type { Property } from '../../src/core/property';
 import type { Counterexample, Report } from '../../src/core/results';
 import type { Opcode } from '../../src/core/verbs';
 import { OPCODES } from '../../src/core/verbs';
+import { layers as referenceLayers } from '../../src/layers';
 import { removableParts, stepKinds } from './helpers';
 
 interface Documented extends FailoverLayer {
-  expected?: { violations: readonly { property: string; opcodes: readonly Opcode[] }[]; unreached?: readonly { property: string; opcodes: readonly Opcode[] }[] };
+  expected?: {
+    violations: readonly { property: string; opcodes: readonly Opcode[] }[];
+    unreached?: readonly { property: string; opcodes: readonly Opcode[] }[];
+  };
 }
 
-const available = existsSync(join(__dirname, '../../src/layers/index.ts'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const layers: Record<string, Documented> = available ? require('../../src/layers').layers : {};
-const describeIfLayers = available ? describe : describe.skip;
+const layers: Record<string, Documented> = referenceLayers;
 
 /** Runs per op class for the audits (the counterexample searches use their own). */
 const AUDIT_RUNS = Number(process.env.RDMACHECK_AUDIT_RUNS ?? 200);
 
-async function counterexample(layer: Documented, opcode: Opcode, property: Property, numRuns = 300): Promise<Counterexample> {
+async function counterexample(
+  layer: Documented,
+  opcode: Opcode,
+  property: Property,
+  numRuns = 300,
+): Promise<Counterexample> {
   const report = await checkLayer(layer, { numRuns, opcodes: [opcode], properties: [property] });
   const r = report.results.find((x) => x.opcode === opcode)!;
-  if (r.status !== 'violated') throw new Error(`${layer.name} + ${opcode}: ${property.name} is ${r.status}${r.reason ? ` (${r.reason})` : ''}, expected violated`);
+  if (r.status !== 'violated')
+    throw new Error(
+      `${layer.name} + ${opcode}: ${property.name} is ${r.status}${r.reason ? ` (${r.reason})` : ''}, expected violated`,
+    );
   return r.counterexample!;
 }
 
-describeIfLayers('the broken reference layers, shrunk to the paper-sized traces', () => {
+describe('the broken reference layers, shrunk to the paper-sized traces', () => {
   it('resendAll + FETCH_ADD: at-most-once, 1 op and 1 fault, 1-minimal', async () => {
     const cx = await counterexample(layers.resendAll, 'FETCH_ADD', properties.atMostOnce);
     expect(stepKinds(cx.scenario)).toEqual({ FETCH_ADD: 1 });
@@ -49,11 +55,14 @@ describeIfLayers('the broken reference layers, shrunk to the paper-sized traces'
     expect(await removableParts(cx, layers.resendAll, properties.noQueueSliding)).toEqual([]);
   });
 
-  it.each(['shiftNoAtomicAbort', 'readVerify'])('%s + CMP_SWAP: at-most-once, the ABA with one third-party CAS, 1-minimal', async (name) => {
-    const cx = await counterexample(layers[name], 'CMP_SWAP', properties.atMostOnce);
-    expect(stepKinds(cx.scenario)).toEqual({ CMP_SWAP: 1, 'third CMP_SWAP': 1 });
-    expect(await removableParts(cx, layers[name], properties.atMostOnce)).toEqual([]);
-  });
+  it.each(['shiftNoAtomicAbort', 'readVerify'])(
+    '%s + CMP_SWAP: at-most-once, the ABA with one third-party CAS, 1-minimal',
+    async (name) => {
+      const cx = await counterexample(layers[name], 'CMP_SWAP', properties.atMostOnce);
+      expect(stepKinds(cx.scenario)).toEqual({ CMP_SWAP: 1, 'third CMP_SWAP': 1 });
+      expect(await removableParts(cx, layers[name], properties.atMostOnce)).toEqual([]);
+    },
+  );
 
   it('timerHedge: at-most-once with a delay and no loss at all, 1-minimal', async () => {
     const cx = await counterexample(layers.timerHedge, 'FETCH_ADD', properties.atMostOnce);
@@ -73,7 +82,9 @@ describeIfLayers('the broken reference layers, shrunk to the paper-sized traces'
   it('failStop: failure-masking only, every safety property holds', async () => {
     const report = await checkLayer(layers.failStop, { numRuns: 200 });
     const overall = report.results.filter((r) => r.opcode === undefined);
-    expect(overall.filter((r) => r.status !== 'holds').map((r) => `${r.property}: ${r.status}`)).toEqual(['failure-masking: violated']);
+    expect(overall.filter((r) => r.status !== 'holds').map((r) => `${r.property}: ${r.status}`)).toEqual([
+      'failure-masking: violated',
+    ]);
   });
 });
 
@@ -87,12 +98,15 @@ function mismatches(layer: Documented, report: Report): string[] {
     if (listed(layer.expected?.unreached)) continue; // documented as rarely reached: not compared
     const expectViolation = listed(layer.expected?.violations);
     const expected = expectViolation ? 'violated' : 'holds';
-    if (r.status !== expected) out.push(`${r.property} x ${r.opcode}: ${r.status}, documented ${expected}${r.reason ? ` (${r.reason})` : ''}${r.counterexample ? ` -- ${r.counterexample.explanation}` : ''}`);
+    if (r.status !== expected)
+      out.push(
+        `${r.property} x ${r.opcode}: ${r.status}, documented ${expected}${r.reason ? ` (${r.reason})` : ''}${r.counterexample ? ` -- ${r.counterexample.explanation}` : ''}`,
+      );
   }
   return out;
 }
 
-describeIfLayers('audit matrices match what each reference layer documents', () => {
+describe('audit matrices match what each reference layer documents', () => {
   const documented = Object.entries(layers).filter(([, l]) => l.expected !== undefined);
 
   it('every reference layer documents its expected audit', () => {
@@ -110,12 +124,21 @@ describeIfLayers('audit matrices match what each reference layer documents', () 
 const FULL = process.env.RDMACHECK_FULL === '1';
 const COMPLETION_LOG_RUNS = FULL ? 10_000 : Number(process.env.RDMACHECK_COMPLETION_LOG_RUNS ?? 500);
 
-describeIfLayers(`completionLog passes every property (${COMPLETION_LOG_RUNS} runs per op class${FULL ? '' : '; RDMACHECK_FULL=1 for 10,000'})`, () => {
-  const maybe = layers.completionLog ? it.each([...OPCODES]) : it.skip.each([...OPCODES]);
-  maybe('%s', async (opcode) => {
-    const report = await checkLayer(layers.completionLog, { numRuns: COMPLETION_LOG_RUNS, opcodes: [opcode as Opcode], timeLimitMs: 600_000 });
-    const bad = report.results.filter((r) => r.opcode && r.status !== 'holds');
-    expect(bad.map((r) => `${r.property}: ${r.status} ${r.reason ?? ''} ${r.counterexample?.explanation ?? ''}`)).toEqual([]);
-    for (const r of report.results.filter((x) => x.opcode)) expect(r.runs).toBe(COMPLETION_LOG_RUNS);
-  }, 900_000);
+describe(`completionLog passes every property (${COMPLETION_LOG_RUNS} runs per op class${FULL ? '' : '; RDMACHECK_FULL=1 for 10,000'})`, () => {
+  it.each([...OPCODES])(
+    '%s',
+    async (opcode) => {
+      const report = await checkLayer(layers.completionLog, {
+        numRuns: COMPLETION_LOG_RUNS,
+        opcodes: [opcode as Opcode],
+        timeLimitMs: 600_000,
+      });
+      const bad = report.results.filter((r) => r.opcode && r.status !== 'holds');
+      expect(
+        bad.map((r) => `${r.property}: ${r.status} ${r.reason ?? ''} ${r.counterexample?.explanation ?? ''}`),
+      ).toEqual([]);
+      for (const r of report.results.filter((x) => x.opcode)) expect(r.runs).toBe(COMPLETION_LOG_RUNS);
+    },
+    900_000,
+  );
 });

@@ -1,0 +1,2 @@
+/** A CLI module that jest must not reach. */
+export const run = (): void => undefined;
