@@ -58,8 +58,15 @@ export type WcStatus =
 
 /** Every completion status, SUCCESS first (the env's completion check and validators use it). */
 export const WC_STATUSES: readonly WcStatus[] = [
-  'SUCCESS', 'WR_FLUSH_ERR', 'RETRY_EXC_ERR', 'RNR_RETRY_EXC_ERR', 'REM_ACCESS_ERR', 'REM_INV_REQ_ERR', 'REM_OP_ERR',
-  'LOC_LEN_ERR', 'LOC_QP_OP_ERR',
+  'SUCCESS',
+  'WR_FLUSH_ERR',
+  'RETRY_EXC_ERR',
+  'RNR_RETRY_EXC_ERR',
+  'REM_ACCESS_ERR',
+  'REM_INV_REQ_ERR',
+  'REM_OP_ERR',
+  'LOC_LEN_ERR',
+  'LOC_QP_OP_ERR',
 ];
 
 /** A work completion. On error only wrId and status are meaningful (as in ibv_poll_cq). */
