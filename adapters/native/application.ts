@@ -3,6 +3,7 @@
  * consumes and reuses buffers (T2), and the agent's CPU stands in for a third host C. Every step is
  * recorded as the simulator records it.
  */
+import type { ContractEnv } from '../../src/core/env/contract';
 import type { LayerHost, RecvWr, SendWr } from '../../src/core/verbs';
 import type { HostContext } from './hostContext';
 import type { ScannedMemory } from './memory';
@@ -18,17 +19,16 @@ interface Watch {
 
 /** The application of one host. */
 export class HostApplication {
-  /** Application WR and RECV ids of this host (misuse checks, as in the simulator). */
-  readonly sendIds = new Set<number>();
-  readonly recvIds = new Set<number>();
   private readonly watches: Watch[] = [];
 
-  constructor(private readonly rt: HostContext, private readonly memory: ScannedMemory) {}
+  /** `env` learns each post of the application, as the contract's misuse checks need. */
+  constructor(private readonly rt: HostContext, private readonly memory: ScannedMemory,
+    private readonly env: Pick<ContractEnv, 'appPostedSend' | 'appPostedRecv'>) {}
 
   /** The application posts a send WR through the layer. */
   postSend(wr: SendWr): void {
     const host: LayerHost = this.rt.host;
-    this.sendIds.add(wr.id);
+    this.env.appPostedSend(wr.id);
     this.rt.record({ kind: 'AppPostSend', host, obs: host, wr: { ...wr } });
     this.rt.callLayer('postSend', (l) => l.postSend({ ...wr }));
   }
@@ -36,7 +36,7 @@ export class HostApplication {
   /** The application posts a RECV through the layer. */
   postRecv(wr: RecvWr): void {
     const host: LayerHost = this.rt.host;
-    this.recvIds.add(wr.id);
+    this.env.appPostedRecv(wr.id);
     this.rt.record({ kind: 'AppPostRecv', host, obs: host, wr: { ...wr } });
     this.rt.callLayer('postRecv', (l) => l.postRecv({ ...wr }));
   }

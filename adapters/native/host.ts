@@ -5,6 +5,9 @@
  * (env.ts). This file owns what they share: the clock, the recorder, the layer instance and the
  * timers. Every env call is recorded, exactly as the simulator records it.
  */
+import type { ContractEnv } from '../../src/core/env/contract';
+import { copyControl } from '../../src/core/env/rules';
+import { describeError } from '../../src/core/errors';
 import type { LayerEnv, LayerInstance } from '../../src/core/layer';
 import type { LayerHost, RecvWr, SendWr } from '../../src/core/verbs';
 import { isObservation } from '../../src/core/trace';
@@ -15,7 +18,6 @@ import type { EndpointInfo, NativePathOptions, NewEvent, WireConfig } from './co
 import { makeEnv } from './env';
 import type { EnvRuntime } from './env';
 import type { HostContext, HostSink } from './hostContext';
-import { describe } from './hostContext';
 import { ScannedMemory } from './memory';
 import { HostPaths } from './paths';
 import { HostPoller } from './poller';
@@ -45,10 +47,8 @@ export class HostRuntime implements HostContext, EnvRuntime {
   private startNs = process.hrtime.bigint();
   private readonly timers = new Set<NodeJS.Timeout>();
   instance?: LayerInstance;
-  /** Application WR and RECV ids of this host (misuse checks, as in the simulator). */
-  readonly appSendIds: Set<number>;
-  readonly appRecvIds: Set<number>;
-  readonly delivered = new Set<string>();
+  /** The LayerEnv under the contract (the application tells it what it posts). */
+  private readonly contract: ContractEnv;
   readonly env: LayerEnv;
 
   constructor(readonly options: HostOptions) {
@@ -61,11 +61,10 @@ export class HostRuntime implements HostContext, EnvRuntime {
       throw new Error(`native: host ${o.host} has ${o.paths.length} devices configured but the scenario needs ${o.config.paths} paths`);
     }
     this.paths = new HostPaths(this, o.addon, o.paths.slice(0, o.config.paths), o.config, o.sink);
-    this.app = new HostApplication(this, this.mem);
-    this.appSendIds = this.app.sendIds;
-    this.appRecvIds = this.app.recvIds;
+    this.contract = makeEnv(this);
+    this.env = this.contract.env;
+    this.app = new HostApplication(this, this.mem, this.contract);
     this.poller = new HostPoller(this, this.paths);
-    this.env = makeEnv(this);
   }
 
   /** Moves this host's time origin to now (the instant the layer instances are created); returns the shift in ns. */
@@ -99,7 +98,7 @@ export class HostRuntime implements HostContext, EnvRuntime {
     try {
       this.instance = create(this.env);
     } catch (err) {
-      this.layerFault('create', `threw ${describe(err)}`);
+      this.layerFault('create', `threw ${describeError(err)}`);
     } finally {
       this.handlerT = undefined;
     }
@@ -142,7 +141,7 @@ export class HostRuntime implements HostContext, EnvRuntime {
     try {
       fn(this.instance);
     } catch (err) {
-      this.layerFault(during, `threw ${describe(err)}`);
+      this.layerFault(during, `threw ${describeError(err)}`);
     } finally {
       this.handlerT = outer;
     }
@@ -242,6 +241,6 @@ export class HostRuntime implements HostContext, EnvRuntime {
   /** A control message from the peer's layer arrived. */
   deliverControl(msg: unknown): void {
     this.record({ kind: 'ControlReceived', host: this.host, obs: this.host, msg });
-    this.callLayer('onControl', (l) => l.onControl?.(JSON.parse(JSON.stringify(msg))));
+    this.callLayer('onControl', (l) => l.onControl?.(copyControl(msg)));
   }
 }

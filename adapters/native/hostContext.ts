@@ -54,9 +54,3 @@ export interface HostContext {
   /** Runs `fn` after `delayNs` of real time; the host is busy until it has run. */
   later(delayNs: number, fn: () => void): void;
 }
-
-/** A thrown value as one line. */
-export function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
-}

@@ -3,12 +3,12 @@
  * them, and every change of a QP's connection: connecting to the peer, the coordinated reconnect
  * behind env.reset, the peer's reconnect, and a QP forced to ERR by a fault.
  */
+import { describeError } from '../../src/core/errors';
 import type { RecvWr, SendWr } from '../../src/core/verbs';
 import type { VerbsAddon, VerbsContext, VerbsCq, VerbsMr, VerbsPd, VerbsQp, VerbsSendWr } from './binding';
 import type { EndpointInfo, NativePathOptions, WireConfig } from './config';
 import { WORD_BYTES } from './config';
 import type { HostContext, HostSink, Outcome } from './hostContext';
-import { describe } from './hostContext';
 import { encodeMessage, SLOT_BYTES, SLOT_WORDS } from './message';
 
 /** A posted WR the NIC has not finished (send or receive). */
@@ -188,7 +188,7 @@ export class HostPaths {
     } catch (err) {
       this.tokens.delete(token.id);
       end.freeSlots.push(token.slot);
-      return describe(err);
+      return describeError(err);
     }
   }
 
@@ -240,7 +240,7 @@ export class HostPaths {
         end.queued = [];
         for (const q of queued) this.postToken(end, q.token);
       },
-      (err) => this.rt.layerFault('reset', `the peer did not re-arm path ${end.index}: ${describe(err)}`),
+      (err) => this.rt.layerFault('reset', `the peer did not re-arm path ${end.index}: ${describeError(err)}`),
     );
   }
 

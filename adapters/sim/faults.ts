@@ -1,6 +1,7 @@
 /** The scenario's faults: packet faults matched on the wire, event faults fired by anchors. */
 import type { Fault } from '../../src/core/scenario';
 import type { LayerHost } from '../../src/core/verbs';
+import { fail } from './nic';
 import type { Packet } from './qp';
 import type { Simulator } from './simulator';
 
@@ -145,7 +146,7 @@ export class FaultBook {
       }
       case 'qp-error':
         this.begin(index, `${f.host}'s QP ${f.path} to ERR`);
-        sim.fail(sim.qps[f.host][f.path], undefined, 'qp-error fault');
+        fail(sim, sim.qps[f.host][f.path], undefined, 'qp-error fault');
         return;
       case 'control-loss':
         this.begin(index, 'management network lost');

@@ -86,3 +86,8 @@ export class Qp {
     return this.state === 'RTS' || this.state === 'SQD';
   }
 }
+
+/** The other end of a path. */
+export function other(host: LayerHost): LayerHost {
+  return host === 'A' ? 'B' : 'A';
+}

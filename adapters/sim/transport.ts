@@ -5,6 +5,9 @@
  */
 import type { SendWr, WcStatus } from '../../src/core/verbs';
 import { isAtomic } from '../../src/core/verbs';
+import { setWord } from './apps';
+import { sendPacket } from './links';
+import { armTimer, cancelTimer, fail, pump, resync, retransmitFrom } from './nic';
 import type { Packet, Qp, Wqe } from './qp';
 import type { Simulator } from './simulator';
 
@@ -88,7 +91,7 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
     if (bad) {
       executed(sim, qp, pkt, wr.addr, undefined, undefined, bad);
       respond(sim, qp, pkt, { psn: pkt.psn, nak: 'ERR', status: bad });
-      sim.fail(qp, undefined, `responder error ${bad} on WR ${wr.id}`);
+      fail(sim, qp, undefined, `responder error ${bad} on WR ${wr.id}`);
       return;
     }
   }
@@ -103,7 +106,7 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
     let old: number | undefined;
     if (wr.opcode === 'WRITE_WITH_IMM' && wr.addr !== undefined) {
       old = mem[wr.addr];
-      sim.setWord(host, wr.addr, wr.value ?? 0);
+      setWord(sim, host, wr.addr, wr.value ?? 0);
     }
     // The RECV's completion is queued before Execute is recorded: a fault anchored on this
     // Execute (say, the QP to ERR) must flush the later RECVs after it, in post order.
@@ -117,9 +120,9 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
   } else {
     const addr = wr.addr!;
     const old = mem[addr];
-    if (wr.opcode === 'WRITE') sim.setWord(host, addr, wr.value ?? 0);
-    else if (wr.opcode === 'FETCH_ADD') sim.setWord(host, addr, old + (wr.add ?? 0));
-    else if (wr.opcode === 'CMP_SWAP' && old === (wr.compare ?? 0)) sim.setWord(host, addr, wr.swap ?? 0);
+    if (wr.opcode === 'WRITE') setWord(sim, host, addr, wr.value ?? 0);
+    else if (wr.opcode === 'FETCH_ADD') setWord(sim, host, addr, old + (wr.add ?? 0));
+    else if (wr.opcode === 'CMP_SWAP' && old === (wr.compare ?? 0)) setWord(sim, host, addr, wr.swap ?? 0);
     if (wr.opcode === 'READ' || isAtomic(wr.opcode)) holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? old : undefined, sim.config.maxDestRdAtomic);
     value = wr.opcode === 'WRITE' ? undefined : old;
     executed(sim, qp, pkt, addr, wr.opcode === 'WRITE' ? wr.value : mem[addr], old, 'SUCCESS');
@@ -145,7 +148,7 @@ function holdSlot(qp: Qp, psn: number, old: number | undefined, slots: number): 
 /** Sends the response for `pkt` back to its requester. */
 function respond(sim: Simulator, qp: Qp, pkt: Packet, r: { psn: number; nak?: Packet['nak']; status?: WcStatus; value?: number }): void {
   // A response belongs to the connection of the request it answers; it echoes its txSeq.
-  sim.sendPacket({ kind: 'response', path: pkt.path, requester: pkt.requester, epoch: pkt.epoch, txSeq: pkt.txSeq, psn: r.psn, wr: pkt.wr, nak: r.nak, status: r.status, value: r.value }, qp.host);
+  sendPacket(sim, { kind: 'response', path: pkt.path, requester: pkt.requester, epoch: pkt.epoch, txSeq: pkt.txSeq, psn: r.psn, wr: pkt.wr, nak: r.nak, status: r.status, value: r.value }, qp.host);
 }
 
 // ------------------------------------------------------------------------- requester half
@@ -173,7 +176,7 @@ export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
       if (!qp.retryStarted) retry(sim, qp, missing, 'implied NAK');
       return settle(sim, qp);
     }
-    if (pkt.nak === 'ERR') return sim.fail(qp, pkt.status ?? 'REM_OP_ERR', `remote error ${pkt.status} on PSN ${pkt.psn}`, pkt.psn);
+    if (pkt.nak === 'ERR') return fail(sim, qp, pkt.status ?? 'REM_OP_ERR', `remote error ${pkt.status} on PSN ${pkt.psn}`, pkt.psn);
     return onRnrNak(sim, qp, pkt.psn);
   }
   if (!target) return; // a duplicate ACK of an already completed WQE
@@ -194,10 +197,10 @@ export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
 /** One retry sequence from `from` (go-back-N), counted against retry_cnt. */
 function retry(sim: Simulator, qp: Qp, from: Wqe, why: string): void {
   if (qp.rnrWaiting) return; // the RNR timer retransmits
-  if (qp.retriesLeft <= 0) return sim.fail(qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${from.wr.id} (${why})`);
+  if (qp.retriesLeft <= 0) return fail(sim, qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${from.wr.id} (${why})`);
   qp.retriesLeft--;
   qp.retryStarted = true;
-  sim.retransmitFrom(qp, from.psn);
+  retransmitFrom(sim, qp, from.psn);
 }
 
 /** A cumulative ACK: every sent non-data WQE before `psn` was executed. */
@@ -224,33 +227,33 @@ function retire(sim: Simulator, qp: Qp): void {
       ...(carriesData(w) ? { value: w.value } : {}),
     });
   }
-  if (qp.sq.length === 0) sim.resync(qp);
+  if (qp.sq.length === 0) resync(sim, qp);
 }
 
 /** Restarts or stops the retransmission timer and sends what became sendable. */
 function settle(sim: Simulator, qp: Qp): void {
   if (!qp.connected) return;
   if (qp.rnrWaiting) return;
-  if (qp.sq.some((w) => w.sent && !w.acked)) sim.armTimer(qp);
-  else sim.cancelTimer(qp);
-  sim.pump(qp);
+  if (qp.sq.some((w) => w.sent && !w.acked)) armTimer(sim, qp);
+  else cancelTimer(sim, qp);
+  pump(sim, qp);
 }
 
 /** Receiver not ready: wait min_rnr_timer and retry, rnr_retry times (7 = forever). */
 function onRnrNak(sim: Simulator, qp: Qp, psn: number): void {
   const forever = sim.config.rnrRetry === 7;
   if (!forever && qp.rnrRetriesLeft <= 0) {
-    sim.fail(qp, 'RNR_RETRY_EXC_ERR', `rnr_retry exhausted on PSN ${psn}`, psn);
+    fail(sim, qp, 'RNR_RETRY_EXC_ERR', `rnr_retry exhausted on PSN ${psn}`, psn);
     return;
   }
   if (!forever) qp.rnrRetriesLeft--;
   qp.rnrWaiting = true;
-  sim.cancelTimer(qp);
+  cancelTimer(sim, qp);
   const epoch = qp.txEpoch;
   sim.at(sim.config.minRnrTimerNs, () => {
     if (!qp.rnrWaiting || qp.txEpoch !== epoch || !qp.connected) return;
     qp.rnrWaiting = false;
-    sim.retransmitFrom(qp, psn);
-    sim.pump(qp);
+    retransmitFrom(sim, qp, psn);
+    pump(sim, qp);
   });
 }

@@ -1,15 +1,21 @@
 /**
  * Replays a run's recorded observations into fresh layer instances whose LayerEnv answers from
  * the record (post results, memory values, the time of each observation), and reports the first
- * decision that differs from the recorded one. While it runs, Math.random, Date.now and
+ * decision that differs from the recorded one. The env is the one LayerEnv contract
+ * (src/core/env) on a transport that answers from the record, so its rules, copies and refusals
+ * are the simulator's and the native host's: a difference is the layer's, never the env's. While it runs, Math.random, Date.now and
  * performance.now are replaced by fixed extremes, so a layer that consults them decides
  * differently from the record (decisions must be a function of observations alone).
  */
+import type { ContractEnv } from '../../src/core/env/contract';
+import { contractEnv } from '../../src/core/env/contract';
+import { copyControl } from '../../src/core/env/rules';
 import type { Execution } from '../../src/core/execution';
-import type { LayerEnv, LayerInstance, LocalMemory } from '../../src/core/layer';
+import type { LayerInstance } from '../../src/core/layer';
 import type { DecisionEvent, ObservationEvent } from '../../src/core/trace';
 import { decisions, isObservation } from '../../src/core/trace';
-import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../../src/core/verbs';
+import type { LayerHost } from '../../src/core/verbs';
+import { copyWc, copyWr } from '../../src/core/verbs';
 import { canonical } from './history';
 
 /** A decision made during the replay (a DecisionEvent without index, host and results). */
@@ -66,70 +72,54 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
   let during: ObservationEvent | undefined;
   let divergence: ReplayDivergence | undefined;
 
-  const decide = (host: LayerHost, d: ReplayedDecision): DecisionEvent | undefined => {
+  const decide = (host: LayerHost, d: ReplayedDecision): void => {
     const k = replayed[host].length;
     replayed[host].push(d);
     const rec = recorded[host][k];
     // A run cut by the event limit stopped in the middle of a callback: decisions past the end
     // of its record are not a divergence (the property then says unknown, never holds).
-    if (!rec && run.end.reason === 'event-limit') return undefined;
+    if (!rec && run.end.reason === 'event-limit') return;
     if (!divergence && (!rec || decisionAction(rec) !== decisionAction(d))) {
       divergence = { host, position: k, recorded: rec, replayed: d, during, nondeterminism: [] };
     }
-    return rec && rec.kind === d.kind ? rec : undefined;
   };
 
-  const envOf = (host: LayerHost): LayerEnv => {
-    const paths = run.config.paths;
-    const validPath = (p: number) => Number.isInteger(p) && p >= 0 && p < paths;
-    const validAddr = (a: number) => Number.isInteger(a) && a >= 0 && a < run.config.memoryWords;
-    const result = (rec: DecisionEvent | undefined): PostResult =>
-      rec && (rec.kind === 'Post' || rec.kind === 'PostRecv') && !rec.ok ? { ok: false, error: rec.error ?? 'refused' } : { ok: true };
-    const oldOf = (rec: DecisionEvent | undefined) => (rec && rec.kind === 'MemOp' ? rec.old : 0);
-    const memory: LocalMemory = {
-      read: (addr) => (validAddr(addr) ? oldOf(decide(host, { t: now, kind: 'MemOp', op: 'read', addr })) : 0),
-      write: (addr, value, o) => {
-        if (validAddr(addr)) decide(host, { t: now, kind: 'MemOp', op: 'write', addr, value, forWr: o?.forWr });
-      },
-      fetchAdd: (addr, add, o) => (validAddr(addr) ? oldOf(decide(host, { t: now, kind: 'MemOp', op: 'fetchAdd', addr, add, forWr: o?.forWr })) : 0),
-      cmpSwap: (addr, compare, swap, o) =>
-        validAddr(addr) ? oldOf(decide(host, { t: now, kind: 'MemOp', op: 'cmpSwap', addr, compare, swap, forWr: o?.forWr })) : 0,
-    };
-    return {
+  /** The recorded decision the next replayed one of `host` is compared with. */
+  const next = (host: LayerHost): DecisionEvent | undefined => recorded[host][replayed[host].length];
+  /** What the fabric answered the recorded post: its refusal, or undefined when it was posted. */
+  const refusal = (rec: DecisionEvent | undefined, kind: 'Post' | 'PostRecv'): string | undefined =>
+    rec && rec.kind === kind && !rec.ok ? (rec.error ?? 'refused') : undefined;
+
+  // The transport of a replay: the fabric's answers come from the record, and every decision
+  // goes to decide(). LayerFaults are no decisions: the contract raised the same in the run.
+  const envOf = (host: LayerHost): ContractEnv =>
+    contractEnv({
       host,
-      paths,
+      paths: run.config.paths,
       memoryWords: run.config.memoryWords,
-      post: (path: number, wr: SendWr) => result(decide(host, { t: now, kind: 'Post', path, wr: copy(wr) })),
-      postRecv: (path: number, wr: RecvWr) => result(decide(host, { t: now, kind: 'PostRecv', path, wr: copy(wr) })),
-      reset: (path: number) => {
-        if (validPath(path)) decide(host, { t: now, kind: 'Reset', path });
+      record: (e) => {
+        if (e.kind !== 'LayerFault') decide(host, { ...e, t: now } as ReplayedDecision);
       },
-      deliver: (wc: WorkCompletion) => {
-        decide(host, { t: now, kind: 'Deliver', wc: copy(wc) });
+      post: () => refusal(next(host), 'Post'),
+      postRecv: () => refusal(next(host), 'PostRecv'),
+      reset: () => undefined,
+      setTimer: () => undefined,
+      sendControl: () => undefined,
+      word: () => {
+        const rec = next(host);
+        return rec && rec.kind === 'MemOp' ? rec.old : 0;
       },
-      setTimer: (delayNs: number, token: string) => {
-        if (Number.isFinite(delayNs) && delayNs >= 0 && typeof token === 'string') decide(host, { t: now, kind: 'SetTimer', delayNs, token });
-      },
-      sendControl: (msg: unknown) => {
-        let m: unknown;
-        try {
-          m = JSON.parse(JSON.stringify(msg ?? null));
-        } catch {
-          return;
-        }
-        decide(host, { t: now, kind: 'SendControl', msg: m });
-      },
-      memory,
+      setWord: () => undefined,
       now: () => now,
-    };
-  };
+    });
 
   const restore = patchGlobals(WORLD_VALUES[world], (name) => calls.set(name, (calls.get(name) ?? 0) + 1));
   try {
+    const envs: Record<LayerHost, ContractEnv> = { A: envOf('A'), B: envOf('B') };
     const instances: Partial<Record<LayerHost, LayerInstance>> = {};
     for (const host of ['A', 'B'] as const) {
       try {
-        instances[host] = run.layer.create(envOf(host));
+        instances[host] = run.layer.create(envs[host].env);
       } catch {
         // The simulator recorded the same throw as a LayerFault; the replay goes on likewise.
       }
@@ -137,6 +127,9 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
     for (const e of run.trace) {
       if (divergence) break;
       if (!isObservation(e)) continue;
+      // The application's posts are facts of the run, whether or not the instance exists.
+      if (e.kind === 'AppPostSend') envs[e.obs].appPostedSend(e.wr.id);
+      else if (e.kind === 'AppPostRecv') envs[e.obs].appPostedRecv(e.wr.id);
       const inst = instances[e.obs];
       if (!inst) continue;
       now = e.t;
@@ -163,26 +156,22 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
   return divergence;
 }
 
-/** Hands one recorded observation to an instance, as the simulator did. */
+/** Hands one recorded observation to an instance, as the simulator did (private copies). */
 function feed(inst: LayerInstance, e: ObservationEvent): void {
   switch (e.kind) {
     case 'AppPostSend':
-      return inst.postSend(copy(e.wr));
+      return inst.postSend(copyWr(e.wr));
     case 'AppPostRecv':
-      return inst.postRecv(copy(e.wr));
+      return inst.postRecv({ ...e.wr });
     case 'Completion':
-      return inst.onCompletion(e.path, copy(e.wc));
+      return inst.onCompletion(e.path, copyWc(e.wc));
     case 'PortEvent':
       return inst.onPortEvent?.(e.path, e.event);
     case 'TimerFired':
       return inst.onTimer?.(e.token);
     case 'ControlReceived':
-      return inst.onControl?.(copy(e.msg));
+      return inst.onControl?.(copyControl(e.msg));
   }
-}
-
-function copy<T>(x: T): T {
-  return x === undefined ? x : (JSON.parse(JSON.stringify(x)) as T);
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * Jepsen's check-safe for rdmacheck: a property is a pure function that never throws. An
- * exception inside a check becomes `unknown` with the reason, and a run cut short by the event
- * limit can never `hold` (a prefix proves a violation, never its absence).
+ * exception inside a check becomes `unknown` with the reason (checkSafely, in core), and a run
+ * cut short by the event limit can never `hold` (a prefix proves a violation, never its absence).
  */
 import type { Execution } from '../../src/core/execution';
 import type { Property, Verdict } from '../../src/core/property';
+import { checkSafely } from '../../src/core/safe-check';
 
 /** The body of a property: may throw, may be async; `defineProperty` makes it safe. */
 export type CheckBody = (run: Execution) => Verdict | Promise<Verdict>;
@@ -17,25 +18,13 @@ export function defineProperty(name: string, description: string, body: CheckBod
     }
     return v;
   };
-  const crash = (err: unknown): Verdict => ({
-    status: 'unknown',
-    reason: `${name}: the check itself threw (${err instanceof Error ? `${err.name}: ${err.message}` : String(err)})`,
-  });
+  const unsafe = { name, check: body };
   return {
     name,
     description,
     check(run: Execution): Verdict | Promise<Verdict> {
-      try {
-        const v = body(run);
-        if (isPromise(v)) return v.then((x) => settle(run, x), crash);
-        return settle(run, v);
-      } catch (err) {
-        return crash(err);
-      }
+      const v = checkSafely(unsafe, run);
+      return v instanceof Promise ? v.then((x) => settle(run, x)) : settle(run, v);
     },
   };
-}
-
-function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
-  return typeof (x as { then?: unknown })?.then === 'function';
 }

@@ -15,7 +15,9 @@ import type { Scenario } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
 import { buildCounterexample } from './counterexample';
-import { describeError, execute, nowMs } from './execute';
+import { execute, nowMs } from './execute';
+import { describeError } from '../core/errors';
+import { checkSafely } from '../core/safe-check';
 import { resolveCheckOptions } from './options';
 import type { CheckOptions, ResolvedCheckOptions } from './options';
 
@@ -85,7 +87,7 @@ async function search(layer: FailoverLayer, adapter: Adapter, props: readonly Pr
     const runMs = nowMs() - started;
     for (const c of active) {
       const t = nowMs();
-      const v = await safeCheck(c.property, run);
+      const v = await checkSafely(c.property, run);
       c.runs++;
       c.timeMs += runMs + (nowMs() - t);
       if (v.status === 'violated') {
@@ -107,15 +109,6 @@ async function search(layer: FailoverLayer, adapter: Adapter, props: readonly Pr
 function inconclusive(c: Cell, reason: string): void {
   c.inconclusive++;
   c.firstUnknown ??= reason;
-}
-
-/** A property's verdict, even when a user-written property throws. */
-async function safeCheck(p: Property, run: Execution): Promise<Verdict> {
-  try {
-    return await p.check(run);
-  } catch (err) {
-    return { status: 'unknown', reason: `${p.name}: the check threw (${describeError(err)})` };
-  }
 }
 
 /** Turns a searched cell into its result: shrinks a failure, explains an unknown. */
@@ -161,7 +154,7 @@ async function shrinkFailure(layer: FailoverLayer, adapter: Adapter, cell: Cell,
     }
     try {
       const run = await execute(adapter, scenario, layer);
-      const v = await safeCheck(cell.property, run);
+      const v = await checkSafely(cell.property, run);
       if (v.status !== 'violated') return true;
       last = { verdict: v, execution: run };
       return false;

@@ -12,8 +12,3 @@ export function execute(adapter: Adapter, scenario: Scenario, layer: FailoverLay
 export function nowMs(): number {
   return performance.now();
 }
-
-/** A thrown value as one line. */
-export function describeError(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}

@@ -13,6 +13,7 @@ import { eventLine } from '../report/event-line';
 import { loadTrace, parseTrace } from '../report/load';
 import type { Scenario } from '../core/scenario';
 import type { Trace, TraceEvent } from '../core/trace';
+import { checkSafely } from '../core/safe-check';
 import { regenerateScenario } from './regenerate';
 
 /** Options of replay. */
@@ -81,7 +82,7 @@ export async function replay(input: string | CounterexampleData, options: Replay
   }
   const scenario = options.regenerate ? regenerated(cx) : cx.scenario;
   const execution = await adapter.run(scenario, layer);
-  const verdict = await judge(property, execution);
+  const verdict = await checkSafely(property, execution);
   const divergence = firstDivergence(cx.trace, execution.trace);
   const outcome: ReplayResult['outcome'] = verdict.status === 'holds' ? 'now-passes'
     : divergence !== undefined ? 'diverged'
@@ -115,15 +116,6 @@ export function findProperty(name: string): Property | undefined {
 
 function camelCase(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** A property's verdict; an exception becomes `unknown` (properties must never throw). */
-async function judge(property: Property, execution: Parameters<Property['check']>[0]): Promise<Verdict> {
-  try {
-    return await property.check(execution);
-  } catch (e) {
-    return { status: 'unknown', reason: `${property.name} threw: ${(e as Error).message}` };
-  }
 }
 
 /** The first index where the traces differ, comparing events field by field (key order aside). */

@@ -63,7 +63,7 @@ const wcStatusList = [
 /** Completion status, as ibv_wc_status names it (without the IBV_WC_ prefix). */
 export type WcStatus = (typeof wcStatusList)[number];
 
-/** Every completion status rdmacheck models. */
+/** Every completion status, SUCCESS first (the env's completion check and validators use it). */
 export const WC_STATUSES: readonly WcStatus[] = wcStatusList;
 
 /** A work completion. On error only wrId and status are meaningful (as in ibv_poll_cq). */

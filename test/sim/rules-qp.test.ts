@@ -1,5 +1,6 @@
 /** verbs-semantics.md, "Queue pairs" and "Events", plus the fault kinds and layer misuse. */
 import { Simulator } from '../../adapters/sim';
+import { transition } from '../../adapters/sim/nic';
 import type { FailoverLayer } from '../../src/core/layer';
 import { passThrough } from '../../src/layers/passThrough';
 import { LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
@@ -15,7 +16,7 @@ describe('queue-pair rules', () => {
       for (const to of STATES) {
         const qp = s.qps.A[0];
         qp.state = from;
-        const ok = s.transition(qp, to, 'test');
+        const ok = transition(s, qp, to, 'test');
         expect([from, to, ok]).toEqual([from, to, LEGAL_QP_TRANSITIONS[from].includes(to)]);
         expect(qp.state).toBe(ok ? to : from);
       }

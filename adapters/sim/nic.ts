@@ -1,0 +1,185 @@
+/**
+ * What a simulated NIC does on its own to its QPs: the QP state machine (legal transitions,
+ * failing to ERR with its flushes, a layer's reconnect) and the requester's transmission (the
+ * send queue pump, go-back-N retransmission, the retransmission timer). What it does when a
+ * packet arrives is in ./transport.
+ */
+import type { QpState, WcStatus } from '../../src/core/verbs';
+import { LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
+import { sendPacket } from './links';
+import { other } from './qp';
+import type { Packet, Qp } from './qp';
+import type { Simulator } from './simulator';
+
+/** Moves a QP to `to` if the transition is legal (verbs.c qp_state_table); false otherwise. */
+export function transition(sim: Simulator, qp: Qp, to: QpState, reason: string): boolean {
+  if (!LEGAL_QP_TRANSITIONS[qp.state].includes(to)) return false;
+  const from = qp.state;
+  qp.state = to;
+  if (from !== to) sim.record({ kind: 'QpState', host: qp.host, path: qp.path, from, to, reason });
+  return true;
+}
+
+/**
+ * Puts a QP in ERR: the WQE that failed (if any) completes with `status`, then every later
+ * outstanding send WQE and every posted RECV completes with WR_FLUSH_ERR, in order.
+ */
+export function fail(sim: Simulator, qp: Qp, status: WcStatus | undefined, reason: string, failingPsn?: number): void {
+  if (qp.state === 'ERR' || qp.state === 'RESET') return;
+  transition(sim, qp, 'ERR', reason);
+  cancelTimer(sim, qp);
+  qp.rnrWaiting = false;
+  qp.retryStarted = false;
+  // Without an explicit failing WQE, the error belongs to the oldest outstanding one.
+  const errPsn = failingPsn ?? qp.sq[0]?.psn;
+  for (const wqe of qp.sq) {
+    const s: WcStatus = status && wqe.psn === errPsn ? status : 'WR_FLUSH_ERR';
+    sim.complete(qp.host, qp.path, { wrId: wqe.wr.id, status: s, opcode: wqe.wr.opcode });
+  }
+  qp.sq = [];
+  qp.sendIdx = 0;
+  for (const r of qp.rq) sim.complete(qp.host, qp.path, { wrId: r.id, status: 'WR_FLUSH_ERR', opcode: 'RECV' });
+  qp.rq = [];
+}
+
+/**
+ * Reconnects a QP (RESET -> INIT -> RTR -> RTS): outstanding WQEs are discarded without
+ * completions and the connection starts a fresh PSN space; the peer's responder state is reset
+ * too, since the new connection has no memory of what the old one executed.
+ */
+export function reconnect(sim: Simulator, qp: Qp): void {
+  transition(sim, qp, 'RESET', 'reset by the layer');
+  cancelTimer(sim, qp);
+  qp.sq = [];
+  qp.rq = [];
+  qp.sendIdx = 0;
+  qp.rnrWaiting = false;
+  qp.retryStarted = false;
+  const peer = sim.qps[other(qp.host)][qp.path];
+  const epoch = ++sim.pathEpochs[qp.path];
+  qp.txEpoch = qp.rxEpoch = epoch;
+  qp.nextPsn = 0;
+  qp.retriesLeft = sim.config.retryCnt;
+  qp.rnrRetriesLeft = sim.config.rnrRetry;
+  for (const end of [qp, peer]) {
+    end.ePsn = 0;
+    end.nakSent = false;
+    end.rdAtomicSlots.clear();
+  }
+  peer.rxEpoch = epoch;
+  // The peer's outstanding requests belong to the old connection: responses already on the
+  // wire still reach it, but retransmissions are stale, so it ends in RETRY_EXC_ERR as a real
+  // RC requester whose partner QP vanished. With nothing outstanding it joins the new one.
+  resync(sim, peer);
+  transition(sim, qp, 'INIT', 'reset by the layer');
+  transition(sim, qp, 'RTR', 'reset by the layer');
+  transition(sim, qp, 'RTS', 'reset by the layer');
+}
+
+/** A requester with nothing outstanding joins its path's newest connection (fresh PSNs). */
+export function resync(sim: Simulator, qp: Qp): void {
+  const epoch = sim.pathEpochs[qp.path];
+  if (qp.txEpoch === epoch || qp.sq.length > 0) return;
+  qp.txEpoch = epoch;
+  qp.nextPsn = 0;
+}
+
+// The requester's transmission.
+
+/** Transmits what the send queue may send now: new WQEs in order, stopping at a fence. */
+export function pump(sim: Simulator, qp: Qp): void {
+  if (!qp.connected || qp.rnrWaiting) return;
+  while (qp.sendIdx < qp.sq.length) {
+    const wqe = qp.sq[qp.sendIdx];
+    // IBV_SEND_FENCE: wait until every earlier READ/atomic of this send queue has completed.
+    if (
+      wqe.wr.fence &&
+      qp.sq
+        .slice(0, qp.sendIdx)
+        .some((w) => w.wr.opcode === 'READ' || w.wr.opcode === 'FETCH_ADD' || w.wr.opcode === 'CMP_SWAP')
+    )
+      return;
+    if (wqe.corrupt) {
+      fail(sim, qp, 'LOC_QP_OP_ERR', `corrupt WQE of WR ${wqe.wr.id}`, wqe.psn);
+      return;
+    }
+    qp.sendIdx++;
+    transmit(sim, qp, wqe.psn, false);
+  }
+}
+
+/** Puts the request of the WQE with `psn` on the wire. */
+export function transmit(sim: Simulator, qp: Qp, psn: number, retransmit: boolean): void {
+  const wqe = qp.wqeAt(psn);
+  if (!wqe) return;
+  wqe.sent = true;
+  const txSeq = (wqe.lastTx = qp.txCount++);
+  // Anchors on this Send fire once the packet is on the wire, so a fault they start hits
+  // what comes after it, not the packet itself.
+  const ev = sim.record(
+    { kind: 'Send', host: qp.host, path: qp.path, wr: wqe.wr.id, op: wqe.wr.opcode, psn, retransmit },
+    false,
+  );
+  const packet: Packet = {
+    kind: 'request',
+    path: qp.path,
+    requester: qp.host,
+    epoch: qp.txEpoch,
+    txSeq,
+    psn,
+    wr: wqe.wr,
+  };
+  sendPacket(sim, packet, qp.host);
+  if (!qp.timer) armTimer(sim, qp);
+  sim.anchors.onEvent(ev);
+}
+
+/** Retransmits every sent, unacknowledged WQE from `fromPsn` on (go-back-N). */
+export function retransmitFrom(sim: Simulator, qp: Qp, fromPsn: number): void {
+  if (qp.rnrWaiting) return; // the RNR timer will retransmit
+  const head = qp.sq[0];
+  if (!head) return;
+  for (let k = Math.max(0, fromPsn - head.psn); k < qp.sq.length; k++) {
+    const wqe = qp.sq[k];
+    if (wqe.sent && !wqe.acked) transmit(sim, qp, wqe.psn, true);
+  }
+}
+
+/** (Re)starts the retransmission timer: 4.096 us * 2^timeout; timeout 0 means none (IBTA). */
+export function armTimer(sim: Simulator, qp: Qp): void {
+  cancelTimer(sim, qp);
+  if (sim.config.timeout === 0) return;
+  const handle = sim.queue.push(sim.now + sim.timeoutNs, () => {
+    if (qp.timer !== handle) return;
+    qp.timer = undefined;
+    onTimeout(sim, qp);
+  });
+  qp.timer = handle;
+}
+
+/** Stops the retransmission timer (a cancelled entry stays queued and is skipped). */
+export function cancelTimer(sim: Simulator, qp: Qp): void {
+  if (qp.timer) qp.timer.cancelled = true;
+  qp.timer = undefined;
+}
+
+/** The retransmission timer expired: retransmit from the oldest unacknowledged WQE, or fail the QP. */
+function onTimeout(sim: Simulator, qp: Qp): void {
+  if (!qp.connected) return;
+  const head = qp.sq.find((w) => w.sent && !w.acked);
+  if (!head) return;
+  sim.record({
+    kind: 'Timeout',
+    host: qp.host,
+    path: qp.path,
+    wr: head.wr.id,
+    psn: head.psn,
+    retriesLeft: qp.retriesLeft,
+  });
+  if (qp.retriesLeft > 0) {
+    qp.retriesLeft--;
+    retransmitFrom(sim, qp, head.psn);
+  } else {
+    fail(sim, qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${head.wr.id}`);
+  }
+}

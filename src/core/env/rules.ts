@@ -1,0 +1,120 @@
+/**
+ * Every rule a LayerEnv enforces, each as a function returning why a call breaks it (or
+ * undefined). A broken rule is the layer's misuse of the contract: the env refuses the call and
+ * records a LayerFault with this reason. The texts are part of the trace, so every adapter (and
+ * the observation replay) must take them from here: one wording, one judgement.
+ */
+import type { LayerHost, RecvWr, SendWr } from '../verbs';
+import { OPCODES, WC_STATUSES } from '../verbs';
+
+/** Why `path` is not a path of a fabric with `paths` paths. */
+export function badPath(path: unknown, paths: number): string | undefined {
+  return Number.isInteger(path) && (path as number) >= 0 && (path as number) < paths
+    ? undefined
+    : `path ${String(path)} does not exist (paths are 0..${paths - 1})`;
+}
+
+/** Why a layer may not post `wr` on `path` (appIds: the application's WR ids on `host`). */
+export function postMisuse(
+  host: LayerHost,
+  path: number,
+  paths: number,
+  wr: SendWr,
+  appIds: ReadonlySet<number>,
+): string | undefined {
+  const pathErr = badPath(path, paths);
+  if (pathErr) return pathErr;
+  if (!Number.isInteger(wr.id)) return `wr.id ${String(wr.id)} is not an integer`;
+  if (!OPCODES.includes(wr.opcode)) return `wr.opcode ${String(wr.opcode)} is not an opcode`;
+  if (wr.id >= 0 && !appIds.has(wr.id))
+    return `WR ${wr.id} is not an application WR of host ${host}; WRs a layer invents use negative ids`;
+  return undefined;
+}
+
+/** Why a layer may not post RECV `wr` on `path` (appIds: the application's RECV ids on `host`). */
+export function postRecvMisuse(
+  host: LayerHost,
+  path: number,
+  paths: number,
+  wr: RecvWr,
+  appIds: ReadonlySet<number>,
+): string | undefined {
+  const pathErr = badPath(path, paths);
+  if (pathErr) return pathErr;
+  if (!Number.isInteger(wr.id)) return `wr.id ${String(wr.id)} is not an integer`;
+  if (wr.id >= 0 && !appIds.has(wr.id))
+    return `RECV ${wr.id} is not an application RECV of host ${host}; RECVs a layer invents use negative ids`;
+  return undefined;
+}
+
+/** Why `wc` is not a work completion a layer may deliver (checked before it is copied). */
+export function malformedCompletion(wc: unknown): string | undefined {
+  if (typeof wc !== 'object' || wc === null)
+    return `a completion must be an object with wrId, status and opcode (got ${wc === null ? 'null' : typeof wc})`;
+  const { wrId, status, opcode } = wc as Record<string, unknown>;
+  if (!Number.isInteger(wrId)) return `wc.wrId ${String(wrId)} is not an integer`;
+  if (!(WC_STATUSES as readonly unknown[]).includes(status))
+    return `wc.status ${String(status)} is not a completion status`;
+  if (opcode !== 'RECV' && !(OPCODES as readonly unknown[]).includes(opcode))
+    return `wc.opcode ${String(opcode)} is neither an opcode nor RECV`;
+  return undefined;
+}
+
+/**
+ * Why delivering a completion for `wrId` breaks the contract: the application never posted it,
+ * or it already had its completion (each WR and each RECV gets exactly one).
+ */
+export function deliverMisuse(
+  isRecv: boolean,
+  wrId: number,
+  appIds: ReadonlySet<number>,
+  delivered: ReadonlySet<number>,
+): string | undefined {
+  const what = isRecv ? 'RECV' : 'WR';
+  if (!appIds.has(wrId)) return `delivered a completion for ${what} ${wrId}, which the application never posted`;
+  if (delivered.has(wrId)) return `delivered a second completion for ${what} ${wrId}`;
+  return undefined;
+}
+
+/** Why setTimer(delayNs, token) is refused: the delay must be a finite number >= 0, the token a string. */
+export function timerMisuse(delayNs: unknown, token: unknown): string | undefined {
+  return Number.isFinite(delayNs) && (delayNs as number) >= 0 && typeof token === 'string'
+    ? undefined
+    : `setTimer needs a delay >= 0 ns and a string token (got ${String(delayNs)}, ${typeof token})`;
+}
+
+/**
+ * A private deep copy of a control message, as the management network carries it: plain JSON
+ * data (undefined becomes null). Throws when `msg` is not JSON data (a cycle, a BigInt, a function).
+ */
+export function copyControl(msg: unknown): unknown {
+  const text = JSON.stringify(msg ?? null);
+  if (text === undefined) throw new TypeError(`a ${typeof msg} is not JSON data`);
+  return JSON.parse(text) as unknown;
+}
+
+/** Why a control message was refused, given what copyControl threw. */
+export function controlRefusal(err: unknown): string {
+  return `control messages must be plain JSON data (${String(err)})`;
+}
+
+/** Why `addr` is not a word of a memory of `words` words. */
+export function badAddress(addr: unknown, words: number): string | undefined {
+  return Number.isInteger(addr) && (addr as number) >= 0 && (addr as number) < words
+    ? undefined
+    : `address ${String(addr)} is outside this host's memory (0..${words - 1})`;
+}
+
+/** Why `value` (named `name`: value, add, compare, swap) cannot go into a memory word. */
+export function badWordValue(name: string, value: unknown): string | undefined {
+  return Number.isSafeInteger(value)
+    ? undefined
+    : `${name} ${String(value)} is not a safe integer (a memory word holds one)`;
+}
+
+/** Why the `forWr` of a memory operation cannot name a WR (it is recorded as given, or not at all). */
+export function badForWr(forWr: unknown): string | undefined {
+  return forWr === undefined || Number.isInteger(forWr)
+    ? undefined
+    : `forWr ${String(forWr)} is not a WR id (an integer)`;
+}
