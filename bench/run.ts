@@ -23,7 +23,9 @@ function measure(label: string, scenarios: Scenario[], layer = passThrough, roun
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     best = Math.max(best, events / seconds);
   }
-  console.log(`${label.padEnd(48)} ${String(events).padStart(9)} events/round  ${(best / 1e6).toFixed(2)} M events/s (best of ${rounds})`);
+  console.log(
+    `${label.padEnd(48)} ${String(events).padStart(9)} events/round  ${(best / 1e6).toFixed(2)} M events/s (best of ${rounds})`,
+  );
 }
 
 const OPS = ['WRITE', 'READ', 'FETCH_ADD', 'CMP_SWAP'] as const;

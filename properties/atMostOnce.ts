@@ -38,7 +38,7 @@ export const atMostOnce = defineProperty(
 /** A CMP_SWAP takes effect only when its compare matched; every other execution does. */
 function takesEffect(w: AppWr, e: EffectEvent): boolean {
   if (w.wr.opcode !== 'CMP_SWAP') return true;
-  return e.old === (e.kind === 'MemOp' ? e.compare : w.wr.compare ?? 0);
+  return e.old === (e.kind === 'MemOp' ? e.compare : (w.wr.compare ?? 0));
 }
 
 function times(n: number): string {
@@ -50,14 +50,22 @@ function how(e: EffectEvent): string {
 }
 
 /** Why the layer executed the WR again, in the paper's words, with the events that show it. */
-function causeOfSecond(trace: Trace, w: AppWr, first: EffectEvent, second: EffectEvent): { text: string; events: number[] } {
+function causeOfSecond(
+  trace: Trace,
+  w: AppWr,
+  first: EffectEvent,
+  second: EffectEvent,
+): { text: string; events: number[] } {
   if (first.kind !== 'Execute') return { text: '', events: [] };
   const between = trace.slice(first.i + 1, second.i);
   const ackLost = between.find((e) => e.kind === 'AckLost' && e.wr === w.wr.id && e.path === first.path);
   if (ackLost) return { text: 'the ACK of the first execution was lost', events: [ackLost.i] };
-  const acked = between.find((e) => e.kind === 'Ack' && e.host === w.host && e.wr === w.wr.id && e.path === first.path && !e.nak);
+  const acked = between.find(
+    (e) => e.kind === 'Ack' && e.host === w.host && e.wr === w.wr.id && e.path === first.path && !e.nak,
+  );
   if (acked) return { text: 'the layer re-posted it although the first execution was acknowledged', events: [acked.i] };
   const fault = between.find((e) => e.kind === 'Fault' && e.phase === 'begin');
-  if (fault && fault.kind === 'Fault') return { text: `the first execution's ACK never came back (${fault.what})`, events: [fault.i] };
+  if (fault && fault.kind === 'Fault')
+    return { text: `the first execution's ACK never came back (${fault.what})`, events: [fault.i] };
   return { text: "the first execution's ACK never reached the requester", events: [] };
 }

@@ -28,7 +28,10 @@ export const completionFidelity = defineProperty(
       if (v) return v;
     }
     if (!exact) {
-      return { status: 'unknown', reason: `completion-fidelity: the ${run.adapter.name} adapter infers execution, so "SUCCESS only if it took effect" cannot be judged` };
+      return {
+        status: 'unknown',
+        reason: `completion-fidelity: the ${run.adapter.name} adapter infers execution, so "SUCCESS only if it took effect" cannot be judged`,
+      };
     }
     return { status: 'holds' };
   },
@@ -65,7 +68,9 @@ function checkWr(run: Execution, w: AppWr, exact: boolean, recvs: AppRecv[]): Ve
 function checkValue(w: AppWr, d: AppWr['deliveries'][number], effects: AppWr['effects']): Verdict | undefined {
   const op = w.wr.opcode;
   if (op !== 'READ' && !isAtomic(op)) return undefined;
-  const produced = effects.map((e) => (e.kind === 'MemOp' ? e.old : op === 'READ' ? e.value : e.old)).filter((x): x is number => x !== undefined);
+  const produced = effects
+    .map((e) => (e.kind === 'MemOp' ? e.old : op === 'READ' ? e.value : e.old))
+    .filter((x): x is number => x !== undefined);
   if (produced.includes(d.wc.value as number)) return undefined;
   return {
     status: 'violated',
@@ -106,7 +111,9 @@ function checkRecv(run: Execution, r: AppRecv): Verdict | undefined {
   const c = r.consumptions.find((x) => x.i < d.i);
   if (!c) {
     // The layer may receive into its own buffers and copy; then only the payload can be judged.
-    const layerReceived = run.trace.some((e) => e.kind === 'RecvConsumed' && e.host === r.host && e.recvWr < 0 && e.i < d.i);
+    const layerReceived = run.trace.some(
+      (e) => e.kind === 'RecvConsumed' && e.host === r.host && e.recvWr < 0 && e.i < d.i,
+    );
     if (layerReceived) return undefined;
     return {
       status: 'violated',

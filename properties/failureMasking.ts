@@ -32,12 +32,16 @@ export const failureMasking = defineProperty(
       }
       if (d || w.wr.signaled === false) continue;
       if (run.end.reason === 'event-limit') {
-        return { status: 'unknown', reason: `failure-masking: the run hit the event limit (maxEvents ${run.config.maxEvents}) before ${describeWr(w.host, w.wr)} completed` };
+        return {
+          status: 'unknown',
+          reason: `failure-masking: the run hit the event limit (maxEvents ${run.config.maxEvents}) before ${describeWr(w.host, w.wr)} completed`,
+        };
       }
       const end = run.trace[run.trace.length - 1];
-      const why = run.end.reason === 'time-limit'
-        ? `the layer hung: nothing completed it within the liveness budget (${fmtTime(run.config.livenessNs)} after the last fault or step)`
-        : 'the run went quiet with nothing left to do, so the layer lost it';
+      const why =
+        run.end.reason === 'time-limit'
+          ? `the layer hung: nothing completed it within the liveness budget (${fmtTime(run.config.livenessNs)} after the last fault or step)`
+          : 'the run went quiet with nothing left to do, so the layer lost it';
       return {
         status: 'violated',
         explanation: `${describeWr(w.host, w.wr)} never completed although ${healthy}; ${why} (run ended at t=${fmtTime(run.end.timeNs)}).`,

@@ -15,7 +15,14 @@ export const properties = {
   linearizability,
   failureMasking,
   completionFidelity,
-  all: [atMostOnce, noQueueSliding, senderViewDeterminism, linearizability, failureMasking, completionFidelity] as readonly Property[],
+  all: [
+    atMostOnce,
+    noQueueSliding,
+    senderViewDeterminism,
+    linearizability,
+    failureMasking,
+    completionFidelity,
+  ] as readonly Property[],
 };
 
 export { atMostOnce, noQueueSliding, senderViewDeterminism, linearizability, failureMasking, completionFidelity };

@@ -23,19 +23,31 @@ export const LINEARIZABILITY_MAX_NODES = 200_000;
 /** The linearizability property. */
 export const linearizability = defineProperty(
   'linearizability',
-  "the application-level history has a legal sequential order per memory word",
+  'the application-level history has a legal sequential order per memory word',
   (run) => {
     const end = endEvent(run.trace);
-    if (!end) return { status: 'unknown', reason: 'linearizability: the trace has no End event, so the final memory is unknown' };
+    if (!end)
+      return {
+        status: 'unknown',
+        reason: 'linearizability: the trace has no End event, so the final memory is unknown',
+      };
     const histories = wordHistories(run);
     for (const [k, ops] of histories) {
       const [host, addrText] = k.split(':');
       const addr = Number(addrText);
       const memHost = host as LayerHost;
-      ops.push({ op: { kind: 'read' }, call: end.i, ret: end.i, result: end.memory[memHost][addr], label: `final read of ${word(memHost, addr)} = ${end.memory[memHost][addr]}`, events: [end.i] });
+      ops.push({
+        op: { kind: 'read' },
+        call: end.i,
+        ret: end.i,
+        result: end.memory[memHost][addr],
+        label: `final read of ${word(memHost, addr)} = ${end.memory[memHost][addr]}`,
+        events: [end.i],
+      });
       const r = linearize(ops, 0, { maxNodes: LINEARIZABILITY_MAX_NODES });
       if (r.outcome === 'linearizable') continue;
-      if (r.outcome === 'unknown') return { status: 'unknown', reason: `linearizability: ${word(memHost, addr)}: ${r.reason}` };
+      if (r.outcome === 'unknown')
+        return { status: 'unknown', reason: `linearizability: ${word(memHost, addr)}: ${r.reason}` };
       return explain(run, memHost, addr, ops);
     }
     return { status: 'holds' };
@@ -71,14 +83,37 @@ function wordHistories(run: Execution): Map<string, HistoryOp[]> {
   }
   for (const e of run.trace) {
     if (e.kind === 'AppConsume') {
-      add('B', e.addr, { op: { kind: 'read' }, call: e.i, ret: e.i, result: e.value, label: `B's application consumed ${word('B', e.addr)} = ${e.value}`, events: [e.i] });
+      add('B', e.addr, {
+        op: { kind: 'read' },
+        call: e.i,
+        ret: e.i,
+        result: e.value,
+        label: `B's application consumed ${word('B', e.addr)} = ${e.value}`,
+        events: [e.i],
+      });
     } else if (e.kind === 'AppReuse') {
-      add('B', e.addr, { op: { kind: 'write', value: e.value }, call: e.i, ret: e.i, label: `B's application reused ${word('B', e.addr)} := ${e.value}`, events: [e.i] });
+      add('B', e.addr, {
+        op: { kind: 'write', value: e.value },
+        call: e.i,
+        ret: e.i,
+        label: `B's application reused ${word('B', e.addr)} := ${e.value}`,
+        events: [e.i],
+      });
     } else if (e.kind === 'ThirdParty') {
-      const op: WordOp = e.op === 'WRITE' ? { kind: 'write', value: e.value ?? 0 }
-        : e.op === 'FETCH_ADD' ? { kind: 'fadd', add: e.add ?? 0 }
-          : { kind: 'cas', compare: e.compare ?? 0, swap: e.swap ?? 0 };
-      add('B', e.addr, { op, call: e.i, ret: e.i, result: e.op === 'WRITE' ? undefined : e.old, label: `C's ${e.op} on ${word('B', e.addr)} (old ${e.old})`, events: [e.i] });
+      const op: WordOp =
+        e.op === 'WRITE'
+          ? { kind: 'write', value: e.value ?? 0 }
+          : e.op === 'FETCH_ADD'
+            ? { kind: 'fadd', add: e.add ?? 0 }
+            : { kind: 'cas', compare: e.compare ?? 0, swap: e.swap ?? 0 };
+      add('B', e.addr, {
+        op,
+        call: e.i,
+        ret: e.i,
+        result: e.op === 'WRITE' ? undefined : e.old,
+        label: `C's ${e.op} on ${word('B', e.addr)} (old ${e.old})`,
+        events: [e.i],
+      });
     }
   }
   return histories;
@@ -121,7 +156,9 @@ function wordOpOf(w: AppWr): WordOp | undefined {
 function explain(run: Execution, host: LayerHost, addr: number, ops: HistoryOp[]): Verdict {
   const w = word(host, addr);
   const final = ops[ops.length - 1];
-  const executions = run.trace.filter((e) => e.kind === 'Execute' && e.host === host && e.addr === addr && e.status === 'SUCCESS' && e.op !== 'READ');
+  const executions = run.trace.filter(
+    (e) => e.kind === 'Execute' && e.host === host && e.addr === addr && e.status === 'SUCCESS' && e.op !== 'READ',
+  );
   const reuse = run.trace.find((e) => e.kind === 'AppReuse' && e.host === host && e.addr === addr);
   const staleAfterReuse = reuse ? executions.find((e) => e.i > reuse.i) : undefined;
   let cause = '';

@@ -103,8 +103,11 @@ function findLandings(msgs: AppWr[], recvs: AppRecv[]): Landing[] {
     for (const d of r.deliveries) {
       if (d.wc.status !== 'SUCCESS') continue;
       const sig = canonical({ value: d.wc.value, imm: d.wc.imm });
-      const same = msgs.filter((m) => canonical({ value: m.wr.opcode === 'SEND' ? m.wr.value : undefined, imm: m.wr.imm }) === sig);
-      if (same.length === 1) landings.push({ msg: same[0], recv: r, event: d.i, t: d.t, how: "(delivered by the receiver's layer)" });
+      const same = msgs.filter(
+        (m) => canonical({ value: m.wr.opcode === 'SEND' ? m.wr.value : undefined, imm: m.wr.imm }) === sig,
+      );
+      if (same.length === 1)
+        landings.push({ msg: same[0], recv: r, event: d.i, t: d.t, how: "(delivered by the receiver's layer)" });
     }
   }
   return landings.sort((a, b) => a.event - b.event);

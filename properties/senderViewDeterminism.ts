@@ -29,7 +29,10 @@ export const senderViewDeterminism = defineProperty(
     const twin = twinScenario(run.scenario);
     if (!twin) return { status: 'holds' };
     if (!run.adapter.capabilities.deterministic) {
-      return { status: 'unknown', reason: `sender-view-determinism: the replay agrees, but the ${run.adapter.name} adapter is not deterministic, so the twin comparison is meaningless` };
+      return {
+        status: 'unknown',
+        reason: `sender-view-determinism: the replay agrees, but the ${run.adapter.name} adapter is not deterministic, so the twin comparison is meaningless`,
+      };
     }
     const other = runTwin(run, twin);
     if (other instanceof Promise) return other.then((t) => compareTwins(run, t));
@@ -47,8 +50,10 @@ function compareTwins(run: Execution, twin: Execution): Verdict {
     explanation:
       `A's layer saw exactly the same observations (up to ${saw}) in this run and in its twin where every lost request is a lost response instead, ` +
       `yet it decided ${decisionText(split.original)} here and ${decisionText(split.twin)} in the twin (t=${fmtTime(at.t)}). ` +
-      'Its decisions depend on something the sender cannot observe: a side channel such as state shared with B\'s instance.',
-    events: [split.lastCommon?.i, split.original && isDecision(split.original) ? split.original.i : undefined].filter((x): x is number => x !== undefined),
+      "Its decisions depend on something the sender cannot observe: a side channel such as state shared with B's instance.",
+    events: [split.lastCommon?.i, split.original && isDecision(split.original) ? split.original.i : undefined].filter(
+      (x): x is number => x !== undefined,
+    ),
   };
 }
 

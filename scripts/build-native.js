@@ -32,8 +32,23 @@ function record(ok, reason) {
 /** node-gyp: npm's bundled copy (works offline), else one on PATH. */
 function findNodeGyp() {
   const candidates = [];
-  if (process.env.npm_execpath) candidates.push(path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
-  candidates.push(path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (process.env.npm_execpath)
+    candidates.push(
+      path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    );
+  candidates.push(
+    path.join(
+      path.dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
+  );
   try {
     candidates.push(require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] }));
   } catch {
@@ -44,10 +59,13 @@ function findNodeGyp() {
 
 if (process.env.RDMACHECK_SKIP_NATIVE) record(false, 'skipped: RDMACHECK_SKIP_NATIVE is set');
 if (!fs.existsSync(header)) {
-  record(false, `no libibverbs headers at build time (${header} is missing; install libibverbs-dev, then run npm run build:native)`);
+  record(
+    false,
+    `no libibverbs headers at build time (${header} is missing; install libibverbs-dev, then run npm run build:native)`,
+  );
 }
 const gyp = findNodeGyp();
-if (!gyp) record(false, 'node-gyp not found (neither npm\'s bundled copy nor a local one)');
+if (!gyp) record(false, "node-gyp not found (neither npm's bundled copy nor a local one)");
 
 // Node's own headers: a distribution install has them under <prefix>/include/node, which spares
 // node-gyp a download (the build then works offline).

@@ -9,20 +9,53 @@ export * from './core/results';
 export { runScenario, runScenarioSync } from './check/run';
 export { sim, ScenarioError } from '../adapters/sim';
 export type { SimOptions } from '../adapters/sim';
-export { layers, referenceLayerNames, describeLayer, createShift, createTimerHedge, createCompletionLog } from './layers';
-export type { ReferenceLayer, ReferenceLayerName, ExpectedAudit, ExpectedViolation, PropertyName, ShiftOptions, TimerHedgeOptions, CompletionLogOptions } from './layers';
+export {
+  layers,
+  referenceLayerNames,
+  describeLayer,
+  createShift,
+  createTimerHedge,
+  createCompletionLog,
+} from './layers';
+export type {
+  ReferenceLayer,
+  ReferenceLayerName,
+  ExpectedAudit,
+  ExpectedViolation,
+  PropertyName,
+  ShiftOptions,
+  TimerHedgeOptions,
+  CompletionLogOptions,
+} from './layers';
 export { checkLayer } from './check';
 export type { CheckOptions } from './check';
 export { properties } from '../properties';
 export { replay, findReferenceLayer, firstDivergence } from './check/replay';
 export type { ReplayOptions, ReplayResult, Divergence } from './check/replay';
 export {
-  loadTrace, parseTrace, TraceFileError, counterexampleToYAML, makeCounterexample, rewrapReport,
-  renderText, renderMermaid, renderHtml, renderMatrixText, replayCommand,
+  loadTrace,
+  parseTrace,
+  TraceFileError,
+  counterexampleToYAML,
+  makeCounterexample,
+  rewrapReport,
+  renderText,
+  renderMermaid,
+  renderHtml,
+  renderMatrixText,
+  replayCommand,
 } from './report/index';
 export type { LoadedTrace } from './report/index';
 export { CHECK_DEFAULTS, regenerateScenario, counterexampleArbitrary } from './check';
-export { scenarioArbitrary, theoremWitnesses, theorem1TwinPair, faddDoubleCount, queueSliding, casDoubleSuccess, theorem3Aba } from './check';
+export {
+  scenarioArbitrary,
+  theoremWitnesses,
+  theorem1TwinPair,
+  faddDoubleCount,
+  queueSliding,
+  casDoubleSuccess,
+  theorem3Aba,
+} from './check';
 export type { TheoremWitness } from './check';
 export { native, runAgent } from '../adapters/native';
 export type { NativeOptions, AgentOptions, AgentHandle, Availability, NativePathOptions } from '../adapters/native';

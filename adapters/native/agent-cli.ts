@@ -11,10 +11,13 @@ import type { NativePathOptions } from './config';
 
 /** Parses `rxe0:eth0,rxe1:eth1` into path options. */
 export function parsePaths(spec: string): NativePathOptions[] {
-  return spec.split(',').filter(Boolean).map((p) => {
-    const [device, netdev, gid] = p.split(':');
-    return { device, ...(netdev ? { netdev } : {}), ...(gid !== undefined ? { gidIndex: Number(gid) } : {}) };
-  });
+  return spec
+    .split(',')
+    .filter(Boolean)
+    .map((p) => {
+      const [device, netdev, gid] = p.split(':');
+      return { device, ...(netdev ? { netdev } : {}), ...(gid !== undefined ? { gidIndex: Number(gid) } : {}) };
+    });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -26,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   const paths = parsePaths(arg('--paths') ?? 'rxe0:eth0,rxe1:eth1');
   try {
     const preload = arg('--preload');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- --preload names a module at run time
     if (preload) require(require('path').resolve(preload));
     const agent = await runAgent({ port, host: arg('--host'), paths, once: argv.includes('--once') });
     await agent.closed;

@@ -46,7 +46,11 @@ export async function runAgent(options: AgentOptions): Promise<AgentHandle> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw new TypeError('runAgent: port must be an integer in 0..65535');
   }
-  if (!Array.isArray(options.paths) || options.paths.length === 0 || options.paths.some((p) => typeof p?.device !== 'string')) {
+  if (
+    !Array.isArray(options.paths) ||
+    options.paths.length === 0 ||
+    options.paths.some((p) => typeof p?.device !== 'string')
+  ) {
     throw new TypeError("runAgent: paths must list B's devices, e.g. [{ device: 'rxe0', netdev: 'eth0' }]");
   }
   const avail = availability({ devices: options.paths.map((p) => p.device) });
@@ -104,12 +108,22 @@ class Session {
   private readonly net = new NetControl();
   private appDelayNs = 0;
 
-  constructor(private readonly ch: Channel, private readonly options: AgentOptions, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly ch: Channel,
+    private readonly options: AgentOptions,
+    private readonly log: (line: string) => void,
+  ) {}
 
   onMessage(m: WireMessage): unknown {
     switch (m.type) {
       case 'setup':
-        return this.setup(m.config as WireConfig, m.peer as EndpointInfo[], m.layer as LayerRef, Number(m.appDelayNs ?? 0), Number(m.timerScale ?? 1));
+        return this.setup(
+          m.config as WireConfig,
+          m.peer as EndpointInfo[],
+          m.layer as LayerRef,
+          Number(m.appDelayNs ?? 0),
+          Number(m.timerScale ?? 1),
+        );
       case 'ping':
         return { now: this.rt().now() };
       case 'start': {
@@ -144,14 +158,24 @@ class Session {
     return this.runtime;
   }
 
-  private setup(config: WireConfig, peer: EndpointInfo[], layer: LayerRef, appDelayNs: number, timerScale: number): { endpoints: EndpointInfo[] } {
+  private setup(
+    config: WireConfig,
+    peer: EndpointInfo[],
+    layer: LayerRef,
+    appDelayNs: number,
+    timerScale: number,
+  ): { endpoints: EndpointInfo[] } {
     this.end();
     this.layerRef = layer;
     loadLayer(layer); // fail the setup, not the start, when the agent cannot load the layer
     this.appDelayNs = appDelayNs;
     const ch = this.ch;
     this.runtime = new HostRuntime({
-      host: 'B', addon: requireAddon('agent'), paths: this.options.paths, config, timerScale,
+      host: 'B',
+      addon: requireAddon('agent'),
+      paths: this.options.paths,
+      config,
+      timerScale,
       sink: {
         record: (e, t) => ch.send({ type: 'event', e, t }),
         outcome: (outcome) => ch.send({ type: 'outcome', outcome }),

@@ -22,8 +22,11 @@ export class HostApplication {
   private readonly watches: Watch[] = [];
 
   /** `env` learns each post of the application, as the contract's misuse checks need. */
-  constructor(private readonly rt: HostContext, private readonly memory: ScannedMemory,
-    private readonly env: Pick<ContractEnv, 'appPostedSend' | 'appPostedRecv'>) {}
+  constructor(
+    private readonly rt: HostContext,
+    private readonly memory: ScannedMemory,
+    private readonly env: Pick<ContractEnv, 'appPostedSend' | 'appPostedRecv'>,
+  ) {}
 
   /** The application posts a send WR through the layer. */
   postSend(wr: SendWr): void {
@@ -48,7 +51,10 @@ export class HostApplication {
   }
 
   /** A third party's operation on this host's memory (the agent's CPU stands in for host C). */
-  thirdParty(op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP', args: { addr: number; value?: number; add?: number; compare?: number; swap?: number }): void {
+  thirdParty(
+    op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP',
+    args: { addr: number; value?: number; add?: number; compare?: number; swap?: number },
+  ): void {
     this.memory.scan();
     const old = this.memory.word(args.addr);
     let next = old;

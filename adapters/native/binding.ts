@@ -76,8 +76,19 @@ export interface QpModifyAttrs {
 export interface VerbsQp {
   readonly qpNum: number;
   modify(attrs: QpModifyAttrs): void;
-  query(): { state: VerbsQpState; sqPsn: number; rqPsn: number; destQpNum: number; timeout: number; retryCnt: number;
-    rnrRetry: number; minRnrTimer: number; maxRdAtomic: number; maxDestRdAtomic: number; pathMtu: number };
+  query(): {
+    state: VerbsQpState;
+    sqPsn: number;
+    rqPsn: number;
+    destQpNum: number;
+    timeout: number;
+    retryCnt: number;
+    rnrRetry: number;
+    minRnrTimer: number;
+    maxRdAtomic: number;
+    maxDestRdAtomic: number;
+    pathMtu: number;
+  };
   postSend(wrs: VerbsSendWr[]): void;
   postRecv(wrs: VerbsRecvWr[]): void;
   close(): void;
@@ -102,8 +113,16 @@ export interface VerbsCq {
 /** A protection domain. */
 export interface VerbsPd {
   regMr(buffer: ArrayBuffer | ArrayBufferView, access: AccessFlag[]): VerbsMr;
-  createQp(options: { sendCq: VerbsCq; recvCq: VerbsCq; maxSendWr: number; maxRecvWr: number; maxSendSge?: number;
-    maxRecvSge?: number; maxInlineData?: number; sqSigAll?: boolean }): VerbsQp;
+  createQp(options: {
+    sendCq: VerbsCq;
+    recvCq: VerbsCq;
+    maxSendWr: number;
+    maxRecvWr: number;
+    maxSendSge?: number;
+    maxRecvSge?: number;
+    maxInlineData?: number;
+    sqSigAll?: boolean;
+  }): VerbsQp;
   close(): void;
 }
 
@@ -186,7 +205,7 @@ export function loadAddon(): { addon?: VerbsAddon; reason?: string } {
     return cached;
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the addon is optional: loaded only if it was built
     cached = { addon: require(file) as VerbsAddon };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
@@ -202,7 +221,10 @@ export function loadAddon(): { addon?: VerbsAddon; reason?: string } {
 /** The reason recorded by scripts/build-native.js, if it ran. */
 function buildStatusReason(): string {
   try {
-    const status = JSON.parse(fs.readFileSync(path.join(nativeDir(), 'build', 'rdmacheck-build.json'), 'utf8')) as { ok: boolean; reason: string };
+    const status = JSON.parse(fs.readFileSync(path.join(nativeDir(), 'build', 'rdmacheck-build.json'), 'utf8')) as {
+      ok: boolean;
+      reason: string;
+    };
     return status.ok ? 'the build reported success but left no binary; run npm run build:native' : status.reason;
   } catch {
     return 'the build never ran here; run npm run build:native (needs libibverbs-dev)';
@@ -232,10 +254,15 @@ export function availability(options: { devices?: string[] } = {}): Availability
     return { ok: false, reason: `no RDMA device: ${why} (${e.message ?? String(err)})` };
   }
   if (devices.length === 0) {
-    return { ok: false, reason: 'no RDMA device: ibv_get_device_list found none (add one, e.g. `rdma link add rxe0 type rxe netdev eth0`)' };
+    return {
+      ok: false,
+      reason:
+        'no RDMA device: ibv_get_device_list found none (add one, e.g. `rdma link add rxe0 type rxe netdev eth0`)',
+    };
   }
   const missing = (options.devices ?? []).filter((d) => !devices.includes(d));
-  if (missing.length > 0) return { ok: false, reason: `no RDMA device named ${missing.join(', ')} (found ${devices.join(', ')})` };
+  if (missing.length > 0)
+    return { ok: false, reason: `no RDMA device named ${missing.join(', ')} (found ${devices.join(', ')})` };
   return { ok: true, devices, addonPath: addonPath() };
 }
 

@@ -46,8 +46,10 @@ export interface QpOverrides {
 }
 
 // IB min_rnr_timer encoding (IBA table 45): code -> microseconds; code 0 is the longest (655.36 ms).
-const RNR_TIMER_US = [655360, 10, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 960, 1280, 1920, 2560, 3840,
-  5120, 7680, 10240, 15360, 20480, 30720, 40960, 61440, 81920, 122880, 163840, 245760, 327680, 491520];
+const RNR_TIMER_US = [
+  655360, 10, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 960, 1280, 1920, 2560, 3840, 5120, 7680, 10240, 15360,
+  20480, 30720, 40960, 61440, 81920, 122880, 163840, 245760, 327680, 491520,
+];
 
 /** The smallest IB min_rnr_timer code whose wait is at least `ns`. */
 export function rnrTimerCode(ns: number): number {

@@ -10,7 +10,6 @@ import type { Anchor, Scenario, WorkloadStep } from '../../src/core/scenario';
 import { resolveConfig } from '../../src/core/scenario';
 import type { EndReason, Trace, TraceEvent } from '../../src/core/trace';
 import type { LayerHost } from '../../src/core/verbs';
-import { ibTimerNs } from '../../src/core/verbs';
 import { validateScenario } from '../../src/core/validate';
 import type { VerbsAddon } from './binding';
 import type { EndpointInfo, NativePathOptions, NewEvent, QpOverrides } from './config';
@@ -23,22 +22,10 @@ import type { Timed } from './infer';
 import { inferNetworkEvents } from './infer';
 import type { LayerRef } from './layerRef';
 import type { Channel, WireMessage } from './wire';
-
-/** Limits and pacing of a native run (real milliseconds). */
-export interface RunLimits {
-  /** The run ends this long after the last fault or application step (default 5000). */
-  livenessMs: number;
-  /** A run is quiescent once nothing is in flight and nothing happened for this long (default 150). */
-  settleMs: number;
-  /** Poll period of CQs, async events and memory (default 1). */
-  pollIntervalMs: number;
-  /**
-   * Scenario durations (fault windows, 'at' anchors, layer timers, the receiver app's delay) are
-   * multiplied by this on real time; 'auto' scales by the ratio of the real retransmission timer
-   * to the scenario's, so a window "shorter than one timeout" keeps that meaning.
-   */
-  timeScale: number | 'auto';
-}
+import { sleep, timeScale } from './timing';
+import type { RunLimits } from './timing';
+export type { RunLimits } from './timing';
+export { timeScale } from './timing';
 
 /** Everything one run needs. */
 export interface DriverInput {
@@ -83,8 +70,12 @@ class Driver {
   private finished = false;
   private scale = 1;
 
-  constructor(private readonly scenario: Scenario, private readonly layer: FailoverLayer, private readonly input: DriverInput,
-    private readonly paths: number) {
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly layer: FailoverLayer,
+    private readonly input: DriverInput,
+    private readonly paths: number,
+  ) {
     this.faults = new FaultInjector(scenario.faults, {
       paths,
       pathOptions: input.paths,
@@ -96,7 +87,8 @@ class Driver {
       ms: (ns) => this.ms(ns),
       wait: (anchor, fire) => this.wait(anchor, fire),
       forceErrorA: (path) => this.runtime.forceError(path),
-      agentFault: (action, path) => void this.input.channel.request({ type: 'fault', action, path }).catch(() => undefined),
+      agentFault: (action, path) =>
+        void this.input.channel.request({ type: 'fault', action, path }).catch(() => undefined),
     });
   }
 
@@ -120,7 +112,11 @@ class Driver {
     ch.onMessage = (m) => this.onAgentMessage(m);
     this.scale = timeScale(this.input.limits.timeScale, resolveConfig(this.scenario).timeout, wire.timeout);
     this.runtime = new HostRuntime({
-      host: 'A', addon: this.input.addon, paths: this.input.paths, config: wire, timerScale: this.scale,
+      host: 'A',
+      addon: this.input.addon,
+      paths: this.input.paths,
+      config: wire,
+      timerScale: this.scale,
       sink: {
         record: (e, t) => this.record(e, t),
         outcome: (o) => this.outcomes.push(o),
@@ -131,8 +127,17 @@ class Driver {
     });
     this.runtime.hooks.beforePost = (host, path, wr) => this.faults.beforePost(host, path, wr);
     const infoA = this.runtime.open();
-    const setup = await ch.request({ type: 'setup', config: wire, peer: infoA, layer: this.input.layerRef,
-      appDelayNs: resolveConfig(this.scenario).appDelayNs * this.scale, timerScale: this.scale }, 60_000);
+    const setup = await ch.request(
+      {
+        type: 'setup',
+        config: wire,
+        peer: infoA,
+        layer: this.input.layerRef,
+        appDelayNs: resolveConfig(this.scenario).appDelayNs * this.scale,
+        timerScale: this.scale,
+      },
+      60_000,
+    );
     this.runtime.connect(setup.endpoints as EndpointInfo[]);
     await this.syncClocks();
 
@@ -174,7 +179,12 @@ class Driver {
       this.runtime.tick();
       const now = this.now();
       if (now > this.lastActivityNs + livenessMs * 1e6) return 'time-limit';
-      const quietLocally = !this.runtime.busy() && this.inFlightControl === 0 && this.stepsInFlight === 0 && this.faultTimers === 0 && now > this.lastEventNs + settleMs * 1e6;
+      const quietLocally =
+        !this.runtime.busy() &&
+        this.inFlightControl === 0 &&
+        this.stepsInFlight === 0 &&
+        this.faultTimers === 0 &&
+        now > this.lastEventNs + settleMs * 1e6;
       if (!quietLocally || now - lastStatusCheck < settleMs * 1e6) continue;
       lastStatusCheck = now;
       const status = await this.input.channel.request({ type: 'status' });
@@ -197,8 +207,14 @@ class Driver {
     const trace: Trace = all.map((x, i) => ({ ...x.e, i, t: Math.max(0, Math.round(x.t)) }) as TraceEvent);
     const memory = { A: memA, B: memB };
     trace.push({ kind: 'End', host: 'net', reason, memory, i: trace.length, t: Math.round(endT) });
-    return { scenario: this.scenario, config: resolveConfig(this.scenario), layer: this.layer, adapter: this.input.adapter, trace,
-      end: { reason, timeNs: Math.round(endT), memory } };
+    return {
+      scenario: this.scenario,
+      config: resolveConfig(this.scenario),
+      layer: this.layer,
+      adapter: this.input.adapter,
+      trace,
+      end: { reason, timeNs: Math.round(endT), memory },
+    };
   }
 
   /** Undoes faults and releases resources, whatever happened. */
@@ -221,7 +237,11 @@ class Driver {
       }
       case 'outcome': {
         const o = m.outcome as Outcome;
-        this.outcomes.push({ ...o, postedAt: o.postedAt - this.offsetNs, ...(o.completedAt !== undefined ? { completedAt: o.completedAt - this.offsetNs } : {}) });
+        this.outcomes.push({
+          ...o,
+          postedAt: o.postedAt - this.offsetNs,
+          ...(o.completedAt !== undefined ? { completedAt: o.completedAt - this.offsetNs } : {}),
+        });
         return undefined;
       }
       case 'nicWrite': {
@@ -250,7 +270,10 @@ class Driver {
       return;
     }
     this.inFlightControl++;
-    this.input.channel.request({ type: 'control', msg }).finally(() => this.inFlightControl--).catch(() => undefined);
+    this.input.channel
+      .request({ type: 'control', msg })
+      .finally(() => this.inFlightControl--)
+      .catch(() => undefined);
   }
 
   // ------------------------------------------------------------------ workload
@@ -284,7 +307,7 @@ class Driver {
   private async doStep(step: WorkloadStep): Promise<void> {
     if (this.finished) return;
     this.lastActivityNs = this.now();
-    const host: LayerHost = step.kind === 'post' ? step.host ?? 'A' : step.kind === 'recv' ? step.host ?? 'B' : 'B';
+    const host: LayerHost = step.kind === 'post' ? (step.host ?? 'A') : step.kind === 'recv' ? (step.host ?? 'B') : 'B';
     if (host === 'A' && step.kind === 'post') return this.runtime.appPostSend({ ...step.wr });
     if (host === 'A' && step.kind === 'recv') return this.runtime.appPostRecv({ ...step.wr });
     const { after: _after, ...plain } = step;
@@ -319,7 +342,8 @@ class Driver {
   private onEventForAnchors(e: NewEvent): void {
     if (e.kind === 'AppPostSend') this.feed('post', e.host, e.wr.id);
     else if (e.kind === 'Deliver') this.feed('deliver', e.host, e.wc.wrId);
-    else if (e.kind === 'Completion' && e.wc.status === 'SUCCESS' && e.wc.opcode !== 'RECV') this.feed('execute', e.host, e.wc.wrId, e.path);
+    else if (e.kind === 'Completion' && e.wc.status === 'SUCCESS' && e.wc.opcode !== 'RECV')
+      this.feed('execute', e.host, e.wc.wrId, e.path);
     else if (e.kind === 'RecvConsumed' && e.wr >= 0) this.feed('execute', e.from, e.wr, e.path);
   }
 
@@ -327,13 +351,20 @@ class Driver {
   private onNicWrite(w: NicWrite): void {
     this.nicWrites.push(w);
     if (w.host !== 'B') return;
-    const candidates = this.timed.filter((x) => x.e.kind === 'Post' && x.e.host === 'A' && x.e.ok && x.e.wr.addr === w.addr);
+    const candidates = this.timed.filter(
+      (x) => x.e.kind === 'Post' && x.e.host === 'A' && x.e.ok && x.e.wr.addr === w.addr,
+    );
     for (const c of candidates) {
       if (c.e.kind !== 'Post') continue;
       const wr = c.e.wr;
-      const matches = (wr.opcode === 'WRITE' || wr.opcode === 'WRITE_WITH_IMM') ? w.value === (wr.value ?? 0)
-        : wr.opcode === 'FETCH_ADD' ? w.value - w.old === (wr.add ?? 0)
-        : wr.opcode === 'CMP_SWAP' ? w.old === wr.compare && w.value === wr.swap : false;
+      const matches =
+        wr.opcode === 'WRITE' || wr.opcode === 'WRITE_WITH_IMM'
+          ? w.value === (wr.value ?? 0)
+          : wr.opcode === 'FETCH_ADD'
+            ? w.value - w.old === (wr.add ?? 0)
+            : wr.opcode === 'CMP_SWAP'
+              ? w.old === wr.compare && w.value === wr.swap
+              : false;
       if (matches) {
         this.feed('execute', 'A', wr.id, c.e.path);
         return;
@@ -345,17 +376,4 @@ class Driver {
   private ms(ns: number): number {
     return (ns * this.scale) / 1e6;
   }
-}
-
-// rdma_rxe arms its retransmission timer in jiffies: never shorter than one (4 ms at HZ=250).
-const RXE_MIN_TIMER_NS = 4_000_000;
-
-/** The factor from scenario time to real time (see RunLimits.timeScale). */
-export function timeScale(option: number | 'auto', scenarioTimeout: number, nativeTimeout: number): number {
-  if (option !== 'auto') return option;
-  return Math.max(ibTimerNs(nativeTimeout), RXE_MIN_TIMER_NS) / ibTimerNs(scenarioTimeout);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -47,7 +47,10 @@ export class FaultInjector {
   private readonly faults: FaultState[];
   private controlIsUp = true;
 
-  constructor(faults: Fault[], private readonly run: FaultRun) {
+  constructor(
+    faults: Fault[],
+    private readonly run: FaultRun,
+  ) {
     this.faults = faults.map((fault, index) => ({ index, fault, begun: false, seen: 0 }));
   }
 
@@ -87,8 +90,12 @@ export class FaultInjector {
     for (const f of this.faults) {
       if (f.begun) continue;
       const fault = f.fault;
-      if ((fault.kind === 'drop-request' || fault.kind === 'drop-response') && fault.wr === wr.id && host === 'A'
-        && (fault.path === undefined || fault.path === path)) {
+      if (
+        (fault.kind === 'drop-request' || fault.kind === 'drop-response') &&
+        fault.wr === wr.id &&
+        host === 'A' &&
+        (fault.path === undefined || fault.path === path)
+      ) {
         this.begin(f);
         continue;
       }
@@ -97,14 +104,20 @@ export class FaultInjector {
       if ((a.on !== 'send' && a.on !== 'execute') || a.wr !== wr.id || (a.host ?? 'A') !== host) continue;
       if (a.path !== undefined && a.path !== path) continue;
       f.seen++;
-      if (f.seen === (a.nth ?? 1)) this.begin(f, ' (begun just before the WR was posted: the nearest point a real NIC allows)');
+      if (f.seen === (a.nth ?? 1))
+        this.begin(f, ' (begun just before the WR was posted: the nearest point a real NIC allows)');
     }
   }
 
   /** At the end of the run: undoes the network changes and records the end of every fault that began. */
   endRun(endT: number): void {
     this.net.restore();
-    for (const f of this.faults) if (f.begun) this.run.record({ kind: 'Fault', host: 'net', fault: f.index, phase: 'end', what: 'run ended: fault undone' }, endT);
+    for (const f of this.faults)
+      if (f.begun)
+        this.run.record(
+          { kind: 'Fault', host: 'net', fault: f.index, phase: 'end', what: 'run ended: fault undone' },
+          endT,
+        );
   }
 
   /** Undoes the network changes, whatever happened. */
@@ -114,7 +127,10 @@ export class FaultInjector {
 
   private netdev(path: number): string {
     const d = this.run.pathOptions[path]?.netdev;
-    if (!d) throw new Error(`native.run: path ${path} has no netdev configured; packet and link faults need paths[${path}].netdev`);
+    if (!d)
+      throw new Error(
+        `native.run: path ${path} has no netdev configured; packet and link faults need paths[${path}].netdev`,
+      );
     return d;
   }
 
@@ -134,7 +150,12 @@ export class FaultInjector {
     const paths = (p: number | undefined) => (p === undefined ? Array.from({ length: run.paths }, (_, k) => k) : [p]);
     switch (fault.kind) {
       case 'link-down': {
-        const hooks = fault.direction === 'both' ? (['egress', 'ingress'] as const) : fault.direction === 'a-to-b' ? (['egress'] as const) : (['ingress'] as const);
+        const hooks =
+          fault.direction === 'both'
+            ? (['egress', 'ingress'] as const)
+            : fault.direction === 'a-to-b'
+              ? (['egress'] as const)
+              : (['ingress'] as const);
         const dev = this.netdev(fault.path);
         for (const h of hooks) this.net.drop(dev, h);
         begin(`link ${fault.path} ${fault.direction} down: tc loses UDP 4791 ${hooks.join('+')} at A's ${dev}`);

@@ -13,14 +13,33 @@ export const ROCE_V2_PORT = 4791;
 
 /** Per fault kind: can the native adapter inject it, and if not, why. */
 export const NATIVE_FAULTS: AdapterCapabilities['faults'] = {
-  'link-down': { supported: true, reason: 'tc loses UDP 4791 at the requester\'s netdev: requests by a netem band on egress, responses by a clsact drop on ingress (needs root, sch_prio, sch_netem, cls_flower); a link-down anchored on send/execute of a WR starts just before that WR is posted' },
-  'drop-request': { supported: true, reason: 'only persistent drops (count "all" or >= retryCnt+1, from the first packet): tc cannot pick single packets of one WR' },
-  'drop-response': { supported: true, reason: 'only persistent drops (count "all" or >= retryCnt+1, from the first packet): tc cannot pick single packets of one WR' },
-  'nic-death': { supported: true, reason: 'ip link set <netdev> down/up on that host (needs root); the local layer gets the real PORT_ERR async event' },
+  'link-down': {
+    supported: true,
+    reason:
+      "tc loses UDP 4791 at the requester's netdev: requests by a netem band on egress, responses by a clsact drop on ingress (needs root, sch_prio, sch_netem, cls_flower); a link-down anchored on send/execute of a WR starts just before that WR is posted",
+  },
+  'drop-request': {
+    supported: true,
+    reason:
+      'only persistent drops (count "all" or >= retryCnt+1, from the first packet): tc cannot pick single packets of one WR',
+  },
+  'drop-response': {
+    supported: true,
+    reason:
+      'only persistent drops (count "all" or >= retryCnt+1, from the first packet): tc cannot pick single packets of one WR',
+  },
+  'nic-death': {
+    supported: true,
+    reason:
+      'ip link set <netdev> down/up on that host (needs root); the local layer gets the real PORT_ERR async event',
+  },
   'qp-error': { supported: true, reason: 'ibv_modify_qp to ERR on that host' },
   'control-loss': { supported: true, reason: 'emulated: the driver drops sendControl messages on the harness channel' },
-  'corrupt-wqe': { supported: false, reason: 'verbs offer no way to corrupt a WQE; a bad lkey gives LOC_PROT_ERR, not LOC_QP_OP_ERR' },
-  delay: { supported: false, reason: 'not implemented (tc netem could delay UDP 4791 but not one WR\'s packets)' },
+  'corrupt-wqe': {
+    supported: false,
+    reason: 'verbs offer no way to corrupt a WQE; a bad lkey gives LOC_PROT_ERR, not LOC_QP_OP_ERR',
+  },
+  delay: { supported: false, reason: "not implemented (tc netem could delay UDP 4791 but not one WR's packets)" },
 } satisfies Record<FaultKind, { supported: boolean; reason: string }>;
 
 /** Why `fault` cannot run natively with `retryCnt`, or undefined when it can. */
@@ -58,21 +77,81 @@ export class NetControl {
       if (!this.egressReady.has(netdev)) {
         // Bands 0-2 carry all other traffic with the usual priority map; band 3 (class 1:4) only
         // what the filter sends there.
-        run('tc', ['qdisc', 'replace', 'dev', netdev, 'root', 'handle', '1:', 'prio', 'bands', '4', 'priomap',
-          '1', '2', '2', '2', '1', '2', '0', '0', '1', '1', '1', '1', '1', '1', '1', '1']);
+        run('tc', [
+          'qdisc',
+          'replace',
+          'dev',
+          netdev,
+          'root',
+          'handle',
+          '1:',
+          'prio',
+          'bands',
+          '4',
+          'priomap',
+          '1',
+          '2',
+          '2',
+          '2',
+          '1',
+          '2',
+          '0',
+          '0',
+          '1',
+          '1',
+          '1',
+          '1',
+          '1',
+          '1',
+          '1',
+          '1',
+        ]);
         run('tc', ['qdisc', 'replace', 'dev', netdev, 'parent', '1:4', 'handle', '40:', 'netem', 'loss', '100%']);
         this.egressReady.add(netdev);
       }
-      run('tc', ['filter', 'replace', 'dev', netdev, 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'flower', 'ip_proto', 'udp',
-        'dst_port', String(ROCE_V2_PORT), 'classid', '1:4']);
+      run('tc', [
+        'filter',
+        'replace',
+        'dev',
+        netdev,
+        'parent',
+        '1:',
+        'protocol',
+        'ip',
+        'prio',
+        '1',
+        'flower',
+        'ip_proto',
+        'udp',
+        'dst_port',
+        String(ROCE_V2_PORT),
+        'classid',
+        '1:4',
+      ]);
       return;
     }
     if (!this.ingressReady.has(netdev)) {
       run('tc', ['qdisc', 'replace', 'dev', netdev, 'clsact']);
       this.ingressReady.add(netdev);
     }
-    run('tc', ['filter', 'replace', 'dev', netdev, 'ingress', 'protocol', 'ip', 'prio', '2', 'flower', 'ip_proto', 'udp',
-      'dst_port', String(ROCE_V2_PORT), 'action', 'drop']);
+    run('tc', [
+      'filter',
+      'replace',
+      'dev',
+      netdev,
+      'ingress',
+      'protocol',
+      'ip',
+      'prio',
+      '2',
+      'flower',
+      'ip_proto',
+      'udp',
+      'dst_port',
+      String(ROCE_V2_PORT),
+      'action',
+      'drop',
+    ]);
   }
 
   /** Lets RoCEv2 packets through `netdev` in `hook` again. */
@@ -109,6 +188,8 @@ function run(cmd: string, args: string[], o: { allowFail?: boolean } = {}): void
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if ((r.status !== 0 || r.error) && !o.allowFail) {
     const why = r.error ? r.error.message : (r.stderr || '').trim();
-    throw new Error(`native: fault injection failed: ${cmd} ${args.join(' ')}: ${why} (needs root and iproute2 with cls_flower)`);
+    throw new Error(
+      `native: fault injection failed: ${cmd} ${args.join(' ')}: ${why} (needs root and iproute2 with cls_flower)`,
+    );
   }
 }

@@ -54,11 +54,19 @@ export class HostRuntime implements HostContext, EnvRuntime {
   constructor(readonly options: HostOptions) {
     const o = options;
     this.host = o.host;
-    this.mem = new ScannedMemory(o.config.memoryWords, o.host, () => this.now(), o.sink, () => this.app.checkWatches());
+    this.mem = new ScannedMemory(
+      o.config.memoryWords,
+      o.host,
+      () => this.now(),
+      o.sink,
+      () => this.app.checkWatches(),
+    );
     this.memoryBuffer = this.mem.buffer;
     this.memory = this.mem.words;
     if (o.paths.length < o.config.paths) {
-      throw new Error(`native: host ${o.host} has ${o.paths.length} devices configured but the scenario needs ${o.config.paths} paths`);
+      throw new Error(
+        `native: host ${o.host} has ${o.paths.length} devices configured but the scenario needs ${o.config.paths} paths`,
+      );
     }
     this.paths = new HostPaths(this, o.addon, o.paths.slice(0, o.config.paths), o.config, o.sink);
     this.contract = makeEnv(this);
@@ -165,7 +173,10 @@ export class HostRuntime implements HostContext, EnvRuntime {
   }
 
   /** A third party's operation on this host's memory (the agent's CPU stands in for host C). */
-  thirdParty(op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP', args: { addr: number; value?: number; add?: number; compare?: number; swap?: number }): void {
+  thirdParty(
+    op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP',
+    args: { addr: number; value?: number; add?: number; compare?: number; swap?: number },
+  ): void {
     this.app.thirdParty(op, args);
   }
 

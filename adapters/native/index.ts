@@ -58,25 +58,41 @@ const CAPABILITIES: AdapterCapabilities = {
 };
 
 function checkOptions(options: NativeOptions): void {
-  if (!options || typeof options !== 'object') throw new TypeError('native: pass options { agent: { host, port }, paths: [{ device }] }');
+  if (!options || typeof options !== 'object')
+    throw new TypeError('native: pass options { agent: { host, port }, paths: [{ device }] }');
   const a = options.agent;
   if (!a || typeof a.host !== 'string' || !Number.isInteger(a.port) || a.port <= 0 || a.port > 65535) {
-    throw new TypeError("native: agent must be { host: string, port: 1..65535 } (where runAgent listens)");
+    throw new TypeError('native: agent must be { host: string, port: 1..65535 } (where runAgent listens)');
   }
-  if (!Array.isArray(options.paths) || options.paths.length === 0 || options.paths.some((p) => typeof p?.device !== 'string')) {
+  if (
+    !Array.isArray(options.paths) ||
+    options.paths.length === 0 ||
+    options.paths.some((p) => typeof p?.device !== 'string')
+  ) {
     throw new TypeError("native: paths must list A's devices, e.g. [{ device: 'rxe0', netdev: 'eth0' }]");
   }
-  if (options.timeScale !== undefined && options.timeScale !== 'auto' && !(typeof options.timeScale === 'number' && options.timeScale > 0)) {
+  if (
+    options.timeScale !== undefined &&
+    options.timeScale !== 'auto' &&
+    !(typeof options.timeScale === 'number' && options.timeScale > 0)
+  ) {
     throw new TypeError("native: timeScale must be 'auto' or a positive number");
   }
   for (const key of ['livenessMs', 'settleMs', 'pollIntervalMs', 'connectTimeoutMs'] as const) {
     const v = options[key];
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new TypeError(`native: ${key} must be a positive number`);
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0))
+      throw new TypeError(`native: ${key} must be a positive number`);
   }
-  if (options.retryCnt !== undefined && !(Number.isInteger(options.retryCnt) && options.retryCnt >= 0 && options.retryCnt <= 6)) {
+  if (
+    options.retryCnt !== undefined &&
+    !(Number.isInteger(options.retryCnt) && options.retryCnt >= 0 && options.retryCnt <= 6)
+  ) {
     throw new TypeError('native: retryCnt must be an integer in 0..6 (rdma_rxe treats 7 as retry forever)');
   }
-  if (options.timeout !== undefined && !(Number.isInteger(options.timeout) && options.timeout >= 1 && options.timeout <= 31)) {
+  if (
+    options.timeout !== undefined &&
+    !(Number.isInteger(options.timeout) && options.timeout >= 1 && options.timeout <= 31)
+  ) {
     throw new TypeError('native: timeout must be an integer in 1..31 (the IB local ACK timeout exponent)');
   }
 }
@@ -94,10 +110,18 @@ export function native(options: NativeOptions): Adapter {
       const channel = await connect(options.agent.host, options.agent.port, options.connectTimeoutMs ?? 30_000);
       try {
         return await runNative(scenario, layer, {
-          adapter, addon: requireAddon('native.run'), channel, paths: options.paths, layerRef,
+          adapter,
+          addon: requireAddon('native.run'),
+          channel,
+          paths: options.paths,
+          layerRef,
           overrides: { timeout: options.timeout, retryCnt: options.retryCnt },
-          limits: { livenessMs: options.livenessMs ?? 5000, settleMs: options.settleMs ?? 150,
-            pollIntervalMs: options.pollIntervalMs ?? 1, timeScale: options.timeScale ?? 'auto' },
+          limits: {
+            livenessMs: options.livenessMs ?? 5000,
+            settleMs: options.settleMs ?? 150,
+            pollIntervalMs: options.pollIntervalMs ?? 1,
+            timeScale: options.timeScale ?? 'auto',
+          },
         });
       } finally {
         channel.close('run finished');

@@ -30,7 +30,9 @@ export function inferNetworkEvents(outcomes: Outcome[], nicWrites: NicWrite[], r
   const addsLedger = (target: LayerHost, addr: number): number => {
     const key = `${target}:${addr}`;
     if (!unexplainedAdds.has(key)) {
-      const total = nicWrites.filter((w) => w.host === target && w.addr === addr).reduce((s, w) => s + (w.value - w.old), 0);
+      const total = nicWrites
+        .filter((w) => w.host === target && w.addr === addr)
+        .reduce((s, w) => s + (w.value - w.old), 0);
       const succeeded = outcomes
         .filter((o) => o.host !== target && o.wr.opcode === 'FETCH_ADD' && o.wr.addr === addr && o.status === 'SUCCESS')
         .reduce((s, o) => s + (o.wr.add ?? 0), 0);
@@ -46,18 +48,52 @@ export function inferNetworkEvents(outcomes: Outcome[], nicWrites: NicWrite[], r
     const ok = o.status === 'SUCCESS';
     const lastT = o.completedAt ?? o.postedAt;
     const executed = (t: number, fields: { value?: number; old?: number } = {}) =>
-      out.push({ t, e: { kind: 'Execute', host: target, path: o.path, from: o.host, wr: wr.id, op: wr.opcode, psn: -1,
-        ...(wr.addr !== undefined && wr.opcode !== 'SEND' ? { addr: wr.addr } : {}), ...fields, status: 'SUCCESS', inferred: true } });
+      out.push({
+        t,
+        e: {
+          kind: 'Execute',
+          host: target,
+          path: o.path,
+          from: o.host,
+          wr: wr.id,
+          op: wr.opcode,
+          psn: -1,
+          ...(wr.addr !== undefined && wr.opcode !== 'SEND' ? { addr: wr.addr } : {}),
+          ...fields,
+          status: 'SUCCESS',
+          inferred: true,
+        },
+      });
     const ackLost = (t: number) => {
       if (o.status === 'RETRY_EXC_ERR') {
-        out.push({ t: t + 1, e: { kind: 'AckLost', host: 'net', path: o.path, wr: wr.id, psn: -1, inferred: true,
-          reason: 'inferred: the requester saw RETRY_EXC_ERR although the effect is at the responder' } });
+        out.push({
+          t: t + 1,
+          e: {
+            kind: 'AckLost',
+            host: 'net',
+            path: o.path,
+            wr: wr.id,
+            psn: -1,
+            inferred: true,
+            reason: 'inferred: the requester saw RETRY_EXC_ERR although the effect is at the responder',
+          },
+        });
       }
     };
     const packetLost = () => {
       if (o.status === 'RETRY_EXC_ERR') {
-        out.push({ t: o.postedAt + 1, e: { kind: 'PacketLost', host: 'net', path: o.path, wr: wr.id, psn: -1, inferred: true,
-          reason: 'inferred: RETRY_EXC_ERR and no effect at the responder' } });
+        out.push({
+          t: o.postedAt + 1,
+          e: {
+            kind: 'PacketLost',
+            host: 'net',
+            path: o.path,
+            wr: wr.id,
+            psn: -1,
+            inferred: true,
+            reason: 'inferred: RETRY_EXC_ERR and no effect at the responder',
+          },
+        });
       }
     };
     const findWrite = (match: (w: NicWrite) => boolean) =>
@@ -67,8 +103,9 @@ export function inferNetworkEvents(outcomes: Outcome[], nicWrites: NicWrite[], r
       case 'SEND':
       case 'WRITE_WITH_IMM': {
         const rc = recvConsumed.find((r) => {
-          if (claimedRecvs.has(r) || r.e.kind !== 'RecvConsumed' || r.e.host !== target || r.e.from !== o.host) return false;
-          return wr.opcode === 'SEND' ? r.e.wr === wr.id : r.e.wr === -1 && (r.e.imm ?? 0) === ((wr.imm ?? 0) >>> 0);
+          if (claimedRecvs.has(r) || r.e.kind !== 'RecvConsumed' || r.e.host !== target || r.e.from !== o.host)
+            return false;
+          return wr.opcode === 'SEND' ? r.e.wr === wr.id : r.e.wr === -1 && (r.e.imm ?? 0) === (wr.imm ?? 0) >>> 0;
         });
         if (rc) {
           claimedRecvs.add(rc);

@@ -32,7 +32,7 @@ export function findLayerRef(layer: FailoverLayer, modules: string[] = []): Laye
   for (const module of candidates) {
     let exports: Record<string, unknown>;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the layer module is named by the driver at run time
       exports = require(module) as Record<string, unknown>;
     } catch {
       continue;
@@ -47,13 +47,15 @@ export function findLayerRef(layer: FailoverLayer, modules: string[] = []): Laye
       }
     }
   }
-  throw new Error(`native: cannot find layer '${layer.name}' among the exports of ${candidates.join(', ') || '(no modules)'}; ` +
-    'pass native({ layerModules: [<the module that exports it>] }) so the agent can load the same layer');
+  throw new Error(
+    `native: cannot find layer '${layer.name}' among the exports of ${candidates.join(', ') || '(no modules)'}; ` +
+      'pass native({ layerModules: [<the module that exports it>] }) so the agent can load the same layer',
+  );
 }
 
 /** Loads the layer a LayerRef names (in the agent). */
 export function loadLayer(ref: LayerRef): FailoverLayer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the layer module is named by the driver at run time
   let value: unknown = require(ref.module);
   for (const key of ref.export.split('.')) value = (value as Record<string, unknown>)?.[key];
   const layer = value as FailoverLayer | undefined;

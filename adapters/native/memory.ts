@@ -14,8 +14,13 @@ export class ScannedMemory {
   private readonly snapshot: BigInt64Array;
 
   /** `afterCpuWrite` runs after every CPU write (the receiver application's watches). */
-  constructor(wordCount: number, private readonly host: LayerHost, private readonly now: () => number,
-    private readonly sink: Pick<HostSink, 'nicWrite'>, private readonly afterCpuWrite: () => void) {
+  constructor(
+    wordCount: number,
+    private readonly host: LayerHost,
+    private readonly now: () => number,
+    private readonly sink: Pick<HostSink, 'nicWrite'>,
+    private readonly afterCpuWrite: () => void,
+  ) {
     this.buffer = new ArrayBuffer(wordCount * WORD_BYTES);
     this.words = new BigInt64Array(this.buffer);
     this.snapshot = new BigInt64Array(wordCount);

@@ -18,7 +18,9 @@ export function encodeMessage(words: BigInt64Array, slot: number, wr: SendWr): n
   const base = slot * SLOT_WORDS;
   const payload = wr.payload ?? [];
   if (payload.length > MAX_PAYLOAD_WORDS) {
-    throw new RangeError(`native: a SEND payload holds at most ${MAX_PAYLOAD_WORDS} words (WR ${wr.id} has ${payload.length})`);
+    throw new RangeError(
+      `native: a SEND payload holds at most ${MAX_PAYLOAD_WORDS} words (WR ${wr.id} has ${payload.length})`,
+    );
   }
   words[base] = BigInt(wr.id);
   words[base + 1] = wr.value !== undefined ? 1n : 0n;
@@ -29,12 +31,17 @@ export function encodeMessage(words: BigInt64Array, slot: number, wr: SendWr): n
 }
 
 /** Reads a received body (byteLen bytes) from `slot`. */
-export function decodeMessage(words: BigInt64Array, slot: number, byteLen: number): { wrId: number; value?: number; payload?: number[] } {
+export function decodeMessage(
+  words: BigInt64Array,
+  slot: number,
+  byteLen: number,
+): { wrId: number; value?: number; payload?: number[] } {
   const base = slot * SLOT_WORDS;
   if (byteLen < HEADER_WORDS * 8) return { wrId: -1 }; // not one of ours: a foreign sender
   const wrId = Number(words[base]);
   const value = words[base + 1] === 1n ? Number(words[base + 2]) : undefined;
   const n = Number(words[base + 3]);
-  const payload = n >= 0 ? Array.from(words.subarray(base + HEADER_WORDS, base + HEADER_WORDS + n), (v) => Number(v)) : undefined;
+  const payload =
+    n >= 0 ? Array.from(words.subarray(base + HEADER_WORDS, base + HEADER_WORDS + n), (v) => Number(v)) : undefined;
   return { wrId, ...(value !== undefined ? { value } : {}), ...(payload ? { payload } : {}) };
 }

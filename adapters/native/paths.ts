@@ -40,7 +40,10 @@ export class PathEnd {
   recvs: Token[] = [];
   /** Posts made while reconnecting; posted once the QP is back in RTS. */
   queued: { kind: 'send' | 'recv'; token: Token }[] = [];
-  constructor(readonly index: number, readonly opts: NativePathOptions) {}
+  constructor(
+    readonly index: number,
+    readonly opts: NativePathOptions,
+  ) {}
 }
 
 /** Scratch buffer slots per path: at most this many WRs outstanding on one path. */
@@ -54,8 +57,13 @@ export class HostPaths {
   private nextToken = 1;
   private psnEpoch = 0;
 
-  constructor(private readonly rt: HostContext, private readonly addon: VerbsAddon, paths: NativePathOptions[],
-    private readonly config: WireConfig, private readonly sink: HostSink) {
+  constructor(
+    private readonly rt: HostContext,
+    private readonly addon: VerbsAddon,
+    paths: NativePathOptions[],
+    private readonly config: WireConfig,
+    private readonly sink: HostSink,
+  ) {
     this.ends = paths.map((p, i) => new PathEnd(i, p));
   }
 
@@ -99,8 +107,12 @@ export class HostPaths {
   }
 
   private toInit(end: PathEnd): void {
-    end.qp.modify({ state: 'INIT', pkeyIndex: 0, portNum: end.opts.port ?? 1,
-      access: ['LOCAL_WRITE', 'REMOTE_WRITE', 'REMOTE_READ', 'REMOTE_ATOMIC'] });
+    end.qp.modify({
+      state: 'INIT',
+      pkeyIndex: 0,
+      portNum: end.opts.port ?? 1,
+      access: ['LOCAL_WRITE', 'REMOTE_WRITE', 'REMOTE_READ', 'REMOTE_ATOMIC'],
+    });
     end.state = 'INIT';
   }
 
@@ -108,9 +120,23 @@ export class HostPaths {
   private toRts(end: PathEnd, peer: EndpointInfo): void {
     const c = this.config;
     end.peer = peer;
-    end.qp.modify({ state: 'RTR', pathMtu: c.pathMtu, destQpNum: peer.qpNum, rqPsn: peer.psn, maxDestRdAtomic: c.maxDestRdAtomic,
-      minRnrTimer: c.minRnrTimer, ah: { dgid: peer.gid, sgidIndex: end.opts.gidIndex ?? 1, portNum: end.opts.port ?? 1, hopLimit: 64 } });
-    end.qp.modify({ state: 'RTS', timeout: c.timeout, retryCnt: c.retryCnt, rnrRetry: c.rnrRetry, sqPsn: end.psn, maxRdAtomic: c.maxDestRdAtomic });
+    end.qp.modify({
+      state: 'RTR',
+      pathMtu: c.pathMtu,
+      destQpNum: peer.qpNum,
+      rqPsn: peer.psn,
+      maxDestRdAtomic: c.maxDestRdAtomic,
+      minRnrTimer: c.minRnrTimer,
+      ah: { dgid: peer.gid, sgidIndex: end.opts.gidIndex ?? 1, portNum: end.opts.port ?? 1, hopLimit: 64 },
+    });
+    end.qp.modify({
+      state: 'RTS',
+      timeout: c.timeout,
+      retryCnt: c.retryCnt,
+      rnrRetry: c.rnrRetry,
+      sqPsn: end.psn,
+      maxRdAtomic: c.maxDestRdAtomic,
+    });
     end.state = 'RTS';
   }
 
@@ -140,9 +166,17 @@ export class HostPaths {
   /** A token and a scratch slot for `wr` on `end`, or why there is none. */
   allocToken(end: PathEnd, kind: 'send' | 'recv', wr: SendWr | RecvWr): Token | string {
     const slot = end.freeSlots.pop();
-    if (slot === undefined) return `no free buffer slot on path ${end.index} (more than ${SLOTS_PER_PATH} WRs outstanding)`;
-    const token: Token = { id: this.nextToken++, path: end.index, kind, wr, slot, postedAt: this.rt.now(),
-      signaled: kind === 'recv' || (wr as SendWr).signaled !== false };
+    if (slot === undefined)
+      return `no free buffer slot on path ${end.index} (more than ${SLOTS_PER_PATH} WRs outstanding)`;
+    const token: Token = {
+      id: this.nextToken++,
+      path: end.index,
+      kind,
+      wr,
+      slot,
+      postedAt: this.rt.now(),
+      signaled: kind === 'recv' || (wr as SendWr).signaled !== false,
+    };
     this.tokens.set(token.id, token);
     return token;
   }
@@ -158,18 +192,38 @@ export class HostPaths {
       case 'WRITE':
       case 'WRITE_WITH_IMM':
         end.scratch[base] = BigInt(wr.value ?? 0);
-        return { ...common, opcode: wr.opcode, local, remoteAddr, rkey, ...(wr.opcode === 'WRITE_WITH_IMM' ? { imm: (wr.imm ?? 0) >>> 0 } : {}) };
+        return {
+          ...common,
+          opcode: wr.opcode,
+          local,
+          remoteAddr,
+          rkey,
+          ...(wr.opcode === 'WRITE_WITH_IMM' ? { imm: (wr.imm ?? 0) >>> 0 } : {}),
+        };
       case 'READ':
         end.scratch[base] = 0n;
         return { ...common, opcode: 'READ', local, remoteAddr, rkey };
       case 'FETCH_ADD':
         return { ...common, opcode: 'FETCH_ADD', local, remoteAddr, rkey, compareAdd: BigInt(wr.add ?? 0) };
       case 'CMP_SWAP':
-        return { ...common, opcode: 'CMP_SWAP', local, remoteAddr, rkey, compareAdd: BigInt(wr.compare ?? 0), swap: BigInt(wr.swap ?? 0) };
+        return {
+          ...common,
+          opcode: 'CMP_SWAP',
+          local,
+          remoteAddr,
+          rkey,
+          compareAdd: BigInt(wr.compare ?? 0),
+          swap: BigInt(wr.swap ?? 0),
+        };
       case 'SEND': {
         const length = encodeMessage(end.scratch, token.slot, wr);
         const op = wr.imm !== undefined ? 'SEND_WITH_IMM' : 'SEND';
-        return { ...common, opcode: op, local: { ...local, length }, ...(wr.imm !== undefined ? { imm: wr.imm >>> 0 } : {}) };
+        return {
+          ...common,
+          opcode: op,
+          local: { ...local, length },
+          ...(wr.imm !== undefined ? { imm: wr.imm >>> 0 } : {}),
+        };
       }
     }
   }
@@ -181,7 +235,9 @@ export class HostPaths {
         end.qp.postSend([this.verbsSendWr(end, token)]);
         end.sends.push(token);
       } else {
-        end.qp.postRecv([{ wrId: token.id, local: { mr: end.scratchMr, offset: token.slot * SLOT_BYTES, length: SLOT_BYTES } }]);
+        end.qp.postRecv([
+          { wrId: token.id, local: { mr: end.scratchMr, offset: token.slot * SLOT_BYTES, length: SLOT_BYTES } },
+        ]);
         end.recvs.push(token);
       }
       return undefined;
@@ -196,14 +252,22 @@ export class HostPaths {
   finish(end: PathEnd, token: Token, status: Outcome['status'], value?: number): void {
     this.tokens.delete(token.id);
     end.freeSlots.push(token.slot);
-    this.sink.outcome({ host: this.rt.host, path: end.index, wr: token.wr as SendWr, postedAt: token.postedAt, status,
-      ...(value !== undefined ? { value } : {}), ...(status !== 'discarded' && status !== 'pending' ? { completedAt: this.rt.now() } : {}) });
+    this.sink.outcome({
+      host: this.rt.host,
+      path: end.index,
+      wr: token.wr as SendWr,
+      postedAt: token.postedAt,
+      status,
+      ...(value !== undefined ? { value } : {}),
+      ...(status !== 'discarded' && status !== 'pending' ? { completedAt: this.rt.now() } : {}),
+    });
   }
 
   /** Outcomes of WRs still outstanding at the end of the run. */
   flushOutcomes(): void {
     for (const end of this.ends) {
-      for (const t of [...end.sends, ...end.queued.filter((q) => q.kind === 'send').map((q) => q.token)]) this.finish(end, t, 'pending');
+      for (const t of [...end.sends, ...end.queued.filter((q) => q.kind === 'send').map((q) => q.token)])
+        this.finish(end, t, 'pending');
       end.sends = [];
     }
   }
@@ -218,7 +282,14 @@ export class HostPaths {
   resetPath(end: PathEnd): void {
     const from = end.state === 'RECONNECTING' ? 'RTS' : end.state;
     end.qp.modify({ state: 'RESET' });
-    this.rt.record({ kind: 'QpState', host: this.rt.host, path: end.index, from, to: 'RESET', reason: 'reset by the layer' });
+    this.rt.record({
+      kind: 'QpState',
+      host: this.rt.host,
+      path: end.index,
+      from,
+      to: 'RESET',
+      reason: 'reset by the layer',
+    });
     for (const t of end.sends) this.finish(end, t, 'discarded');
     for (const t of end.recvs) {
       this.tokens.delete(t.id);
@@ -227,7 +298,14 @@ export class HostPaths {
     end.sends = [];
     end.recvs = [];
     this.toInit(end);
-    this.rt.record({ kind: 'QpState', host: this.rt.host, path: end.index, from: 'RESET', to: 'INIT', reason: 'reset by the layer' });
+    this.rt.record({
+      kind: 'QpState',
+      host: this.rt.host,
+      path: end.index,
+      from: 'RESET',
+      to: 'INIT',
+      reason: 'reset by the layer',
+    });
     end.state = 'RECONNECTING';
     end.psn = this.freshPsn(end.index);
     const psn = end.psn;
@@ -235,7 +313,14 @@ export class HostPaths {
       (peerPsn) => {
         if (end.psn !== psn) return; // a later reset superseded this one
         this.toRts(end, { ...end.peer!, psn: peerPsn });
-        this.rt.record({ kind: 'QpState', host: this.rt.host, path: end.index, from: 'INIT', to: 'RTS', reason: 'reset by the layer' });
+        this.rt.record({
+          kind: 'QpState',
+          host: this.rt.host,
+          path: end.index,
+          from: 'INIT',
+          to: 'RTS',
+          reason: 'reset by the layer',
+        });
         const queued = end.queued;
         end.queued = [];
         for (const q of queued) this.postToken(end, q.token);

@@ -10,7 +10,10 @@ import type { HostPaths, PathEnd } from './paths';
 
 /** Turns one host's async events and completions into observations. */
 export class HostPoller {
-  constructor(private readonly rt: HostContext, private readonly paths: HostPaths) {}
+  constructor(
+    private readonly rt: HostContext,
+    private readonly paths: HostPaths,
+  ) {}
 
   /** One pass over every path: async events first, then completions. */
   poll(): void {
@@ -51,11 +54,18 @@ export class HostPoller {
       for (const earlier of end.sends.slice(0, Math.max(0, k))) this.paths.finish(end, earlier, 'SUCCESS');
       end.sends = end.sends.slice(k + 1);
       const wr = token.wr as SendWr;
-      const value = status === 'SUCCESS' && (wr.opcode === 'READ' || wr.opcode === 'FETCH_ADD' || wr.opcode === 'CMP_SWAP')
-        ? Number(end.scratch[token.slot * SLOT_WORDS]) : undefined;
+      const value =
+        status === 'SUCCESS' && (wr.opcode === 'READ' || wr.opcode === 'FETCH_ADD' || wr.opcode === 'CMP_SWAP')
+          ? Number(end.scratch[token.slot * SLOT_WORDS])
+          : undefined;
       this.paths.finish(end, token, status, value);
       if (status !== 'SUCCESS') this.noteErr(end, status);
-      const wcOut: WorkCompletion = { wrId: wr.id, status, opcode: wr.opcode, ...(value !== undefined ? { value } : {}) };
+      const wcOut: WorkCompletion = {
+        wrId: wr.id,
+        status,
+        opcode: wr.opcode,
+        ...(value !== undefined ? { value } : {}),
+      };
       this.observeCompletion(end.index, wcOut);
       return;
     }
@@ -68,14 +78,35 @@ export class HostPoller {
       const peer: LayerHost = host === 'A' ? 'B' : 'A';
       if (wc.opcode === 'RECV_RDMA_WITH_IMM') {
         // The sender's WR id is not on the wire: the driver attributes it by imm afterwards.
-        this.rt.record({ kind: 'RecvConsumed', host, path: end.index, recvWr: recv.id, from: peer, wr: -1, imm: wc.imm, inferred: true });
+        this.rt.record({
+          kind: 'RecvConsumed',
+          host,
+          path: end.index,
+          recvWr: recv.id,
+          from: peer,
+          wr: -1,
+          imm: wc.imm,
+          inferred: true,
+        });
         wcOut = { ...wcOut, withImm: true, ...(wc.imm !== undefined ? { imm: wc.imm } : {}) };
       } else {
         const m = decodeMessage(end.scratch, token.slot, wc.byteLen);
-        this.rt.record({ kind: 'RecvConsumed', host, path: end.index, recvWr: recv.id, from: peer, wr: m.wrId,
-          ...(m.value !== undefined ? { value: m.value } : {}), ...(wc.imm !== undefined ? { imm: wc.imm } : {}) });
-        wcOut = { ...wcOut, ...(m.value !== undefined ? { value: m.value } : {}), ...(wc.imm !== undefined ? { imm: wc.imm } : {}),
-          ...(m.payload ? { payload: m.payload } : {}) };
+        this.rt.record({
+          kind: 'RecvConsumed',
+          host,
+          path: end.index,
+          recvWr: recv.id,
+          from: peer,
+          wr: m.wrId,
+          ...(m.value !== undefined ? { value: m.value } : {}),
+          ...(wc.imm !== undefined ? { imm: wc.imm } : {}),
+        });
+        wcOut = {
+          ...wcOut,
+          ...(m.value !== undefined ? { value: m.value } : {}),
+          ...(wc.imm !== undefined ? { imm: wc.imm } : {}),
+          ...(m.payload ? { payload: m.payload } : {}),
+        };
       }
     } else {
       this.noteErr(end, status);
@@ -100,6 +131,13 @@ export class HostPoller {
     }
     if (state !== 'ERR') return;
     end.state = 'ERR';
-    this.rt.record({ kind: 'QpState', host: this.rt.host, path: end.index, from: 'RTS', to: 'ERR', reason: `completion ${status}` });
+    this.rt.record({
+      kind: 'QpState',
+      host: this.rt.host,
+      path: end.index,
+      from: 'RTS',
+      to: 'ERR',
+      reason: `completion ${status}`,
+    });
   }
 }

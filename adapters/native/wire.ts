@@ -50,8 +50,14 @@ export class Channel {
         reject(new Error(`native: the agent did not answer '${msg.type}' within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, {
-        resolve: (m) => { clearTimeout(timer); resolve(m); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
       this.send({ ...msg, id });
     });
@@ -128,7 +134,9 @@ export async function connect(host: string, port: number, timeoutMs: number): Pr
       return new Channel(socket);
     } catch (err) {
       if (process.hrtime.bigint() > deadline) {
-        throw new Error(`native: cannot reach the agent at ${host}:${port} (${errorText(err)}); start it with runAgent / rdmacheck agent`);
+        throw new Error(
+          `native: cannot reach the agent at ${host}:${port} (${errorText(err)}); start it with runAgent / rdmacheck agent`,
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     }

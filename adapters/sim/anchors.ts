@@ -14,7 +14,10 @@ interface Waiter {
 /** The waiters of one run, indexed by anchor kind and WR id so that each event costs O(1). */
 export class AnchorBoard {
   private readonly byKind: Record<EventAnchor['on'], Map<number, Waiter[]>> = {
-    post: new Map(), send: new Map(), execute: new Map(), deliver: new Map(),
+    post: new Map(),
+    send: new Map(),
+    execute: new Map(),
+    deliver: new Map(),
   };
   private pending = 0;
 
@@ -61,10 +64,15 @@ const ANCHOR_OF: Partial<Record<TraceEvent['kind'], EventAnchor['on']>> = {
 
 function wrOf(e: TraceEvent): number {
   switch (e.kind) {
-    case 'AppPostSend': return e.wr.id;
-    case 'Deliver': return e.wc.wrId;
-    case 'Send': case 'Execute': return e.wr;
-    default: return NaN;
+    case 'AppPostSend':
+      return e.wr.id;
+    case 'Deliver':
+      return e.wc.wrId;
+    case 'Send':
+    case 'Execute':
+      return e.wr;
+    default:
+      return NaN;
   }
 }
 

@@ -23,7 +23,10 @@ export class FaultBook {
   private packetFaults: PacketFaultState[] = [];
   private corruptions: { index: number; fault: Extract<Fault, { kind: 'corrupt-wqe' }>; matches: number }[] = [];
 
-  constructor(private readonly sim: Simulator, private readonly faults: Fault[]) {}
+  constructor(
+    private readonly sim: Simulator,
+    private readonly faults: Fault[],
+  ) {}
 
   /** Arms every fault at the start of the run. */
   start(): void {
@@ -94,7 +97,8 @@ export class FaultBook {
       // A bounded window is activity while it lasts; an endless one ('all') for its first
       // ENDLESS_ACTIVE_CYCLES NIC retry cycles: long enough for a layer to try and give up,
       // short enough that a path that stays broken cannot keep the run open forever.
-      if (count !== 'all' || this.sim.now - s.beganNs <= ENDLESS_ACTIVE_CYCLES * this.sim.retryCycleNs) this.sim.touchActivity();
+      if (count !== 'all' || this.sim.now - s.beganNs <= ENDLESS_ACTIVE_CYCLES * this.sim.retryCycleNs)
+        this.sim.touchActivity();
       if (!s.begun) {
         s.begun = true;
         s.beganNs = this.sim.now;

@@ -17,9 +17,7 @@ export interface SimOptions {
 const CAPABILITIES: AdapterCapabilities = {
   observesExecution: 'exact',
   deterministic: true,
-  faults: Object.fromEntries(
-    FAULT_KINDS.map((k) => [k, { supported: true }]),
-  ),
+  faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, { supported: true }])),
 };
 
 /** The simulator adapter. A run is a pure function of its scenario. */

@@ -70,7 +70,12 @@ export class Qp {
    */
   rdAtomicSlots = new Map<number, number | undefined>();
 
-  constructor(readonly host: LayerHost, readonly path: number, retryCnt: number, rnrRetry: number) {
+  constructor(
+    readonly host: LayerHost,
+    readonly path: number,
+    retryCnt: number,
+    rnrRetry: number,
+  ) {
     this.retriesLeft = retryCnt;
     this.rnrRetriesLeft = rnrRetry;
   }

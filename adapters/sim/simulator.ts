@@ -67,7 +67,10 @@ export class Simulator {
   readonly livenessNs: number;
   private stopped: EndReason | undefined;
 
-  constructor(readonly scenario: Scenario, readonly layer: FailoverLayer) {
+  constructor(
+    readonly scenario: Scenario,
+    readonly layer: FailoverLayer,
+  ) {
     validateScenario(scenario);
     const c = (this.config = resolveConfig(scenario));
     this.memory = { A: new Array(c.memoryWords).fill(0), B: new Array(c.memoryWords).fill(0) };
@@ -83,7 +86,11 @@ export class Simulator {
     this.timeoutNs = ibTimerNs(c.timeout);
     // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
     const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
-    this.livenessNs = Math.max(c.livenessNs, (2 * c.paths + 1) * retryCycleNs, (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs);
+    this.livenessNs = Math.max(
+      c.livenessNs,
+      (2 * c.paths + 1) * retryCycleNs,
+      (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs,
+    );
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
     this.envs = { A: makeLayerEnv(this, 'A'), B: makeLayerEnv(this, 'B') };
@@ -207,4 +214,3 @@ export class Simulator {
 
 /** Thrown by record() past the event limit; caught by the run loop (never seen by users). */
 const EVENT_LIMIT = new Error('rdmacheck simulator: event limit reached');
-

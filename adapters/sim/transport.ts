@@ -15,11 +15,25 @@ import type { Simulator } from './simulator';
 export function onRequest(sim: Simulator, qp: Qp, pkt: Packet): void {
   const wr = pkt.wr;
   if (qp.state !== 'RTS' && qp.state !== 'RTR' && qp.state !== 'SQD') {
-    sim.record({ kind: 'PacketLost', host: 'net', path: pkt.path, wr: wr.id, psn: pkt.psn, reason: `${qp.host}'s QP ${qp.path} is in ${qp.state}` });
+    sim.record({
+      kind: 'PacketLost',
+      host: 'net',
+      path: pkt.path,
+      wr: wr.id,
+      psn: pkt.psn,
+      reason: `${qp.host}'s QP ${qp.path} is in ${qp.state}`,
+    });
     return;
   }
   if (pkt.epoch !== qp.rxEpoch) {
-    sim.record({ kind: 'PacketLost', host: 'net', path: pkt.path, wr: wr.id, psn: pkt.psn, reason: 'stale packet of a connection since reset' });
+    sim.record({
+      kind: 'PacketLost',
+      host: 'net',
+      path: pkt.path,
+      wr: wr.id,
+      psn: pkt.psn,
+      reason: 'stale packet of a connection since reset',
+    });
     return;
   }
   if (pkt.psn > qp.ePsn) {
@@ -42,15 +56,54 @@ export function onRequest(sim: Simulator, qp: Qp, pkt: Packet): void {
 /** Records the Receive of a request (built field by field: this is the hot path). */
 function receive(sim: Simulator, qp: Qp, pkt: Packet, duplicate: boolean, note: string | undefined): void {
   if (note === undefined) {
-    sim.record({ kind: 'Receive', host: qp.host, path: qp.path, from: pkt.requester, wr: pkt.wr.id, op: pkt.wr.opcode, psn: pkt.psn, duplicate });
+    sim.record({
+      kind: 'Receive',
+      host: qp.host,
+      path: qp.path,
+      from: pkt.requester,
+      wr: pkt.wr.id,
+      op: pkt.wr.opcode,
+      psn: pkt.psn,
+      duplicate,
+    });
   } else {
-    sim.record({ kind: 'Receive', host: qp.host, path: qp.path, from: pkt.requester, wr: pkt.wr.id, op: pkt.wr.opcode, psn: pkt.psn, duplicate, note });
+    sim.record({
+      kind: 'Receive',
+      host: qp.host,
+      path: qp.path,
+      from: pkt.requester,
+      wr: pkt.wr.id,
+      op: pkt.wr.opcode,
+      psn: pkt.psn,
+      duplicate,
+      note,
+    });
   }
 }
 
 /** Records an Execute at the responder. */
-function executed(sim: Simulator, qp: Qp, pkt: Packet, addr: number | undefined, value: number | undefined, old: number | undefined, status: WcStatus): void {
-  sim.record({ kind: 'Execute', host: qp.host, path: qp.path, from: pkt.requester, wr: pkt.wr.id, op: pkt.wr.opcode, psn: pkt.psn, addr, value, old, status });
+function executed(
+  sim: Simulator,
+  qp: Qp,
+  pkt: Packet,
+  addr: number | undefined,
+  value: number | undefined,
+  old: number | undefined,
+  status: WcStatus,
+): void {
+  sim.record({
+    kind: 'Execute',
+    host: qp.host,
+    path: qp.path,
+    from: pkt.requester,
+    wr: pkt.wr.id,
+    op: pkt.wr.opcode,
+    psn: pkt.psn,
+    addr,
+    value,
+    old,
+    status,
+  });
 }
 
 /** A request whose PSN was already executed: a retransmission after a lost response. */
@@ -60,7 +113,13 @@ function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
     // READs and atomics hold a responder resource (max_dest_rd_atomic): a duplicate whose slot
     // was evicted is dropped; a READ is executed again, an atomic answered from its slot.
     if (!qp.rdAtomicSlots.has(pkt.psn)) {
-      receive(sim, qp, pkt, true, `duplicate ${wr.opcode}: its responder resource was evicted (max_dest_rd_atomic), dropped`);
+      receive(
+        sim,
+        qp,
+        pkt,
+        true,
+        `duplicate ${wr.opcode}: its responder resource was evicted (max_dest_rd_atomic), dropped`,
+      );
       return;
     }
     if (wr.opcode === 'READ') {
@@ -102,7 +161,16 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
       respond(sim, qp, pkt, { psn: pkt.psn, nak: 'RNR' });
       return;
     }
-    sim.record({ kind: 'RecvConsumed', host, path: qp.path, recvWr: recv.id, from: pkt.requester, wr: wr.id, value: wr.opcode === 'SEND' ? wr.value : undefined, imm: wr.imm });
+    sim.record({
+      kind: 'RecvConsumed',
+      host,
+      path: qp.path,
+      recvWr: recv.id,
+      from: pkt.requester,
+      wr: wr.id,
+      value: wr.opcode === 'SEND' ? wr.value : undefined,
+      imm: wr.imm,
+    });
     let old: number | undefined;
     if (wr.opcode === 'WRITE_WITH_IMM' && wr.addr !== undefined) {
       old = mem[wr.addr];
@@ -111,7 +179,9 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
     // The RECV's completion is queued before Execute is recorded: a fault anchored on this
     // Execute (say, the QP to ERR) must flush the later RECVs after it, in post order.
     sim.complete(host, qp.path, {
-      wrId: recv.id, status: 'SUCCESS', opcode: 'RECV',
+      wrId: recv.id,
+      status: 'SUCCESS',
+      opcode: 'RECV',
       ...(wr.opcode === 'SEND' ? { value: wr.value } : { withImm: true }),
       ...(wr.imm !== undefined ? { imm: wr.imm } : {}),
       ...(wr.payload ? { payload: [...wr.payload] } : {}),
@@ -123,7 +193,8 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
     if (wr.opcode === 'WRITE') setWord(sim, host, addr, wr.value ?? 0);
     else if (wr.opcode === 'FETCH_ADD') setWord(sim, host, addr, old + (wr.add ?? 0));
     else if (wr.opcode === 'CMP_SWAP' && old === (wr.compare ?? 0)) setWord(sim, host, addr, wr.swap ?? 0);
-    if (wr.opcode === 'READ' || isAtomic(wr.opcode)) holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? old : undefined, sim.config.maxDestRdAtomic);
+    if (wr.opcode === 'READ' || isAtomic(wr.opcode))
+      holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? old : undefined, sim.config.maxDestRdAtomic);
     value = wr.opcode === 'WRITE' ? undefined : old;
     executed(sim, qp, pkt, addr, wr.opcode === 'WRITE' ? wr.value : mem[addr], old, 'SUCCESS');
   }
@@ -146,9 +217,29 @@ function holdSlot(qp: Qp, psn: number, old: number | undefined, slots: number): 
 }
 
 /** Sends the response for `pkt` back to its requester. */
-function respond(sim: Simulator, qp: Qp, pkt: Packet, r: { psn: number; nak?: Packet['nak']; status?: WcStatus; value?: number }): void {
+function respond(
+  sim: Simulator,
+  qp: Qp,
+  pkt: Packet,
+  r: { psn: number; nak?: Packet['nak']; status?: WcStatus; value?: number },
+): void {
   // A response belongs to the connection of the request it answers; it echoes its txSeq.
-  sendPacket(sim, { kind: 'response', path: pkt.path, requester: pkt.requester, epoch: pkt.epoch, txSeq: pkt.txSeq, psn: r.psn, wr: pkt.wr, nak: r.nak, status: r.status, value: r.value }, qp.host);
+  sendPacket(
+    sim,
+    {
+      kind: 'response',
+      path: pkt.path,
+      requester: pkt.requester,
+      epoch: pkt.epoch,
+      txSeq: pkt.txSeq,
+      psn: r.psn,
+      wr: pkt.wr,
+      nak: r.nak,
+      status: r.status,
+      value: r.value,
+    },
+    qp.host,
+  );
 }
 
 // ------------------------------------------------------------------------- requester half
@@ -157,7 +248,16 @@ function respond(sim: Simulator, qp: Qp, pkt: Packet, r: { psn: number; nak?: Pa
 export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
   if (!qp.connected || pkt.epoch !== qp.txEpoch) return; // a reset or failed QP ignores old responses
   const target = qp.wqeAt(pkt.psn);
-  sim.record({ kind: 'Ack', host: qp.host, path: qp.path, wr: target?.wr.id ?? pkt.wr.id, psn: pkt.psn, nak: pkt.nak, status: pkt.status, value: pkt.value });
+  sim.record({
+    kind: 'Ack',
+    host: qp.host,
+    path: qp.path,
+    wr: target?.wr.id ?? pkt.wr.id,
+    psn: pkt.psn,
+    nak: pkt.nak,
+    status: pkt.status,
+    value: pkt.value,
+  });
   if (pkt.nak === 'SEQ') {
     ackBefore(sim, qp, pkt.psn);
     const first = qp.sq.find((w) => w.sent && !w.acked);
@@ -176,7 +276,8 @@ export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
       if (!qp.retryStarted) retry(sim, qp, missing, 'implied NAK');
       return settle(sim, qp);
     }
-    if (pkt.nak === 'ERR') return fail(sim, qp, pkt.status ?? 'REM_OP_ERR', `remote error ${pkt.status} on PSN ${pkt.psn}`, pkt.psn);
+    if (pkt.nak === 'ERR')
+      return fail(sim, qp, pkt.status ?? 'REM_OP_ERR', `remote error ${pkt.status} on PSN ${pkt.psn}`, pkt.psn);
     return onRnrNak(sim, qp, pkt.psn);
   }
   if (!target) return; // a duplicate ACK of an already completed WQE
@@ -223,7 +324,9 @@ function retire(sim: Simulator, qp: Qp): void {
     qp.sendIdx--;
     if (w.wr.signaled === false) continue; // unsignaled: implied by a later completion
     sim.complete(qp.host, qp.path, {
-      wrId: w.wr.id, status: 'SUCCESS', opcode: w.wr.opcode,
+      wrId: w.wr.id,
+      status: 'SUCCESS',
+      opcode: w.wr.opcode,
       ...(carriesData(w) ? { value: w.value } : {}),
     });
   }

@@ -19,7 +19,8 @@ export function pathHealth(scenario: Scenario, config: SimConfig): PathHealth {
   const broken = new Set<number>();
   const all = Array.from({ length: config.paths }, (_, p) => p);
   let controlLostForever = false;
-  const breakPath = (path: number | undefined) => (path === undefined ? all.forEach((p) => broken.add(p)) : broken.add(path));
+  const breakPath = (path: number | undefined) =>
+    path === undefined ? all.forEach((p) => broken.add(p)) : broken.add(path);
   for (const f of scenario.faults as Fault[]) {
     switch (f.kind) {
       case 'drop-request':

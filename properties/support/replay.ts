@@ -59,7 +59,17 @@ export function decisionAction(d: DecisionEvent | ReplayedDecision): string {
     case 'SendControl':
       return canonical({ t: r.t, kind: d.kind, msg: r.msg });
     case 'MemOp':
-      return canonical({ t: r.t, kind: d.kind, op: r.op, addr: r.addr, value: r.value, add: r.add, compare: r.compare, swap: r.swap, forWr: r.forWr });
+      return canonical({
+        t: r.t,
+        kind: d.kind,
+        op: r.op,
+        addr: r.addr,
+        value: r.value,
+        add: r.add,
+        compare: r.compare,
+        swap: r.swap,
+        forWr: r.forWr,
+      });
   }
 }
 
@@ -178,7 +188,10 @@ function feed(inst: LayerInstance, e: ObservationEvent): void {
  * Replaces the usual sources of nondeterminism by constants for the duration of a replay, and
  * counts their calls. The replay is synchronous, so nothing else runs while they are replaced.
  */
-function patchGlobals(values: { random: number; dateNow: number; perfNow: number }, count: (name: string) => void): () => void {
+function patchGlobals(
+  values: { random: number; dateNow: number; perfNow: number },
+  count: (name: string) => void,
+): () => void {
   const realRandom = Math.random;
   const realDateNow = Date.now;
   const perf = (globalThis as { performance?: { now: () => number } }).performance;

@@ -14,7 +14,10 @@ export type CheckBody = (run: Execution) => Verdict | Promise<Verdict>;
 export function defineProperty(name: string, description: string, body: CheckBody): Property {
   const settle = (run: Execution, v: Verdict): Verdict => {
     if (v.status === 'holds' && run.end.reason === 'event-limit') {
-      return { status: 'unknown', reason: `${name}: the run hit the event limit (maxEvents ${run.config.maxEvents}) before it ended, so it cannot be judged complete` };
+      return {
+        status: 'unknown',
+        reason: `${name}: the run hit the event limit (maxEvents ${run.config.maxEvents}) before it ended, so it cannot be judged complete`,
+      };
     }
     return v;
   };

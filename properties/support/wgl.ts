@@ -108,7 +108,10 @@ export function linearize(ops: HistoryOp[], initial: number, options: { maxNodes
   let entry: Entry | undefined = head.next;
   while (returnsLeft > 0) {
     if (++nodes > options.maxNodes) {
-      return { outcome: 'unknown', reason: `the linearizability search exceeded ${options.maxNodes} nodes for ${ops.length} operations` };
+      return {
+        outcome: 'unknown',
+        reason: `the linearizability search exceeded ${options.maxNodes} nodes for ${ops.length} operations`,
+      };
     }
     if (entry && entry.isCall) {
       const o = ops[entry.op];

@@ -6,7 +6,16 @@
  */
 import fc from 'fast-check';
 import type { GeneratorLimits } from '../core/results';
-import type { Anchor, Fault, FaultKind, LinkDirection, Scenario, SimConfig, ThirdPartyOp, WorkloadStep } from '../core/scenario';
+import type {
+  Anchor,
+  Fault,
+  FaultKind,
+  LinkDirection,
+  Scenario,
+  SimConfig,
+  ThirdPartyOp,
+  WorkloadStep,
+} from '../core/scenario';
 import { FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Opcode, SendWr } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
@@ -38,7 +47,11 @@ export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): 
  * How often each fault kind is drawn: weighted toward what breaks failover layers (a lost
  * response, a lost request, a dead path); every other kind of FAULT_KINDS shares the last weight.
  */
-const COMMON_FAULT_WEIGHTS: Partial<Record<FaultKind, number>> = { 'drop-response': 4, 'drop-request': 3, 'link-down': 2 };
+const COMMON_FAULT_WEIGHTS: Partial<Record<FaultKind, number>> = {
+  'drop-response': 4,
+  'drop-request': 3,
+  'link-down': 2,
+};
 const RARE_FAULTS_WEIGHT = 1;
 
 /** Addresses the workload uses: few, so that operations collide. */
@@ -50,12 +63,29 @@ interface Draft {
   retryCnt: number;
   timeout: number;
   rnrRetry: number;
-  ops: { opcode: Opcode; addr: number; value: number; add: number; compare: number; swap: number; afterPrevious: boolean; unsignaled: boolean }[];
+  ops: {
+    opcode: Opcode;
+    addr: number;
+    value: number;
+    add: number;
+    compare: number;
+    swap: number;
+    afterPrevious: boolean;
+    unsignaled: boolean;
+  }[];
   extraRecvs: number;
   reuse: { addr: number; expectOp: number; value: number }[];
-  third: { op: ThirdPartyOp; addr: number; value: number; add: number; compare: number; swap: number; after: RawAnchor;
+  third: {
+    op: ThirdPartyOp;
+    addr: number;
+    value: number;
+    add: number;
+    compare: number;
+    swap: number;
+    after: RawAnchor;
     /** free: its own operation; undo: undo a posted WR right after it executes (ABA); mimic: do what a posted WR does. */
-    mode: 'free' | 'undo' | 'mimic' }[];
+    mode: 'free' | 'undo' | 'mimic';
+  }[];
   faults: RawFault[];
 }
 
@@ -65,9 +95,21 @@ interface RawAnchor {
   nth: number;
 }
 
-type RawFault = { kind: FaultKind; path: number; anyPath: boolean; wr: number; anyWr: boolean; nth: number; count: number | 'all';
-  delayNs: number; direction: 'request' | 'response'; linkDirection: LinkDirection; host: 'A' | 'B';
-  after: RawAnchor; healAfterNs: number | undefined };
+type RawFault = {
+  kind: FaultKind;
+  path: number;
+  anyPath: boolean;
+  wr: number;
+  anyWr: boolean;
+  nth: number;
+  count: number | 'all';
+  delayNs: number;
+  direction: 'request' | 'response';
+  linkDirection: LinkDirection;
+  host: 'A' | 'B';
+  after: RawAnchor;
+  healAfterNs: number | undefined;
+};
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
@@ -80,15 +122,24 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
   });
   const rawFault: fc.Arbitrary<RawFault> = fc.record({
     kind: fc.oneof(
-      ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({ weight: weight as number, arbitrary: fc.constant(kind as FaultKind) })),
+      ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({
+        weight: weight as number,
+        arbitrary: fc.constant(kind as FaultKind),
+      })),
       { weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) },
     ),
-    path: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) }),
+    path: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) },
+    ),
     anyPath: fc.boolean(),
     wr: fc.integer({ min: 1, max: maxOps }),
     anyWr: fc.boolean(),
     nth: fc.integer({ min: 1, max: 3 }),
-    count: fc.oneof({ weight: 2, arbitrary: fc.constant<'all'>('all') }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) }),
+    count: fc.oneof(
+      { weight: 2, arbitrary: fc.constant<'all'>('all') },
+      { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) },
+    ),
     delayNs: fc.integer({ min: 1_000, max: 400_000 }),
     direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
     linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
@@ -116,7 +167,14 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { minLength: 1, maxLength: maxOps },
     ),
     extraRecvs: fc.integer({ min: 0, max: 2 }),
-    reuse: fc.array(fc.record({ addr: fc.integer({ min: 0, max: ADDRS - 1 }), expectOp: fc.nat(maxOps - 1), value: fc.integer({ min: 10, max: 19 }) }), { maxLength: 1 }),
+    reuse: fc.array(
+      fc.record({
+        addr: fc.integer({ min: 0, max: ADDRS - 1 }),
+        expectOp: fc.nat(maxOps - 1),
+        value: fc.integer({ min: 10, max: 19 }),
+      }),
+      { maxLength: 1 },
+    ),
     third: fc.array(
       fc.record({
         op: fc.constantFrom(...THIRD_PARTY_OPS),
@@ -140,7 +198,8 @@ function toScenario(d: Draft, maxEvents: number): Scenario {
   const n = d.ops.length;
   const wrRef = (k: number) => ((k - 1) % n) + 1;
   const pathRef = (p: number) => p % d.paths;
-  const anchorOf = (a: RawAnchor): Anchor => (a.on === 'start' ? { on: 'start' } : { on: a.on, wr: wrRef(a.wr), ...(a.nth > 1 ? { nth: a.nth } : {}) });
+  const anchorOf = (a: RawAnchor): Anchor =>
+    a.on === 'start' ? { on: 'start' } : { on: a.on, wr: wrRef(a.wr), ...(a.nth > 1 ? { nth: a.nth } : {}) };
   const posts: WorkloadStep[] = d.ops.map((o, k) => {
     const id = k + 1;
     const wr = o.unsignaled && k < d.ops.length - 1 ? { ...makeWr(id, o), signaled: false } : makeWr(id, o);
@@ -148,42 +207,92 @@ function toScenario(d: Draft, maxEvents: number): Scenario {
     return k > 0 && o.afterPrevious ? { kind: 'post', wr, after: { on: 'deliver', wr: id - 1 } } : { kind: 'post', wr };
   });
   const messages = d.ops.filter((o) => o.opcode === 'SEND' || o.opcode === 'WRITE_WITH_IMM').length;
-  const recvs: WorkloadStep[] = messages === 0 ? [] : Array.from({ length: messages + d.extraRecvs }, (_, k) => ({ kind: 'recv', wr: { id: k + 1 } }));
-  const writes = d.ops.map((o, k) => ({ o, id: k + 1 })).filter(({ o }) => o.opcode === 'WRITE' || o.opcode === 'WRITE_WITH_IMM');
-  const reuse: WorkloadStep[] = writes.length === 0 ? [] : d.reuse.map((r) => {
-    // The receiver waits for the value one of the WRITEs delivers, then consumes and reuses it.
-    const { o } = writes[r.expectOp % writes.length];
-    return { kind: 'reuse', addr: o.addr, expect: o.value, value: r.value };
-  });
-  const third: WorkloadStep[] = d.third.map((t) => (t.mode === 'undo' ? undoOf(d, t.after.wr) : t.mode === 'mimic' ? mimicOf(d, t.after.wr) : {
-    kind: 'third',
-    op: t.op,
-    addr: t.addr,
-    ...(t.op === 'WRITE' ? { value: t.value } : t.op === 'FETCH_ADD' ? { add: t.add } : { compare: t.compare, swap: t.swap }),
-    ...(t.after.on === 'start' ? {} : { after: anchorOf(t.after) }),
-  }));
+  const recvs: WorkloadStep[] =
+    messages === 0
+      ? []
+      : Array.from({ length: messages + d.extraRecvs }, (_, k) => ({ kind: 'recv', wr: { id: k + 1 } }));
+  const writes = d.ops
+    .map((o, k) => ({ o, id: k + 1 }))
+    .filter(({ o }) => o.opcode === 'WRITE' || o.opcode === 'WRITE_WITH_IMM');
+  const reuse: WorkloadStep[] =
+    writes.length === 0
+      ? []
+      : d.reuse.map((r) => {
+          // The receiver waits for the value one of the WRITEs delivers, then consumes and reuses it.
+          const { o } = writes[r.expectOp % writes.length];
+          return { kind: 'reuse', addr: o.addr, expect: o.value, value: r.value };
+        });
+  const third: WorkloadStep[] = d.third.map((t) =>
+    t.mode === 'undo'
+      ? undoOf(d, t.after.wr)
+      : t.mode === 'mimic'
+        ? mimicOf(d, t.after.wr)
+        : {
+            kind: 'third',
+            op: t.op,
+            addr: t.addr,
+            ...(t.op === 'WRITE'
+              ? { value: t.value }
+              : t.op === 'FETCH_ADD'
+                ? { add: t.add }
+                : { compare: t.compare, swap: t.swap }),
+            ...(t.after.on === 'start' ? {} : { after: anchorOf(t.after) }),
+          },
+  );
   const faults = d.faults.map((f): Fault => {
     const path = pathRef(f.path);
-    const packetMatch = { ...(f.anyPath ? {} : { path }), ...(f.anyWr ? {} : { wr: wrRef(f.wr) }), ...(f.nth > 1 ? { nth: f.nth } : {}) };
+    const packetMatch = {
+      ...(f.anyPath ? {} : { path }),
+      ...(f.anyWr ? {} : { wr: wrRef(f.wr) }),
+      ...(f.nth > 1 ? { nth: f.nth } : {}),
+    };
     switch (f.kind) {
       case 'drop-request':
       case 'drop-response':
         return { kind: f.kind, ...packetMatch, count: f.count };
       case 'delay':
-        return { kind: 'delay', direction: f.direction, delayNs: f.delayNs, ...packetMatch, ...(f.count === 1 ? {} : { count: f.count }) };
+        return {
+          kind: 'delay',
+          direction: f.direction,
+          delayNs: f.delayNs,
+          ...packetMatch,
+          ...(f.count === 1 ? {} : { count: f.count }),
+        };
       case 'link-down':
-        return { kind: 'link-down', path, direction: f.linkDirection, after: anchorOf(f.after), ...(f.healAfterNs !== undefined ? { upAfterNs: f.healAfterNs } : {}) };
+        return {
+          kind: 'link-down',
+          path,
+          direction: f.linkDirection,
+          after: anchorOf(f.after),
+          ...(f.healAfterNs !== undefined ? { upAfterNs: f.healAfterNs } : {}),
+        };
       case 'nic-death':
-        return { kind: 'nic-death', host: f.host, path, after: anchorOf(f.after), ...(f.healAfterNs !== undefined ? { reviveAfterNs: f.healAfterNs } : {}) };
+        return {
+          kind: 'nic-death',
+          host: f.host,
+          path,
+          after: anchorOf(f.after),
+          ...(f.healAfterNs !== undefined ? { reviveAfterNs: f.healAfterNs } : {}),
+        };
       case 'qp-error':
         return { kind: 'qp-error', host: f.host, path, after: anchorOf(f.after) };
       case 'corrupt-wqe':
         return { kind: 'corrupt-wqe', path, wr: wrRef(f.wr) };
       case 'control-loss':
-        return { kind: 'control-loss', after: anchorOf(f.after), ...(f.healAfterNs !== undefined ? { restoreAfterNs: f.healAfterNs } : {}) };
+        return {
+          kind: 'control-loss',
+          after: anchorOf(f.after),
+          ...(f.healAfterNs !== undefined ? { restoreAfterNs: f.healAfterNs } : {}),
+        };
     }
   });
-  const config: Partial<SimConfig> = { paths: d.paths, retryCnt: d.retryCnt, timeout: d.timeout, rnrRetry: d.rnrRetry, maxEvents };
+  const config: Partial<SimConfig> = {
+    paths: d.paths,
+    retryCnt: d.retryCnt,
+    timeout: d.timeout,
+    rnrRetry: d.rnrRetry,
+    maxEvents,
+  };
   return { config, workload: [...recvs, ...posts, ...reuse, ...third], faults };
 }
 
@@ -196,7 +305,8 @@ function undoOf(d: Draft, ref: number): WorkloadStep {
   const k = (ref - 1) % d.ops.length;
   const o = d.ops[k];
   const after: Anchor = { on: 'execute', wr: k + 1 };
-  if (o.opcode === 'CMP_SWAP') return { kind: 'third', op: 'CMP_SWAP', addr: o.addr, compare: o.swap, swap: o.compare, after };
+  if (o.opcode === 'CMP_SWAP')
+    return { kind: 'third', op: 'CMP_SWAP', addr: o.addr, compare: o.swap, swap: o.compare, after };
   if (o.opcode === 'FETCH_ADD') return { kind: 'third', op: 'FETCH_ADD', addr: o.addr, add: -o.add, after };
   return { kind: 'third', op: 'WRITE', addr: o.addr, value: 0, after };
 }
@@ -209,7 +319,8 @@ function mimicOf(d: Draft, ref: number): WorkloadStep {
   const k = (ref - 1) % d.ops.length;
   const o = d.ops[k];
   const after: Anchor = { on: 'send', wr: k + 1 };
-  if (o.opcode === 'CMP_SWAP') return { kind: 'third', op: 'CMP_SWAP', addr: o.addr, compare: o.compare, swap: o.swap, after };
+  if (o.opcode === 'CMP_SWAP')
+    return { kind: 'third', op: 'CMP_SWAP', addr: o.addr, compare: o.compare, swap: o.swap, after };
   if (o.opcode === 'FETCH_ADD') return { kind: 'third', op: 'FETCH_ADD', addr: o.addr, add: o.add, after };
   return { kind: 'third', op: 'WRITE', addr: o.addr, value: o.value, after };
 }

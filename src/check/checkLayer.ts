@@ -47,7 +47,12 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
     const cells = await search(layer, adapter, props, opcode, o, progress);
     for (const cell of cells) perOpcode.push(await conclude(layer, adapter, cell, opcode, o));
   }
-  const overall = props.map((p) => combine(p.name, perOpcode.filter((r) => r.property === p.name)));
+  const overall = props.map((p) =>
+    combine(
+      p.name,
+      perOpcode.filter((r) => r.property === p.name),
+    ),
+  );
   return {
     layer: layer.name,
     adapter: adapter.name,
@@ -58,18 +63,36 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
 }
 
 /** The generator of one op class's scenarios, as checkLayer runs it: what its counterexamples record. */
-export function opClassGenerator(opcode: Opcode, o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number }): GeneratorLimits {
-  return resolveGeneratorLimits({ opcodes: [opcode], maxEvents: o.maxEvents, maxOps: o.maxOps, maxFaults: o.maxFaults, maxPaths: o.maxPaths });
+export function opClassGenerator(
+  opcode: Opcode,
+  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number },
+): GeneratorLimits {
+  return resolveGeneratorLimits({
+    opcodes: [opcode],
+    maxEvents: o.maxEvents,
+    maxOps: o.maxOps,
+    maxFaults: o.maxFaults,
+    maxPaths: o.maxPaths,
+  });
 }
 
 /** The arbitrary of one op class's scenarios, as checkLayer generates them (for replaying a path). */
-export function opClassArbitrary(opcode: Opcode, o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number }): fc.Arbitrary<Scenario> {
+export function opClassArbitrary(
+  opcode: Opcode,
+  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number },
+): fc.Arbitrary<Scenario> {
   return scenarioArbitrary(opClassGenerator(opcode, o));
 }
 
 /** Generates numRuns scenarios of one op class and judges each run by every undecided property. */
-async function search(layer: FailoverLayer, adapter: Adapter, props: readonly Property[], opcode: Opcode, o: ResolvedCheckOptions,
-  progress: { runs: number; failures: number }): Promise<Cell[]> {
+async function search(
+  layer: FailoverLayer,
+  adapter: Adapter,
+  props: readonly Property[],
+  opcode: Opcode,
+  o: ResolvedCheckOptions,
+  progress: { runs: number; failures: number },
+): Promise<Cell[]> {
   const cells: Cell[] = props.map((property) => ({ property, runs: 0, timeMs: 0, inconclusive: 0, timedOut: false }));
   let runIndex = -1;
   const judge = async (scenario: Scenario): Promise<boolean> => {
@@ -81,7 +104,8 @@ async function search(layer: FailoverLayer, adapter: Adapter, props: readonly Pr
     try {
       run = await execute(adapter, scenario, layer);
     } catch (err) {
-      for (const c of active) inconclusive(c, `the ${adapter.name} adapter could not run a generated scenario (${describeError(err)})`);
+      for (const c of active)
+        inconclusive(c, `the ${adapter.name} adapter could not run a generated scenario (${describeError(err)})`);
       return true;
     }
     const runMs = nowMs() - started;
@@ -102,7 +126,10 @@ async function search(layer: FailoverLayer, adapter: Adapter, props: readonly Pr
     o.onProgress?.({ ...progress });
     return true;
   };
-  await fc.check(fc.asyncProperty(scenarioArbitrary(opClassGenerator(opcode, o)), judge), { seed: o.seed, numRuns: o.numRuns });
+  await fc.check(fc.asyncProperty(scenarioArbitrary(opClassGenerator(opcode, o)), judge), {
+    seed: o.seed,
+    numRuns: o.numRuns,
+  });
   return cells;
 }
 
@@ -112,7 +139,13 @@ function inconclusive(c: Cell, reason: string): void {
 }
 
 /** Turns a searched cell into its result: shrinks a failure, explains an unknown. */
-async function conclude(layer: FailoverLayer, adapter: Adapter, cell: Cell, opcode: Opcode, o: ResolvedCheckOptions): Promise<PropertyResult> {
+async function conclude(
+  layer: FailoverLayer,
+  adapter: Adapter,
+  cell: Cell,
+  opcode: Opcode,
+  o: ResolvedCheckOptions,
+): Promise<PropertyResult> {
   const property = cell.property.name;
   if (cell.failure) {
     const generator = opClassGenerator(opcode, o);
@@ -123,14 +156,34 @@ async function conclude(layer: FailoverLayer, adapter: Adapter, cell: Cell, opco
       status: 'violated',
       runs: cell.runs,
       ...(shrunk.note ? { reason: shrunk.note } : {}),
-      counterexample: buildCounterexample({ property, verdict: shrunk.verdict, execution: shrunk.execution, seed: o.seed, path: shrunk.path, generator, opcode }),
+      counterexample: buildCounterexample({
+        property,
+        verdict: shrunk.verdict,
+        execution: shrunk.execution,
+        seed: o.seed,
+        path: shrunk.path,
+        generator,
+        opcode,
+      }),
     };
   }
   if (cell.timedOut) {
-    return { property, opcode, status: 'unknown', runs: cell.runs, reason: `time limit of ${o.timeLimitMs} ms reached after ${cell.runs} of ${o.numRuns} runs` };
+    return {
+      property,
+      opcode,
+      status: 'unknown',
+      runs: cell.runs,
+      reason: `time limit of ${o.timeLimitMs} ms reached after ${cell.runs} of ${o.numRuns} runs`,
+    };
   }
   if (cell.inconclusive > 0) {
-    return { property, opcode, status: 'unknown', runs: cell.runs, reason: `${cell.inconclusive} of ${cell.runs} runs were inconclusive; the first: ${cell.firstUnknown}` };
+    return {
+      property,
+      opcode,
+      status: 'unknown',
+      runs: cell.runs,
+      reason: `${cell.inconclusive} of ${cell.runs} runs were inconclusive; the first: ${cell.firstUnknown}`,
+    };
   }
   return { property, opcode, status: 'holds', runs: cell.runs };
 }
@@ -141,8 +194,13 @@ async function conclude(layer: FailoverLayer, adapter: Adapter, cell: Cell, opco
  * last failing scenario is the result). `generator` must be the search's: a path names a case of
  * one generator.
  */
-async function shrinkFailure(layer: FailoverLayer, adapter: Adapter, cell: Cell, generator: GeneratorLimits, o: ResolvedCheckOptions):
-  Promise<{ verdict: Violated; execution: Execution; path: string; note?: string }> {
+async function shrinkFailure(
+  layer: FailoverLayer,
+  adapter: Adapter,
+  cell: Cell,
+  generator: GeneratorLimits,
+  o: ResolvedCheckOptions,
+): Promise<{ verdict: Violated; execution: Execution; path: string; note?: string }> {
   const first = cell.failure!;
   let last: { verdict: Violated; execution: Execution } | undefined;
   let cut = false;
@@ -177,7 +235,11 @@ async function shrinkFailure(layer: FailoverLayer, adapter: Adapter, cell: Cell,
   return {
     ...last,
     path: details.counterexamplePath,
-    ...(cut ? { note: `shrinking stopped at the shrink time limit (${o.shrinkTimeLimitMs} ms); the counterexample may not be minimal` } : {}),
+    ...(cut
+      ? {
+          note: `shrinking stopped at the shrink time limit (${o.shrinkTimeLimitMs} ms); the counterexample may not be minimal`,
+        }
+      : {}),
   };
 }
 
@@ -185,7 +247,14 @@ async function shrinkFailure(layer: FailoverLayer, adapter: Adapter, cell: Cell,
 function combine(property: string, cells: PropertyResult[]): PropertyResult {
   const runs = cells.reduce((n, c) => n + c.runs, 0);
   const violated = cells.find((c) => c.status === 'violated');
-  if (violated) return { property, status: 'violated', runs, counterexample: violated.counterexample, ...(violated.reason ? { reason: violated.reason } : {}) };
+  if (violated)
+    return {
+      property,
+      status: 'violated',
+      runs,
+      counterexample: violated.counterexample,
+      ...(violated.reason ? { reason: violated.reason } : {}),
+    };
   const unknown = cells.find((c) => c.status === 'unknown');
   if (unknown) return { property, status: 'unknown', runs, reason: `${unknown.opcode}: ${unknown.reason}` };
   return { property, status: 'holds', runs };

@@ -9,7 +9,16 @@ export type { ScenarioArbitraryOptions } from './arbitraries';
 export { shrinkScenario } from './shrink';
 export { buildCounterexample } from './counterexample';
 export {
-  CAS_ABA, FADD_DOUBLE_COUNT, QUEUE_SLIDING, THEOREM1_T1, THEOREM1_T2,
-  casDoubleSuccess, faddDoubleCount, queueSliding, theorem1TwinPair, theorem3Aba, theoremWitnesses,
+  CAS_ABA,
+  FADD_DOUBLE_COUNT,
+  QUEUE_SLIDING,
+  THEOREM1_T1,
+  THEOREM1_T2,
+  casDoubleSuccess,
+  faddDoubleCount,
+  queueSliding,
+  theorem1TwinPair,
+  theorem3Aba,
+  theoremWitnesses,
 } from './theorems';
 export type { Broken, TheoremRun, TheoremWitness, WitnessOptions } from './theorems';

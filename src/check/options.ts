@@ -80,7 +80,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
   const fail = (msg: string): never => {
     throw new TypeError(`checkLayer: ${msg}`);
   };
-  if (!layer || typeof layer !== 'object' || typeof layer.create !== 'function') fail('layer must be a FailoverLayer (an object with name and create(env))');
+  if (!layer || typeof layer !== 'object' || typeof layer.create !== 'function')
+    fail('layer must be a FailoverLayer (an object with name and create(env))');
   if (typeof layer.name !== 'string' || layer.name === '') fail('layer.name must be a non-empty string');
   if (options === null || typeof options !== 'object') fail('options must be an object');
   const positiveInt = (key: keyof CheckOptions, fallback: number): number => {
@@ -96,22 +97,32 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     return v as number;
   };
   const opcodes = options.opcodes ?? OPCODES;
-  if (!Array.isArray(opcodes) || opcodes.length === 0) fail(`opcodes must be a non-empty list of op classes (${OPCODES.join(', ')})`);
-  for (const op of opcodes) if (!OPCODES.includes(op)) fail(`opcodes: "${String(op)}" is not an opcode (${OPCODES.join(', ')})`);
+  if (!Array.isArray(opcodes) || opcodes.length === 0)
+    fail(`opcodes must be a non-empty list of op classes (${OPCODES.join(', ')})`);
+  for (const op of opcodes)
+    if (!OPCODES.includes(op)) fail(`opcodes: "${String(op)}" is not an opcode (${OPCODES.join(', ')})`);
   if (options.properties !== undefined) {
-    if (!Array.isArray(options.properties) || options.properties.length === 0) fail('properties must be a non-empty list of Property (e.g. properties.all)');
+    if (!Array.isArray(options.properties) || options.properties.length === 0)
+      fail('properties must be a non-empty list of Property (e.g. properties.all)');
     for (const p of options.properties) {
-      if (!p || typeof p.name !== 'string' || typeof p.check !== 'function') fail('properties: every entry must be a Property ({ name, check(run) })');
+      if (!p || typeof p.name !== 'string' || typeof p.check !== 'function')
+        fail('properties: every entry must be a Property ({ name, check(run) })');
     }
   }
-  if (options.adapter !== undefined && (typeof options.adapter.run !== 'function' || typeof options.adapter.name !== 'string')) {
+  if (
+    options.adapter !== undefined &&
+    (typeof options.adapter.run !== 'function' || typeof options.adapter.name !== 'string')
+  ) {
     fail('adapter must be an Adapter (e.g. sim() from rdmacheck)');
   }
-  if (options.seed !== undefined && !Number.isInteger(options.seed)) fail(`seed must be an integer (got ${String(options.seed)})`);
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') fail('onProgress must be a function');
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    fail(`seed must be an integer (got ${String(options.seed)})`);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
+    fail('onProgress must be a function');
   const d = CHECK_DEFAULTS;
   const maxEvents = positiveInt('maxEvents', d.maxEvents);
-  if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2) fail(`maxPaths must be at least 2, so that there is a backup path (got ${options.maxPaths})`);
+  if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2)
+    fail(`maxPaths must be at least 2, so that there is a backup path (got ${options.maxPaths})`);
   if (maxEvents < 10) fail(`maxEvents must be at least 10 (got ${maxEvents})`);
   return {
     adapter: options.adapter,

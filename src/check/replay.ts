@@ -65,28 +65,40 @@ export interface ReplayResult {
  * Throws (message starting "replay:") when the layer, adapter or property cannot be found.
  */
 export async function replay(input: string | CounterexampleData, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const cx = typeof input === 'string'
-    ? (/^rdmacheck:/m.test(input) ? parseTrace(input, { api: 'replay' }) : loadTrace(input))
-    : input;
+  const cx =
+    typeof input === 'string'
+      ? /^rdmacheck:/m.test(input)
+        ? parseTrace(input, { api: 'replay' })
+        : loadTrace(input)
+      : input;
   const layer = options.layer ?? findReferenceLayer(cx.layer);
   if (layer === undefined) {
     throw new Error(`replay: "${cx.layer}" is not a reference layer; pass { layer } (CLI: --layer path/to/module)`);
   }
   const adapter = options.adapter ?? (cx.adapter === 'sim' ? sim() : undefined);
   if (adapter === undefined) {
-    throw new Error(`replay: the counterexample was recorded on the "${cx.adapter}" adapter; pass { adapter } to replay it there`);
+    throw new Error(
+      `replay: the counterexample was recorded on the "${cx.adapter}" adapter; pass { adapter } to replay it there`,
+    );
   }
   const property = options.property ?? findProperty(cx.property);
   if (property === undefined) {
-    throw new Error(`replay: unknown property "${cx.property}"; known: ${properties.all.map((p: Property) => p.name).join(', ')}`);
+    throw new Error(
+      `replay: unknown property "${cx.property}"; known: ${properties.all.map((p: Property) => p.name).join(', ')}`,
+    );
   }
   const scenario = options.regenerate ? regenerated(cx) : cx.scenario;
   const execution = await adapter.run(scenario, layer);
   const verdict = await checkSafely(property, execution);
   const divergence = firstDivergence(cx.trace, execution.trace);
-  const outcome: ReplayResult['outcome'] = verdict.status === 'holds' ? 'now-passes'
-    : divergence !== undefined ? 'diverged'
-    : verdict.status === 'violated' ? 'still-fails' : 'unknown';
+  const outcome: ReplayResult['outcome'] =
+    verdict.status === 'holds'
+      ? 'now-passes'
+      : divergence !== undefined
+        ? 'diverged'
+        : verdict.status === 'violated'
+          ? 'still-fails'
+          : 'unknown';
   const result: ReplayResult = { outcome, verdict, trace: execution.trace, counterexample: cx, summary: '' };
   if (divergence !== undefined) result.divergence = divergence;
   if (options.regenerate) result.regenerated = { identical: canonical(scenario) === canonical(cx.scenario) };
@@ -137,15 +149,18 @@ export function firstDivergence(recorded: Trace, replayed: Trace): Divergence | 
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : v);
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+        )
+      : v,
+  );
 }
 
 function summarize(r: ReplayResult, layerName: string): string {
   const outcome = summarizeOutcome(r, layerName);
   if (r.regenerated === undefined) return outcome;
   const cx = r.counterexample;
-  const from = `scenario regenerated from seed ${cx.seed}, path "${cx.path}"${cx.generator === undefined ? ' (no recorded generator: today\'s defaults)' : ''}`;
+  const from = `scenario regenerated from seed ${cx.seed}, path "${cx.path}"${cx.generator === undefined ? " (no recorded generator: today's defaults)" : ''}`;
   return `${from}: ${r.regenerated.identical ? 'identical to the stored one' : 'DIFFERS from the stored one'}\n${outcome}`;
 }
 
@@ -161,11 +176,17 @@ function summarizeOutcome(r: ReplayResult, layerName: string): string {
       return `unknown: same trace, but ${cx.property} cannot judge it: ${(r.verdict as { reason: string }).reason}`;
     case 'diverged': {
       const d = r.divergence as Divergence;
-      const status = r.verdict.status === 'violated' ? `still violated: ${r.verdict.explanation}`
-        : r.verdict.status === 'unknown' ? `unknown: ${r.verdict.reason}` : 'holds';
-      return `diverged at event ${d.index}: ${cx.property} ${status}\n`
-        + `  recorded: ${d.expected === undefined ? '(the recorded trace ended here)' : eventLine(d.expected)}\n`
-        + `  replayed: ${d.actual === undefined ? '(the new trace ended here)' : eventLine(d.actual)}`;
+      const status =
+        r.verdict.status === 'violated'
+          ? `still violated: ${r.verdict.explanation}`
+          : r.verdict.status === 'unknown'
+            ? `unknown: ${r.verdict.reason}`
+            : 'holds';
+      return (
+        `diverged at event ${d.index}: ${cx.property} ${status}\n` +
+        `  recorded: ${d.expected === undefined ? '(the recorded trace ended here)' : eventLine(d.expected)}\n` +
+        `  replayed: ${d.actual === undefined ? '(the new trace ended here)' : eventLine(d.actual)}`
+      );
     }
   }
 }

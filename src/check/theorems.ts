@@ -52,11 +52,17 @@ const LIVENESS = [properties.failureMasking];
 
 /** T1 and T2 of Theorem 1: a WRITE whose request (T1) or ACK (T2) is lost for good on path 0; B's application reuses the word. */
 export const THEOREM1_T1: Scenario = {
-  workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } }, { kind: 'reuse', addr: 0, expect: 1, value: 7 }],
+  workload: [
+    { kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } },
+    { kind: 'reuse', addr: 0, expect: 1, value: 7 },
+  ],
   faults: [{ kind: 'drop-request', path: 0, wr: 1, count: 'all' }],
 };
 /** T2: the same, but the ACK is lost after B executed, consumed and reused the word. */
-export const THEOREM1_T2: Scenario = { ...THEOREM1_T1, faults: [{ kind: 'drop-response', path: 0, wr: 1, count: 'all' }] };
+export const THEOREM1_T2: Scenario = {
+  ...THEOREM1_T1,
+  faults: [{ kind: 'drop-response', path: 0, wr: 1, count: 'all' }],
+};
 
 /** FADD(0, +1) whose ACK is lost for good on path 0. */
 export const FADD_DOUBLE_COUNT: Scenario = {
@@ -67,7 +73,9 @@ export const FADD_DOUBLE_COUNT: Scenario = {
 /** Three RECVs; M1, then M2 once M1 completes; M1's ACK is lost for good on path 0. */
 export const QUEUE_SLIDING: Scenario = {
   workload: [
-    { kind: 'recv', wr: { id: 1 } }, { kind: 'recv', wr: { id: 2 } }, { kind: 'recv', wr: { id: 3 } },
+    { kind: 'recv', wr: { id: 1 } },
+    { kind: 'recv', wr: { id: 2 } },
+    { kind: 'recv', wr: { id: 3 } },
     { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 101 } },
     { kind: 'post', wr: { id: 2, opcode: 'SEND', value: 102 }, after: { on: 'deliver', wr: 1 } },
   ],
@@ -83,14 +91,21 @@ export const CAS_ABA: Scenario = {
   faults: [{ kind: 'drop-response', path: 0, wr: 1, count: 'all' }],
 };
 
-async function judge(name: string, scenario: Scenario, layer: FailoverLayer, adapter: Adapter, props: Property[]): Promise<TheoremRun> {
+async function judge(
+  name: string,
+  scenario: Scenario,
+  layer: FailoverLayer,
+  adapter: Adapter,
+  props: Property[],
+): Promise<TheoremRun> {
   const execution = await execute(adapter, scenario, layer);
   const verdicts: Record<string, Verdict> = {};
   for (const p of props) verdicts[p.name] = await p.check(execution);
   return { name, scenario, execution, verdicts };
 }
 
-const isViolated = (run: TheoremRun, names: Property[]) => names.some((p) => run.verdicts[p.name]?.status === 'violated');
+const isViolated = (run: TheoremRun, names: Property[]) =>
+  names.some((p) => run.verdicts[p.name]?.status === 'violated');
 
 function brokenOf(safety: boolean, liveness: boolean): Broken {
   return safety && liveness ? 'both' : safety ? 'safety' : liveness ? 'liveness' : 'neither';
@@ -129,7 +144,8 @@ export async function theorem1TwinPair(layer: FailoverLayer, options: WitnessOpt
   return {
     id: 'theorem-1',
     title: 'Theorem 1: packet loss and ACK loss are indistinguishable',
-    statement: 'For any transparent overlay there are executions T1 (packet lost) and T2 (ACK lost, memory reused) with the same sender view, where liveness demands a retry in T1 and safety forbids it in T2.',
+    statement:
+      'For any transparent overlay there are executions T1 (packet lost) and T2 (ACK lost, memory reused) with the same sender view, where liveness demands a retry in T1 and safety forbids it in T2.',
     layer: layer.name,
     runs: [t1, t2],
     broken,
@@ -138,45 +154,82 @@ export async function theorem1TwinPair(layer: FailoverLayer, options: WitnessOpt
   };
 }
 
-async function single(id: TheoremWitness['id'], title: string, statement: string, scenario: Scenario, layer: FailoverLayer,
-  options: WitnessOptions, safetyProps: Property[], runName: string): Promise<TheoremWitness> {
+async function single(
+  id: TheoremWitness['id'],
+  title: string,
+  statement: string,
+  scenario: Scenario,
+  layer: FailoverLayer,
+  options: WitnessOptions,
+  safetyProps: Property[],
+  runName: string,
+): Promise<TheoremWitness> {
   const adapter = options.adapter ?? sim();
   const run = await judge(runName, scenario, layer, adapter, [...safetyProps, ...LIVENESS]);
   const safety = isViolated(run, safetyProps);
   const liveness = isViolated(run, LIVENESS);
   const broken = brokenOf(safety, liveness);
-  const conclusion = broken === 'neither'
-    ? `${layer.name} kept both safety and liveness in this witness.`
-    : `${layer.name} ${safety ? 'retried and broke safety' : 'did not retry and broke liveness'}. ${firstViolation(run)}`;
+  const conclusion =
+    broken === 'neither'
+      ? `${layer.name} kept both safety and liveness in this witness.`
+      : `${layer.name} ${safety ? 'retried and broke safety' : 'did not retry and broke liveness'}. ${firstViolation(run)}`;
   return { id, title, statement, layer: layer.name, runs: [run], broken, shown: broken !== 'neither', conclusion };
 }
 
 /** Theorem 2 (FADD non-idempotency): retrying a FETCH_ADD whose ACK was lost counts it twice. */
 export function faddDoubleCount(layer: FailoverLayer, options: WitnessOptions = {}): Promise<TheoremWitness> {
-  return single('fadd-double-count', 'Theorem 2: FADD is not idempotent',
+  return single(
+    'fadd-double-count',
+    'Theorem 2: FADD is not idempotent',
     'Executing FADD(a, d) twice, d != 0, leaves a different memory than once: a retried FETCH_ADD whose ACK was lost is counted twice.',
-    FADD_DOUBLE_COUNT, layer, options, [properties.atMostOnce, properties.linearizability], 'FETCH_ADD [0] +1, ACK lost on path 0');
+    FADD_DOUBLE_COUNT,
+    layer,
+    options,
+    [properties.atMostOnce, properties.linearizability],
+    'FETCH_ADD [0] +1, ACK lost on path 0',
+  );
 }
 
 /** Theorem 2 (queue sliding): retrying a SEND whose ACK was lost consumes the next RECV. */
 export function queueSliding(layer: FailoverLayer, options: WitnessOptions = {}): Promise<TheoremWitness> {
-  return single('queue-sliding', 'Theorem 2: queue sliding (two-sided non-idempotency)',
+  return single(
+    'queue-sliding',
+    'Theorem 2: queue sliding (two-sided non-idempotency)',
     "Retrying a SEND consumes an additional receive WQE: M1's retry lands in R2, and the message-to-buffer mapping stays shifted.",
-    QUEUE_SLIDING, layer, options, [properties.noQueueSliding, properties.atMostOnce], "SEND M1, ACK lost on path 0; M2 after M1's completion");
+    QUEUE_SLIDING,
+    layer,
+    options,
+    [properties.noQueueSliding, properties.atMostOnce],
+    "SEND M1, ACK lost on path 0; M2 after M1's completion",
+  );
 }
 
 /** Theorem 2 (CAS retry): under a concurrent CAS(1->0), a retried CAS(0->1) succeeds twice. */
 export function casDoubleSuccess(layer: FailoverLayer, options: WitnessOptions = {}): Promise<TheoremWitness> {
-  return single('cas-double-success', 'Theorem 2: CAS retry succeeds twice (ABA)',
+  return single(
+    'cas-double-success',
+    'Theorem 2: CAS retry succeeds twice (ABA)',
     "S's CAS(a,0,1) succeeds, P's CAS(a,1,0) succeeds, S retries CAS(a,0,1) and succeeds again: S's single CAS took effect twice and P's update was lost.",
-    CAS_ABA, layer, options, [properties.atMostOnce, properties.linearizability], 'CAS [0] 0->1, ACK lost; third party CAS [0] 1->0');
+    CAS_ABA,
+    layer,
+    options,
+    [properties.atMostOnce, properties.linearizability],
+    'CAS [0] 0->1, ACK lost; third party CAS [0] 1->0',
+  );
 }
 
 /** Theorem 3: no read-based verification decides whether a CAS executed; the ABA defeats it (run it against readVerify). */
 export function theorem3Aba(layer: FailoverLayer, options: WitnessOptions = {}): Promise<TheoremWitness> {
-  return single('theorem-3-aba', 'Theorem 3: the consensus barrier defeats read-verify',
+  return single(
+    'theorem-3-aba',
+    'Theorem 3: the consensus barrier defeats read-verify',
     'A failover solver that decides from memory whether a CAS executed would solve 2-consensus from registers (consensus number 1); after ABA the word reads as if the CAS never ran.',
-    CAS_ABA, layer, options, [properties.atMostOnce, properties.linearizability], 'CAS [0] 0->1, ACK lost; third party CAS [0] 1->0; the layer reads B[0] before retrying');
+    CAS_ABA,
+    layer,
+    options,
+    [properties.atMostOnce, properties.linearizability],
+    'CAS [0] 0->1, ACK lost; third party CAS [0] 1->0; the layer reads B[0] before retrying',
+  );
 }
 
 /** Every witness for one layer (Theorem 3's is meaningful for read-verify-like layers). */

@@ -10,17 +10,33 @@ export interface Parsed {
 }
 
 /** Parses `argv` for `command` with `options`; unknown flags become a CliError naming the command. */
-export function parseCommand(command: string, argv: string[], options: NonNullable<ParseArgsConfig['options']>): Parsed {
+export function parseCommand(
+  command: string,
+  argv: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): Parsed {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...options, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...options, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as Parsed['values'], positionals };
   } catch (e) {
-    throw new CliError(`rdmacheck ${command}: ${(e as Error).message.split('\n')[0]} (see rdmacheck ${command} --help)`);
+    throw new CliError(
+      `rdmacheck ${command}: ${(e as Error).message.split('\n')[0]} (see rdmacheck ${command} --help)`,
+    );
   }
 }
 
 /** A positive integer option, or undefined when absent. */
-export function intOption(command: string, name: string, raw: string | boolean | undefined, min: number): number | undefined {
+export function intOption(
+  command: string,
+  name: string,
+  raw: string | boolean | undefined,
+  min: number,
+): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (typeof raw !== 'string' || !/^-?\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
@@ -30,19 +46,36 @@ export function intOption(command: string, name: string, raw: string | boolean |
 }
 
 /** A comma-separated list option whose items must come from `allowed`. */
-export function listOption(command: string, name: string, raw: string | boolean | undefined, allowed: readonly string[]): string[] | undefined {
+export function listOption(
+  command: string,
+  name: string,
+  raw: string | boolean | undefined,
+  allowed: readonly string[],
+): string[] | undefined {
   if (raw === undefined) return undefined;
-  const items = String(raw).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = String(raw)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = items.filter((s) => !allowed.includes(s));
   if (items.length === 0 || bad.length > 0) {
-    throw new CliError(`rdmacheck ${command}: --${name} accepts ${allowed.join(', ')}; got "${bad.join(',') || String(raw)}"`);
+    throw new CliError(
+      `rdmacheck ${command}: --${name} accepts ${allowed.join(', ')}; got "${bad.join(',') || String(raw)}"`,
+    );
   }
   return items;
 }
 
 /** An option whose value must be one of `allowed` (default `fallback`). */
-export function choiceOption<T extends string>(command: string, name: string, raw: string | boolean | undefined, allowed: readonly T[], fallback: T): T {
+export function choiceOption<T extends string>(
+  command: string,
+  name: string,
+  raw: string | boolean | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (raw === undefined) return fallback;
-  if (!allowed.includes(raw as T)) throw new CliError(`rdmacheck ${command}: --${name} must be one of ${allowed.join(', ')}, got "${String(raw)}"`);
+  if (!allowed.includes(raw as T))
+    throw new CliError(`rdmacheck ${command}: --${name} must be one of ${allowed.join(', ')}, got "${String(raw)}"`);
   return raw as T;
 }

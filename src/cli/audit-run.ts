@@ -37,9 +37,10 @@ export type AuditEvent =
 export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) => void): Promise<Report> {
   const layer = loadLayer(request.layer);
   emit({ type: 'layer', name: layer.name });
-  const selected: Property[] = request.properties === undefined
-    ? [...allProperties.all]
-    : request.properties.map((name) => allProperties.all.find((p: Property) => p.name === name) as Property);
+  const selected: Property[] =
+    request.properties === undefined
+      ? [...allProperties.all]
+      : request.properties.map((name) => allProperties.all.find((p: Property) => p.name === name) as Property);
   const numRuns = request.numRuns ?? CHECK_DEFAULTS.numRuns;
   const report: Report = { layer: layer.name, adapter: 'sim', seed: request.seed ?? 0, ok: true, results: [] };
   for (const opcode of request.opcodes) {
@@ -51,14 +52,26 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       opcodes: [opcode],
       numRuns,
       ...(request.seed === undefined ? {} : { seed: request.seed }),
-      ...(budget === undefined ? {} : {
-        timeLimitMs: Math.max(1, Math.floor(budget / 2)),
-        shrinkTimeLimitMs: Math.min(CHECK_DEFAULTS.shrinkTimeLimitMs, Math.max(1, Math.floor(budget / 2 / selected.length))),
-      }),
-      onProgress: (p) => emit({ type: 'progress', update: {
-        property: `${selected.length === 1 ? selected[0].name : `${selected.length} properties`}`, opcode,
-        runs: p.runs, failures: p.failures, shrinking: p.failures > 0 && p.runs >= numRuns,
-      } }),
+      ...(budget === undefined
+        ? {}
+        : {
+            timeLimitMs: Math.max(1, Math.floor(budget / 2)),
+            shrinkTimeLimitMs: Math.min(
+              CHECK_DEFAULTS.shrinkTimeLimitMs,
+              Math.max(1, Math.floor(budget / 2 / selected.length)),
+            ),
+          }),
+      onProgress: (p) =>
+        emit({
+          type: 'progress',
+          update: {
+            property: `${selected.length === 1 ? selected[0].name : `${selected.length} properties`}`,
+            opcode,
+            runs: p.runs,
+            failures: p.failures,
+            shrinking: p.failures > 0 && p.runs >= numRuns,
+          },
+        }),
     });
     report.adapter = cellReport.adapter;
     report.seed = cellReport.seed;
@@ -66,7 +79,16 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
     for (const r of cellReport.results.filter((x) => x.opcode !== undefined)) {
       if (r.status === 'violated') report.ok = false;
       report.results.push(r);
-      emit({ type: 'cell', update: { property: r.property, opcode, runs: r.runs, failures: r.status === 'violated' ? 1 : 0, status: r.status } });
+      emit({
+        type: 'cell',
+        update: {
+          property: r.property,
+          opcode,
+          runs: r.runs,
+          failures: r.status === 'violated' ? 1 : 0,
+          status: r.status,
+        },
+      });
     }
   }
   return report;

@@ -20,6 +20,11 @@ if (port !== null) {
     .then((report) => port.postMessage({ type: 'done', report } satisfies WorkerMessage))
     .catch((e: unknown) => {
       const err = e instanceof Error ? e : new Error(String(e));
-      port.postMessage({ type: 'error', message: err.message, usage: err instanceof CliError, stack: err.stack } satisfies WorkerMessage);
+      port.postMessage({
+        type: 'error',
+        message: err.message,
+        usage: err instanceof CliError,
+        stack: err.stack,
+      } satisfies WorkerMessage);
     });
 }

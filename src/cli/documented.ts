@@ -45,9 +45,13 @@ export function compareWithDocumented(name: string, report: Report): string | un
       mismatches.push(`  ${cell}: documented ${expectViolation ? 'violated' : 'holds'}, found ${r.status}`);
     }
   }
-  const head = mismatches.length === 0
-    ? `documented audit of ${layer.name}: matches (every checked cell is as its doc promises)`
-    : `documented audit of ${layer.name}: DIFFERS in ${mismatches.length} cell${mismatches.length === 1 ? '' : 's'}:\n${mismatches.join('\n')}`;
-  const withRare = rare.length === 0 ? head : `${head}\n  documented as rarely reached by generated scenarios (not compared): ${rare.join(', ')}`;
+  const head =
+    mismatches.length === 0
+      ? `documented audit of ${layer.name}: matches (every checked cell is as its doc promises)`
+      : `documented audit of ${layer.name}: DIFFERS in ${mismatches.length} cell${mismatches.length === 1 ? '' : 's'}:\n${mismatches.join('\n')}`;
+  const withRare =
+    rare.length === 0
+      ? head
+      : `${head}\n  documented as rarely reached by generated scenarios (not compared): ${rare.join(', ')}`;
   return unknown.length === 0 ? withRare : `${withRare}\n  unknown (not compared): ${unknown.join(', ')}`;
 }

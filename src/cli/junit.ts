@@ -27,8 +27,13 @@ ${cases.join('\n')}
 
 /** Escapes text for XML attributes and content; drops characters XML 1.0 forbids. */
 function xml(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these control characters, so the regex must name them
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+      .replace(
+        /[&<>"']/g,
+        (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
+      )
+  );
 }

@@ -12,7 +12,9 @@ export type LayerSpec = { kind: 'reference'; name: string } | { kind: 'module'; 
 
 /** The names users may type: each reference layer's kebab-case name. */
 export function referenceLayerList(): string[] {
-  return Object.values(layers as Record<string, FailoverLayer>).map((l) => l.name).sort();
+  return Object.values(layers as Record<string, FailoverLayer>)
+    .map((l) => l.name)
+    .sort();
 }
 
 /**
@@ -25,12 +27,16 @@ export function parseLayerSpec(arg: string, cwd: string): LayerSpec {
     const file = resolve(cwd, arg);
     if (!existsSync(file)) throw new CliError(`rdmacheck: layer module ${arg} does not exist`);
     if (!['.js', '.cjs', '.ts', '.cts'].includes(extname(file))) {
-      throw new CliError(`rdmacheck: layer module ${arg} must be a .js or .ts file (ES modules: compile to CommonJS or use .ts)`);
+      throw new CliError(
+        `rdmacheck: layer module ${arg} must be a .js or .ts file (ES modules: compile to CommonJS or use .ts)`,
+      );
     }
     return { kind: 'module', file };
   }
   if (findReferenceLayer(arg) === undefined) {
-    throw new CliError(`rdmacheck: unknown layer "${arg}"; reference layers: ${referenceLayerList().join(', ')} (or give a path to a .js/.ts module)`);
+    throw new CliError(
+      `rdmacheck: unknown layer "${arg}"; reference layers: ${referenceLayerList().join(', ')} (or give a path to a .js/.ts module)`,
+    );
   }
   return { kind: 'reference', name: arg };
 }
@@ -45,6 +51,7 @@ export function loadLayer(spec: LayerSpec): FailoverLayer {
   if (/\.c?ts$/.test(spec.file)) registerTypeScript(spec.file);
   let exported: unknown;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path is the user's, known only at run time
     exported = require(spec.file);
   } catch (e) {
     const err = e as Error;
@@ -52,7 +59,6 @@ export function loadLayer(spec: LayerSpec): FailoverLayer {
   }
   return pickLayer(exported, spec.file);
 }
-
 
 /** The module's layer: its default export, else `layer`, else its only FailoverLayer export. */
 function pickLayer(exported: unknown, file: string): FailoverLayer {
@@ -63,11 +69,15 @@ function pickLayer(exported: unknown, file: string): FailoverLayer {
   const candidates = Object.entries(mod).filter(([, v]) => isFailoverLayer(v));
   if (candidates.length === 1) return candidates[0][1] as FailoverLayer;
   if (candidates.length > 1) {
-    throw new CliError(`rdmacheck: ${file} exports several layers (${candidates.map(([k]) => k).join(', ')}); export the one to audit as default or as "layer"`);
+    throw new CliError(
+      `rdmacheck: ${file} exports several layers (${candidates.map(([k]) => k).join(', ')}); export the one to audit as default or as "layer"`,
+    );
   }
   const names = Object.keys(mod);
-  throw new CliError(`rdmacheck: ${file} does not export a FailoverLayer (an object with a name and a create(env) function); `
-    + `it exports ${names.length === 0 ? 'nothing' : names.join(', ')}`);
+  throw new CliError(
+    `rdmacheck: ${file} does not export a FailoverLayer (an object with a name and a create(env) function); ` +
+      `it exports ${names.length === 0 ? 'nothing' : names.join(', ')}`,
+  );
 }
 
 let tsRegistered = false;
@@ -82,9 +92,11 @@ function registerTypeScript(file: string): void {
   try {
     tsNodePath = require.resolve('ts-node', { paths: [process.cwd(), file, __dirname] });
   } catch {
-    throw new CliError(`rdmacheck: loading ${file} needs ts-node; install it (npm install -D ts-node typescript) or compile the layer and pass the .js`);
+    throw new CliError(
+      `rdmacheck: loading ${file} needs ts-node; install it (npm install -D ts-node typescript) or compile the layer and pass the .js`,
+    );
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- ts-node is an optional peer: loaded only when a .ts layer needs it
   const tsNode = require(tsNodePath) as typeof import('ts-node');
   tsNode.register({
     transpileOnly: true,

@@ -22,7 +22,10 @@ export interface Progress {
 }
 
 /** A bar on a TTY (at most ~10 redraws a second), otherwise one plain line per finished cell. */
-export function createProgress(io: CliIo, options: { columns: number; runsPerColumn: number; now?: () => number }): Progress {
+export function createProgress(
+  io: CliIo,
+  options: { columns: number; runsPerColumn: number; now?: () => number },
+): Progress {
   const tty = io.stderr.isTTY === true;
   const now = options.now ?? (() => performance.now());
   const columnsSeen: string[] = [];
@@ -35,8 +38,10 @@ export function createProgress(io: CliIo, options: { columns: number; runsPerCol
     const width = 24;
     const filled = total === 0 ? width : Math.round((Math.min(done, total) / total) * width);
     const state = u.shrinking ? 'shrinking' : 'running';
-    io.stderr.write(`\r\x1b[2K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} runs, `
-      + `${violatedCells + u.failures} failing, ${state} ${u.opcode ?? ''}`);
+    io.stderr.write(
+      `\r\x1b[2K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} runs, ` +
+        `${violatedCells + u.failures} failing, ${state} ${u.opcode ?? ''}`,
+    );
     drawn = true;
   };
   const seeColumn = (opcode: string | undefined) => {
@@ -56,7 +61,10 @@ export function createProgress(io: CliIo, options: { columns: number; runsPerCol
       seeColumn(u.opcode);
       if (u.status === 'violated') violatedCells += 1;
       if (tty) draw({ ...u, runs: options.runsPerColumn, failures: 0, shrinking: false });
-      else io.stderr.write(`rdmacheck: ${u.property} [${u.opcode ?? 'all'}]: ${u.status} (${u.runs} run${u.runs === 1 ? '' : 's'})\n`);
+      else
+        io.stderr.write(
+          `rdmacheck: ${u.property} [${u.opcode ?? 'all'}]: ${u.status} (${u.runs} run${u.runs === 1 ? '' : 's'})\n`,
+        );
     },
     finish() {
       if (tty && drawn) io.stderr.write('\r\x1b[2K');

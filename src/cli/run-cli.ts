@@ -40,7 +40,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const verbose = argv.includes('--verbose');
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help' && rest.length === 0) {
+    if (
+      command === undefined ||
+      command === '--help' ||
+      command === '-h' ||
+      (command === 'help' && rest.length === 0)
+    ) {
       io.stdout.write(`${USAGE}\n`);
       return command === undefined ? EXIT.usage : EXIT.ok;
     }
@@ -54,7 +59,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const err = e instanceof Error ? e : new Error(String(e));
     // Usage and input errors are one line; anything else is a bug or a crash worth its stack with --verbose.
     const oneLine = err instanceof CliError || err instanceof TraceFileError ? err.message : err.message.split('\n')[0];
-    io.stderr.write(`${oneLine.startsWith('rdmacheck') || oneLine.startsWith('loadTrace') || oneLine.startsWith('replay') ? '' : 'rdmacheck: '}${oneLine}\n`);
+    io.stderr.write(
+      `${oneLine.startsWith('rdmacheck') || oneLine.startsWith('loadTrace') || oneLine.startsWith('replay') ? '' : 'rdmacheck: '}${oneLine}\n`,
+    );
     if (verbose && err.stack !== undefined) io.stderr.write(`${err.stack}\n`);
     return EXIT.usage;
   }
@@ -63,7 +70,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 function run(command: string | undefined, argv: string[], io: CliIo): Promise<number> {
   const handler = command === undefined ? undefined : COMMANDS[command];
   if (handler === undefined) {
-    throw new CliError(`rdmacheck: unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')} (rdmacheck --help)`);
+    throw new CliError(
+      `rdmacheck: unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')} (rdmacheck --help)`,
+    );
   }
   return handler(argv, io);
 }

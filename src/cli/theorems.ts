@@ -34,9 +34,14 @@ const DEFAULT_PLAN: { layer: string; witness: (layer: FailoverLayer) => Promise<
 /** Runs every witness: against the default reference layers, or all of them against `layer`. */
 export async function reproduceTheorems(options: { layer?: FailoverLayer } = {}): Promise<TheoremReport[]> {
   const reports: TheoremReport[] = [];
-  const plan = options.layer === undefined
-    ? DEFAULT_PLAN.map((p) => ({ layer: findReferenceLayer(p.layer), witness: p.witness, name: p.layer }))
-    : [theorem1TwinPair, faddDoubleCount, queueSliding, casDoubleSuccess, theorem3Aba].map((witness) => ({ layer: options.layer, witness, name: options.layer?.name ?? '' }));
+  const plan =
+    options.layer === undefined
+      ? DEFAULT_PLAN.map((p) => ({ layer: findReferenceLayer(p.layer), witness: p.witness, name: p.layer }))
+      : [theorem1TwinPair, faddDoubleCount, queueSliding, casDoubleSuccess, theorem3Aba].map((witness) => ({
+          layer: options.layer,
+          witness,
+          name: options.layer?.name ?? '',
+        }));
   for (const step of plan) {
     if (step.layer === undefined) throw new Error(`rdmacheck theorems: reference layer ${step.name} is missing`);
     const witness = await step.witness(step.layer);
@@ -53,9 +58,17 @@ function counterexampleOf(run: TheoremRun, witness: TheoremWitness): { counterex
   if (verdict.status !== 'violated') return {};
   return {
     counterexample: {
-      property, explanation: verdict.explanation, events: verdict.events, layer: witness.layer,
-      adapter: run.execution.adapter.name, seed: 0, path: `${witness.id}: ${run.name}`,
-      scenario: run.scenario, trace: run.execution.trace, verdict, config: run.execution.config,
+      property,
+      explanation: verdict.explanation,
+      events: verdict.events,
+      layer: witness.layer,
+      adapter: run.execution.adapter.name,
+      seed: 0,
+      path: `${witness.id}: ${run.name}`,
+      scenario: run.scenario,
+      trace: run.execution.trace,
+      verdict,
+      config: run.execution.config,
     },
   };
 }

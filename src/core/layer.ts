@@ -72,6 +72,10 @@ export interface LayerInstance {
 
 /** True when `value` has the FailoverLayer shape: a name and a create function. */
 export function isFailoverLayer(value: unknown): value is FailoverLayer {
-  return typeof value === 'object' && value !== null
-    && typeof (value as FailoverLayer).name === 'string' && typeof (value as FailoverLayer).create === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as FailoverLayer).name === 'string' &&
+    typeof (value as FailoverLayer).create === 'function'
+  );
 }

@@ -67,7 +67,14 @@ export type Anchor =
   | { on: 'at'; atNs: number };
 
 /** Every anchor kind (`Anchor['on']`), in the order the docs list them. */
-export const ANCHOR_KINDS: readonly Anchor['on'][] = membersOf<Anchor['on']>({ start: true, post: true, send: true, execute: true, deliver: true, at: true });
+export const ANCHOR_KINDS: readonly Anchor['on'][] = membersOf<Anchor['on']>({
+  start: true,
+  post: true,
+  send: true,
+  execute: true,
+  deliver: true,
+  at: true,
+});
 
 const thirdPartyOpList = ['WRITE', 'FETCH_ADD', 'CMP_SWAP'] as const;
 
@@ -89,8 +96,16 @@ export type WorkloadStep =
    */
   | { kind: 'reuse'; addr: number; expect: number; value: number; after?: Anchor }
   /** A third party C operates on B's memory over its own QP (concurrent writer, ABA). */
-  | { kind: 'third'; op: ThirdPartyOp; addr: number; value?: number; add?: number;
-      compare?: number; swap?: number; after?: Anchor };
+  | {
+      kind: 'third';
+      op: ThirdPartyOp;
+      addr: number;
+      value?: number;
+      add?: number;
+      compare?: number;
+      swap?: number;
+      after?: Anchor;
+    };
 
 const linkDirectionList = ['both', 'a-to-b', 'b-to-a'] as const;
 
@@ -111,8 +126,15 @@ export type Fault =
   /** A response (ACK, READ data, atomic result) is lost after the responder executed (AckLost). */
   | { kind: 'drop-response'; path?: number; wr?: number; nth?: number; count?: number | 'all' }
   /** Packets are delayed by `delayNs` (links stay FIFO: later packets queue behind). */
-  | { kind: 'delay'; direction: 'request' | 'response'; delayNs: number; path?: number; wr?: number;
-      nth?: number; count?: number | 'all' }
+  | {
+      kind: 'delay';
+      direction: 'request' | 'response';
+      delayNs: number;
+      path?: number;
+      wr?: number;
+      nth?: number;
+      count?: number | 'all';
+    }
   /** A link goes down in one direction or both; up again after `upAfterNs` if given (a flap). */
   | { kind: 'link-down'; path: number; direction: LinkDirection; after: Anchor; upAfterNs?: number }
   /** A NIC dies: local (host A's own) raises PORT_ERR there; either way the path carries nothing. */
@@ -132,8 +154,14 @@ export type FaultKind = Fault['kind'];
  * refuses a kind missing here or unknown to `Fault`.
  */
 export const FAULT_KINDS: readonly FaultKind[] = membersOf<FaultKind>({
-  'drop-request': true, 'drop-response': true, delay: true, 'link-down': true,
-  'nic-death': true, 'qp-error': true, 'corrupt-wqe': true, 'control-loss': true,
+  'drop-request': true,
+  'drop-response': true,
+  delay: true,
+  'link-down': true,
+  'nic-death': true,
+  'qp-error': true,
+  'corrupt-wqe': true,
+  'control-loss': true,
 });
 
 /** A whole run: config (partial, over DEFAULT_CONFIG), workload and faults. */

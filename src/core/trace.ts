@@ -21,7 +21,13 @@ export type ObservationEvent =
   /** The NIC's CQ of `path` produced a completion (LayerInstance.onCompletion). */
   | (EventBase & { kind: 'Completion'; host: LayerHost; obs: LayerHost; path: number; wc: WorkCompletion })
   /** A local port event (LayerInstance.onPortEvent). */
-  | (EventBase & { kind: 'PortEvent'; host: LayerHost; obs: LayerHost; path: number; event: 'PORT_ERR' | 'PORT_ACTIVE' })
+  | (EventBase & {
+      kind: 'PortEvent';
+      host: LayerHost;
+      obs: LayerHost;
+      path: number;
+      event: 'PORT_ERR' | 'PORT_ACTIVE';
+    })
   /** A timer the layer set fired (LayerInstance.onTimer). */
   | (EventBase & { kind: 'TimerFired'; host: LayerHost; obs: LayerHost; token: string })
   /** A control message from the peer's layer arrived (LayerInstance.onControl). */
@@ -39,8 +45,18 @@ export type DecisionEvent =
    * The layer's CPU touched its own host's memory. `old` is the value before; `forWr` names the
    * peer application's WR on whose behalf a responder-side layer executed (completion logs).
    */
-  | (EventBase & { kind: 'MemOp'; host: LayerHost; op: 'read' | 'write' | 'fetchAdd' | 'cmpSwap'; addr: number;
-      value?: number; add?: number; compare?: number; swap?: number; old: number; forWr?: number });
+  | (EventBase & {
+      kind: 'MemOp';
+      host: LayerHost;
+      op: 'read' | 'write' | 'fetchAdd' | 'cmpSwap';
+      addr: number;
+      value?: number;
+      add?: number;
+      compare?: number;
+      swap?: number;
+      old: number;
+      forWr?: number;
+    });
 
 /**
  * What the NICs and the wire do (nobody's layer observes these directly). `inferred: true` marks
@@ -49,26 +65,89 @@ export type DecisionEvent =
  */
 export type NetworkEvent =
   /** The requester NIC put a request on the wire (first time, or a transport retransmission). */
-  | (EventBase & { kind: 'Send'; host: LayerHost; path: number; wr: number; op: Opcode; psn: number; retransmit: boolean })
+  | (EventBase & {
+      kind: 'Send';
+      host: LayerHost;
+      path: number;
+      wr: number;
+      op: Opcode;
+      psn: number;
+      retransmit: boolean;
+    })
   /** A request was lost on the wire before the responder saw it. */
-  | (EventBase & { kind: 'PacketLost'; host: 'net'; path: number; wr: number; psn: number; reason: string; inferred?: true })
+  | (EventBase & {
+      kind: 'PacketLost';
+      host: 'net';
+      path: number;
+      wr: number;
+      psn: number;
+      reason: string;
+      inferred?: true;
+    })
   /** The responder NIC received a request; `duplicate` when its PSN was already executed. */
-  | (EventBase & { kind: 'Receive'; host: LayerHost; path: number; from: LayerHost; wr: number; op: Opcode; psn: number;
-      duplicate: boolean; note?: string })
+  | (EventBase & {
+      kind: 'Receive';
+      host: LayerHost;
+      path: number;
+      from: LayerHost;
+      wr: number;
+      op: Opcode;
+      psn: number;
+      duplicate: boolean;
+      note?: string;
+    })
   /**
    * The responder NIC executed a request: the effect on memory (addr, value written, old value)
    * or on the receive queue. `from` is the requester; `wr` its application-level WR id.
    */
-  | (EventBase & { kind: 'Execute'; host: LayerHost; path: number; from: LayerHost; wr: number; op: Opcode; psn: number;
-      addr?: number; value?: number; old?: number; status: WcStatus; inferred?: true })
+  | (EventBase & {
+      kind: 'Execute';
+      host: LayerHost;
+      path: number;
+      from: LayerHost;
+      wr: number;
+      op: Opcode;
+      psn: number;
+      addr?: number;
+      value?: number;
+      old?: number;
+      status: WcStatus;
+      inferred?: true;
+    })
   /** A SEND or WRITE_WITH_IMM consumed RECV `recvWr` at the responder. */
-  | (EventBase & { kind: 'RecvConsumed'; host: LayerHost; path: number; recvWr: number; from: LayerHost; wr: number;
-      value?: number; imm?: number; inferred?: true })
+  | (EventBase & {
+      kind: 'RecvConsumed';
+      host: LayerHost;
+      path: number;
+      recvWr: number;
+      from: LayerHost;
+      wr: number;
+      value?: number;
+      imm?: number;
+      inferred?: true;
+    })
   /** A response arrived at the requester NIC: ACK (with data), or a NAK. */
-  | (EventBase & { kind: 'Ack'; host: LayerHost; path: number; wr: number; psn: number;
-      nak?: 'RNR' | 'SEQ' | 'ERR'; status?: WcStatus; value?: number })
+  | (EventBase & {
+      kind: 'Ack';
+      host: LayerHost;
+      path: number;
+      wr: number;
+      psn: number;
+      nak?: 'RNR' | 'SEQ' | 'ERR';
+      status?: WcStatus;
+      value?: number;
+    })
   /** A response was lost on the wire after the responder executed. */
-  | (EventBase & { kind: 'AckLost'; host: 'net'; path: number; wr: number; psn: number; reason: string; nak?: 'RNR' | 'SEQ' | 'ERR'; inferred?: true })
+  | (EventBase & {
+      kind: 'AckLost';
+      host: 'net';
+      path: number;
+      wr: number;
+      psn: number;
+      reason: string;
+      nak?: 'RNR' | 'SEQ' | 'ERR';
+      inferred?: true;
+    })
   /** The requester NIC's retransmission timer expired (internal to the NIC). */
   | (EventBase & { kind: 'Timeout'; host: LayerHost; path: number; wr: number; psn: number; retriesLeft: number })
   /** A QP changed state. */
@@ -78,8 +157,17 @@ export type NetworkEvent =
 export type AppEvent =
   | (EventBase & { kind: 'AppConsume'; host: 'B'; addr: number; value: number })
   | (EventBase & { kind: 'AppReuse'; host: 'B'; addr: number; value: number })
-  | (EventBase & { kind: 'ThirdParty'; host: 'C'; op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'; addr: number;
-      value?: number; add?: number; compare?: number; swap?: number; old: number });
+  | (EventBase & {
+      kind: 'ThirdParty';
+      host: 'C';
+      op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP';
+      addr: number;
+      value?: number;
+      add?: number;
+      compare?: number;
+      swap?: number;
+      old: number;
+    });
 
 /** Faults, the control network, layer misuse, and the end of the run. */
 export type MetaEvent =
@@ -107,11 +195,22 @@ export type Trace = TraceEvent[];
 export type EventHost = Host | 'net';
 
 const OBSERVATION_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
-  'AppPostSend', 'AppPostRecv', 'Completion', 'PortEvent', 'TimerFired', 'ControlReceived',
+  'AppPostSend',
+  'AppPostRecv',
+  'Completion',
+  'PortEvent',
+  'TimerFired',
+  'ControlReceived',
 ]);
 
 const DECISION_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
-  'Post', 'PostRecv', 'Reset', 'Deliver', 'SetTimer', 'SendControl', 'MemOp',
+  'Post',
+  'PostRecv',
+  'Reset',
+  'Deliver',
+  'SetTimer',
+  'SendControl',
+  'MemOp',
 ]);
 
 /** True when the event is an observation of a layer instance. */

@@ -45,13 +45,16 @@ function checkScenario(s: Scenario): void {
   if (!Array.isArray(s.faults)) fail('faults', 'must be a list (use [] for none)');
   const config = { ...DEFAULT_CONFIG, ...(s.config ?? {}) };
   for (const key of Object.keys(s.config ?? {})) {
-    if (!(key in DEFAULT_CONFIG)) fail(`config.${key}`, `unknown setting (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`);
+    if (!(key in DEFAULT_CONFIG))
+      fail(`config.${key}`, `unknown setting (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`);
   }
   for (const [key, [lo, hi]] of Object.entries(INT_RANGES)) {
     const v = (config as unknown as Record<string, unknown>)[key];
-    if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi) fail(`config.${key}`, `must be an integer in ${lo}..${hi} (got ${String(v)})`);
+    if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi)
+      fail(`config.${key}`, `must be an integer in ${lo}..${hi} (got ${String(v)})`);
   }
-  if (config.postToErrQp !== 'reject' && config.postToErrQp !== 'flush') fail('config.postToErrQp', `must be 'reject' or 'flush'`);
+  if (config.postToErrQp !== 'reject' && config.postToErrQp !== 'flush')
+    fail('config.postToErrQp', `must be 'reject' or 'flush'`);
   const paths = config.paths;
   const ids = { A: new Set<number>(), B: new Set<number>() };
   const recvIds = { A: new Set<number>(), B: new Set<number>() };
@@ -63,11 +66,15 @@ function checkScenario(s: Scenario): void {
         const host = step.host ?? 'A';
         if (host !== 'A' && host !== 'B') fail(`${at}.host`, `must be A or B`);
         const wr = step.wr;
-        if (!wr || !Number.isInteger(wr.id) || wr.id <= 0) fail(`${at}.wr.id`, 'application WR ids are positive integers');
-        if (ids[host].has(wr.id)) fail(`${at}.wr.id`, `WR ${wr.id} is posted twice on host ${host}; ids must be unique`);
+        if (!wr || !Number.isInteger(wr.id) || wr.id <= 0)
+          fail(`${at}.wr.id`, 'application WR ids are positive integers');
+        if (ids[host].has(wr.id))
+          fail(`${at}.wr.id`, `WR ${wr.id} is posted twice on host ${host}; ids must be unique`);
         ids[host].add(wr.id);
-        if (!OPCODES.includes(wr.opcode)) fail(`${at}.wr.opcode`, `"${String(wr.opcode)}" is not an opcode (${OPCODES.join(', ')})`);
-        if (wr.opcode !== 'SEND' && wr.opcode !== 'WRITE_WITH_IMM' && typeof wr.addr !== 'number') fail(`${at}.wr.addr`, `${wr.opcode} needs an address`);
+        if (!OPCODES.includes(wr.opcode))
+          fail(`${at}.wr.opcode`, `"${String(wr.opcode)}" is not an opcode (${OPCODES.join(', ')})`);
+        if (wr.opcode !== 'SEND' && wr.opcode !== 'WRITE_WITH_IMM' && typeof wr.addr !== 'number')
+          fail(`${at}.wr.addr`, `${wr.opcode} needs an address`);
         for (const f of ['value', 'add', 'compare', 'swap', 'imm'] as const) {
           if (wr[f] !== undefined && !Number.isSafeInteger(wr[f])) fail(`${at}.wr.${f}`, 'must be a safe integer');
         }
@@ -76,14 +83,16 @@ function checkScenario(s: Scenario): void {
       case 'recv': {
         const host = step.host ?? 'B';
         if (host !== 'A' && host !== 'B') fail(`${at}.host`, `must be A or B`);
-        if (!step.wr || !Number.isInteger(step.wr.id) || step.wr.id <= 0) fail(`${at}.wr.id`, 'application RECV ids are positive integers');
+        if (!step.wr || !Number.isInteger(step.wr.id) || step.wr.id <= 0)
+          fail(`${at}.wr.id`, 'application RECV ids are positive integers');
         if (recvIds[host].has(step.wr.id)) fail(`${at}.wr.id`, `RECV ${step.wr.id} is posted twice on host ${host}`);
         recvIds[host].add(step.wr.id);
         return;
       }
       case 'reuse':
         checkAddr(step.addr, `${at}.addr`, config.memoryWords, fail);
-        if (!Number.isSafeInteger(step.expect) || !Number.isSafeInteger(step.value)) fail(at, 'expect and value must be safe integers');
+        if (!Number.isSafeInteger(step.expect) || !Number.isSafeInteger(step.value))
+          fail(at, 'expect and value must be safe integers');
         return;
       case 'third':
         if (!THIRD_PARTY_OPS.includes(step.op)) fail(`${at}.op`, `must be one of ${THIRD_PARTY_OPS.join(', ')}`);
@@ -96,20 +105,24 @@ function checkScenario(s: Scenario): void {
   s.faults.forEach((f: Fault, k) => {
     const at = `faults[${k}]`;
     const path = (f as { path?: number }).path;
-    if (path !== undefined && (!Number.isInteger(path) || path < 0 || path >= paths)) fail(`${at}.path`, `path ${path} does not exist (paths are 0..${paths - 1})`);
+    if (path !== undefined && (!Number.isInteger(path) || path < 0 || path >= paths))
+      fail(`${at}.path`, `path ${path} does not exist (paths are 0..${paths - 1})`);
     switch (f?.kind) {
       case 'drop-request':
       case 'drop-response':
       case 'delay':
         if (f.nth !== undefined && (!Number.isInteger(f.nth) || f.nth < 1)) fail(`${at}.nth`, 'counts from 1');
-        if (f.count !== undefined && f.count !== 'all' && (!Number.isInteger(f.count) || f.count < 1)) fail(`${at}.count`, "must be a positive integer or 'all'");
+        if (f.count !== undefined && f.count !== 'all' && (!Number.isInteger(f.count) || f.count < 1))
+          fail(`${at}.count`, "must be a positive integer or 'all'");
         if (f.kind === 'delay') {
-          if (f.direction !== 'request' && f.direction !== 'response') fail(`${at}.direction`, "must be 'request' or 'response'");
+          if (f.direction !== 'request' && f.direction !== 'response')
+            fail(`${at}.direction`, "must be 'request' or 'response'");
           if (!Number.isInteger(f.delayNs) || f.delayNs < 0) fail(`${at}.delayNs`, 'must be a non-negative integer');
         }
         return;
       case 'link-down':
-        if (!LINK_DIRECTIONS.includes(f.direction)) fail(`${at}.direction`, `must be one of ${LINK_DIRECTIONS.join(', ')}`);
+        if (!LINK_DIRECTIONS.includes(f.direction))
+          fail(`${at}.direction`, `must be one of ${LINK_DIRECTIONS.join(', ')}`);
         if (path === undefined) fail(`${at}.path`, 'is required');
         return checkAnchor(f.after, `${at}.after`, paths, fail);
       case 'nic-death':
@@ -123,13 +136,17 @@ function checkScenario(s: Scenario): void {
       case 'control-loss':
         return checkAnchor(f.after, `${at}.after`, paths, fail);
       default:
-        fail(`${at}.kind`, `"${String((f as { kind?: unknown })?.kind)}" is not a fault kind (${FAULT_KINDS.join(', ')})`);
+        fail(
+          `${at}.kind`,
+          `"${String((f as { kind?: unknown })?.kind)}" is not a fault kind (${FAULT_KINDS.join(', ')})`,
+        );
     }
   });
 }
 
 function checkAddr(addr: unknown, where: string, words: number, fail: (w: string, m: string) => never): void {
-  if (!Number.isInteger(addr) || (addr as number) < 0 || (addr as number) >= words) fail(where, `must be a word address in 0..${words - 1}`);
+  if (!Number.isInteger(addr) || (addr as number) < 0 || (addr as number) >= words)
+    fail(where, `must be a word address in 0..${words - 1}`);
 }
 
 function checkAnchor(a: Anchor, where: string, paths: number, fail: (w: string, m: string) => never): void {
@@ -145,7 +162,8 @@ function checkAnchor(a: Anchor, where: string, paths: number, fail: (w: string, 
     case 'execute':
     case 'deliver':
       if (!Number.isInteger(a.wr)) fail(`${where}.wr`, 'names the WR id the anchor waits for');
-      if (a.path !== undefined && (!Number.isInteger(a.path) || a.path < 0 || a.path >= paths)) fail(`${where}.path`, `path ${a.path} does not exist`);
+      if (a.path !== undefined && (!Number.isInteger(a.path) || a.path < 0 || a.path >= paths))
+        fail(`${where}.path`, `path ${a.path} does not exist`);
       if (a.nth !== undefined && (!Number.isInteger(a.nth) || a.nth < 1)) fail(`${where}.nth`, 'counts from 1');
       return;
     default:

@@ -41,7 +41,9 @@ export interface DescribeFailoverLayerOptions extends MatcherOptions {
 export function describeFailoverLayer(layer: FailoverLayer, options: DescribeFailoverLayerOptions = {}): void {
   const { describe, test } = jestGlobals('describeFailoverLayer');
   if (layer === null || typeof layer !== 'object' || typeof layer.create !== 'function') {
-    throw new Error('describeFailoverLayer: the first argument must be a FailoverLayer (an object with a name and create(env))');
+    throw new Error(
+      'describeFailoverLayer: the first argument must be a FailoverLayer (an object with a name and create(env))',
+    );
   }
   const props = options.properties ?? [...allProperties.all];
   const columns: (Opcode | undefined)[] = options.byOpClass ? (options.opcodes ?? [...OPCODES]) : [undefined];
@@ -51,39 +53,59 @@ export function describeFailoverLayer(layer: FailoverLayer, options: DescribeFai
         const accepted = acceptedFor(options.accept ?? [], property.name, opcode);
         const cell = `${property.name}${opcode ? ` [${opcode}]` : ''}`;
         const name = accepted === undefined ? `${cell} holds` : `${cell} is violated, as accepted: ${accepted.reason}`;
-        test(name, async () => {
-          const report = await checkLayer(layer, {
-            properties: [property],
-            ...(opcode !== undefined ? { opcodes: [opcode] } : options.opcodes ? { opcodes: options.opcodes } : {}),
-            ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),
-            ...(options.seed === undefined ? {} : { seed: options.seed }),
-            ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
-            ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
-          });
-          // The checker returns a result per op class and one per property over all of them: keep the one this test is about.
-          const mine = report.results.filter((r) => r.property === property.name && (opcode === undefined ? r.opcode === undefined : r.opcode === opcode));
-          judgeCell(mine.length > 0 ? mine : report.results, { cell, accepted, opcode, options });
-        }, options.testTimeoutMs ?? 120_000);
+        test(
+          name,
+          async () => {
+            const report = await checkLayer(layer, {
+              properties: [property],
+              ...(opcode !== undefined ? { opcodes: [opcode] } : options.opcodes ? { opcodes: options.opcodes } : {}),
+              ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),
+              ...(options.seed === undefined ? {} : { seed: options.seed }),
+              ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
+              ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
+            });
+            // The checker returns a result per op class and one per property over all of them: keep the one this test is about.
+            const mine = report.results.filter(
+              (r) =>
+                r.property === property.name && (opcode === undefined ? r.opcode === undefined : r.opcode === opcode),
+            );
+            judgeCell(mine.length > 0 ? mine : report.results, { cell, accepted, opcode, options });
+          },
+          options.testTimeoutMs ?? 120_000,
+        );
       }
     }
   });
 }
 
 /** The accepted violation covering this property and op class, if any. */
-function acceptedFor(accept: AcceptedViolation[], property: string, opcode: Opcode | undefined): AcceptedViolation | undefined {
-  return accept.find((a) => a.property === property
-    && (a.opcodes === undefined || opcode === undefined || a.opcodes.includes(opcode)));
+function acceptedFor(
+  accept: AcceptedViolation[],
+  property: string,
+  opcode: Opcode | undefined,
+): AcceptedViolation | undefined {
+  return accept.find(
+    (a) => a.property === property && (a.opcodes === undefined || opcode === undefined || a.opcodes.includes(opcode)),
+  );
 }
 
 /** Throws the test's failure (a message-only Error) unless the results are what the test expects. */
-function judgeCell(results: PropertyResult[], ctx: { cell: string; accepted?: AcceptedViolation; opcode?: Opcode; options: DescribeFailoverLayerOptions }): void {
+function judgeCell(
+  results: PropertyResult[],
+  ctx: { cell: string; accepted?: AcceptedViolation; opcode?: Opcode; options: DescribeFailoverLayerOptions },
+): void {
   const violated = results.find((r) => r.status === 'violated');
   const unknown = results.find((r) => r.status === 'unknown');
   if (ctx.accepted !== undefined) {
     if (violated !== undefined) return;
-    if (unknown !== undefined && ctx.options.onUnknown !== 'pass') throw bare(`${ctx.cell}: expected the accepted violation, but the check was inconclusive: ${unknown.reason ?? 'unknown'}`);
-    throw bare(`${ctx.cell}: the accepted violation ("${ctx.accepted.reason}") no longer occurs in ${results.reduce((n, r) => n + r.runs, 0)} runs; `
-      + 'if the layer was fixed, remove it from `accept`');
+    if (unknown !== undefined && ctx.options.onUnknown !== 'pass')
+      throw bare(
+        `${ctx.cell}: expected the accepted violation, but the check was inconclusive: ${unknown.reason ?? 'unknown'}`,
+      );
+    throw bare(
+      `${ctx.cell}: the accepted violation ("${ctx.accepted.reason}") no longer occurs in ${results.reduce((n, r) => n + r.runs, 0)} runs; ` +
+        'if the layer was fixed, remove it from `accept`',
+    );
   }
   if (violated !== undefined) {
     const cx = violated.counterexample;
@@ -93,7 +115,9 @@ function judgeCell(results: PropertyResult[], ctx: { cell: string; accepted?: Ac
     throw bare(failureMessage(data, file, ctx.options.layerModule));
   }
   if (unknown !== undefined && ctx.options.onUnknown !== 'pass') {
-    throw bare(`${ctx.cell}: unknown after ${unknown.runs} runs: ${unknown.reason ?? 'no reason given'} (pass onUnknown: 'pass' to accept)`);
+    throw bare(
+      `${ctx.cell}: unknown after ${unknown.runs} runs: ${unknown.reason ?? 'no reason given'} (pass onUnknown: 'pass' to accept)`,
+    );
   }
 }
 

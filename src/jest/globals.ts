@@ -14,7 +14,9 @@ export interface JestGlobals {
 export function jestGlobals(api: string): JestGlobals {
   const g = globalThis as unknown as Partial<JestGlobals>;
   if (typeof g.describe !== 'function' || typeof g.test !== 'function' || g.expect === undefined) {
-    throw new Error(`${api}: jest globals (describe, test, expect) are not defined; call it from a jest test file (or enable injectGlobals)`);
+    throw new Error(
+      `${api}: jest globals (describe, test, expect) are not defined; call it from a jest test file (or enable injectGlobals)`,
+    );
   }
   return g as JestGlobals;
 }

@@ -29,33 +29,68 @@ interface MatcherResult {
 }
 
 /** Checks `property` on `layer`; pass when it holds (`toSatisfy`). */
-async function toSatisfy(this: { isNot?: boolean }, received: unknown, property: Property, options: MatcherOptions = {}): Promise<MatcherResult> {
+async function toSatisfy(
+  this: { isNot?: boolean },
+  received: unknown,
+  property: Property,
+  options: MatcherOptions = {},
+): Promise<MatcherResult> {
   const { layer, verdictOf } = await check('toSatisfy', received, property, options);
   const result = verdictOf;
   if (result.status === 'violated') {
     const cx = result.counterexample;
-    if (cx === undefined) return { pass: false, message: () => `${property.name} violated by ${layer.name} (no counterexample recorded)` };
-    const file = writeCounterexample({ ...cx, ...(result.opcode ? { opcode: result.opcode } : {}) }, resolveOutDir(options.outDir));
-    return { pass: false, message: () => `expected ${layer.name} to satisfy ${property.name}\n\n${failureMessage(cx, file, options.layerModule)}` };
+    if (cx === undefined)
+      return { pass: false, message: () => `${property.name} violated by ${layer.name} (no counterexample recorded)` };
+    const file = writeCounterexample(
+      { ...cx, ...(result.opcode ? { opcode: result.opcode } : {}) },
+      resolveOutDir(options.outDir),
+    );
+    return {
+      pass: false,
+      message: () =>
+        `expected ${layer.name} to satisfy ${property.name}\n\n${failureMessage(cx, file, options.layerModule)}`,
+    };
   }
   if (result.status === 'unknown') {
-    return { pass: false, message: () => `expected ${layer.name} to satisfy ${property.name}, but the check was inconclusive after ${result.runs} runs: ${result.reason ?? 'unknown'}` };
+    return {
+      pass: false,
+      message: () =>
+        `expected ${layer.name} to satisfy ${property.name}, but the check was inconclusive after ${result.runs} runs: ${result.reason ?? 'unknown'}`,
+    };
   }
-  return { pass: true, message: () => `expected ${layer.name} not to satisfy ${property.name}, but it held in ${result.runs} runs` };
+  return {
+    pass: true,
+    message: () => `expected ${layer.name} not to satisfy ${property.name}, but it held in ${result.runs} runs`,
+  };
 }
 
 /** Checks `property` on `layer`; pass when a violation is found (`toViolate`: lock in a known boundary). */
-async function toViolate(this: { isNot?: boolean }, received: unknown, property: Property, options: MatcherOptions = {}): Promise<MatcherResult> {
+async function toViolate(
+  this: { isNot?: boolean },
+  received: unknown,
+  property: Property,
+  options: MatcherOptions = {},
+): Promise<MatcherResult> {
   const { layer, verdictOf: result } = await check('toViolate', received, property, options);
   if (result.status === 'violated') {
-    return { pass: true, message: () => `expected ${layer.name} not to violate ${property.name}, but: ${result.counterexample?.explanation ?? 'violated'}` };
+    return {
+      pass: true,
+      message: () =>
+        `expected ${layer.name} not to violate ${property.name}, but: ${result.counterexample?.explanation ?? 'violated'}`,
+    };
   }
-  return { pass: false, message: () => `expected ${layer.name} to violate ${property.name}, but it was ${result.status} after ${result.runs} runs${result.reason ? `: ${result.reason}` : ''}` };
+  return {
+    pass: false,
+    message: () =>
+      `expected ${layer.name} to violate ${property.name}, but it was ${result.status} after ${result.runs} runs${result.reason ? `: ${result.reason}` : ''}`,
+  };
 }
 
 async function check(api: string, received: unknown, property: Property, options: MatcherOptions) {
-  if (!isFailoverLayer(received)) throw new Error(`${api}: expect(...) must be given a FailoverLayer (an object with a name and create(env))`);
-  if (property === undefined || typeof property.check !== 'function') throw new Error(`${api}: the first argument must be a Property (e.g. properties.atMostOnce)`);
+  if (!isFailoverLayer(received))
+    throw new Error(`${api}: expect(...) must be given a FailoverLayer (an object with a name and create(env))`);
+  if (property === undefined || typeof property.check !== 'function')
+    throw new Error(`${api}: the first argument must be a Property (e.g. properties.atMostOnce)`);
   const report = await checkLayer(received, {
     properties: [property],
     ...(options.opcodes === undefined ? {} : { opcodes: options.opcodes }),
@@ -67,8 +102,11 @@ async function check(api: string, received: unknown, property: Property, options
   // Several results (one per op class) fold into the worst: violated over unknown over holds.
   const overall = report.results.filter((r) => r.opcode === undefined);
   const results = overall.length > 0 ? overall : report.results;
-  const verdictOf = results.find((r) => r.status === 'violated') ?? results.find((r) => r.status === 'unknown')
-    ?? { ...(results[0] ?? { property: property.name, status: 'holds' as const }), runs: results.reduce((n, r) => n + r.runs, 0) };
+  const verdictOf = results.find((r) => r.status === 'violated') ??
+    results.find((r) => r.status === 'unknown') ?? {
+      ...(results[0] ?? { property: property.name, status: 'holds' as const }),
+      runs: results.reduce((n, r) => n + r.runs, 0),
+    };
   return { layer: received, verdictOf };
 }
 
@@ -76,9 +114,9 @@ async function check(api: string, received: unknown, property: Property, options
 export const rdmacheckMatchers = { toSatisfy, toViolate };
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- jest declares its matcher types in this global namespace
   namespace jest {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars, @typescript-eslint/no-empty-object-type
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars, @typescript-eslint/no-empty-object-type -- the interface merges into jest.Matchers, whose signature fixes both
     interface Matchers<R, T = {}> {
       /** Passes when `property` holds for the layer in every generated run. Await it. */
       toSatisfy(property: Property, options?: MatcherOptions): Promise<R>;

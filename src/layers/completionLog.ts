@@ -7,7 +7,14 @@ import { RecvRelay } from './common/recvRelay';
 import { PathSendQueues } from './common/sendQueues';
 import { isPathFailure } from './common/status';
 import {
-  MESSAGE_MARK, REQUEST_MARK, RESPONSE_MARK, RpcOp, decodeRequest, decodeResponse, encodeRequest, encodeResponse,
+  MESSAGE_MARK,
+  REQUEST_MARK,
+  RESPONSE_MARK,
+  RpcOp,
+  decodeRequest,
+  decodeResponse,
+  encodeRequest,
+  encodeResponse,
 } from './common/rpcCodec';
 import type { RpcResponse } from './common/rpcCodec';
 import { describedLayer } from './types';
@@ -66,7 +73,10 @@ interface Op {
  * Expected audit: every property holds for every op class.
  */
 export function createCompletionLog(options: CompletionLogOptions = {}): ReferenceLayer {
-  const o = { responseTimeoutNs: options.responseTimeoutNs ?? 100_000, giveUpAfterNs: options.giveUpAfterNs ?? 2_000_000 };
+  const o = {
+    responseTimeoutNs: options.responseTimeoutNs ?? 100_000,
+    giveUpAfterNs: options.giveUpAfterNs ?? 2_000_000,
+  };
   return describedLayer(
     { name: 'completion-log', transparent: false, create: (env) => new CompletionLog(env, o) },
     'RPC with a responder-side dedup log for writes/atomics; messages re-sent only if the responder says they never arrived',
@@ -94,7 +104,10 @@ class CompletionLog implements LayerInstance {
   private readonly messagesSeen = new Set<number>();
   private readonly appRecvs: AppRecvs;
 
-  constructor(private readonly env: LayerEnv, private readonly o: Required<CompletionLogOptions>) {
+  constructor(
+    private readonly env: LayerEnv,
+    private readonly o: Required<CompletionLogOptions>,
+  ) {
     this.appRecvs = new AppRecvs(env);
     this.app = new AppCompletions((wc) => env.deliver(wc));
     this.queues = new PathSendQueues(env.paths);
@@ -141,7 +154,8 @@ class CompletionLog implements LayerInstance {
   onTimer(token: string): void {
     const [, seq, attempt] = token.split(':').map(Number);
     const op = this.op;
-    if (op && op.phase !== 'direct' && op.rpcSeq === seq && op.attempts === attempt && op.path !== undefined) this.abandonPath(op.path);
+    if (op && op.phase !== 'direct' && op.rpcSeq === seq && op.attempts === attempt && op.path !== undefined)
+      this.abandonPath(op.path);
   }
 
   // ------------------------------------------------------------------ requester
@@ -193,12 +207,30 @@ class CompletionLog implements LayerInstance {
       if (op.msgSeq === undefined) return signaled;
       return { ...signaled, payload: [MESSAGE_MARK, op.msgSeq, ...(wr.payload ?? [])] };
     }
-    const request = op.phase === 'query'
-      ? { seq: op.rpcSeq!, op: RpcOp.QUERY, appWr: wr.id, addr: 0, value: op.msgSeq!, add: 0, compare: 0, swap: 0, failedPath: op.path ?? 0 }
-      : {
-          seq: op.rpcSeq!, op: RpcOp[wr.opcode as 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'], appWr: wr.id, addr: wr.addr ?? 0.5,
-          value: wr.value ?? 0, add: wr.add ?? 0, compare: wr.compare ?? 0, swap: wr.swap ?? 0, failedPath: 0,
-        };
+    const request =
+      op.phase === 'query'
+        ? {
+            seq: op.rpcSeq!,
+            op: RpcOp.QUERY,
+            appWr: wr.id,
+            addr: 0,
+            value: op.msgSeq!,
+            add: 0,
+            compare: 0,
+            swap: 0,
+            failedPath: op.path ?? 0,
+          }
+        : {
+            seq: op.rpcSeq!,
+            op: RpcOp[wr.opcode as 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'],
+            appWr: wr.id,
+            addr: wr.addr ?? 0.5,
+            value: wr.value ?? 0,
+            add: wr.add ?? 0,
+            compare: wr.compare ?? 0,
+            swap: wr.swap ?? 0,
+            failedPath: 0,
+          };
     return { id: this.ids.take(), opcode: 'SEND', payload: encodeRequest(request) };
   }
 
@@ -238,7 +270,12 @@ class CompletionLog implements LayerInstance {
       op.phase = 'direct'; // it never arrived, and now it never will: send it again
       return this.attempt();
     }
-    this.finish({ wrId: op.wr.id, status: r.status, opcode: op.wr.opcode, ...(op.wr.opcode !== 'WRITE' ? { value: r.value } : {}) });
+    this.finish({
+      wrId: op.wr.id,
+      status: r.status,
+      opcode: op.wr.opcode,
+      ...(op.wr.opcode !== 'WRITE' ? { value: r.value } : {}),
+    });
   }
 
   // ------------------------------------------------------------------ responder
@@ -254,7 +291,8 @@ class CompletionLog implements LayerInstance {
     const req = decodeRequest(payload);
     if (req.op === RpcOp.QUERY) {
       // Fence the old connection before answering: nothing sent on it can arrive after this.
-      if (req.failedPath !== path && req.failedPath >= 0 && req.failedPath < this.env.paths) this.abandonPath(req.failedPath);
+      if (req.failedPath !== path && req.failedPath >= 0 && req.failedPath < this.env.paths)
+        this.abandonPath(req.failedPath);
       return this.respond(path, { seq: req.seq, status: 'SUCCESS', value: this.messagesSeen.has(req.value) ? 1 : 0 });
     }
     let result = this.rpcLog.get(req.seq);

@@ -19,7 +19,11 @@ export const failStop: ReferenceLayer = describedLayer(
   {
     summary: 'safe for every op class, masks nothing',
     violations: [
-      { property: 'failure-masking', opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'], why: 'every path failure reaches the application by design' },
+      {
+        property: 'failure-masking',
+        opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'],
+        why: 'every path failure reaches the application by design',
+      },
     ],
   },
 );

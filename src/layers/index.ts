@@ -22,7 +22,11 @@ export const passThrough: ReferenceLayer = describedLayer(
   {
     summary: 'the baseline: safe, masks nothing',
     violations: [
-      { property: 'failure-masking', opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'], why: 'no failover at all' },
+      {
+        property: 'failure-masking',
+        opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'],
+        why: 'no failover at all',
+      },
     ],
   },
 );
@@ -46,8 +50,16 @@ export type ReferenceLayerName = keyof typeof layers;
 
 /** The reference layers' names, in the order an audit lists them. */
 export const referenceLayerNames: readonly ReferenceLayerName[] = [
-  'failStop', 'resendAll', 'shift', 'shiftNoAtomicAbort', 'shiftNoHandshake', 'shiftNoFence',
-  'readVerify', 'timerHedge', 'completionLog', 'passThrough',
+  'failStop',
+  'resendAll',
+  'shift',
+  'shiftNoAtomicAbort',
+  'shiftNoHandshake',
+  'shiftNoFence',
+  'readVerify',
+  'timerHedge',
+  'completionLog',
+  'passThrough',
 ];
 
 export { describeLayer, describedLayer } from './types';

@@ -31,10 +31,26 @@ export const readVerify: ReferenceLayer = describedLayer(
   {
     summary: 'read-based verification is defeated by any concurrent writer (ABA, reuse): Theorem 3',
     violations: [
-      { property: 'at-most-once', opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'ABA / reuse / a concurrent add makes an executed WR look unexecuted (Theorem 3); messages cannot be verified at all' },
-      { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'messages are re-sent unverified: the duplicate fills the next RECV (Theorem 2)' },
-      { property: 'linearizability', opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'CAS double success after ABA (Theorem 3); stale WRITE over the reuse (T2); an unverified WRITE_WITH_IMM re-written over the reuse (T2)' },
-      { property: 'completion-fidelity', opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'], why: 'a WR whose word merely looks right (someone else wrote it) is reported SUCCESS without having executed' },
+      {
+        property: 'at-most-once',
+        opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+        why: 'ABA / reuse / a concurrent add makes an executed WR look unexecuted (Theorem 3); messages cannot be verified at all',
+      },
+      {
+        property: 'no-queue-sliding',
+        opcodes: ['SEND', 'WRITE_WITH_IMM'],
+        why: 'messages are re-sent unverified: the duplicate fills the next RECV (Theorem 2)',
+      },
+      {
+        property: 'linearizability',
+        opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+        why: 'CAS double success after ABA (Theorem 3); stale WRITE over the reuse (T2); an unverified WRITE_WITH_IMM re-written over the reuse (T2)',
+      },
+      {
+        property: 'completion-fidelity',
+        opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'],
+        why: 'a WR whose word merely looks right (someone else wrote it) is reported SUCCESS without having executed',
+      },
     ],
   },
 );

@@ -31,9 +31,21 @@ export const resendAll: ReferenceLayer = describedLayer(
   {
     summary: 'masks failures, but re-executes whatever executed before a lost ACK (Theorems 1 and 2)',
     violations: [
-      { property: 'at-most-once', opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'a WR whose ACK was lost is re-posted on a fresh QP and executes again (Theorem 1)' },
-      { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'the re-sent message consumes the next RECV (Theorem 2, queue sliding)' },
-      { property: 'linearizability', opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'a stale re-write (WRITE or WRITE_WITH_IMM) after reuse (T2), a double FETCH_ADD, a double CAS success (ABA)' },
+      {
+        property: 'at-most-once',
+        opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+        why: 'a WR whose ACK was lost is re-posted on a fresh QP and executes again (Theorem 1)',
+      },
+      {
+        property: 'no-queue-sliding',
+        opcodes: ['SEND', 'WRITE_WITH_IMM'],
+        why: 'the re-sent message consumes the next RECV (Theorem 2, queue sliding)',
+      },
+      {
+        property: 'linearizability',
+        opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+        why: 'a stale re-write (WRITE or WRITE_WITH_IMM) after reuse (T2), a double FETCH_ADD, a double CAS success (ABA)',
+      },
     ],
   },
 );

@@ -47,12 +47,29 @@ export function createTimerHedge(options: TimerHedgeOptions = {}): ReferenceLaye
     { name: 'timer-hedge', transparent: true, create: (env) => new TimerHedge(env, hedgeDelayNs) },
     `if no completion within ${hedgeDelayNs} ns, post the WR again on the other path (no error needed)`,
     {
-      summary: 'executes twice under mere delay (Theorem 1: slow and lost look the same); one hedge only, so a double outage surfaces',
+      summary:
+        'executes twice under mere delay (Theorem 1: slow and lost look the same); one hedge only, so a double outage surfaces',
       violations: [
-        { property: 'at-most-once', opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'a delayed WR is hedged and both copies execute, with no failure at all (Theorem 1)' },
-        { property: 'no-queue-sliding', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: 'both copies of a delayed message land, in two RECVs (Theorem 2)' },
-        { property: 'linearizability', opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'], why: 'double FETCH_ADD / CAS; a late copy of a WRITE or WRITE_WITH_IMM lands over the receiver\'s reuse (T2)' },
-        { property: 'failure-masking', opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'], why: 'at most two copies per WR: when both fail (both paths out at once, even briefly) the error is delivered and a path that heals later is not retried' },
+        {
+          property: 'at-most-once',
+          opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+          why: 'a delayed WR is hedged and both copies execute, with no failure at all (Theorem 1)',
+        },
+        {
+          property: 'no-queue-sliding',
+          opcodes: ['SEND', 'WRITE_WITH_IMM'],
+          why: 'both copies of a delayed message land, in two RECVs (Theorem 2)',
+        },
+        {
+          property: 'linearizability',
+          opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+          why: "double FETCH_ADD / CAS; a late copy of a WRITE or WRITE_WITH_IMM lands over the receiver's reuse (T2)",
+        },
+        {
+          property: 'failure-masking',
+          opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'],
+          why: 'at most two copies per WR: when both fail (both paths out at once, even briefly) the error is delivered and a path that heals later is not retried',
+        },
       ],
     },
   );
@@ -70,7 +87,10 @@ class TimerHedge implements LayerInstance {
   private readonly wrs = new Map<number, Hedged>();
   private primary = 0;
 
-  constructor(private readonly env: LayerEnv, private readonly hedgeDelayNs: number) {
+  constructor(
+    private readonly env: LayerEnv,
+    private readonly hedgeDelayNs: number,
+  ) {
     this.app = new AppCompletions((wc) => env.deliver(wc));
     this.queues = new PathSendQueues(env.paths);
     this.relay = new RecvRelay(env, this.ids, { mode: 'mirror', onPathError: (p) => this.onPathFailed(p) });

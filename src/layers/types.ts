@@ -41,7 +41,13 @@ export interface ReferenceLayer extends FailoverLayer {
 
 /** Attaches a rule and an expected audit to a layer (the layer's behaviour is unchanged). */
 export function describedLayer(layer: FailoverLayer, rule: string, expected: ExpectedAudit): ReferenceLayer {
-  return { name: layer.name, ...(layer.transparent !== undefined ? { transparent: layer.transparent } : {}), create: (env) => layer.create(env), rule, expected };
+  return {
+    name: layer.name,
+    ...(layer.transparent !== undefined ? { transparent: layer.transparent } : {}),
+    create: (env) => layer.create(env),
+    rule,
+    expected,
+  };
 }
 
 /** One line for the CLI's `layers` command: name, transparency, rule, and expected violations. */

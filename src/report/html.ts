@@ -22,7 +22,10 @@ export interface HtmlOptions {
 /** A counterexample or a whole audit report as one self-contained HTML page. */
 export function renderHtml(input: CounterexampleData | Report, options: HtmlOptions = {}): string {
   if (isReport(input)) return reportPage(input, options);
-  return page(`rdmacheck counterexample: ${input.property} violated by ${input.layer}`, counterexampleSection(input, options.file, 'cx', options.layerModule));
+  return page(
+    `rdmacheck counterexample: ${input.property} violated by ${input.layer}`,
+    counterexampleSection(input, options.file, 'cx', options.layerModule),
+  );
 }
 
 /** True when the value is a Report (it has per-property results) rather than one counterexample. */
@@ -33,9 +36,13 @@ export function isReport(value: CounterexampleData | Report): value is Report {
 function reportPage(report: Report, options: HtmlOptions): string {
   const title = `rdmacheck audit of ${report.layer}`;
   const body: string[] = [];
-  body.push(`<p class="summary">Adapter <code>${esc(report.adapter)}</code>, seed <code>${report.seed}</code>: `
-    + (report.ok ? '<span class="holds">no property violated</span>' : '<span class="violated">violations found</span>')
-    + '.</p>');
+  body.push(
+    `<p class="summary">Adapter <code>${esc(report.adapter)}</code>, seed <code>${report.seed}</code>: ` +
+      (report.ok
+        ? '<span class="holds">no property violated</span>'
+        : '<span class="violated">violations found</span>') +
+      '.</p>',
+  );
   body.push(matrixTable(report));
   report.results.forEach((r, k) => {
     if (r.counterexample === undefined) return;
@@ -63,20 +70,31 @@ function matrixTable(report: Report): string {
   return `<h2>Audit matrix</h2>\n<table class="matrix">\n${rows.join('\n')}\n</table>`;
 }
 
-function counterexampleSection(data: CounterexampleData, file: string | undefined, anchor: string, layerModule: string | undefined): string {
+function counterexampleSection(
+  data: CounterexampleData,
+  file: string | undefined,
+  anchor: string,
+  layerModule: string | undefined,
+): string {
   const parts: string[] = [];
   parts.push(`<section id="${esc(anchor)}">`);
-  parts.push(`<h2><span class="violated">${esc(data.property)}</span> violated by <code>${esc(data.layer)}</code>`
-    + `${data.opcode ? ` <small>(op class ${esc(data.opcode)})</small>` : ''}</h2>`);
+  parts.push(
+    `<h2><span class="violated">${esc(data.property)}</span> violated by <code>${esc(data.layer)}</code>` +
+      `${data.opcode ? ` <small>(op class ${esc(data.opcode)})</small>` : ''}</h2>`,
+  );
   parts.push(`<p class="explanation">${esc(data.explanation)}</p>`);
-  parts.push('<dl class="facts">'
-    + `<dt>adapter</dt><dd><code>${esc(data.adapter)}</code></dd>`
-    + `<dt>seed / path</dt><dd><code>${data.seed}</code> / <code>${esc(data.path)}</code></dd>`
-    + `<dt>witness events</dt><dd>${data.events.map((k) => `<code>${k}</code>`).join(' ') || '(none)'}</dd>`
-    + `<dt>replay</dt><dd><code class="cmd">${esc(replayCommand(file, layerModule))}</code></dd>`
-    + '</dl>');
+  parts.push(
+    '<dl class="facts">' +
+      `<dt>adapter</dt><dd><code>${esc(data.adapter)}</code></dd>` +
+      `<dt>seed / path</dt><dd><code>${data.seed}</code> / <code>${esc(data.path)}</code></dd>` +
+      `<dt>witness events</dt><dd>${data.events.map((k) => `<code>${k}</code>`).join(' ') || '(none)'}</dd>` +
+      `<dt>replay</dt><dd><code class="cmd">${esc(replayCommand(file, layerModule))}</code></dd>` +
+      '</dl>',
+  );
   parts.push(sequenceChart(data));
-  parts.push(`<details><summary>Counterexample file (YAML)</summary><pre>${esc(counterexampleToYAML(data, { ...(file === undefined ? {} : { file }), ...(layerModule === undefined ? {} : { layerModule }) }))}</pre></details>`);
+  parts.push(
+    `<details><summary>Counterexample file (YAML)</summary><pre>${esc(counterexampleToYAML(data, { ...(file === undefined ? {} : { file }), ...(layerModule === undefined ? {} : { layerModule }) }))}</pre></details>`,
+  );
   parts.push('</section>');
   return parts.join('\n');
 }
@@ -93,17 +111,29 @@ function sequenceChart(data: CounterexampleData): string {
   const width = lanesRight + CHART.labelGap + CHART.labelWidth;
   const height = CHART.top + data.trace.length * CHART.rowHeight + 16;
   const out: string[] = [];
-  out.push(`<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="sequence chart">`);
-  out.push('<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker>'
-    + '<marker id="headRed" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c62828"/></marker></defs>');
+  out.push(
+    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="sequence chart">`,
+  );
+  out.push(
+    '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker>' +
+      '<marker id="headRed" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c62828"/></marker></defs>',
+  );
   // Row backgrounds first, so lifelines and arrows draw over them.
   data.trace.forEach((e, row) => {
     const y = CHART.top + row * CHART.rowHeight;
     const placement = placeEvent(e, data.scenario);
-    const cls = witness.has(e.i) ? 'row-witness' : placement.alert === 'fault' ? 'row-fault' : row % 2 === 0 ? 'row-even' : '';
+    const cls = witness.has(e.i)
+      ? 'row-witness'
+      : placement.alert === 'fault'
+        ? 'row-fault'
+        : row % 2 === 0
+          ? 'row-even'
+          : '';
     if (cls !== '') out.push(`<rect class="${cls}" x="0" y="${y}" width="${width}" height="${CHART.rowHeight}"/>`);
   });
-  out.push(`<text class="colhead" x="6" y="${CHART.top - 14}">#</text><text class="colhead" x="36" y="${CHART.top - 14}">t (us)</text>`);
+  out.push(
+    `<text class="colhead" x="6" y="${CHART.top - 14}">#</text><text class="colhead" x="36" y="${CHART.top - 14}">t (us)</text>`,
+  );
   for (const lane of lanes) {
     const lx = x.get(lane.id) ?? 0;
     out.push(`<text class="lane" x="${lx}" y="${CHART.top - 14}" text-anchor="middle">${esc(lane.title)}</text>`);
@@ -116,26 +146,39 @@ function sequenceChart(data: CounterexampleData): string {
     const isWitness = witness.has(e.i);
     const red = placement.alert !== undefined && placement.alert !== 'fault';
     out.push(`<g class="event" data-i="${e.i}" data-kind="${esc(e.kind)}">`);
-    out.push(`<text class="idx${isWitness ? ' witness' : ''}" x="6" y="${mid + 4}">${isWitness ? '★' : ''}${e.i}</text>`);
-    out.push(`<text class="time" x="${CHART.left - 8}" y="${mid + 4}" text-anchor="end">${esc((e.t / 1000).toFixed(3))}</text>`);
+    out.push(
+      `<text class="idx${isWitness ? ' witness' : ''}" x="6" y="${mid + 4}">${isWitness ? '★' : ''}${e.i}</text>`,
+    );
+    out.push(
+      `<text class="time" x="${CHART.left - 8}" y="${mid + 4}" text-anchor="end">${esc((e.t / 1000).toFixed(3))}</text>`,
+    );
     const fx = x.get(placement.from) ?? CHART.left;
     const tx = x.get(placement.to) ?? CHART.left;
     if (placement.shape === 'band') {
-      out.push(`<line class="${placement.alert === 'fault' ? 'band-fault' : 'band'}" x1="${CHART.left}" y1="${mid}" x2="${lanesRight}" y2="${mid}"/>`);
-      if (placement.alert === 'fault') out.push(`<text class="bolt" x="${x.get('wire') ?? CHART.left}" y="${mid + 5}" text-anchor="middle">⚡</text>`);
+      out.push(
+        `<line class="${placement.alert === 'fault' ? 'band-fault' : 'band'}" x1="${CHART.left}" y1="${mid}" x2="${lanesRight}" y2="${mid}"/>`,
+      );
+      if (placement.alert === 'fault')
+        out.push(`<text class="bolt" x="${x.get('wire') ?? CHART.left}" y="${mid + 5}" text-anchor="middle">⚡</text>`);
     } else if (placement.shape === 'note') {
       if (placement.alert === 'lost') {
-        out.push(`<path class="lost" d="M${fx - 6},${mid - 6} L${fx + 6},${mid + 6} M${fx + 6},${mid - 6} L${fx - 6},${mid + 6}"/>`);
+        out.push(
+          `<path class="lost" d="M${fx - 6},${mid - 6} L${fx + 6},${mid + 6} M${fx + 6},${mid - 6} L${fx - 6},${mid + 6}"/>`,
+        );
       } else {
         out.push(`<rect class="note${red ? ' red' : ''}" x="${fx - 7}" y="${mid - 7}" width="14" height="14" rx="3"/>`);
       }
     } else {
       const dir = tx >= fx ? 1 : -1;
       out.push(`<circle class="tail${red ? ' red' : ''}" cx="${fx}" cy="${mid}" r="3"/>`);
-      out.push(`<line class="arrow${red ? ' red' : ''}" x1="${fx}" y1="${mid}" x2="${tx - dir * 2}" y2="${mid}" marker-end="url(#${red ? 'headRed' : 'head'})"/>`);
+      out.push(
+        `<line class="arrow${red ? ' red' : ''}" x1="${fx}" y1="${mid}" x2="${tx - dir * 2}" y2="${mid}" marker-end="url(#${red ? 'headRed' : 'head'})"/>`,
+      );
     }
     const labelClass = `label${isWitness ? ' witness' : ''}${placement.alert === 'fault' ? ' fault' : red ? ' red' : ''}`;
-    out.push(`<text class="${labelClass}" x="${lanesRight + CHART.labelGap}" y="${mid + 4}">${esc(placement.label)}</text>`);
+    out.push(
+      `<text class="${labelClass}" x="${lanesRight + CHART.labelGap}" y="${mid + 4}">${esc(placement.label)}</text>`,
+    );
     out.push('</g>');
   });
   out.push('</svg>');
@@ -144,7 +187,10 @@ function sequenceChart(data: CounterexampleData): string {
 
 /** Escapes text for HTML content and attribute values (both quote kinds). */
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 /** The page frame: inline CSS only; a CSP meta forbids any network fetch even if content slipped in. */

@@ -65,7 +65,9 @@ export function placeEvent(e: TraceEvent, scenario: Scenario): Placement {
   const arrow = (from: string, to: string, label: string, alert?: Placement['alert']): Placement =>
     alert === undefined ? { shape: 'arrow', from, to, label } : { shape: 'arrow', from, to, label, alert };
   const note = (on: string, label: string, alert?: Placement['alert']): Placement =>
-    alert === undefined ? { shape: 'note', from: on, to: on, label } : { shape: 'note', from: on, to: on, label, alert };
+    alert === undefined
+      ? { shape: 'note', from: on, to: on, label }
+      : { shape: 'note', from: on, to: on, label, alert };
   switch (e.kind) {
     case 'AppPostSend':
       return arrow(app(e.host), layer(e.host), `post ${describeWr(e.wr)}`);
@@ -80,13 +82,19 @@ export function placeEvent(e: TraceEvent, scenario: Scenario): Placement {
     case 'ControlReceived':
       return arrow(layer(e.host === 'A' ? 'B' : 'A'), layer(e.host), `control ${compactJson(e.msg)}`);
     case 'Post':
-      return arrow(layer(e.host), nic(e.host, e.path),
+      return arrow(
+        layer(e.host),
+        nic(e.host, e.path),
         `post ${describeWr(e.wr)} on path ${e.path}${e.ok ? '' : ` refused: ${e.error ?? 'error'}`}`,
-        e.ok ? undefined : 'error');
+        e.ok ? undefined : 'error',
+      );
     case 'PostRecv':
-      return arrow(layer(e.host), nic(e.host, e.path),
+      return arrow(
+        layer(e.host),
+        nic(e.host, e.path),
         `post recv r${e.wr.id} on path ${e.path}${e.ok ? '' : ` refused: ${e.error ?? 'error'}`}`,
-        e.ok ? undefined : 'error');
+        e.ok ? undefined : 'error',
+      );
     case 'Reset':
       return arrow(layer(e.host), nic(e.host, e.path), `reset QP of path ${e.path}`);
     case 'Deliver':
@@ -98,22 +106,36 @@ export function placeEvent(e: TraceEvent, scenario: Scenario): Placement {
     case 'MemOp':
       return note(layer(e.host), describeMemOp(e));
     case 'Send':
-      return arrow(nic(e.host, e.path), 'wire',
-        `${e.retransmit ? 'retransmit' : 'send'} wr${e.wr} ${e.op} psn ${e.psn}`);
+      return arrow(
+        nic(e.host, e.path),
+        'wire',
+        `${e.retransmit ? 'retransmit' : 'send'} wr${e.wr} ${e.op} psn ${e.psn}`,
+      );
     case 'PacketLost':
       return note('wire', `request wr${e.wr} psn ${e.psn} lost (${e.reason})`, 'lost');
     case 'Receive': {
       const at = e.host === 'B' ? 'nicB' : `path${e.path}`;
-      return arrow('wire', at, `receive wr${e.wr} ${e.op} psn ${e.psn}${e.duplicate ? ' (duplicate)' : ''}${e.note ? ` ${e.note}` : ''}`);
+      return arrow(
+        'wire',
+        at,
+        `receive wr${e.wr} ${e.op} psn ${e.psn}${e.duplicate ? ' (duplicate)' : ''}${e.note ? ` ${e.note}` : ''}`,
+      );
     }
     case 'Execute':
       return note(nic(e.host, e.path), describeExecute(e), e.status === 'SUCCESS' ? undefined : 'error');
     case 'RecvConsumed':
-      return note(nic(e.host, e.path), `wr${e.wr} consumed recv r${e.recvWr}${e.value === undefined ? '' : ` =${e.value}`}`);
+      return note(
+        nic(e.host, e.path),
+        `wr${e.wr} consumed recv r${e.recvWr}${e.value === undefined ? '' : ` =${e.value}`}`,
+      );
     case 'Ack': {
       const what = e.nak !== undefined ? `NAK ${e.nak}${e.status ? ` ${e.status}` : ''}` : 'ACK';
-      return arrow('wire', nic(e.host, e.path), `${what} wr${e.wr} psn ${e.psn}${e.value === undefined ? '' : ` =${e.value}`}`,
-        e.nak === 'ERR' ? 'error' : undefined);
+      return arrow(
+        'wire',
+        nic(e.host, e.path),
+        `${what} wr${e.wr} psn ${e.psn}${e.value === undefined ? '' : ` =${e.value}`}`,
+        e.nak === 'ERR' ? 'error' : undefined,
+      );
     }
     case 'AckLost':
       return note('wire', `response to wr${e.wr} psn ${e.psn} lost (${e.reason})`, 'lost');
@@ -130,15 +152,25 @@ export function placeEvent(e: TraceEvent, scenario: Scenario): Placement {
     case 'Fault': {
       const fault = scenario.faults[e.fault];
       const kind = fault === undefined ? '' : ` ${fault.kind}`;
-      return { shape: 'band', from: 'wire', to: 'wire', label: `FAULT #${e.fault}${kind} ${e.phase}: ${e.what}`, alert: 'fault' };
+      return {
+        shape: 'band',
+        from: 'wire',
+        to: 'wire',
+        label: `FAULT #${e.fault}${kind} ${e.phase}: ${e.what}`,
+        alert: 'fault',
+      };
     }
     case 'ControlLost':
       return note(layer(e.host), `control lost ${compactJson(e.msg)}`, 'lost');
     case 'LayerFault':
       return note(layer(e.host), `LAYER FAULT during ${e.during}: ${e.reason}`, 'misuse');
     case 'End':
-      return { shape: 'band', from: 'wire', to: 'wire',
-        label: `end (${e.reason}): B memory ${compactJson(e.memory.B)}, A memory ${compactJson(e.memory.A)}` };
+      return {
+        shape: 'band',
+        from: 'wire',
+        to: 'wire',
+        label: `end (${e.reason}): B memory ${compactJson(e.memory.B)}, A memory ${compactJson(e.memory.A)}`,
+      };
   }
 }
 
@@ -166,8 +198,11 @@ export function describeWr(wr: SendWr): string {
       what = `${at} := ${wr.value ?? 0} imm ${wr.imm ?? 0}`;
       break;
   }
-  const flags = [wr.signaled === false ? 'unsignaled' : '', wr.fence ? 'fenced' : '', wr.noRetransmit ? 'no-retransmit' : '']
-    .filter((f) => f !== '');
+  const flags = [
+    wr.signaled === false ? 'unsignaled' : '',
+    wr.fence ? 'fenced' : '',
+    wr.noRetransmit ? 'no-retransmit' : '',
+  ].filter((f) => f !== '');
   return `wr${wr.id} ${wr.opcode}${what}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}`;
 }
 
@@ -200,13 +235,20 @@ function errorOf(wc: WorkCompletion): Placement['alert'] {
 }
 
 function describeExecute(e: Extract<TraceEvent, { kind: 'Execute' }>): string {
-  const effect = e.addr === undefined ? '' : ` [${e.addr}]${e.old === undefined ? '' : ` ${e.old}→${e.value ?? e.old}`}`;
+  const effect =
+    e.addr === undefined ? '' : ` [${e.addr}]${e.old === undefined ? '' : ` ${e.old}→${e.value ?? e.old}`}`;
   return `execute wr${e.wr} ${e.op}${effect}${e.status === 'SUCCESS' ? '' : ` ${e.status}`}`;
 }
 
 function describeMemOp(e: Extract<TraceEvent, { kind: 'MemOp' }>): string {
   const args =
-    e.op === 'write' ? ` := ${e.value ?? 0}` : e.op === 'fetchAdd' ? ` += ${e.add ?? 0}` : e.op === 'cmpSwap' ? ` ${e.compare ?? 0}→${e.swap ?? 0}` : '';
+    e.op === 'write'
+      ? ` := ${e.value ?? 0}`
+      : e.op === 'fetchAdd'
+        ? ` += ${e.add ?? 0}`
+        : e.op === 'cmpSwap'
+          ? ` ${e.compare ?? 0}→${e.swap ?? 0}`
+          : '';
   return `memory ${e.op} [${e.addr}]${args} (old ${e.old})${e.forWr === undefined ? '' : ` for wr${e.forWr}`}`;
 }
 

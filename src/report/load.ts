@@ -80,7 +80,8 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Loade
     // Event indices are positions: replay compares event k with event k.
     traceNode.items.forEach((item, k) => {
       const iNode = isMap(item) ? valueNode(item, 'i') : undefined;
-      if ((iNode as { value?: unknown } | undefined)?.value !== k) fail(ctx, iNode as Node, item as Node, `trace[${k}].i`, `${k} (events are numbered by position)`);
+      if ((iNode as { value?: unknown } | undefined)?.value !== k)
+        fail(ctx, iNode as Node, item as Node, `trace[${k}].i`, `${k} (events are numbered by position)`);
     });
   }
   const js = doc.toJS() as Record<string, unknown>;
@@ -97,9 +98,12 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Loade
     trace: js.trace as Trace,
   };
   const verdict = (js.verdict as string | undefined) ?? 'violated';
-  data.verdict = verdict === 'violated'
-    ? { status: 'violated', explanation: data.explanation, events: data.events }
-    : verdict === 'holds' ? { status: 'holds' } : { status: 'unknown', reason: data.explanation } satisfies Verdict;
+  data.verdict =
+    verdict === 'violated'
+      ? { status: 'violated', explanation: data.explanation, events: data.events }
+      : verdict === 'holds'
+        ? { status: 'holds' }
+        : ({ status: 'unknown', reason: data.explanation } satisfies Verdict);
   if (js.config !== undefined) data.config = js.config as SimConfig;
   if (typeof js.tool === 'string') data.toolVersion = js.tool.replace(/^rdmacheck /, '');
   if (typeof js.opcode === 'string') data.opcode = js.opcode as Opcode;
@@ -110,14 +114,19 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Loade
 function checkVersion(ctx: SchemaContext, root: import('yaml').YAMLMap): void {
   const node = valueNode(root, 'rdmacheck');
   const supported = SUPPORTED_TRACE_VERSIONS.join(', ');
-  if (node === undefined) fail(ctx, node, root, 'rdmacheck', `the format version (rdmacheck: 1): is this an rdmacheck trace file?`);
+  if (node === undefined)
+    fail(ctx, node, root, 'rdmacheck', `the format version (rdmacheck: 1): is this an rdmacheck trace file?`);
   const version = (node as { value?: unknown } | null)?.value;
-  if (typeof version !== 'number' || !Number.isInteger(version)) fail(ctx, node, root, 'rdmacheck', `an integer format version (supported: ${supported})`);
+  if (typeof version !== 'number' || !Number.isInteger(version))
+    fail(ctx, node, root, 'rdmacheck', `an integer format version (supported: ${supported})`);
   if (!SUPPORTED_TRACE_VERSIONS.includes(version)) {
     const { line, col } = ctx.lines.linePos(node?.range?.[0] ?? 0);
     throw new TraceFileError(
-      `${ctx.api}: ${ctx.file}:${line}:${col}: trace format version ${version} is not supported by rdmacheck ${toolVersion()} `
-        + `(supported versions: ${supported}); use the rdmacheck version that wrote the file`,
-      ctx.file, line, col);
+      `${ctx.api}: ${ctx.file}:${line}:${col}: trace format version ${version} is not supported by rdmacheck ${toolVersion()} ` +
+        `(supported versions: ${supported}); use the rdmacheck version that wrote the file`,
+      ctx.file,
+      line,
+      col,
+    );
   }
 }

@@ -46,10 +46,28 @@ export function renderMatrixText(report: Report): string {
   const m = auditMatrix(report);
   const label = (c: MatrixCell | undefined) => (c === undefined ? '-' : `${c.status} (${c.runs})`);
   const firstWidth = Math.max('property'.length, ...m.properties.map((p) => p.length)) + 2;
-  const widths = m.columns.map((col) => Math.max(col.length, ...m.properties.map((p) => label(m.cell(p, col)).length)) + 2);
+  const widths = m.columns.map(
+    (col) => Math.max(col.length, ...m.properties.map((p) => label(m.cell(p, col)).length)) + 2,
+  );
   const row = (first: string, rest: string[]) =>
-    first.padEnd(firstWidth) + rest.map((t, k) => t.padEnd(widths[k])).join('').trimEnd();
-  const lines = [row('property', m.columns), row('-'.repeat(firstWidth - 2), widths.map((w) => '-'.repeat(w - 2)))];
-  for (const p of m.properties) lines.push(row(p, m.columns.map((col) => label(m.cell(p, col)))));
+    first.padEnd(firstWidth) +
+    rest
+      .map((t, k) => t.padEnd(widths[k]))
+      .join('')
+      .trimEnd();
+  const lines = [
+    row('property', m.columns),
+    row(
+      '-'.repeat(firstWidth - 2),
+      widths.map((w) => '-'.repeat(w - 2)),
+    ),
+  ];
+  for (const p of m.properties)
+    lines.push(
+      row(
+        p,
+        m.columns.map((col) => label(m.cell(p, col))),
+      ),
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -19,12 +19,22 @@ export function renderMermaid(data: CounterexampleData, options: MermaidOptions 
   const first = lanes[0].id;
   const last = lanes[lanes.length - 1].id;
   const lines: string[] = ['sequenceDiagram'];
-  lines.push(`  %% rdmacheck: ${oneLine(data.property)} violated by ${oneLine(data.layer)} (seed ${data.seed}, path ${oneLine(data.path)})`);
+  lines.push(
+    `  %% rdmacheck: ${oneLine(data.property)} violated by ${oneLine(data.layer)} (seed ${data.seed}, path ${oneLine(data.path)})`,
+  );
   for (const lane of lanes) lines.push(`  participant ${lane.id} as ${escapeText(lane.title)}`);
   for (const e of data.trace) {
     const placement = placeEvent(e, data.scenario);
     const isWitness = witness.has(e.i);
-    const marker = isWitness ? '★ ' : placement.alert === 'fault' ? '⚡ ' : placement.alert === 'lost' ? '✕ ' : placement.alert ? '⚠ ' : '';
+    const marker = isWitness
+      ? '★ '
+      : placement.alert === 'fault'
+        ? '⚡ '
+        : placement.alert === 'lost'
+          ? '✕ '
+          : placement.alert
+            ? '⚠ '
+            : '';
     const text = escapeText(`${marker}[${e.i}] ${placement.label}`);
     let line: string;
     if (placement.shape === 'band') line = `Note over ${first},${last}: ${text}`;

@@ -30,12 +30,23 @@ export interface SchemaContext {
 export type Spec = (node: Node | null | undefined, field: string, ctx: SchemaContext, parent: Node | undefined) => void;
 
 /** Throws a TraceFileError located at `node` (or at its parent when the node is missing). */
-export function fail(ctx: SchemaContext, node: Node | null | undefined, parent: Node | undefined, field: string, expected: string): never {
+export function fail(
+  ctx: SchemaContext,
+  node: Node | null | undefined,
+  parent: Node | undefined,
+  field: string,
+  expected: string,
+): never {
   const at = node ?? parent;
   const offset = at?.range?.[0] ?? 0;
   const { line, col } = ctx.lines.linePos(offset);
   const got = node === undefined || node === null ? 'nothing (the field is missing)' : describeNode(node);
-  throw new TraceFileError(`${ctx.api}: ${ctx.file}:${line}:${col}: ${field}: expected ${expected}, got ${got}`, ctx.file, line, col);
+  throw new TraceFileError(
+    `${ctx.api}: ${ctx.file}:${line}:${col}: ${field}: expected ${expected}, got ${got}`,
+    ctx.file,
+    line,
+    col,
+  );
 }
 
 function describeNode(node: Node): string {
@@ -54,7 +65,8 @@ function describeNode(node: Node): string {
 export function num(options: { integer?: boolean; min?: number } = {}): Spec {
   const expected = `${options.integer ? 'an integer' : 'a number'}${options.min === undefined ? '' : ` >= ${options.min}`}`;
   return (node, field, ctx, parent) => {
-    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value)) fail(ctx, node, parent, field, expected);
+    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value))
+      fail(ctx, node, parent, field, expected);
     const v = node.value as number;
     if (options.integer && !Number.isSafeInteger(v)) fail(ctx, node, parent, field, expected);
     if (options.min !== undefined && v < options.min) fail(ctx, node, parent, field, expected);
@@ -71,7 +83,8 @@ export const str: Spec = (node, field, ctx, parent) => {
 
 /** A string, or a number that is read as its decimal string (hand-edited `path: 0`). */
 export const strOrNum: Spec = (node, field, ctx, parent) => {
-  if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) fail(ctx, node, parent, field, 'a string');
+  if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number'))
+    fail(ctx, node, parent, field, 'a string');
 };
 
 /** true or false. */
@@ -88,7 +101,8 @@ export const any: Spec = (node, field, ctx, parent) => {
 export function oneOf(...values: readonly string[]): Spec {
   const expected = `one of ${values.join(', ')}`;
   return (node, field, ctx, parent) => {
-    if (!isScalar(node) || typeof node.value !== 'string' || !values.includes(node.value)) fail(ctx, node, parent, field, expected);
+    if (!isScalar(node) || typeof node.value !== 'string' || !values.includes(node.value))
+      fail(ctx, node, parent, field, expected);
   };
 }
 

@@ -29,11 +29,15 @@ export function renderText(data: CounterexampleData, options: TextOptions = {}):
   const witness = new Set(data.events);
   const lanes = lanesOf(data.scenario, data.trace);
   const lines: string[] = [];
-  lines.push(`rdmacheck: ${data.property} violated by layer ${data.layer} (adapter ${data.adapter}${data.opcode ? `, op class ${data.opcode}` : ''})`);
+  lines.push(
+    `rdmacheck: ${data.property} violated by layer ${data.layer} (adapter ${data.adapter}${data.opcode ? `, op class ${data.opcode}` : ''})`,
+  );
   lines.push('');
   for (const line of wrap(data.explanation, 96)) lines.push(`  ${line}`);
   lines.push('');
-  lines.push(`  ${seedLine(data.seed, data.path)}; witness events: ${data.events.length > 0 ? data.events.join(', ') : '(none)'}`);
+  lines.push(
+    `  ${seedLine(data.seed, data.path)}; witness events: ${data.events.length > 0 ? data.events.join(', ') : '(none)'}`,
+  );
   lines.push(`  replay: ${replayCommand(options.file, options.layerModule)}`);
   lines.push('');
   lines.push(...chartLines(data.trace, data.scenario, lanes, witness, options.maxEvents));
@@ -43,8 +47,13 @@ export function renderText(data: CounterexampleData, options: TextOptions = {}):
 }
 
 /** The chart rows: a header of lane titles, then one row per event. */
-function chartLines(trace: Trace, scenario: CounterexampleData['scenario'], lanes: Lane[], witness: Set<number>,
-  maxEvents: number | undefined): string[] {
+function chartLines(
+  trace: Trace,
+  scenario: CounterexampleData['scenario'],
+  lanes: Lane[],
+  witness: Set<number>,
+  maxEvents: number | undefined,
+): string[] {
   const column = new Map(lanes.map((lane, k) => [lane.id, k]));
   const width = lanes.length * LANE_WIDTH;
   const prefixWidth = 2 + 5 + 11 + 2;
@@ -53,7 +62,10 @@ function chartLines(trace: Trace, scenario: CounterexampleData['scenario'], lane
   const shown = selectEvents(trace, witness, maxEvents);
   let previous = -1;
   for (const k of shown) {
-    if (k !== previous + 1) rows.push(`${' '.repeat(prefixWidth)}${lanes.map(() => center(':', LANE_WIDTH)).join('')}  (${k - previous - 1} events omitted)`);
+    if (k !== previous + 1)
+      rows.push(
+        `${' '.repeat(prefixWidth)}${lanes.map(() => center(':', LANE_WIDTH)).join('')}  (${k - previous - 1} events omitted)`,
+      );
     previous = k;
     const e = trace[k];
     const placement = placeEvent(e, scenario);
@@ -61,10 +73,14 @@ function chartLines(trace: Trace, scenario: CounterexampleData['scenario'], lane
     const time = (e.t / 1000).toFixed(3);
     const drawing = drawRow(placement, column, lanes.length, width);
     const suffix = witness.has(e.i) ? '   <== witness' : '';
-    rows.push(`${mark}${pad(String(e.i), 5, true)}${pad(time, 11, true)}  ${drawing}  ${alertTag(placement)}${placement.label}${suffix}`);
+    rows.push(
+      `${mark}${pad(String(e.i), 5, true)}${pad(time, 11, true)}  ${drawing}  ${alertTag(placement)}${placement.label}${suffix}`,
+    );
   }
   if (shown.length > 0 && shown[shown.length - 1] !== trace.length - 1) {
-    rows.push(`${' '.repeat(prefixWidth)}${lanes.map(() => center(':', LANE_WIDTH)).join('')}  (${trace.length - 1 - shown[shown.length - 1]} events omitted)`);
+    rows.push(
+      `${' '.repeat(prefixWidth)}${lanes.map(() => center(':', LANE_WIDTH)).join('')}  (${trace.length - 1 - shown[shown.length - 1]} events omitted)`,
+    );
   }
   return rows;
 }
@@ -79,7 +95,10 @@ function selectEvents(trace: Trace, witness: Set<number>, maxEvents: number | un
     return best;
   };
   // Keep the closest events to any witness (ties: earlier first), then restore trace order.
-  return [...all].sort((a, b) => distance(a) - distance(b) || a - b).slice(0, maxEvents).sort((a, b) => a - b);
+  return [...all]
+    .sort((a, b) => distance(a) - distance(b) || a - b)
+    .slice(0, maxEvents)
+    .sort((a, b) => a - b);
 }
 
 /** One row of lane drawing: lifelines, the arrow or note, the fault band. */

@@ -16,20 +16,37 @@ const wcStatus = oneOf(...WC_STATUSES);
 const qpState = oneOf(...QP_STATES);
 const thirdPartyOp = oneOf(...THIRD_PARTY_OPS);
 /** The field `F` of trace events of kind `K`, e.g. Ack's `nak`. */
-type EventField<K extends TraceEvent['kind'], F extends string> = NonNullable<Extract<TraceEvent, { kind: K }>[F & keyof Extract<TraceEvent, { kind: K }>]>;
+type EventField<K extends TraceEvent['kind'], F extends string> = NonNullable<
+  Extract<TraceEvent, { kind: K }>[F & keyof Extract<TraceEvent, { kind: K }>]
+>;
 const nak = oneOfEvery<EventField<'Ack', 'nak'>>({ RNR: true, SEQ: true, ERR: true });
 
 /** The fields of each member of a `kind`-tagged union: the compiler checks that every kind has its entry. */
 type FieldsByKind<K extends string> = Record<K, Record<string, Spec | FieldSpec>>;
 
 const sendWr = record({
-  id: int, opcode, addr: opt(int), value: opt(int), add: opt(int), compare: opt(int), swap: opt(int),
-  imm: opt(int), signaled: opt(bool), fence: opt(bool), noRetransmit: opt(bool), payload: opt(list(int)),
+  id: int,
+  opcode,
+  addr: opt(int),
+  value: opt(int),
+  add: opt(int),
+  compare: opt(int),
+  swap: opt(int),
+  imm: opt(int),
+  signaled: opt(bool),
+  fence: opt(bool),
+  noRetransmit: opt(bool),
+  payload: opt(list(int)),
 });
 const recvWr = record({ id: int });
 const wc = record({
-  wrId: int, status: wcStatus, opcode: oneOf(...OPCODES, 'RECV'), value: opt(int), imm: opt(int),
-  withImm: opt(bool), payload: opt(list(int)),
+  wrId: int,
+  status: wcStatus,
+  opcode: oneOf(...OPCODES, 'RECV'),
+  value: opt(int),
+  imm: opt(int),
+  withImm: opt(bool),
+  payload: opt(list(int)),
 });
 
 /** Fields every event has; `i` is checked against the position separately. */
@@ -42,7 +59,11 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   AppPostSend: { ...observed, wr: sendWr },
   AppPostRecv: { ...observed, wr: recvWr },
   Completion: { ...observed, path: nat, wc },
-  PortEvent: { ...observed, path: nat, event: oneOfEvery<EventField<'PortEvent', 'event'>>({ PORT_ERR: true, PORT_ACTIVE: true }) },
+  PortEvent: {
+    ...observed,
+    path: nat,
+    event: oneOfEvery<EventField<'PortEvent', 'event'>>({ PORT_ERR: true, PORT_ACTIVE: true }),
+  },
   TimerFired: { ...observed, token: str },
   ControlReceived: { ...observed, msg: any },
   Post: { ...decided, path: int, wr: sendWr, ok: bool, error: opt(str) },
@@ -51,33 +72,94 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   Deliver: { ...decided, wc },
   SetTimer: { ...decided, delayNs: num(), token: str },
   SendControl: { ...decided, msg: any },
-  MemOp: { ...decided, op: oneOfEvery<EventField<'MemOp', 'op'>>({ read: true, write: true, fetchAdd: true, cmpSwap: true }), addr: int, old: int, value: opt(int),
-    add: opt(int), compare: opt(int), swap: opt(int), forWr: opt(int) },
+  MemOp: {
+    ...decided,
+    op: oneOfEvery<EventField<'MemOp', 'op'>>({ read: true, write: true, fetchAdd: true, cmpSwap: true }),
+    addr: int,
+    old: int,
+    value: opt(int),
+    add: opt(int),
+    compare: opt(int),
+    swap: opt(int),
+    forWr: opt(int),
+  },
   Send: { ...decided, path: nat, wr: int, op: opcode, psn: nat, retransmit: bool },
   PacketLost: { ...base, host: oneOf('net'), path: nat, wr: int, psn: int, reason: str, inferred: opt(bool) },
   Receive: { ...decided, path: nat, from: layerHost, wr: int, op: opcode, psn: nat, duplicate: bool, note: opt(str) },
-  Execute: { ...decided, path: nat, from: layerHost, wr: int, op: opcode, psn: int, status: wcStatus, addr: opt(int),
-    value: opt(int), old: opt(int), inferred: opt(bool) },
-  RecvConsumed: { ...decided, path: nat, recvWr: int, from: layerHost, wr: int, value: opt(int), imm: opt(int), inferred: opt(bool) },
+  Execute: {
+    ...decided,
+    path: nat,
+    from: layerHost,
+    wr: int,
+    op: opcode,
+    psn: int,
+    status: wcStatus,
+    addr: opt(int),
+    value: opt(int),
+    old: opt(int),
+    inferred: opt(bool),
+  },
+  RecvConsumed: {
+    ...decided,
+    path: nat,
+    recvWr: int,
+    from: layerHost,
+    wr: int,
+    value: opt(int),
+    imm: opt(int),
+    inferred: opt(bool),
+  },
   Ack: { ...decided, path: nat, wr: int, psn: nat, nak: opt(nak), status: opt(wcStatus), value: opt(int) },
-  AckLost: { ...base, host: oneOf('net'), path: nat, wr: int, psn: int, reason: str, nak: opt(nak), inferred: opt(bool) },
+  AckLost: {
+    ...base,
+    host: oneOf('net'),
+    path: nat,
+    wr: int,
+    psn: int,
+    reason: str,
+    nak: opt(nak),
+    inferred: opt(bool),
+  },
   Timeout: { ...decided, path: nat, wr: int, psn: nat, retriesLeft: int },
   QpState: { ...decided, path: nat, from: qpState, to: qpState, reason: str },
   AppConsume: { ...base, host: oneOf('B'), addr: int, value: int },
   AppReuse: { ...base, host: oneOf('B'), addr: int, value: int },
-  ThirdParty: { ...base, host: oneOf('C'), op: thirdPartyOp, addr: int, old: int,
-    value: opt(int), add: opt(int), compare: opt(int), swap: opt(int) },
-  Fault: { ...base, host: oneOf('net', 'A', 'B'), fault: nat, phase: oneOfEvery<EventField<'Fault', 'phase'>>({ begin: true, end: true }), what: str },
+  ThirdParty: {
+    ...base,
+    host: oneOf('C'),
+    op: thirdPartyOp,
+    addr: int,
+    old: int,
+    value: opt(int),
+    add: opt(int),
+    compare: opt(int),
+    swap: opt(int),
+  },
+  Fault: {
+    ...base,
+    host: oneOf('net', 'A', 'B'),
+    fault: nat,
+    phase: oneOfEvery<EventField<'Fault', 'phase'>>({ begin: true, end: true }),
+    what: str,
+  },
   ControlLost: { ...decided, msg: any },
   LayerFault: { ...decided, during: str, reason: str },
-  End: { ...base, host: oneOf('net'), reason: oneOfEvery<EndReason>({ quiescent: true, 'time-limit': true, 'event-limit': true }),
-    memory: record({ A: list(int), B: list(int) }) },
+  End: {
+    ...base,
+    host: oneOf('net'),
+    reason: oneOfEvery<EndReason>({ quiescent: true, 'time-limit': true, 'event-limit': true }),
+    memory: record({ A: list(int), B: list(int) }),
+  },
 });
 
 /** Anchors use `on` as their tag, not `kind`; checked field by field. */
 const anchor: Spec = record({
   on: oneOf(...ANCHOR_KINDS),
-  wr: opt(int), host: opt(layerHost), path: opt(nat), nth: opt(nat), atNs: opt(time),
+  wr: opt(int),
+  host: opt(layerHost),
+  path: opt(nat),
+  nth: opt(nat),
+  atNs: opt(time),
 });
 
 const count = either('a positive integer or "all"', nat, oneOf('all'));
@@ -85,28 +167,55 @@ const packetMatch = { path: opt(nat), wr: opt(int), nth: opt(nat), count: opt(co
 
 /** A scenario: config overrides, workload steps, faults (src/core/scenario.ts). */
 export const scenario: Spec = record({
-  config: opt(record({
-    paths: opt(nat), timeout: opt(nat), retryCnt: opt(nat), rnrRetry: opt(nat), minRnrTimerNs: opt(time),
-    maxDestRdAtomic: opt(nat), postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })), wireDelayNs: opt(time),
-    controlDelayNs: opt(time), appDelayNs: opt(time), memoryWords: opt(nat), livenessNs: opt(time), maxEvents: opt(nat),
-  })),
-  workload: list(byKind({
-    post: { host: opt(layerHost), wr: sendWr, after: opt(anchor) },
-    recv: { host: opt(layerHost), wr: recvWr, after: opt(anchor) },
-    reuse: { addr: int, expect: int, value: int, after: opt(anchor) },
-    third: { op: thirdPartyOp, addr: int, value: opt(int), add: opt(int), compare: opt(int),
-      swap: opt(int), after: opt(anchor) },
-  })),
-  faults: list(byKind<FieldsByKind<FaultKind>>({
-    'drop-request': packetMatch,
-    'drop-response': packetMatch,
-    delay: { ...packetMatch, direction: oneOfEvery<Extract<Fault, { kind: 'delay' }>['direction']>({ request: true, response: true }), delayNs: time },
-    'link-down': { path: nat, direction: oneOf(...LINK_DIRECTIONS), after: anchor, upAfterNs: opt(time) },
-    'nic-death': { host: layerHost, path: nat, after: anchor, reviveAfterNs: opt(time) },
-    'qp-error': { host: layerHost, path: nat, after: anchor },
-    'corrupt-wqe': { host: opt(layerHost), path: nat, wr: int, nth: opt(nat) },
-    'control-loss': { after: anchor, restoreAfterNs: opt(time) },
-  })),
+  config: opt(
+    record({
+      paths: opt(nat),
+      timeout: opt(nat),
+      retryCnt: opt(nat),
+      rnrRetry: opt(nat),
+      minRnrTimerNs: opt(time),
+      maxDestRdAtomic: opt(nat),
+      postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })),
+      wireDelayNs: opt(time),
+      controlDelayNs: opt(time),
+      appDelayNs: opt(time),
+      memoryWords: opt(nat),
+      livenessNs: opt(time),
+      maxEvents: opt(nat),
+    }),
+  ),
+  workload: list(
+    byKind({
+      post: { host: opt(layerHost), wr: sendWr, after: opt(anchor) },
+      recv: { host: opt(layerHost), wr: recvWr, after: opt(anchor) },
+      reuse: { addr: int, expect: int, value: int, after: opt(anchor) },
+      third: {
+        op: thirdPartyOp,
+        addr: int,
+        value: opt(int),
+        add: opt(int),
+        compare: opt(int),
+        swap: opt(int),
+        after: opt(anchor),
+      },
+    }),
+  ),
+  faults: list(
+    byKind<FieldsByKind<FaultKind>>({
+      'drop-request': packetMatch,
+      'drop-response': packetMatch,
+      delay: {
+        ...packetMatch,
+        direction: oneOfEvery<Extract<Fault, { kind: 'delay' }>['direction']>({ request: true, response: true }),
+        delayNs: time,
+      },
+      'link-down': { path: nat, direction: oneOf(...LINK_DIRECTIONS), after: anchor, upAfterNs: opt(time) },
+      'nic-death': { host: layerHost, path: nat, after: anchor, reviveAfterNs: opt(time) },
+      'qp-error': { host: layerHost, path: nat, after: anchor },
+      'corrupt-wqe': { host: opt(layerHost), path: nat, wr: int, nth: opt(nat) },
+      'control-loss': { after: anchor, restoreAfterNs: opt(time) },
+    }),
+  ),
 });
 
 /** The header fields and sections after the version check. */

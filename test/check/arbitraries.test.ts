@@ -18,7 +18,7 @@ describe('scenario arbitraries', () => {
     }
   });
 
-  it('give every message a RECV (RNR would be the application\'s fault, not the layer\'s)', () => {
+  it("give every message a RECV (RNR would be the application's fault, not the layer's)", () => {
     for (const s of fc.sample(scenarioArbitrary({ opcodes: ['SEND', 'WRITE_WITH_IMM'] }), { seed: 5, numRuns: 200 })) {
       const messages = s.workload.filter((w) => w.kind === 'post').length;
       expect(s.workload.filter((w) => w.kind === 'recv').length).toBeGreaterThanOrEqual(messages);
@@ -47,7 +47,9 @@ describe('the domain shrinker', () => {
     const s = samples.find((x) => x.faults.length >= 2 && x.workload.length >= 2)!;
     const first = [...shrinkScenario(s)].slice(0, s.faults.length + s.workload.length);
     s.faults.forEach((_, k) => expect(first[k].faults).toEqual(s.faults.filter((__, j) => j !== k)));
-    s.workload.forEach((_, k) => expect(first[s.faults.length + k].workload).toEqual(s.workload.filter((__, j) => j !== k)));
+    s.workload.forEach((_, k) =>
+      expect(first[s.faults.length + k].workload).toEqual(s.workload.filter((__, j) => j !== k)),
+    );
   });
 
   it('only offers smaller, valid scenarios', () => {
@@ -64,13 +66,22 @@ describe('the domain shrinker', () => {
     const s: Scenario = {
       config: { paths: 3, retryCnt: 3, timeout: 5 },
       workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 4 } }],
-      faults: [{ kind: 'link-down', path: 0, direction: 'both', after: { on: 'execute', wr: 1, nth: 2 } }, { kind: 'drop-response', nth: 3, count: 2 }],
+      faults: [
+        { kind: 'link-down', path: 0, direction: 'both', after: { on: 'execute', wr: 1, nth: 2 } },
+        { kind: 'drop-response', nth: 3, count: 2 },
+      ],
     };
     const cs = [...shrinkScenario(s)];
     expect(cs).toContainEqual({ ...s, faults: [{ ...s.faults[0], after: { on: 'start' } }, s.faults[1]] });
-    expect(cs).toContainEqual({ ...s, faults: [{ ...s.faults[0], after: { on: 'send', wr: 1, nth: 2 } }, s.faults[1]] });
+    expect(cs).toContainEqual({
+      ...s,
+      faults: [{ ...s.faults[0], after: { on: 'send', wr: 1, nth: 2 } }, s.faults[1]],
+    });
     expect(cs).toContainEqual({ ...s, faults: [s.faults[0], { kind: 'drop-response', count: 2 }] });
-    expect(cs).toContainEqual({ ...s, workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 } }] });
+    expect(cs).toContainEqual({
+      ...s,
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 } }],
+    });
     expect(cs).toContainEqual({ ...s, config: { ...s.config, paths: 2 } });
     expect(cs).toContainEqual({ ...s, config: { ...s.config, retryCnt: 0 } });
   });

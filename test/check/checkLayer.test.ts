@@ -8,7 +8,8 @@ import { OPCODES } from '../../src/core/verbs';
 import { honest, randomPath, resendOnError, timerStorm } from '../properties/canaries';
 import { removableParts, stepKinds } from './helpers';
 
-const row = (r: Report, property: string, opcode?: string) => r.results.find((x) => x.property === property && x.opcode === opcode)!;
+const row = (r: Report, property: string, opcode?: string) =>
+  r.results.find((x) => x.property === property && x.opcode === opcode)!;
 
 describe('checkLayer', () => {
   let honestReport: Report;
@@ -26,7 +27,13 @@ describe('checkLayer', () => {
   });
 
   it('passes a correct one-path layer on every safety property', () => {
-    for (const p of ['at-most-once', 'no-queue-sliding', 'sender-view-determinism', 'linearizability', 'completion-fidelity']) {
+    for (const p of [
+      'at-most-once',
+      'no-queue-sliding',
+      'sender-view-determinism',
+      'linearizability',
+      'completion-fidelity',
+    ]) {
       expect(row(honestReport, p)).toMatchObject({ status: 'holds', runs: 40 * 6 });
     }
   });
@@ -43,27 +50,45 @@ describe('checkLayer', () => {
   });
 
   it('catches the double-FADD canary and shrinks it to the paper-sized trace: 1 FETCH_ADD, 1 fault, 1-minimal', async () => {
-    const report = await checkLayer(resendOnError, { numRuns: 100, opcodes: ['FETCH_ADD'], properties: [properties.atMostOnce] });
+    const report = await checkLayer(resendOnError, {
+      numRuns: 100,
+      opcodes: ['FETCH_ADD'],
+      properties: [properties.atMostOnce],
+    });
     const cx = row(report, 'at-most-once', 'FETCH_ADD').counterexample!;
-    expect(cx.explanation).toMatch(/\(FETCH_ADD \[\d\] \+\d\) executed twice at B: via path 0 at t=[\d.]+us and via path 1/);
+    expect(cx.explanation).toMatch(
+      /\(FETCH_ADD \[\d\] \+\d\) executed twice at B: via path 0 at t=[\d.]+us and via path 1/,
+    );
     expect(stepKinds(cx.scenario)).toEqual({ FETCH_ADD: 1 });
     expect(cx.scenario.faults).toHaveLength(1);
     expect(await removableParts(cx, resendOnError, properties.atMostOnce)).toEqual([]);
   });
 
-  it("catches queue sliding with SENDs and shrinks to a 1-minimal scenario", async () => {
-    const report = await checkLayer(resendOnError, { numRuns: 100, opcodes: ['SEND'], properties: [properties.noQueueSliding] });
+  it('catches queue sliding with SENDs and shrinks to a 1-minimal scenario', async () => {
+    const report = await checkLayer(resendOnError, {
+      numRuns: 100,
+      opcodes: ['SEND'],
+      properties: [properties.noQueueSliding],
+    });
     const cx = row(report, 'no-queue-sliding', 'SEND').counterexample!;
     expect(cx).toBeDefined();
     expect(await removableParts(cx, resendOnError, properties.noQueueSliding)).toEqual([]);
   });
 
   it("fast-check's seed and path, with the generator the counterexample records, replay it exactly", async () => {
-    const report = await checkLayer(resendOnError, { numRuns: 50, opcodes: ['FETCH_ADD'], properties: [properties.atMostOnce], seed: 7 });
+    const report = await checkLayer(resendOnError, {
+      numRuns: 50,
+      opcodes: ['FETCH_ADD'],
+      properties: [properties.atMostOnce],
+      seed: 7,
+    });
     const cx = row(report, 'at-most-once', 'FETCH_ADD').counterexample!;
     const arb = counterexampleArbitrary(cx);
     const details = fc.check(
-      fc.property(arb, (s) => (properties.atMostOnce.check(sim().runSync!(s, resendOnError)) as Verdict).status !== 'violated'),
+      fc.property(
+        arb,
+        (s) => (properties.atMostOnce.check(sim().runSync!(s, resendOnError)) as Verdict).status !== 'violated',
+      ),
       { seed: cx.seed, path: cx.path, numRuns: 1, endOnFailure: true },
     );
     expect(details.failed).toBe(true);
@@ -84,19 +109,35 @@ describe('checkLayer', () => {
   });
 
   it('catches the Math.random canary with sender-view-determinism', async () => {
-    const report = await checkLayer(randomPath, { numRuns: 20, opcodes: ['WRITE'], properties: [properties.senderViewDeterminism] });
+    const report = await checkLayer(randomPath, {
+      numRuns: 20,
+      opcodes: ['WRITE'],
+      properties: [properties.senderViewDeterminism],
+    });
     expect(row(report, 'sender-view-determinism', 'WRITE').status).toBe('violated');
   });
 
   it('reports unknown, never holds, when runs hit the event limit', async () => {
-    const report = await checkLayer(timerStorm, { numRuns: 5, opcodes: ['WRITE'], maxEvents: 300, properties: [properties.atMostOnce] });
+    const report = await checkLayer(timerStorm, {
+      numRuns: 5,
+      opcodes: ['WRITE'],
+      maxEvents: 300,
+      properties: [properties.atMostOnce],
+    });
     const r = row(report, 'at-most-once', 'WRITE');
     expect(r.status).toBe('unknown');
-    expect(r.reason).toMatch(/5 of 5 runs were inconclusive; the first: at-most-once: the run hit the event limit \(maxEvents 300\)/);
+    expect(r.reason).toMatch(
+      /5 of 5 runs were inconclusive; the first: at-most-once: the run hit the event limit \(maxEvents 300\)/,
+    );
   });
 
   it('reports unknown when the time limit of a property is reached', async () => {
-    const report = await checkLayer(honest, { numRuns: 1000, opcodes: ['READ'], timeLimitMs: 1, properties: [properties.linearizability] });
+    const report = await checkLayer(honest, {
+      numRuns: 1000,
+      opcodes: ['READ'],
+      timeLimitMs: 1,
+      properties: [properties.linearizability],
+    });
     const r = row(report, 'linearizability', 'READ');
     expect(r.status).toBe('unknown');
     expect(r.reason).toMatch(/^time limit of 1 ms reached after \d+ of 1000 runs$/);
@@ -104,7 +145,12 @@ describe('checkLayer', () => {
 
   it('reports progress after every run', async () => {
     const seen: { runs: number; failures: number }[] = [];
-    await checkLayer(resendOnError, { numRuns: 10, opcodes: ['FETCH_ADD'], properties: [properties.atMostOnce], onProgress: (p) => seen.push(p) });
+    await checkLayer(resendOnError, {
+      numRuns: 10,
+      opcodes: ['FETCH_ADD'],
+      properties: [properties.atMostOnce],
+      onProgress: (p) => seen.push(p),
+    });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.map((p) => p.runs)).toEqual(seen.map((_, k) => k + 1));
   });

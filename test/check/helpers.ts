@@ -18,7 +18,8 @@ export async function removableParts(cx: Counterexample, layer: FailoverLayer, p
   const s = cx.scenario;
   const still: string[] = [];
   for (let k = 0; k < s.workload.length; k++) {
-    if (await fails({ ...s, workload: s.workload.filter((_, j) => j !== k) }, layer, property)) still.push(`workload[${k}]`);
+    if (await fails({ ...s, workload: s.workload.filter((_, j) => j !== k) }, layer, property))
+      still.push(`workload[${k}]`);
   }
   for (let k = 0; k < s.faults.length; k++) {
     if (await fails({ ...s, faults: s.faults.filter((_, j) => j !== k) }, layer, property)) still.push(`faults[${k}]`);

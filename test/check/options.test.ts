@@ -7,8 +7,14 @@ describe('checkLayer validates its arguments with errors that say what to do', (
     [{ numRuns: 1.5 }, 'checkLayer: numRuns must be a positive integer (got 1.5)'],
     [{ timeLimitMs: -1 }, 'checkLayer: timeLimitMs must be a positive integer (got -1)'],
     [{ seed: 0.5 }, 'checkLayer: seed must be an integer (got 0.5)'],
-    [{ opcodes: [] }, 'checkLayer: opcodes must be a non-empty list of op classes (WRITE, READ, SEND, FETCH_ADD, CMP_SWAP, WRITE_WITH_IMM)'],
-    [{ opcodes: ['FADD'] }, 'checkLayer: opcodes: "FADD" is not an opcode (WRITE, READ, SEND, FETCH_ADD, CMP_SWAP, WRITE_WITH_IMM)'],
+    [
+      { opcodes: [] },
+      'checkLayer: opcodes must be a non-empty list of op classes (WRITE, READ, SEND, FETCH_ADD, CMP_SWAP, WRITE_WITH_IMM)',
+    ],
+    [
+      { opcodes: ['FADD'] },
+      'checkLayer: opcodes: "FADD" is not an opcode (WRITE, READ, SEND, FETCH_ADD, CMP_SWAP, WRITE_WITH_IMM)',
+    ],
     [{ properties: [] }, 'checkLayer: properties must be a non-empty list of Property (e.g. properties.all)'],
     [{ properties: [{}] }, 'checkLayer: properties: every entry must be a Property ({ name, check(run) })'],
     [{ adapter: {} }, 'checkLayer: adapter must be an Adapter (e.g. sim() from rdmacheck)'],
@@ -19,6 +25,8 @@ describe('checkLayer validates its arguments with errors that say what to do', (
   });
 
   it('rejects something that is not a layer', async () => {
-    await expect(checkLayer({} as never)).rejects.toThrow('checkLayer: layer must be a FailoverLayer (an object with name and create(env))');
+    await expect(checkLayer({} as never)).rejects.toThrow(
+      'checkLayer: layer must be a FailoverLayer (an object with name and create(env))',
+    );
   });
 });

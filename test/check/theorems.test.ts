@@ -18,7 +18,7 @@ describe("the seed paper's theorems as executable witnesses", () => {
     expect(w.runs[1].verdicts.linearizability.status).toBe('holds');
   });
 
-  it('Theorem 1: the twin pair is sender-view-determinism\'s twin, and a transparent layer passes it', async () => {
+  it("Theorem 1: the twin pair is sender-view-determinism's twin, and a transparent layer passes it", async () => {
     const w = await theorem1TwinPair(resendOnError);
     for (const r of w.runs) expect(r.verdicts['sender-view-determinism']).toEqual({ status: 'holds' });
   });
@@ -29,7 +29,9 @@ describe("the seed paper's theorems as executable witnesses", () => {
     expect(fadd.runs[0].execution.end.memory.B[0]).toBe(2);
     const cas = await casDoubleSuccess(resendOnError);
     expect(cas).toMatchObject({ shown: true, broken: 'safety' });
-    expect(cas.runs[0].execution.trace.filter((e) => e.kind === 'Execute' && e.wr === 1 && e.old === 0)).toHaveLength(2);
+    expect(cas.runs[0].execution.trace.filter((e) => e.kind === 'Execute' && e.wr === 1 && e.old === 0)).toHaveLength(
+      2,
+    );
   });
 
   it('queue sliding: the retried SEND lands in the next RECV', async () => {

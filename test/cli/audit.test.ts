@@ -12,7 +12,18 @@ describe('rdmacheck audit', () => {
   let run: { code: number; stdout: string; stderr: string };
 
   beforeAll(async () => {
-    run = await cli(['audit', 'resend-all', '--opcodes', 'WRITE,FETCH_ADD', '--properties', 'at-most-once,failure-masking', '--runs', '30', '--out', out]);
+    run = await cli([
+      'audit',
+      'resend-all',
+      '--opcodes',
+      'WRITE,FETCH_ADD',
+      '--properties',
+      'at-most-once,failure-masking',
+      '--runs',
+      '30',
+      '--out',
+      out,
+    ]);
   });
 
   test('exits 1 when a property is violated and prints the matrix: properties x op classes with run counts', () => {
@@ -20,12 +31,16 @@ describe('rdmacheck audit', () => {
     const lines = run.stdout.split('\n');
     const header = lines.find((l) => l.startsWith('property'));
     expect(header).toMatch(/^property\s+WRITE\s+FETCH_ADD$/);
-    expect(lines.find((l) => l.startsWith('at-most-once'))).toMatch(/^at-most-once\s+(holds|violated|unknown) \(\d+\)\s+violated \(\d+\)$/);
+    expect(lines.find((l) => l.startsWith('at-most-once'))).toMatch(
+      /^at-most-once\s+(holds|violated|unknown) \(\d+\)\s+violated \(\d+\)$/,
+    );
     expect(lines.find((l) => l.startsWith('failure-masking'))).toMatch(/^failure-masking\s+\w+ \(\d+\)\s+\w+ \(\d+\)$/);
   });
 
   test('names each violation with its explanation and replay command', () => {
-    expect(run.stdout).toMatch(/at-most-once \[FETCH_ADD\] violated: .+\n {2}seed \d+, path "[\d:]+"; replay: npx rdmacheck replay \S+resend-all\.at-most-once\.FETCH_ADD\.yaml/);
+    expect(run.stdout).toMatch(
+      /at-most-once \[FETCH_ADD\] violated: .+\n {2}seed \d+, path "[\d:]+"; replay: npx rdmacheck replay \S+resend-all\.at-most-once\.FETCH_ADD\.yaml/,
+    );
   });
 
   test('writes each counterexample as YAML and HTML, and the whole report as report.html', () => {
@@ -54,18 +69,46 @@ describe('rdmacheck audit', () => {
     const file = join(out, 'resend-all.at-most-once.FETCH_ADD.yaml');
     const replayed = await cli(['replay', file]);
     expect(replayed.code).toBe(1);
-    expect(replayed.stdout).toMatch(/^still fails: at-most-once violated by resend-all, trace identical \(\d+ events\)/);
+    expect(replayed.stdout).toMatch(
+      /^still fails: at-most-once violated by resend-all, trace identical \(\d+ events\)/,
+    );
   });
 
   test('--format json is machine-readable', async () => {
-    const json = await cli(['audit', 'pass-through', '--opcodes', 'READ', '--properties', 'at-most-once', '--runs', '10', '--format', 'json']);
+    const json = await cli([
+      'audit',
+      'pass-through',
+      '--opcodes',
+      'READ',
+      '--properties',
+      'at-most-once',
+      '--runs',
+      '10',
+      '--format',
+      'json',
+    ]);
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout);
-    expect(parsed).toMatchObject({ layer: 'pass-through', ok: true, results: [{ property: 'at-most-once', opcode: 'READ', status: 'holds', runs: 10 }] });
+    expect(parsed).toMatchObject({
+      layer: 'pass-through',
+      ok: true,
+      results: [{ property: 'at-most-once', opcode: 'READ', status: 'holds', runs: 10 }],
+    });
   });
 
   test('--format json carries each counterexample across the worker with the generator it was found with', async () => {
-    const json = await cli(['audit', 'resend-all', '--opcodes', 'FETCH_ADD', '--properties', 'at-most-once', '--runs', '30', '--format', 'json']);
+    const json = await cli([
+      'audit',
+      'resend-all',
+      '--opcodes',
+      'FETCH_ADD',
+      '--properties',
+      'at-most-once',
+      '--runs',
+      '30',
+      '--format',
+      'json',
+    ]);
     expect(json.code).toBe(1);
     const cx = JSON.parse(json.stdout).results[0].counterexample;
     const { numRuns: _n, seed: _s, timeLimitMs: _t, shrinkTimeLimitMs: _st, ...limits } = CHECK_DEFAULTS;
@@ -74,7 +117,18 @@ describe('rdmacheck audit', () => {
   });
 
   test('--format junit is JUnit XML with a failure per violated cell', async () => {
-    const junit = await cli(['audit', 'resend-all', '--opcodes', 'FETCH_ADD', '--properties', 'at-most-once', '--runs', '30', '--format', 'junit']);
+    const junit = await cli([
+      'audit',
+      'resend-all',
+      '--opcodes',
+      'FETCH_ADD',
+      '--properties',
+      'at-most-once',
+      '--runs',
+      '30',
+      '--format',
+      'junit',
+    ]);
     expect(junit.code).toBe(1);
     expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
     expect(junit.stdout).toContain('<testcase classname="rdmacheck.resend-all" name="at-most-once [FETCH_ADD]">');
@@ -82,15 +136,43 @@ describe('rdmacheck audit', () => {
   });
 
   test('a TTY gets a progress bar redrawn in place', async () => {
-    const tty = await cli(['audit', 'pass-through', '--opcodes', 'READ', '--properties', 'at-most-once', '--runs', '10'], { tty: true });
-    expect(tty.stderr).toMatch(/\r\x1b\[2K\[#+-*\] \d+\/10 runs, 0 failing/);
+    const tty = await cli(
+      ['audit', 'pass-through', '--opcodes', 'READ', '--properties', 'at-most-once', '--runs', '10'],
+      { tty: true },
+    );
+    // Each redraw is carriage return + ESC[2K (erase the line), then the bar.
+    const ERASE_LINE = '\r\u001b[2K';
+    expect(tty.stderr).toContain(ERASE_LINE);
+    expect(tty.stderr.split(ERASE_LINE).slice(1).join('\n')).toMatch(/^\[#+-*\] \d+\/10 runs, 0 failing/m);
   });
 
   test('a layer module in TypeScript (default export) or plain JavaScript can be audited', async () => {
-    const ts = await cli(['audit', join(fixtures, 'ts-layer.ts'), '--opcodes', 'WRITE', '--properties', 'at-most-once', '--runs', '5', '--format', 'json']);
+    const ts = await cli([
+      'audit',
+      join(fixtures, 'ts-layer.ts'),
+      '--opcodes',
+      'WRITE',
+      '--properties',
+      'at-most-once',
+      '--runs',
+      '5',
+      '--format',
+      'json',
+    ]);
     expect(ts.stderr).not.toMatch(/error/i);
     expect(JSON.parse(ts.stdout)).toMatchObject({ layer: 'ts-pass-through', ok: true });
-    const js = await cli(['audit', join(fixtures, 'plain-js-layer.js'), '--opcodes', 'WRITE', '--properties', 'at-most-once', '--runs', '5', '--format', 'json']);
+    const js = await cli([
+      'audit',
+      join(fixtures, 'plain-js-layer.js'),
+      '--opcodes',
+      'WRITE',
+      '--properties',
+      'at-most-once',
+      '--runs',
+      '5',
+      '--format',
+      'json',
+    ]);
     expect(JSON.parse(js.stdout)).toMatchObject({ layer: 'plain-js-pass-through', ok: true });
   });
 
@@ -103,12 +185,33 @@ describe('rdmacheck audit of a layer module', () => {
   test('prints and writes replay commands that name the module with --layer', async () => {
     const out = mkdtempSync(join(tmpdir(), 'rdmacheck-audit-module-'));
     const layerArg = join(fixtures, 'ts-layer.ts');
-    const run = await cli(['audit', layerArg, '--opcodes', 'WRITE', '--properties', 'failure-masking', '--runs', '30', '--out', out]);
+    const run = await cli([
+      'audit',
+      layerArg,
+      '--opcodes',
+      'WRITE',
+      '--properties',
+      'failure-masking',
+      '--runs',
+      '30',
+      '--out',
+      out,
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(` --layer ${layerArg}`);
     const yaml = readFileSync(join(out, 'ts-pass-through.failure-masking.WRITE.yaml'), 'utf8');
-    expect(yaml).toMatch(new RegExp(`^# replay: npx rdmacheck replay \\S+ --layer ${layerArg.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'm'));
-    const replayed = await cli(['replay', join(out, 'ts-pass-through.failure-masking.WRITE.yaml'), '--layer', layerArg]);
+    expect(yaml).toMatch(
+      new RegExp(
+        `^# replay: npx rdmacheck replay \\S+ --layer ${layerArg.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`,
+        'm',
+      ),
+    );
+    const replayed = await cli([
+      'replay',
+      join(out, 'ts-pass-through.failure-masking.WRITE.yaml'),
+      '--layer',
+      layerArg,
+    ]);
     expect(replayed.stdout).toMatch(/^still fails: failure-masking violated by ts-pass-through/);
   });
 });

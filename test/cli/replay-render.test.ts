@@ -9,7 +9,18 @@ const dir = mkdtempSync(join(tmpdir(), 'rdmacheck-rr-'));
 let file: string;
 
 beforeAll(async () => {
-  const run = await cli(['audit', 'resend-all', '--opcodes', 'FETCH_ADD', '--properties', 'at-most-once', '--runs', '30', '--out', dir]);
+  const run = await cli([
+    'audit',
+    'resend-all',
+    '--opcodes',
+    'FETCH_ADD',
+    '--properties',
+    'at-most-once',
+    '--runs',
+    '30',
+    '--out',
+    dir,
+  ]);
   expect(run.code).toBe(1);
   file = join(dir, 'resend-all.at-most-once.FETCH_ADD.yaml');
 });
@@ -24,7 +35,9 @@ describe('rdmacheck replay', () => {
   test('against a layer that does not retry, it now passes (exit 0)', async () => {
     const run = await cli(['replay', file, '--layer', 'pass-through']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^now passes: at-most-once holds for pass-through on this scenario \(the run diverged at event \d+\)/);
+    expect(run.stdout).toMatch(
+      /^now passes: at-most-once holds for pass-through on this scenario \(the run diverged at event \d+\)/,
+    );
   });
 
   test('an edited trace diverges at the edited event, and both events are shown', async () => {

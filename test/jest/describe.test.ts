@@ -50,25 +50,45 @@ describe('describeFailoverLayer', () => {
   });
 
   test('with byOpClass, one test per property and op class', () => {
-    const c = capture(() => describeFailoverLayer(passThrough, { properties: [properties.atMostOnce], byOpClass: true, opcodes: ['WRITE', 'READ'] }));
+    const c = capture(() =>
+      describeFailoverLayer(passThrough, {
+        properties: [properties.atMostOnce],
+        byOpClass: true,
+        opcodes: ['WRITE', 'READ'],
+      }),
+    );
     expect(c.tests.map((t) => t.name)).toEqual(['at-most-once [WRITE] holds', 'at-most-once [READ] holds']);
   });
 
   test('accepted violations are named as such', () => {
-    const c = capture(() => describeFailoverLayer(resendAll, {
-      properties: [properties.atMostOnce], accept: [{ property: 'at-most-once', reason: 'resend-all re-posts everything' }],
-    }));
-    expect(c.tests.map((t) => t.name)).toEqual(['at-most-once is violated, as accepted: resend-all re-posts everything']);
+    const c = capture(() =>
+      describeFailoverLayer(resendAll, {
+        properties: [properties.atMostOnce],
+        accept: [{ property: 'at-most-once', reason: 'resend-all re-posts everything' }],
+      }),
+    );
+    expect(c.tests.map((t) => t.name)).toEqual([
+      'at-most-once is violated, as accepted: resend-all re-posts everything',
+    ]);
   });
 
   test('a property that holds gives a passing test', async () => {
-    const c = capture(() => describeFailoverLayer(passThrough, { properties: [properties.atMostOnce], opcodes: ['FETCH_ADD'], numRuns: 20 }));
+    const c = capture(() =>
+      describeFailoverLayer(passThrough, { properties: [properties.atMostOnce], opcodes: ['FETCH_ADD'], numRuns: 20 }),
+    );
     expect(await outcome(c.tests[0].fn)).toBeUndefined();
   });
 
   test('a violation fails with the explanation, seed, replay command and lane chart, and writes the YAML', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'rdmacheck-jest-'));
-    const c = capture(() => describeFailoverLayer(resendAll, { properties: [properties.atMostOnce], opcodes: ['FETCH_ADD'], numRuns: 50, outDir }));
+    const c = capture(() =>
+      describeFailoverLayer(resendAll, {
+        properties: [properties.atMostOnce],
+        opcodes: ['FETCH_ADD'],
+        numRuns: 50,
+        outDir,
+      }),
+    );
     const error = await outcome(c.tests[0].fn);
     expect(error).toBeDefined();
     const message = (error as Error).message;
@@ -85,10 +105,26 @@ describe('describeFailoverLayer', () => {
 
   test('an accepted violation passes when found and fails once the layer no longer shows it', async () => {
     const accept = [{ property: 'at-most-once', reason: 'by design' }];
-    const found = capture(() => describeFailoverLayer(resendAll, { properties: [properties.atMostOnce], opcodes: ['FETCH_ADD'], numRuns: 50, accept }));
+    const found = capture(() =>
+      describeFailoverLayer(resendAll, {
+        properties: [properties.atMostOnce],
+        opcodes: ['FETCH_ADD'],
+        numRuns: 50,
+        accept,
+      }),
+    );
     expect(await outcome(found.tests[0].fn)).toBeUndefined();
-    const gone = capture(() => describeFailoverLayer(passThrough, { properties: [properties.atMostOnce], opcodes: ['FETCH_ADD'], numRuns: 20, accept }));
-    expect((await outcome(gone.tests[0].fn))?.message).toMatch(/the accepted violation \("by design"\) no longer occurs in \d+ runs; if the layer was fixed, remove it from `accept`/);
+    const gone = capture(() =>
+      describeFailoverLayer(passThrough, {
+        properties: [properties.atMostOnce],
+        opcodes: ['FETCH_ADD'],
+        numRuns: 20,
+        accept,
+      }),
+    );
+    expect((await outcome(gone.tests[0].fn))?.message).toMatch(
+      /the accepted violation \("by design"\) no longer occurs in \d+ runs; if the layer was fixed, remove it from `accept`/,
+    );
   });
 
   test('outside jest (no globals) it says where to call it', () => {
@@ -96,7 +132,9 @@ describe('describeFailoverLayer', () => {
     const saved = g.describe;
     g.describe = undefined;
     try {
-      expect(() => describeFailoverLayer(passThrough)).toThrow('describeFailoverLayer: jest globals (describe, test, expect) are not defined');
+      expect(() => describeFailoverLayer(passThrough)).toThrow(
+        'describeFailoverLayer: jest globals (describe, test, expect) are not defined',
+      );
     } finally {
       g.describe = saved;
     }

@@ -14,14 +14,16 @@ describe('rdmacheck matchers (registered by importing rdmacheck/jest)', () => {
   });
 
   test('toSatisfy fails with the explanation and the replay command when it does not', async () => {
-    await expect(expect(resendAll).toSatisfy(properties.atMostOnce, { opcodes: ['FETCH_ADD'], numRuns: 50, outDir }))
-      .rejects.toThrow(/expected resend-all to satisfy at-most-once[\s\S]*replay: npx rdmacheck replay/);
+    await expect(
+      expect(resendAll).toSatisfy(properties.atMostOnce, { opcodes: ['FETCH_ADD'], numRuns: 50, outDir }),
+    ).rejects.toThrow(/expected resend-all to satisfy at-most-once[\s\S]*replay: npx rdmacheck replay/);
   });
 
   test('toViolate locks in a known boundary', async () => {
     await expect(resendAll).toViolate(properties.atMostOnce, { opcodes: ['FETCH_ADD'], numRuns: 50, outDir });
-    await expect(expect(passThrough).toViolate(properties.atMostOnce, { opcodes: ['FETCH_ADD'], numRuns: 20, outDir }))
-      .rejects.toThrow(/expected pass-through to violate at-most-once, but it was holds after \d+ runs/);
+    await expect(
+      expect(passThrough).toViolate(properties.atMostOnce, { opcodes: ['FETCH_ADD'], numRuns: 20, outDir }),
+    ).rejects.toThrow(/expected pass-through to violate at-most-once, but it was holds after \d+ runs/);
   });
 
   test('.not inverts toSatisfy', async () => {
@@ -29,6 +31,8 @@ describe('rdmacheck matchers (registered by importing rdmacheck/jest)', () => {
   });
 
   test('a non-layer is refused with a clear message', async () => {
-    await expect(expect({ nope: true }).toSatisfy(properties.atMostOnce)).rejects.toThrow('toSatisfy: expect(...) must be given a FailoverLayer');
+    await expect(expect({ nope: true }).toSatisfy(properties.atMostOnce)).rejects.toThrow(
+      'toSatisfy: expect(...) must be given a FailoverLayer',
+    );
   });
 });

@@ -30,7 +30,12 @@ describe('completionLog: the positive control executes every WR exactly once and
       faults: [{ kind: 'drop-response', path: 0, wr: 1, count: 'all' }],
     });
     expect(executions(ex, 1)).toBe(1);
-    expect(of(ex, 'Reset').map((r) => [r.host, r.path])).toEqual(expect.arrayContaining([['A', 0], ['B', 0]]));
+    expect(of(ex, 'Reset').map((r) => [r.host, r.path])).toEqual(
+      expect.arrayContaining([
+        ['A', 0],
+        ['B', 0],
+      ]),
+    );
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '2:SUCCESS']);
     expect(recvDeliveries(ex)).toEqual(['1<-11', '2<-12']);
   });
@@ -62,30 +67,37 @@ describe('completionLog: the positive control executes every WR exactly once and
     });
     expect(layerEffects(ex, 1)).toBe(1);
     expect(layerEffects(ex, 2)).toBe(1);
-    expect(of(ex, 'Deliver').filter((d) => d.host === 'A').map((d) => [d.wc.wrId, d.wc.status, d.wc.value])).toEqual([
+    expect(
+      of(ex, 'Deliver')
+        .filter((d) => d.host === 'A')
+        .map((d) => [d.wc.wrId, d.wc.status, d.wc.value]),
+    ).toEqual([
       [1, 'SUCCESS', 0],
       [2, 'SUCCESS', 0],
     ]);
     expect(memoryB(ex)[5]).toBe(3);
   });
 
-  it.each(['READ', 'SEND', 'WRITE_WITH_IMM'] as const)('a signaled %s after an unsignaled one completes (the unsignaled success stays silent)', (opcode) => {
-    // One operation at a time: the layer must see the first WR finish even though the
-    // application asked for no completion of it, or the second one never starts.
-    const wr = (id: number, signaled: boolean) => ({ id, opcode, addr: id, value: 10 + id, imm: id, signaled });
-    const ex = run(layers.completionLog, {
-      workload: [
-        { kind: 'recv', wr: { id: 1 } },
-        { kind: 'recv', wr: { id: 2 } },
-        { kind: 'post', wr: wr(1, false) },
-        { kind: 'post', wr: wr(2, true) },
-      ],
-      faults: [],
-    });
-    expect(sendDeliveries(ex)).toEqual(['2:SUCCESS']);
-    expect(executions(ex, 1)).toBe(1);
-    expect(executions(ex, 2)).toBe(1);
-  });
+  it.each(['READ', 'SEND', 'WRITE_WITH_IMM'] as const)(
+    'a signaled %s after an unsignaled one completes (the unsignaled success stays silent)',
+    (opcode) => {
+      // One operation at a time: the layer must see the first WR finish even though the
+      // application asked for no completion of it, or the second one never starts.
+      const wr = (id: number, signaled: boolean) => ({ id, opcode, addr: id, value: 10 + id, imm: id, signaled });
+      const ex = run(layers.completionLog, {
+        workload: [
+          { kind: 'recv', wr: { id: 1 } },
+          { kind: 'recv', wr: { id: 2 } },
+          { kind: 'post', wr: wr(1, false) },
+          { kind: 'post', wr: wr(2, true) },
+        ],
+        faults: [],
+      });
+      expect(sendDeliveries(ex)).toEqual(['2:SUCCESS']);
+      expect(executions(ex, 1)).toBe(1);
+      expect(executions(ex, 2)).toBe(1);
+    },
+  );
 
   it('a READ through a dead path is simply re-read on the backup', () => {
     const ex = run(layers.completionLog, {

@@ -13,16 +13,23 @@ const FAULTS: Fault[][] = [
   [{ kind: 'qp-error', host: 'B', path: 0, after: { on: 'execute', wr: 1 } }],
   [{ kind: 'corrupt-wqe', path: 0, wr: 2 }],
   [{ kind: 'delay', direction: 'response', delayNs: 40_000, path: 0 }],
-  [{ kind: 'control-loss', after: { on: 'start' } }, { kind: 'drop-response', path: 0, wr: 1, count: 2 }],
+  [
+    { kind: 'control-loss', after: { on: 'start' } },
+    { kind: 'drop-response', path: 0, wr: 1, count: 2 },
+  ],
 ];
 
 /** Three WRs of one op class, two RECVs more than needed, and the receiver reusing word 3. */
 function workload(op: Opcode): WorkloadStep[] {
   const wr = (id: number) => ({ id, opcode: op, addr: 3, value: 10 + id, add: 1, compare: 0, swap: id, imm: id });
   return [
-    { kind: 'recv', wr: { id: 1 } }, { kind: 'recv', wr: { id: 2 } }, { kind: 'recv', wr: { id: 3 } }, { kind: 'recv', wr: { id: 4 } },
+    { kind: 'recv', wr: { id: 1 } },
+    { kind: 'recv', wr: { id: 2 } },
+    { kind: 'recv', wr: { id: 3 } },
+    { kind: 'recv', wr: { id: 4 } },
     { kind: 'reuse', addr: 3, expect: 11, value: 99 },
-    { kind: 'post', wr: wr(1) }, { kind: 'post', wr: wr(2) },
+    { kind: 'post', wr: wr(1) },
+    { kind: 'post', wr: wr(2) },
     { kind: 'post', wr: wr(3), after: { on: 'deliver', wr: 1 } },
     { kind: 'post', host: 'B', wr: { id: 9, opcode: 'SEND', value: 90 } },
     { kind: 'recv', host: 'A', wr: { id: 9 } },

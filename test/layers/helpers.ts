@@ -30,12 +30,16 @@ export function layerEffects(ex: Execution, wr: number): number {
 
 /** The send completions the application on `host` received, as "wrId:STATUS". */
 export function sendDeliveries(ex: Execution, host: 'A' | 'B' = 'A'): string[] {
-  return of(ex, 'Deliver').filter((e) => e.host === host && e.wc.opcode !== 'RECV').map((e) => `${e.wc.wrId}:${e.wc.status}`);
+  return of(ex, 'Deliver')
+    .filter((e) => e.host === host && e.wc.opcode !== 'RECV')
+    .map((e) => `${e.wc.wrId}:${e.wc.status}`);
 }
 
 /** What each RECV of `host`'s application received, as "recvId<-value". */
 export function recvDeliveries(ex: Execution, host: 'A' | 'B' = 'B'): string[] {
-  return of(ex, 'Deliver').filter((e) => e.host === host && e.wc.opcode === 'RECV').map((e) => `${e.wc.wrId}<-${e.wc.status === 'SUCCESS' ? e.wc.value ?? `imm ${e.wc.imm}` : e.wc.status}`);
+  return of(ex, 'Deliver')
+    .filter((e) => e.host === host && e.wc.opcode === 'RECV')
+    .map((e) => `${e.wc.wrId}<-${e.wc.status === 'SUCCESS' ? (e.wc.value ?? `imm ${e.wc.imm}`) : e.wc.status}`);
 }
 
 /** The final memory of B. */

@@ -8,8 +8,16 @@ describe('readVerify: READ-before-retry cannot tell an executed CAS from an unex
       faults: [{ kind: 'drop-response', path: 0, count: 'all' }],
     });
     expect(executions(ex, 1)).toBe(1);
-    expect(of(ex, 'Post').filter((p) => p.host === 'A' && p.path === 1).map((p) => p.wr.opcode)).toEqual(['READ']);
-    expect(of(ex, 'Deliver').filter((d) => d.host === 'A').map((d) => [d.wc.status, d.wc.value])).toEqual([['SUCCESS', 0]]);
+    expect(
+      of(ex, 'Post')
+        .filter((p) => p.host === 'A' && p.path === 1)
+        .map((p) => p.wr.opcode),
+    ).toEqual(['READ']);
+    expect(
+      of(ex, 'Deliver')
+        .filter((d) => d.host === 'A')
+        .map((d) => [d.wc.status, d.wc.value]),
+    ).toEqual([['SUCCESS', 0]]);
   });
 
   it('ABA: a third party resets the word, the READ sees 0, and the CAS succeeds a second time', () => {

@@ -2,7 +2,7 @@ import { layers } from '../../src/layers';
 import { executions, memoryB, of, recvDeliveries, run, sendDeliveries } from './helpers';
 
 describe('resendAll: masks the failure but re-executes what executed before a lost ACK', () => {
-  it('a WRITE whose ACK is lost is re-executed over the receiver\'s reuse of the word (T2)', () => {
+  it("a WRITE whose ACK is lost is re-executed over the receiver's reuse of the word (T2)", () => {
     // 1. A WRITEs 7 into word 3 on path 0; B executes it; the receiver app sees 7, consumes it
     //    and reuses the word (writes 99).
     // 2. Every ACK on path 0 is lost: RETRY_EXC_ERR.

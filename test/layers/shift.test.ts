@@ -41,14 +41,20 @@ const switchBack: Partial<Scenario> = {
 
 /** The probe's successful completion at A (a READ the layer invented, on path 0). */
 function probeSuccess(ex: ReturnType<typeof run>) {
-  return of(ex, 'Completion').find((c) => c.host === 'A' && c.path === 0 && c.wc.wrId < 0 && c.wc.opcode === 'READ' && c.wc.status === 'SUCCESS');
+  return of(ex, 'Completion').find(
+    (c) => c.host === 'A' && c.path === 0 && c.wc.wrId < 0 && c.wc.opcode === 'READ' && c.wc.status === 'SUCCESS',
+  );
 }
 
 describe('shift: the mechanisms of shift.md', () => {
   it('an atomic in flight at the failure is returned to the application, not retried', () => {
     const ex = run(layers.shift, atomicWithLostAck);
     expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR']);
-    expect(of(ex, 'Post').filter((p) => p.host === 'A' && p.wr.id === 1).map((p) => p.path)).toEqual([0]);
+    expect(
+      of(ex, 'Post')
+        .filter((p) => p.host === 'A' && p.wr.id === 1)
+        .map((p) => p.path),
+    ).toEqual([0]);
     expect(executions(ex, 1)).toBe(1);
     expect(memoryB(ex)[2]).toBe(5);
   });
@@ -60,7 +66,10 @@ describe('shift: the mechanisms of shift.md', () => {
     // 4. A's SEND 1 has sequence 0 < 1: received, only the ACK was lost: SUCCESS, not re-sent.
     const ex = run(layers.shift, sendWithLostAck);
     const handshake = of(ex, 'Post').filter((p) => p.wr.opcode === 'WRITE_WITH_IMM' && p.path === 1);
-    expect(handshake.map((p) => [p.host, p.wr.imm])).toEqual([['A', 0], ['B', 1]]);
+    expect(handshake.map((p) => [p.host, p.wr.imm])).toEqual([
+      ['A', 0],
+      ['B', 1],
+    ]);
     expect(executions(ex, 1)).toBe(1);
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '2:SUCCESS']);
     expect(recvDeliveries(ex)).toEqual(['1<-11', '2<-12']);
@@ -92,7 +101,12 @@ describe('shift: the mechanisms of shift.md', () => {
  * 628 us), while 3 is still waiting for its retransmission.
  */
 function overtakeOnSwitchBack(opcode: 'SEND' | 'WRITE_WITH_IMM'): Partial<Scenario> {
-  const msg = (id: number) => ({ id, opcode, value: 100 + id, ...(opcode === 'WRITE_WITH_IMM' ? { addr: id, imm: id } : {}) });
+  const msg = (id: number) => ({
+    id,
+    opcode,
+    value: 100 + id,
+    ...(opcode === 'WRITE_WITH_IMM' ? { addr: id, imm: id } : {}),
+  });
   return {
     config: { paths: 2, retryCnt: 1, timeout: 6 },
     workload: [
@@ -130,7 +144,7 @@ describe('shift: the fallback handshake and the backup after switch-back', () =>
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
   });
 
-  it('shiftNoFence: a WR left on the backup after the switch-back gets the backup\'s error, never silence', () => {
+  it("shiftNoFence: a WR left on the backup after the switch-back gets the backup's error, never silence", () => {
     // WR 1 is dropped on every path: the default QP fails, WR 1 moves to the backup, the probe
     // succeeds and (no fence) the layer is back on the default QP while WR 1 still retries on
     // the backup; when the backup gives up, WR 1 must complete with that error.
@@ -145,7 +159,7 @@ describe('shift: the fallback handshake and the backup after switch-back', () =>
 });
 
 describe('shift: a second failure during the fallback (documented, rarely reached by generation)', () => {
-  it('path 0 drops the WRITE and heals at once; the backup\'s WQE is corrupt: the error reaches the application although path 0 is healthy again', () => {
+  it("path 0 drops the WRITE and heals at once; the backup's WQE is corrupt: the error reaches the application although path 0 is healthy again", () => {
     // Shrunk from the seed-7 audit: SHIFT has no third place to go once the backup fails too.
     const ex = run(layers.shift, {
       config: { paths: 2, retryCnt: 0, timeout: 1 },
@@ -174,19 +188,29 @@ describe('shift variants: each removed mechanism shows its defect', () => {
     expect(recvDeliveries(ex).slice(0, 2)).toEqual(['1<-11', '2<-11']);
   });
 
-  it.each(['SEND', 'WRITE_WITH_IMM'] as const)('shiftNoFence: %s 2, posted after the probe, overtakes 3 on the backup and fills its RECV (queue sliding); shift waits for the fence', (opcode) => {
-    const scenario = overtakeOnSwitchBack(opcode);
-    const broken = run(layers.shiftNoFence, scenario);
-    const post = (id: number) => of(broken, 'Post').filter((p) => p.host === 'A' && p.wr.id === id).map((p) => p.path);
-    expect(probeSuccess(broken)!.i).toBeLessThan(of(broken, 'AppPostSend').find((p) => p.wr.id === 2)!.i);
-    expect(post(2)).toEqual([0]);
-    expect(post(3)).toEqual([0, 1]);
-    expect(recvDeliveries(broken)).toEqual(opcode === 'SEND' ? ['1<-101', '2<-102', '3<-103'] : ['1<-imm 1', '2<-imm 2', '3<-imm 3']);
-    expect(properties.noQueueSliding.check(broken)).toMatchObject({ status: 'violated' });
-    const fenced = run(layers.shift, scenario);
-    expect(properties.noQueueSliding.check(fenced)).toEqual({ status: 'holds' });
-    expect(recvDeliveries(fenced)).toEqual(opcode === 'SEND' ? ['1<-101', '2<-103', '3<-102'] : ['1<-imm 1', '2<-imm 3', '3<-imm 2']);
-  });
+  it.each(['SEND', 'WRITE_WITH_IMM'] as const)(
+    'shiftNoFence: %s 2, posted after the probe, overtakes 3 on the backup and fills its RECV (queue sliding); shift waits for the fence',
+    (opcode) => {
+      const scenario = overtakeOnSwitchBack(opcode);
+      const broken = run(layers.shiftNoFence, scenario);
+      const post = (id: number) =>
+        of(broken, 'Post')
+          .filter((p) => p.host === 'A' && p.wr.id === id)
+          .map((p) => p.path);
+      expect(probeSuccess(broken)!.i).toBeLessThan(of(broken, 'AppPostSend').find((p) => p.wr.id === 2)!.i);
+      expect(post(2)).toEqual([0]);
+      expect(post(3)).toEqual([0, 1]);
+      expect(recvDeliveries(broken)).toEqual(
+        opcode === 'SEND' ? ['1<-101', '2<-102', '3<-103'] : ['1<-imm 1', '2<-imm 2', '3<-imm 3'],
+      );
+      expect(properties.noQueueSliding.check(broken)).toMatchObject({ status: 'violated' });
+      const fenced = run(layers.shift, scenario);
+      expect(properties.noQueueSliding.check(fenced)).toEqual({ status: 'holds' });
+      expect(recvDeliveries(fenced)).toEqual(
+        opcode === 'SEND' ? ['1<-101', '2<-103', '3<-102'] : ['1<-imm 1', '2<-imm 3', '3<-imm 2'],
+      );
+    },
+  );
 
   it('shiftNoFence: WRITEs 3 and 4 go on the default QP at once and the delayed WRITE 2 lands last', () => {
     const ex = run(layers.shiftNoFence, switchBack);

@@ -18,7 +18,9 @@ describe('timerHedge: a slow path looks like a dead one, so it executes twice wi
   });
 
   it('without delay the timer finds the WR completed and nothing is hedged', () => {
-    const ex = run(layers.timerHedge, { workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 5, add: 1 } }] });
+    const ex = run(layers.timerHedge, {
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 5, add: 1 } }],
+    });
     expect(executions(ex, 1)).toBe(1);
     expect(of(ex, 'Post').filter((p) => p.path === 1)).toEqual([]);
   });

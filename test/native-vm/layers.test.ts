@@ -42,10 +42,13 @@ function expected(layer: ReferenceLayer, scenario: Scenario): Record<string, str
   const ops = opsOf(scenario);
   const out: Record<string, string> = {};
   for (const p of properties.all) {
-    const documented = layer.expected.violations.some((v) => v.property === p.name && v.opcodes.some((op) => ops.includes(op)));
+    const documented = layer.expected.violations.some(
+      (v) => v.property === p.name && v.opcodes.some((op) => ops.includes(op)),
+    );
     // A documented violation needs a fault to show. completion-fidelity's "SUCCESS only if it
     // took effect" needs exact (not inferred) execution: 'unknown' by design on real hardware.
-    out[p.name] = p.name === 'completion-fidelity' ? 'unknown' : documented && scenario.faults.length > 0 ? 'violated' : 'holds';
+    out[p.name] =
+      p.name === 'completion-fidelity' ? 'unknown' : documented && scenario.faults.length > 0 ? 'violated' : 'holds';
   }
   return out;
 }
@@ -53,7 +56,10 @@ function expected(layer: ReferenceLayer, scenario: Scenario): Record<string, str
 for (const name of ['failStop', 'completionLog'] as const) {
   describeNative(`${name} on real verbs keeps its documented audit`, () => {
     const layer = layers[name] as ReferenceLayer;
-    for (const [label, scenario] of [['healthy', HEALTHY], ['ACKs of path 0 lost (T2)', ACKS_LOST]] as const) {
+    for (const [label, scenario] of [
+      ['healthy', HEALTHY],
+      ['ACKs of path 0 lost (T2)', ACKS_LOST],
+    ] as const) {
       test(`${label}: every property gets the verdict the layer documents`, async () => {
         const run = await timed(`${name}: ${label}`, () => runScenario(scenario, layer, { adapter: adapter() }));
         const verdicts: Record<string, string> = {};
@@ -67,9 +73,12 @@ for (const name of ['failStop', 'completionLog'] as const) {
         const want = expected(layer, scenario);
         // sender-view-determinism: the replay half must agree (never 'violated'); its twin half
         // needs a deterministic adapter, so with a fault in play it may say 'unknown'.
-        if (verdicts['sender-view-determinism'] === 'unknown' && scenario.faults.length > 0) want['sender-view-determinism'] = 'unknown';
-        expect({ verdicts, trace: JSON.stringify(verdicts) === JSON.stringify(want) ? 'ok' : `${reasons.join('\n')}\n${brief(run)}` })
-          .toEqual({ verdicts: want, trace: 'ok' });
+        if (verdicts['sender-view-determinism'] === 'unknown' && scenario.faults.length > 0)
+          want['sender-view-determinism'] = 'unknown';
+        expect({
+          verdicts,
+          trace: JSON.stringify(verdicts) === JSON.stringify(want) ? 'ok' : `${reasons.join('\n')}\n${brief(run)}`,
+        }).toEqual({ verdicts: want, trace: 'ok' });
         expect(of(run, 'LayerFault')).toEqual([]);
       });
     }

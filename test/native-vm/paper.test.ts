@@ -22,7 +22,10 @@ const T1: Scenario = {
 
 /** T2: only the responses (ACKs) dropped: W executes at B, B's app consumes 1 and reuses the word. */
 const T2: Scenario = {
-  workload: [{ kind: 'post', wr: W }, { kind: 'reuse', addr: 0, expect: 1, value: V_PRIME }],
+  workload: [
+    { kind: 'post', wr: W },
+    { kind: 'reuse', addr: 0, expect: 1, value: V_PRIME },
+  ],
   faults: [{ kind: 'link-down', path: 0, direction: 'b-to-a', after: { on: 'execute', wr: 1 } }],
 };
 
@@ -38,8 +41,12 @@ describeNative('Theorem 1 on real verbs: packet loss and ACK loss look the same 
   let t2: Awaited<ReturnType<typeof runScenario>>;
 
   beforeAll(async () => {
-    t1 = await timed('T1 (WRITE, wire 1 dropped both ways)', () => runScenario(T1, passThrough, { adapter: adapter({ retryCnt: 6 }) }));
-    t2 = await timed('T2 (WRITE, ACKs dropped, receiver reuses)', () => runScenario(T2, passThrough, { adapter: adapter({ retryCnt: 6 }) }));
+    t1 = await timed('T1 (WRITE, wire 1 dropped both ways)', () =>
+      runScenario(T1, passThrough, { adapter: adapter({ retryCnt: 6 }) }),
+    );
+    t2 = await timed('T2 (WRITE, ACKs dropped, receiver reuses)', () =>
+      runScenario(T2, passThrough, { adapter: adapter({ retryCnt: 6 }) }),
+    );
   });
 
   test('T2: the WRITE completes with RETRY_EXC_ERR while its data is present at the responder', () => {
@@ -65,7 +72,10 @@ describeNative('Theorem 1 on real verbs: packet loss and ACK loss look the same 
 
   test('each run ended quiescent, with the fault undone (for the record: the traces)', () => {
     for (const ex of [t1, t2]) {
-      expect({ reason: ex.end.reason, trace: ex.end.reason === 'quiescent' ? 'ok' : brief(ex) }).toEqual({ reason: 'quiescent', trace: 'ok' });
+      expect({ reason: ex.end.reason, trace: ex.end.reason === 'quiescent' ? 'ok' : brief(ex) }).toEqual({
+        reason: 'quiescent',
+        trace: 'ok',
+      });
       expect(of(ex, 'Fault').map((f) => f.phase)).toEqual(['begin', 'end']);
     }
   });

@@ -10,14 +10,20 @@ import type { Execution } from '../../src/core/execution';
 import type { TraceEvent } from '../../src/core/trace';
 
 /** The devices the guests have: rxe0 on wire 1 (eth0), rxe1 on wire 2 (eth1). */
-export const PATHS = [{ device: 'rxe0', netdev: 'eth0' }, { device: 'rxe1', netdev: 'eth1' }];
+export const PATHS = [
+  { device: 'rxe0', netdev: 'eth0' },
+  { device: 'rxe1', netdev: 'eth1' },
+];
 
 const avail = native.available({ devices: PATHS.map((p) => p.device) });
 const agentSpec = process.env.RDMACHECK_AGENT;
 
 /** Why this suite cannot run here, or undefined when it can. */
-export const skipReason: string | undefined = !avail.ok ? avail.reason
-  : !agentSpec ? 'RDMACHECK_AGENT (host:port of a running agent) is not set' : undefined;
+export const skipReason: string | undefined = !avail.ok
+  ? avail.reason
+  : !agentSpec
+    ? 'RDMACHECK_AGENT (host:port of a running agent) is not set'
+    : undefined;
 
 /** describe, or describe.skip with the reason in its title (visible in the report). */
 export function describeNative(name: string, fn: () => void, needsAgent = true): void {
@@ -31,8 +37,13 @@ export function describeNative(name: string, fn: () => void, needsAgent = true):
 /** The native adapter aimed at the agent: rxe retry_cnt 6 unless the scenario says less, 16.7 ms ACK timeout. */
 export function adapter(overrides: { retryCnt?: number; timeout?: number } = {}): Adapter {
   const [host, port] = (agentSpec ?? '127.0.0.1:18600').split(':');
-  return native({ agent: { host, port: Number(port) }, paths: PATHS, timeout: overrides.timeout ?? 12, livenessMs: 8000,
-    ...(overrides.retryCnt !== undefined ? { retryCnt: overrides.retryCnt } : {}) });
+  return native({
+    agent: { host, port: Number(port) },
+    paths: PATHS,
+    timeout: overrides.timeout ?? 12,
+    livenessMs: 8000,
+    ...(overrides.retryCnt !== undefined ? { retryCnt: overrides.retryCnt } : {}),
+  });
 }
 
 /** The same adapter, with modules the agent may load the layer from (a test's own layer). */
@@ -63,8 +74,10 @@ export function of<K extends TraceEvent['kind']>(ex: Execution, kind: K): Extrac
 
 /** A compact trace for failure messages. */
 export function brief(ex: Execution): string {
-  return ex.trace.map((e) => {
-    const { i, t, kind, ...rest } = e;
-    return `${i} ${(t / 1e6).toFixed(2)}ms ${kind} ${JSON.stringify(rest)}`;
-  }).join('\n');
+  return ex.trace
+    .map((e) => {
+      const { i, t, kind, ...rest } = e;
+      return `${i} ${(t / 1e6).toFixed(2)}ms ${kind} ${JSON.stringify(rest)}`;
+    })
+    .join('\n');
 }

@@ -12,20 +12,36 @@ import type { SendWr } from '../../src/core/verbs';
 
 const W: SendWr = { id: 1, opcode: 'WRITE', addr: 0, value: 1 };
 const FADD: SendWr = { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 };
-const outcome = (wr: SendWr, status: Outcome['status'], path = 0, postedAt = 1000, value?: number): Outcome =>
-  ({ host: 'A', path, wr, postedAt, status, ...(value !== undefined ? { value } : {}), completedAt: postedAt + 500_000 });
+const outcome = (wr: SendWr, status: Outcome['status'], path = 0, postedAt = 1000, value?: number): Outcome => ({
+  host: 'A',
+  path,
+  wr,
+  postedAt,
+  status,
+  ...(value !== undefined ? { value } : {}),
+  completedAt: postedAt + 500_000,
+});
 const write = (addr: number, old: number, value: number, t: number): NicWrite => ({ host: 'B', addr, old, value, t });
 const kinds = (ts: { e: { kind: string } }[]) => ts.map((x) => x.e.kind);
 
-describe('inference of the responder\'s executions', () => {
-  test('T2: RETRY_EXC_ERR with the value in B\'s memory is an execution whose ACK was lost', () => {
+describe("inference of the responder's executions", () => {
+  test("T2: RETRY_EXC_ERR with the value in B's memory is an execution whose ACK was lost", () => {
     const out = inferNetworkEvents([outcome(W, 'RETRY_EXC_ERR')], [write(0, 0, 1, 2000)], []);
     expect(kinds(out)).toEqual(['Execute', 'AckLost']);
-    expect(out[0].e).toMatchObject({ kind: 'Execute', host: 'B', from: 'A', wr: 1, addr: 0, value: 1, status: 'SUCCESS', inferred: true });
+    expect(out[0].e).toMatchObject({
+      kind: 'Execute',
+      host: 'B',
+      from: 'A',
+      wr: 1,
+      addr: 0,
+      value: 1,
+      status: 'SUCCESS',
+      inferred: true,
+    });
     expect(out[1].e).toMatchObject({ inferred: true });
   });
 
-  test('T1: RETRY_EXC_ERR with nothing in B\'s memory is a lost request', () => {
+  test("T1: RETRY_EXC_ERR with nothing in B's memory is a lost request", () => {
     const out = inferNetworkEvents([outcome(W, 'RETRY_EXC_ERR')], [], []);
     expect(out.map((x) => x.e)).toEqual([expect.objectContaining({ kind: 'PacketLost', wr: 1, inferred: true })]);
   });
@@ -47,13 +63,28 @@ describe('inference of the responder\'s executions', () => {
   });
 
   test('FETCH_ADD retried after a lost request: one increment, so only the retry executed', () => {
-    const out = inferNetworkEvents([outcome(FADD, 'RETRY_EXC_ERR', 0, 1000), outcome(FADD, 'SUCCESS', 1, 900_000_000, 0)], [write(0, 0, 1, 900_100_000)], []);
+    const out = inferNetworkEvents(
+      [outcome(FADD, 'RETRY_EXC_ERR', 0, 1000), outcome(FADD, 'SUCCESS', 1, 900_000_000, 0)],
+      [write(0, 0, 1, 900_100_000)],
+      [],
+    );
     expect(kinds(out)).toEqual(['PacketLost', 'Execute']);
   });
 
   test('a SEND is executed when a RECV at B holds its WR id', () => {
     const send: SendWr = { id: 7, opcode: 'SEND', value: 70 };
-    const rc = { t: 5000, e: { kind: 'RecvConsumed' as const, host: 'B' as const, path: 0, recvWr: 3, from: 'A' as const, wr: 7, value: 70 } };
+    const rc = {
+      t: 5000,
+      e: {
+        kind: 'RecvConsumed' as const,
+        host: 'B' as const,
+        path: 0,
+        recvWr: 3,
+        from: 'A' as const,
+        wr: 7,
+        value: 70,
+      },
+    };
     const out = inferNetworkEvents([outcome(send, 'RETRY_EXC_ERR')], [], [rc]);
     expect(kinds(out)).toEqual(['Execute', 'AckLost']);
   });

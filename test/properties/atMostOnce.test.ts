@@ -13,7 +13,9 @@ describe('at-most-once', () => {
   it('catches the double-FADD canary: the ACK is lost, the layer re-posts on path 1, B executes twice', () => {
     const r = run({ workload: [post(fadd)], faults: [ackLostForever(1)] }, resendOnError);
     const v = violated(properties.atMostOnce.check(r) as Verdict);
-    expect(v.explanation).toMatch(/^WR 1 \(FETCH_ADD \[0\] \+1\) executed twice at B: via path 0 at t=[\d.]+us and via path 1 at t=[\d.]+us; the ACK of the first execution was lost\.$/);
+    expect(v.explanation).toMatch(
+      /^WR 1 \(FETCH_ADD \[0\] \+1\) executed twice at B: via path 0 at t=[\d.]+us and via path 1 at t=[\d.]+us; the ACK of the first execution was lost\.$/,
+    );
     const kinds = v.events.map((i) => r.trace[i].kind);
     expect(kinds).toEqual(expect.arrayContaining(['AppPostSend', 'Execute', 'AckLost']));
     expect(kinds.filter((k) => k === 'Execute')).toHaveLength(2);
@@ -32,13 +34,20 @@ describe('at-most-once', () => {
   });
 
   it('catches a SEND retried after its ACK was lost (the message is received twice)', () => {
-    const r = run({ workload: [recv(1), recv(2), post({ id: 1, opcode: 'SEND', value: 101 })], faults: [ackLostForever(1)] }, resendOnError);
-    expect(violated(properties.atMostOnce.check(r) as Verdict).explanation).toMatch(/WR 1 \(SEND 101\) executed twice at B/);
+    const r = run(
+      { workload: [recv(1), recv(2), post({ id: 1, opcode: 'SEND', value: 101 })], faults: [ackLostForever(1)] },
+      resendOnError,
+    );
+    expect(violated(properties.atMostOnce.check(r) as Verdict).explanation).toMatch(
+      /WR 1 \(SEND 101\) executed twice at B/,
+    );
   });
 
   it('passes a correct layer under the same faults', () => {
     for (const f of [ackLostForever(1), requestLostForever(1)]) {
-      expect(properties.atMostOnce.check(run({ workload: [post(fadd)], faults: [f] }, honest))).toEqual({ status: 'holds' });
+      expect(properties.atMostOnce.check(run({ workload: [post(fadd)], faults: [f] }, honest))).toEqual({
+        status: 'holds',
+      });
     }
   });
 });
@@ -53,7 +62,18 @@ describe('at-most-once and CMP_SWAP', () => {
   });
 
   it('catches CAS double success under ABA: a third party swaps the word back between the two executions', () => {
-    const r = run({ workload: [post(cas), { kind: 'third', op: 'CMP_SWAP', addr: 0, compare: 1, swap: 0, after: { on: 'execute', wr: 1 } }], faults: [ackLostForever(1)] }, resendOnError);
-    expect(violated(properties.atMostOnce.check(r) as Verdict).explanation).toMatch(/^WR 1 \(CMP_SWAP \[0\] 0->1\) succeeded twice at B/);
+    const r = run(
+      {
+        workload: [
+          post(cas),
+          { kind: 'third', op: 'CMP_SWAP', addr: 0, compare: 1, swap: 0, after: { on: 'execute', wr: 1 } },
+        ],
+        faults: [ackLostForever(1)],
+      },
+      resendOnError,
+    );
+    expect(violated(properties.atMostOnce.check(r) as Verdict).explanation).toMatch(
+      /^WR 1 \(CMP_SWAP \[0\] 0->1\) succeeded twice at B/,
+    );
   });
 });

@@ -120,7 +120,8 @@ export const sharedStateCheat: FailoverLayer = {
       onCompletion(path, wc) {
         const wr = posted.get(wc.wrId);
         if (env.host === 'A' && wr && wc.status !== 'SUCCESS' && wr.opcode === 'WRITE' && path === 0) {
-          if (peekedMemory?.read(wr.addr!) === wr.value) env.deliver({ wrId: wr.id, status: 'SUCCESS', opcode: 'WRITE' });
+          if (peekedMemory?.read(wr.addr!) === wr.value)
+            env.deliver({ wrId: wr.id, status: 'SUCCESS', opcode: 'WRITE' });
           else env.post(1, wr);
           return;
         }
@@ -221,7 +222,8 @@ export const valueLiar: FailoverLayer = {
     return {
       postSend: (wr) => void env.post(0, wr),
       postRecv: (wr) => void env.postRecv(0, wr),
-      onCompletion: (_p, wc) => env.deliver(wc.value !== undefined && wc.opcode !== 'RECV' ? { ...wc, value: wc.value + 1 } : wc),
+      onCompletion: (_p, wc) =>
+        env.deliver(wc.value !== undefined && wc.opcode !== 'RECV' ? { ...wc, value: wc.value + 1 } : wc),
     };
   },
 };

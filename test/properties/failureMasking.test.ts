@@ -1,6 +1,16 @@
 import { properties } from '../../properties';
 import type { Verdict } from '../../src/core/property';
-import { ackLostForever, busyHang, honest, post, requestLostForever, resendOnError, run, swallowErrors, timerStorm } from './canaries';
+import {
+  ackLostForever,
+  busyHang,
+  honest,
+  post,
+  requestLostForever,
+  resendOnError,
+  run,
+  swallowErrors,
+  timerStorm,
+} from './canaries';
 
 const write = { id: 1, opcode: 'WRITE' as const, addr: 0, value: 5 };
 
@@ -10,7 +20,9 @@ describe('failure-masking', () => {
     const v = properties.failureMasking.check(r) as Verdict;
     expect(v).toMatchObject({ status: 'violated' });
     if (v.status === 'violated') {
-      expect(v.explanation).toMatch(/^WR 1 \(WRITE \[0\]=5\) was completed with RETRY_EXC_ERR at t=[\d.]+us although path 1 stayed healthy/);
+      expect(v.explanation).toMatch(
+        /^WR 1 \(WRITE \[0\]=5\) was completed with RETRY_EXC_ERR at t=[\d.]+us although path 1 stayed healthy/,
+      );
       expect(r.trace[v.events[1]].kind).toBe('Deliver');
     }
   });
@@ -24,12 +36,17 @@ describe('failure-masking', () => {
   });
 
   it('reports a busy hang as a violation with its trace once the liveness budget runs out', () => {
-    const r = run({ workload: [post(write)], faults: [requestLostForever(1)], config: { livenessNs: 1_000_000 } }, busyHang);
+    const r = run(
+      { workload: [post(write)], faults: [requestLostForever(1)], config: { livenessNs: 1_000_000 } },
+      busyHang,
+    );
     expect(r.end.reason).toBe('time-limit');
     const v = properties.failureMasking.check(r) as Verdict;
     expect(v.status).toBe('violated');
     if (v.status === 'violated') {
-      expect(v.explanation).toMatch(/the layer hung: nothing completed it within the liveness budget \(1ms after the last fault or step\)/);
+      expect(v.explanation).toMatch(
+        /the layer hung: nothing completed it within the liveness budget \(1ms after the last fault or step\)/,
+      );
       expect(r.trace[v.events[v.events.length - 1]].kind).toBe('End');
     }
   });
@@ -42,7 +59,9 @@ describe('failure-masking', () => {
 
   it('passes a layer that fails over to the healthy path', () => {
     for (const f of [requestLostForever(1), ackLostForever(1)]) {
-      expect(properties.failureMasking.check(run({ workload: [post(write)], faults: [f] }, resendOnError))).toEqual({ status: 'holds' });
+      expect(properties.failureMasking.check(run({ workload: [post(write)], faults: [f] }, resendOnError))).toEqual({
+        status: 'holds',
+      });
     }
   });
 
@@ -52,7 +71,14 @@ describe('failure-masking', () => {
   });
 
   it('applies when the broken path heals (a link flap)', () => {
-    const r = run({ workload: [post(write)], faults: [{ kind: 'link-down', path: 0, direction: 'both', after: { on: 'start' }, upAfterNs: 500_000 }], config: { paths: 1 } }, honest);
+    const r = run(
+      {
+        workload: [post(write)],
+        faults: [{ kind: 'link-down', path: 0, direction: 'both', after: { on: 'start' }, upAfterNs: 500_000 }],
+        config: { paths: 1 },
+      },
+      honest,
+    );
     expect(properties.failureMasking.check(r)).toMatchObject({ status: 'violated' });
   });
 });

@@ -5,7 +5,12 @@ import { honest, post, run } from './canaries';
 describe('every property is safe to call', () => {
   it('names the properties as DESIGN.md does, and lists them all', () => {
     expect(properties.all.map((p) => p.name)).toEqual([
-      'at-most-once', 'no-queue-sliding', 'sender-view-determinism', 'linearizability', 'failure-masking', 'completion-fidelity',
+      'at-most-once',
+      'no-queue-sliding',
+      'sender-view-determinism',
+      'linearizability',
+      'failure-masking',
+      'completion-fidelity',
     ]);
     for (const p of properties.all) expect(p.description).toBeTruthy();
   });
@@ -15,12 +20,19 @@ describe('every property is safe to call', () => {
       throw new Error('oops');
     });
     const r = run({ workload: [post({ id: 1, opcode: 'WRITE', addr: 0, value: 1 })], faults: [] }, honest);
-    expect(await broken.check(r)).toEqual({ status: 'unknown', reason: 'broken: the check itself threw (Error: oops)' });
+    expect(await broken.check(r)).toEqual({
+      status: 'unknown',
+      reason: 'broken: the check itself threw (Error: oops)',
+    });
   });
 
   it('never throws on a malformed execution', async () => {
     const r = run({ workload: [post({ id: 1, opcode: 'WRITE', addr: 0, value: 1 })], faults: [] }, honest);
-    const mangled = { ...r, trace: [...r.trace, { kind: 'Nonsense' } as never], scenario: { workload: null, faults: null } as never };
+    const mangled = {
+      ...r,
+      trace: [...r.trace, { kind: 'Nonsense' } as never],
+      scenario: { workload: null, faults: null } as never,
+    };
     for (const p of properties.all) {
       const v = await p.check(mangled);
       expect(['holds', 'violated', 'unknown']).toContain(v.status);

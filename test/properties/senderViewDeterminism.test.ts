@@ -2,10 +2,30 @@ import { properties } from '../../properties';
 import { twinScenario } from '../../properties/support/twin';
 import type { Verdict } from '../../src/core/property';
 import type { Scenario } from '../../src/core/scenario';
-import { ackLostForever, honest, post, randomPath, receivedSetCheat, recv, requestLostForever, resendOnError, run, sharedStateCheat, thrower, wallClockPath } from './canaries';
+import {
+  ackLostForever,
+  honest,
+  post,
+  randomPath,
+  receivedSetCheat,
+  recv,
+  requestLostForever,
+  resendOnError,
+  run,
+  sharedStateCheat,
+  thrower,
+  wallClockPath,
+} from './canaries';
 
 const check = async (r: ReturnType<typeof run>) => (await properties.senderViewDeterminism.check(r)) as Verdict;
-const writes: Scenario = { workload: [post({ id: 1, opcode: 'WRITE', addr: 0, value: 5 }), post({ id: 2, opcode: 'WRITE', addr: 1, value: 6 }), post({ id: 3, opcode: 'WRITE', addr: 2, value: 7 })], faults: [] };
+const writes: Scenario = {
+  workload: [
+    post({ id: 1, opcode: 'WRITE', addr: 0, value: 5 }),
+    post({ id: 2, opcode: 'WRITE', addr: 1, value: 6 }),
+    post({ id: 3, opcode: 'WRITE', addr: 2, value: 7 }),
+  ],
+  faults: [],
+};
 
 describe('sender-view-determinism', () => {
   it('catches a layer that calls Math.random (the replay decides differently)', async () => {
@@ -23,7 +43,10 @@ describe('sender-view-determinism', () => {
   });
 
   it('catches a layer whose A instance peeks at B through module-level state (the twin decides differently)', async () => {
-    const r = run({ workload: [post({ id: 1, opcode: 'WRITE', addr: 0, value: 5 })], faults: [requestLostForever(1)] }, sharedStateCheat);
+    const r = run(
+      { workload: [post({ id: 1, opcode: 'WRITE', addr: 0, value: 5 })], faults: [requestLostForever(1)] },
+      sharedStateCheat,
+    );
     const v = await check(r);
     expect(v.status).toBe('violated');
     if (v.status === 'violated') {
@@ -36,9 +59,14 @@ describe('sender-view-determinism', () => {
     // The original loses the request (B never sees the message, A re-posts it). The set outlives
     // the run, so the replay's fresh A already "knows" and pretends SUCCESS instead: caught by the
     // replay, before the twin (where the ACK is lost and the set tells A the same) is needed.
-    const r = run({ workload: [recv(1), recv(2), post({ id: 1, opcode: 'SEND', value: 4242 })], faults: [requestLostForever(1)] }, receivedSetCheat);
+    const r = run(
+      { workload: [recv(1), recv(2), post({ id: 1, opcode: 'SEND', value: 4242 })], faults: [requestLostForever(1)] },
+      receivedSetCheat,
+    );
     const v = await check(r);
-    expect(v.status === 'violated' && v.explanation).toMatch(/decided Deliver WR 1 SUCCESS instead of the recorded Post WR 1 \(SEND\) on path 1.*state kept outside the instance/);
+    expect(v.status === 'violated' && v.explanation).toMatch(
+      /decided Deliver WR 1 SUCCESS instead of the recorded Post WR 1 \(SEND\) on path 1.*state kept outside the instance/,
+    );
   });
 
   it('holds for a transparent layer: same observations, same decisions (the Theorem 1 pair)', async () => {
@@ -50,8 +78,19 @@ describe('sender-view-determinism', () => {
   });
 
   it('builds the twin by swapping what the sender cannot see, and nothing else', () => {
-    const s: Scenario = { workload: [], faults: [ackLostForever(1), { kind: 'link-down', path: 0, direction: 'a-to-b', after: { on: 'start' } }, { kind: 'nic-death', host: 'B', path: 1, after: { on: 'start' } }] };
-    expect(twinScenario(s)!.faults).toEqual([requestLostForever(1), { kind: 'link-down', path: 0, direction: 'b-to-a', after: { on: 'start' } }, s.faults[2]]);
+    const s: Scenario = {
+      workload: [],
+      faults: [
+        ackLostForever(1),
+        { kind: 'link-down', path: 0, direction: 'a-to-b', after: { on: 'start' } },
+        { kind: 'nic-death', host: 'B', path: 1, after: { on: 'start' } },
+      ],
+    };
+    expect(twinScenario(s)!.faults).toEqual([
+      requestLostForever(1),
+      { kind: 'link-down', path: 0, direction: 'b-to-a', after: { on: 'start' } },
+      s.faults[2],
+    ]);
     expect(twinScenario({ workload: [], faults: [] })).toBeUndefined();
   });
 

@@ -38,19 +38,27 @@ describe('trace files (rdmacheck: 1)', () => {
     const cx = sampleCounterexample();
     const lines = counterexampleToYAML(cx).split('\n');
     const start = lines.indexOf('trace:');
-    for (const e of cx.trace) expect(lines[start + 1 + e.i]).toMatch(new RegExp(`^  - \\{ i: ${e.i}, t: ${e.t}, kind: ${e.kind},`));
+    for (const e of cx.trace)
+      expect(lines[start + 1 + e.i]).toMatch(new RegExp(`^  - \\{ i: ${e.i}, t: ${e.t}, kind: ${e.kind},`));
   });
 
   test('the header comment names the replay command with the file name', () => {
-    expect(counterexampleToYAML(sampleCounterexample(), { file: 'out/at-most-once.yaml' }))
-      .toContain('# replay: npx rdmacheck replay out/at-most-once.yaml');
+    expect(counterexampleToYAML(sampleCounterexample(), { file: 'out/at-most-once.yaml' })).toContain(
+      '# replay: npx rdmacheck replay out/at-most-once.yaml',
+    );
   });
 
   test('strings that look like YAML syntax or numbers survive (control messages, reasons, paths)', () => {
     const cx = sampleCounterexample();
     cx.path = '0';
     cx.explanation = 'colon: hash # quote " apostrophe \' yes null 1.5 <b>&amp;</b>';
-    cx.trace.splice(19, 0, { i: 19, t: 67536, kind: 'ControlLost', host: 'A', msg: { type: 'no', n: '007', nested: [null, true, 'a: b'] } });
+    cx.trace.splice(19, 0, {
+      i: 19,
+      t: 67536,
+      kind: 'ControlLost',
+      host: 'A',
+      msg: { type: 'no', n: '007', nested: [null, true, 'a: b'] },
+    });
     cx.trace[20] = { ...cx.trace[20], i: 20 };
     const back = parseTrace(counterexampleToYAML(cx));
     expect(back.path).toBe('0');

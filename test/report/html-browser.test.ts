@@ -30,16 +30,32 @@ async function screenshot(html: string, png: string, width: number, height: numb
   const work = mkdtempSync(join(tmpdir(), 'rdmacheck-chromium-'));
   const page = join(work, 'report.html');
   writeFileSync(page, html);
-  await promisify(execFile)(CHROMIUM, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', `--user-data-dir=${join(work, 'profile')}`,
-    '--host-resolver-rules=MAP * ~NOTFOUND', '--hide-scrollbars',
-    `--window-size=${width},${height}`, `--screenshot=${png}`, `file://${page}`,
-  ], { timeout: 60_000 });
+  await promisify(execFile)(
+    CHROMIUM,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      `--user-data-dir=${join(work, 'profile')}`,
+      '--host-resolver-rules=MAP * ~NOTFOUND',
+      '--hide-scrollbars',
+      `--window-size=${width},${height}`,
+      `--screenshot=${png}`,
+      `file://${page}`,
+    ],
+    { timeout: 60_000 },
+  );
 }
 
 const describeInBrowser = available ? describe : describe.skip;
-const title = available ? 'HTML report in headless Chromium' : `HTML report in headless Chromium (SKIPPED: ${SKIP_REASON})`;
+const title = available
+  ? 'HTML report in headless Chromium'
+  : `HTML report in headless Chromium (SKIPPED: ${SKIP_REASON})`;
 
 describeInBrowser(title, () => {
   test('the page renders its SVG sequence chart: witness rows, the fault band, arrows', async () => {

@@ -5,9 +5,18 @@ import { sampleCounterexample } from './sample';
 
 function sampleReport(): Report {
   return {
-    layer: 'resend-all', adapter: 'sim', seed: 42, ok: false,
+    layer: 'resend-all',
+    adapter: 'sim',
+    seed: 42,
+    ok: false,
     results: [
-      { property: 'at-most-once', opcode: 'WRITE', status: 'violated', runs: 12, counterexample: makeCounterexample(sampleCounterexample()) },
+      {
+        property: 'at-most-once',
+        opcode: 'WRITE',
+        status: 'violated',
+        runs: 12,
+        counterexample: makeCounterexample(sampleCounterexample()),
+      },
       { property: 'at-most-once', opcode: 'READ', status: 'holds', runs: 100 },
       { property: 'failure-masking', opcode: 'WRITE', status: 'unknown', runs: 40, reason: 'time limit <hit>' },
     ],
@@ -42,7 +51,11 @@ describe('HTML report', () => {
     const evil = sampleCounterexample();
     evil.explanation = '<img src=x onerror=alert(1)> & "quotes"';
     evil.layer = '<script>alert(1)</script>';
-    evil.trace[6] = { ...evil.trace[6], kind: 'AckLost', reason: '</text><script>x</script>' } as typeof evil.trace[6];
+    evil.trace[6] = {
+      ...evil.trace[6],
+      kind: 'AckLost',
+      reason: '</text><script>x</script>',
+    } as (typeof evil.trace)[6];
     const out = renderHtml(evil);
     expect(out).not.toContain('<img');
     expect(out).not.toContain('<script');

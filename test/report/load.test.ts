@@ -35,7 +35,9 @@ describe('loadTrace validation: every complaint names file, line, column and wha
   });
 
   test('a missing file says so with its name', () => {
-    expect(() => loadTrace('/nonexistent/cx.yaml')).toThrow('loadTrace: cannot read /nonexistent/cx.yaml: no such file');
+    expect(() => loadTrace('/nonexistent/cx.yaml')).toThrow(
+      'loadTrace: cannot read /nonexistent/cx.yaml: no such file',
+    );
   });
 
   test('broken YAML syntax is reported at its line and column', () => {
@@ -69,7 +71,10 @@ describe('loadTrace validation: every complaint names file, line, column and wha
   });
 
   test('a missing required field is reported at its parent map', () => {
-    const text = good().replace('{ i: 4, t: 1000, kind: Execute, host: B, path: 0, from: A, wr: 1,', '{ i: 4, t: 1000, kind: Execute, host: B, path: 0, from: A,');
+    const text = good().replace(
+      '{ i: 4, t: 1000, kind: Execute, host: B, path: 0, from: A, wr: 1,',
+      '{ i: 4, t: 1000, kind: Execute, host: B, path: 0, from: A,',
+    );
     const e = errorOf(text);
     expect(e.line).toBe(lineOf(text, 'i: 4,'));
     expect(e.message).toContain('trace[4] (Execute).wr: expected an integer, got nothing (the field is missing)');
@@ -81,10 +86,14 @@ describe('loadTrace validation: every complaint names file, line, column and wha
   });
 
   test('scenario steps and faults are validated by kind', () => {
-    expect(errorOf(good().replace('kind: drop-response, path: 0', 'kind: drop-response, path: -1')).message)
-      .toContain('scenario.faults[0] (drop-response).path: expected an integer >= 0, got number -1');
-    expect(errorOf(good().replace('opcode: WRITE, addr: 3, value: 7 } }', 'opcode: WRTIE, addr: 3, value: 7 } }')).message)
-      .toContain('scenario.workload[0] (post).wr.opcode: expected one of WRITE, READ, SEND, FETCH_ADD, CMP_SWAP, WRITE_WITH_IMM');
+    expect(errorOf(good().replace('kind: drop-response, path: 0', 'kind: drop-response, path: -1')).message).toContain(
+      'scenario.faults[0] (drop-response).path: expected an integer >= 0, got number -1',
+    );
+    expect(
+      errorOf(good().replace('opcode: WRITE, addr: 3, value: 7 } }', 'opcode: WRTIE, addr: 3, value: 7 } }')).message,
+    ).toContain(
+      'scenario.workload[0] (post).wr.opcode: expected one of WRITE, READ, SEND, FETCH_ADD, CMP_SWAP, WRITE_WITH_IMM',
+    );
   });
 
   test('duplicate keys are rejected rather than silently resolved', () => {

@@ -10,9 +10,14 @@ describe('Mermaid rendering', () => {
     expect(lines[0]).toBe('sequenceDiagram');
     const participants = lines.filter((l) => l.trim().startsWith('participant ')).map((l) => l.trim());
     expect(participants).toEqual([
-      'participant appA as app A', 'participant layerA as layer A', 'participant path0 as path 0',
-      'participant path1 as path 1', 'participant wire as wire', 'participant nicB as NIC B',
-      'participant layerB as layer B', 'participant appB as app B',
+      'participant appA as app A',
+      'participant layerA as layer A',
+      'participant path0 as path 0',
+      'participant path1 as path 1',
+      'participant wire as wire',
+      'participant nicB as NIC B',
+      'participant layerB as layer B',
+      'participant appB as app B',
     ]);
   });
 
@@ -44,7 +49,11 @@ describe('Mermaid rendering', () => {
   test('text from the trace cannot break out of a statement', () => {
     expect(escapeText('a;b#c<d>e%%f\ng')).toBe('a#59;b#35;c#lt;d#gt;e#37;#37;f g');
     const evil = sampleCounterexample();
-    evil.trace[6] = { ...evil.trace[6], kind: 'AckLost', reason: 'x;\nparticipant evil<script>' } as typeof evil.trace[6];
+    evil.trace[6] = {
+      ...evil.trace[6],
+      kind: 'AckLost',
+      reason: 'x;\nparticipant evil<script>',
+    } as (typeof evil.trace)[6];
     const out = renderMermaid(evil);
     expect(out).not.toContain('<script>');
     expect(out.split('\n').filter((l) => l.trim().startsWith('participant evil'))).toEqual([]);

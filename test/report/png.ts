@@ -68,8 +68,12 @@ export function decodePng(png: Buffer): Image {
 export function countColor(img: Image, [r, g, b]: [number, number, number], tolerance = 6): number {
   let n = 0;
   for (let k = 0; k < img.width * img.height; k++) {
-    if (Math.abs(img.rgba[k * 4] - r) <= tolerance && Math.abs(img.rgba[k * 4 + 1] - g) <= tolerance
-      && Math.abs(img.rgba[k * 4 + 2] - b) <= tolerance) n++;
+    if (
+      Math.abs(img.rgba[k * 4] - r) <= tolerance &&
+      Math.abs(img.rgba[k * 4 + 1] - g) <= tolerance &&
+      Math.abs(img.rgba[k * 4 + 2] - b) <= tolerance
+    )
+      n++;
   }
   return n;
 }

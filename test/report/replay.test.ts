@@ -10,7 +10,11 @@ describe('replay (API)', () => {
     const fromFile = await replay(fixture);
     const fromText = await replay(readFileSync(fixture, 'utf8'));
     const fromObject = await replay(loadTrace(fixture));
-    expect([fromFile.outcome, fromText.outcome, fromObject.outcome]).toEqual(['still-fails', 'still-fails', 'still-fails']);
+    expect([fromFile.outcome, fromText.outcome, fromObject.outcome]).toEqual([
+      'still-fails',
+      'still-fails',
+      'still-fails',
+    ]);
     expect(fromText.trace).toEqual(fromFile.trace);
   });
 
@@ -24,9 +28,15 @@ describe('replay (API)', () => {
 
   test('an unknown layer or property is an error that says what to pass', async () => {
     const cx = loadTrace(fixture);
-    await expect(replay({ ...cx, layer: 'my-own-layer' })).rejects.toThrow('replay: "my-own-layer" is not a reference layer; pass { layer }');
-    await expect(replay({ ...cx, property: 'no-such-property' })).rejects.toThrow(/^replay: unknown property "no-such-property"; known: at-most-once/);
-    await expect(replay({ ...cx, adapter: 'native' })).rejects.toThrow('replay: the counterexample was recorded on the "native" adapter; pass { adapter }');
+    await expect(replay({ ...cx, layer: 'my-own-layer' })).rejects.toThrow(
+      'replay: "my-own-layer" is not a reference layer; pass { layer }',
+    );
+    await expect(replay({ ...cx, property: 'no-such-property' })).rejects.toThrow(
+      /^replay: unknown property "no-such-property"; known: at-most-once/,
+    );
+    await expect(replay({ ...cx, adapter: 'native' })).rejects.toThrow(
+      'replay: the counterexample was recorded on the "native" adapter; pass { adapter }',
+    );
   });
 
   test('firstDivergence compares field by field, ignoring key order, and notices a shorter trace', () => {

@@ -18,7 +18,9 @@ export function of<K extends TraceEvent['kind']>(ex: Execution, kind: K): Extrac
 
 /** The completions the application on `host` received, as "wrId:STATUS" strings in order. */
 export function delivered(ex: Execution, host: 'A' | 'B' = 'A'): string[] {
-  return of(ex, 'Deliver').filter((e) => e.host === host).map((e) => `${e.wc.wrId}:${e.wc.status}`);
+  return of(ex, 'Deliver')
+    .filter((e) => e.host === host)
+    .map((e) => `${e.wc.wrId}:${e.wc.status}`);
 }
 
 /** How many times the responder executed WR `wr` of host A (successfully). */
@@ -47,7 +49,8 @@ export const retryOnBackup: FailoverLayer = {
       },
       onCompletion(path, wc) {
         // A RECV flushed from the failed QP is re-posted on the backup, as retry wrappers do.
-        if (wc.opcode === 'RECV' && wc.status === 'WR_FLUSH_ERR' && path === 0) return void env.postRecv(1, { id: wc.wrId });
+        if (wc.opcode === 'RECV' && wc.status === 'WR_FLUSH_ERR' && path === 0)
+          return void env.postRecv(1, { id: wc.wrId });
         if (wc.opcode === 'RECV') return env.deliver(wc);
         if (wc.status !== 'SUCCESS' && path === 0 && !retried.has(wc.wrId) && wrs.has(wc.wrId)) {
           retried.add(wc.wrId);

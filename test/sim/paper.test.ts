@@ -17,7 +17,10 @@ const T1: Scenario = {
 
 /** T2: [Send(W), Receive, Execute, AppConsume, AppReuse(V'), AckLost, Timeout(W)]. */
 const T2: Scenario = {
-  workload: [{ kind: 'post', wr: W }, { kind: 'reuse', addr: 0, expect: 1, value: V_PRIME }],
+  workload: [
+    { kind: 'post', wr: W },
+    { kind: 'reuse', addr: 0, expect: 1, value: V_PRIME },
+  ],
   faults: [{ kind: 'link-down', path: 0, direction: 'b-to-a', after: { on: 'execute', wr: 1 } }],
 };
 
@@ -43,7 +46,7 @@ describe('Theorem 1: packet loss and ACK loss are indistinguishable to the sende
     expect(t2.end.memory.B[0]).toBe(V_PRIME);
   });
 
-  test('retrying W in T2 (what liveness demands in T1) overwrites the reused value V\' with stale V1', () => {
+  test("retrying W in T2 (what liveness demands in T1) overwrites the reused value V' with stale V1", () => {
     const retried = run(T2, retryOnBackup);
     expect(executions(retried, 1)).toBe(2);
     expect(retried.end.memory.B[0]).toBe(1); // V' is lost: safety broken
@@ -58,7 +61,9 @@ describe('Theorem 2: non-idempotent operations', () => {
     const ex = run(
       {
         workload: [
-          { kind: 'recv', wr: { id: 1 } }, { kind: 'recv', wr: { id: 2 } }, { kind: 'recv', wr: { id: 3 } },
+          { kind: 'recv', wr: { id: 1 } },
+          { kind: 'recv', wr: { id: 2 } },
+          { kind: 'recv', wr: { id: 3 } },
           { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 101 } }, // M1
           { kind: 'post', wr: { id: 2, opcode: 'SEND', value: 102 }, after: { on: 'deliver', wr: 1 } }, // M2
         ],
@@ -84,7 +89,9 @@ describe('Theorem 2: non-idempotent operations', () => {
       },
       retryOnBackup,
     );
-    const casResults = of(ex, 'Execute').filter((e) => e.wr === 1).map((e) => e.old);
+    const casResults = of(ex, 'Execute')
+      .filter((e) => e.wr === 1)
+      .map((e) => e.old);
     expect(casResults).toEqual([0, 0]); // both executions saw the expected value: two successes
     expect(of(ex, 'ThirdParty')[0].old).toBe(1); // P's CAS(1,0) succeeded in between
     expect(ex.end.memory.B[0]).toBe(1); // P's modification was silently overwritten

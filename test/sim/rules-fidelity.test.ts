@@ -42,26 +42,38 @@ describe('RC fidelity', () => {
   });
 
   test('rule: an implied NAK starts one retry sequence, counted against retry_cnt (no storm)', () => {
-    const workload = [{ kind: 'post' as const, wr: { id: 1, opcode: 'READ' as const, addr: 0 } },
-      ...Array.from({ length: 19 }, (_, k) => ({ kind: 'post' as const, wr: write(k + 2, 1) }))];
+    const workload = [
+      { kind: 'post' as const, wr: { id: 1, opcode: 'READ' as const, addr: 0 } },
+      ...Array.from({ length: 19 }, (_, k) => ({ kind: 'post' as const, wr: write(k + 2, 1) })),
+    ];
     const ex = run({ workload, faults: [{ kind: 'drop-response', wr: 1 }] });
     expect(of(ex, 'Send').filter((s) => s.retransmit).length).toBeLessThanOrEqual(20);
     expect(delivered(ex).every((d) => d.endsWith(':SUCCESS'))).toBe(true);
-    const noRetries = run({ config: { retryCnt: 0 }, workload: workload.slice(0, 3), faults: [{ kind: 'drop-response', wr: 1 }] });
+    const noRetries = run({
+      config: { retryCnt: 0 },
+      workload: workload.slice(0, 3),
+      faults: [{ kind: 'drop-response', wr: 1 }],
+    });
     expect(delivered(noRetries)[0]).toBe('1:RETRY_EXC_ERR');
   });
 
-  test('rule: a sequence NAK is no WR\'s response: a drop-response fault aimed at a WR does not take it', () => {
+  test("rule: a sequence NAK is no WR's response: a drop-response fault aimed at a WR does not take it", () => {
     const ex = run({
-      workload: [{ kind: 'post', wr: write(1) }, { kind: 'post', wr: write(2) }],
-      faults: [{ kind: 'drop-request', wr: 1 }, { kind: 'drop-response', wr: 2 }],
+      workload: [
+        { kind: 'post', wr: write(1) },
+        { kind: 'post', wr: write(2) },
+      ],
+      faults: [
+        { kind: 'drop-request', wr: 1 },
+        { kind: 'drop-response', wr: 2 },
+      ],
     });
     const lost = of(ex, 'AckLost');
     expect(lost.map((a) => [a.wr, a.nak])).toEqual([[2, undefined]]);
     expect(of(ex, 'Execute').find((e) => e.wr === 2)!.i).toBeLessThan(lost[0].i);
   });
 
-  test('rule: READs and atomics share the responder\'s max_dest_rd_atomic slots', () => {
+  test("rule: READs and atomics share the responder's max_dest_rd_atomic slots", () => {
     const ex = run({
       config: { maxDestRdAtomic: 1 },
       workload: [
@@ -70,9 +82,17 @@ describe('RC fidelity', () => {
       ],
       faults: [{ kind: 'drop-response', wr: 1 }],
     });
-    expect(of(ex, 'Receive').filter((r) => r.duplicate && r.wr === 1).every((r) => r.note?.includes('evicted'))).toBe(true);
+    expect(
+      of(ex, 'Receive')
+        .filter((r) => r.duplicate && r.wr === 1)
+        .every((r) => r.note?.includes('evicted')),
+    ).toBe(true);
     expect(delivered(ex)[0]).toBe('1:RETRY_EXC_ERR');
-    const none = run({ config: { maxDestRdAtomic: 0 }, workload: [{ kind: 'post', wr: { id: 1, opcode: 'READ', addr: 0 } }], faults: [] });
+    const none = run({
+      config: { maxDestRdAtomic: 0 },
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'READ', addr: 0 } }],
+      faults: [],
+    });
     expect(delivered(none)).toEqual(['1:REM_INV_REQ_ERR']);
   });
 
@@ -108,7 +128,10 @@ describe('RC fidelity', () => {
 
   test('rule: a remote error for a later PSN while an earlier READ lacks its data retries the READ first', () => {
     const ex = run({
-      workload: [{ kind: 'post', wr: { id: 1, opcode: 'READ', addr: 0 } }, { kind: 'post', wr: write(2, 99) }],
+      workload: [
+        { kind: 'post', wr: { id: 1, opcode: 'READ', addr: 0 } },
+        { kind: 'post', wr: write(2, 99) },
+      ],
       faults: [{ kind: 'drop-response', wr: 1 }],
     });
     const statuses = delivered(ex);
@@ -128,7 +151,9 @@ describe('RC fidelity', () => {
     const flood: FailoverLayer = {
       name: 'flood',
       create: (env) => ({
-        postSend: (wr) => { for (let k = 0; k < 20_000; k++) env.post(0, wr); },
+        postSend: (wr) => {
+          for (let k = 0; k < 20_000; k++) env.post(0, wr);
+        },
         postRecv: () => undefined,
         onCompletion: () => undefined,
       }),
@@ -142,13 +167,22 @@ describe('RC fidelity', () => {
     const mutator: FailoverLayer = {
       name: 'mutator',
       create: (env) => ({
-        postSend: (wr) => { env.post(0, wr); wr.payload?.push(99); },
+        postSend: (wr) => {
+          env.post(0, wr);
+          wr.payload?.push(99);
+        },
         postRecv: (wr) => void env.postRecv(0, wr),
-        onCompletion: (_p, wc) => { wc.payload?.push(99); env.deliver(wc); },
+        onCompletion: (_p, wc) => {
+          wc.payload?.push(99);
+          env.deliver(wc);
+        },
       }),
     };
     const scenario = {
-      workload: [{ kind: 'recv' as const, wr: { id: 1 } }, { kind: 'post' as const, wr: { id: 1, opcode: 'SEND' as const, value: 1, payload: [1, 2] } }],
+      workload: [
+        { kind: 'recv' as const, wr: { id: 1 } },
+        { kind: 'post' as const, wr: { id: 1, opcode: 'SEND' as const, value: 1, payload: [1, 2] } },
+      ],
       faults: [],
     };
     const ex = run(scenario, mutator);

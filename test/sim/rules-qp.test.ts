@@ -31,10 +31,17 @@ describe('queue-pair rules', () => {
       const wrs = new Map<number, import('../../src/core/verbs').SendWr>();
       let resets = 0;
       return {
-        postSend: (wr) => { wrs.set(wr.id, wr); env.post(0, wr); },
+        postSend: (wr) => {
+          wrs.set(wr.id, wr);
+          env.post(0, wr);
+        },
         postRecv: (wr) => void env.postRecv(0, wr),
         onCompletion: (_p, wc) => {
-          if (wc.status !== 'SUCCESS' && resets++ === 0) { env.reset(0); env.post(0, wrs.get(wc.wrId)!); return; }
+          if (wc.status !== 'SUCCESS' && resets++ === 0) {
+            env.reset(0);
+            env.post(0, wrs.get(wc.wrId)!);
+            return;
+          }
           env.deliver(wc);
         },
       };
@@ -42,13 +49,26 @@ describe('queue-pair rules', () => {
   };
 
   test('rule: a reconnected QP starts a fresh PSN space and has no memory of what the old QP executed', () => {
-    const ex = run({
-      config: { retryCnt: 1 },
-      workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 } }],
-      faults: [{ kind: 'link-down', path: 0, direction: 'b-to-a', after: { on: 'execute', wr: 1 }, upAfterNs: 150_000 }],
-    }, resetAndRepost);
-    expect(of(ex, 'QpState').filter((q) => q.host === 'A').map((q) => q.to)).toEqual(['ERR', 'RESET', 'INIT', 'RTR', 'RTS']);
-    expect(of(ex, 'Send').filter((s) => !s.retransmit).map((s) => s.psn)).toEqual([0, 0]); // PSN 0 again
+    const ex = run(
+      {
+        config: { retryCnt: 1 },
+        workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 } }],
+        faults: [
+          { kind: 'link-down', path: 0, direction: 'b-to-a', after: { on: 'execute', wr: 1 }, upAfterNs: 150_000 },
+        ],
+      },
+      resetAndRepost,
+    );
+    expect(
+      of(ex, 'QpState')
+        .filter((q) => q.host === 'A')
+        .map((q) => q.to),
+    ).toEqual(['ERR', 'RESET', 'INIT', 'RTR', 'RTS']);
+    expect(
+      of(ex, 'Send')
+        .filter((s) => !s.retransmit)
+        .map((s) => s.psn),
+    ).toEqual([0, 0]); // PSN 0 again
     expect(executions(ex, 1)).toBe(2); // not recognised as a duplicate: executed twice
     expect(ex.end.memory.B[0]).toBe(2);
   });
@@ -57,16 +77,22 @@ describe('queue-pair rules', () => {
     const resetAtOnce: FailoverLayer = {
       name: 'reset-at-once',
       create: (env) => ({
-        postSend: (wr) => { env.post(0, wr); env.reset(0); },
+        postSend: (wr) => {
+          env.post(0, wr);
+          env.reset(0);
+        },
         postRecv: (wr) => void env.postRecv(0, wr),
         onCompletion: (_p, wc) => env.deliver(wc),
       }),
     };
-    const ex = run({ workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } }], faults: [] }, resetAtOnce);
+    const ex = run(
+      { workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } }], faults: [] },
+      resetAtOnce,
+    );
     expect(of(ex, 'Completion')).toEqual([]);
   });
 
-  test('rule: when one end reconnects, the peer\'s outstanding requests belong to the old connection and end in RETRY_EXC_ERR', () => {
+  test("rule: when one end reconnects, the peer's outstanding requests belong to the old connection and end in RETRY_EXC_ERR", () => {
     const bResetsSoon: FailoverLayer = {
       name: 'b-resets',
       create: (env) => ({
@@ -77,12 +103,18 @@ describe('queue-pair rules', () => {
         ...(env.host === 'B' ? { onPortEvent: () => undefined } : {}),
       }),
     };
-    const layer: FailoverLayer = { name: 'b-resets', create: (env) => {
-      const inst = bResetsSoon.create(env);
-      if (env.host === 'B') env.setTimer(500, 'reset');
-      return inst;
-    } };
-    const ex = run({ workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 1, value: 5 } }], faults: [] }, layer);
+    const layer: FailoverLayer = {
+      name: 'b-resets',
+      create: (env) => {
+        const inst = bResetsSoon.create(env);
+        if (env.host === 'B') env.setTimer(500, 'reset');
+        return inst;
+      },
+    };
+    const ex = run(
+      { workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 1, value: 5 } }], faults: [] },
+      layer,
+    );
     expect(of(ex, 'PacketLost').some((p) => p.reason.startsWith('stale'))).toBe(true);
     expect(delivered(ex)).toEqual(['1:RETRY_EXC_ERR']);
   });
@@ -90,7 +122,8 @@ describe('queue-pair rules', () => {
   test('rule: completions of one receive queue follow post order, even when a fault fires on the Execute', () => {
     const ex = run({
       workload: [
-        { kind: 'recv', wr: { id: 1 } }, { kind: 'recv', wr: { id: 2 } },
+        { kind: 'recv', wr: { id: 1 } },
+        { kind: 'recv', wr: { id: 2 } },
         { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 11 } },
       ],
       faults: [{ kind: 'qp-error', host: 'B', path: 0, after: { on: 'execute', wr: 1 } }],
@@ -103,7 +136,11 @@ describe('queue-pair rules', () => {
       config: { postToErrQp },
       workload: [
         { kind: 'post' as const, wr: { id: 1, opcode: 'WRITE' as const, addr: 0, value: 1 } },
-        { kind: 'post' as const, wr: { id: 2, opcode: 'WRITE' as const, addr: 0, value: 2 }, after: { on: 'deliver' as const, wr: 1 } },
+        {
+          kind: 'post' as const,
+          wr: { id: 2, opcode: 'WRITE' as const, addr: 0, value: 2 },
+          after: { on: 'deliver' as const, wr: 1 },
+        },
       ],
       faults: [{ kind: 'qp-error' as const, host: 'A' as const, path: 0, after: { on: 'send' as const, wr: 1 } }],
     });
@@ -123,7 +160,11 @@ describe('queue-pair rules', () => {
         { kind: 'nic-death', host: 'B', path: 1, after: { on: 'start' } },
       ],
     });
-    expect(of(ex, 'PortEvent').map((p) => `${p.host}${p.path}:${p.event}@${p.t}`)).toEqual(['A0:PORT_ERR@0', 'B1:PORT_ERR@0', 'A0:PORT_ACTIVE@1000000']);
+    expect(of(ex, 'PortEvent').map((p) => `${p.host}${p.path}:${p.event}@${p.t}`)).toEqual([
+      'A0:PORT_ERR@0',
+      'B1:PORT_ERR@0',
+      'A0:PORT_ACTIVE@1000000',
+    ]);
     expect(delivered(ex)).toEqual(['1:RETRY_EXC_ERR']);
   });
 
@@ -156,26 +197,35 @@ describe('queue-pair rules', () => {
     const chatty: FailoverLayer = {
       name: 'chatty',
       create: (env) => ({
-        postSend: (wr) => { env.sendControl({ hello: wr.id }); env.post(0, wr); },
+        postSend: (wr) => {
+          env.sendControl({ hello: wr.id });
+          env.post(0, wr);
+        },
         postRecv: () => undefined,
         onCompletion: (_p, wc) => env.deliver(wc),
         onControl: () => undefined,
       }),
     };
-    const ex = run({
-      workload: [
-        { kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } },
-        { kind: 'post', wr: { id: 2, opcode: 'WRITE', addr: 0, value: 1 }, after: { on: 'at', atNs: 100_000 } },
-      ],
-      faults: [{ kind: 'control-loss', after: { on: 'start' }, restoreAfterNs: 50_000 }],
-    }, chatty);
+    const ex = run(
+      {
+        workload: [
+          { kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } },
+          { kind: 'post', wr: { id: 2, opcode: 'WRITE', addr: 0, value: 1 }, after: { on: 'at', atNs: 100_000 } },
+        ],
+        faults: [{ kind: 'control-loss', after: { on: 'start' }, restoreAfterNs: 50_000 }],
+      },
+      chatty,
+    );
     expect(of(ex, 'ControlLost').map((c) => c.msg)).toEqual([{ hello: 1 }]);
     expect(of(ex, 'ControlReceived').map((c) => c.msg)).toEqual([{ hello: 2 }]);
   });
 });
 
 describe('layer misuse is recorded as a LayerFault, never a crash', () => {
-  const misuse = (label: string, body: (env: Parameters<FailoverLayer['create']>[0], wr: import('../../src/core/verbs').SendWr) => void) => ({
+  const misuse = (
+    label: string,
+    body: (env: Parameters<FailoverLayer['create']>[0], wr: import('../../src/core/verbs').SendWr) => void,
+  ) => ({
     name: label,
     create: (env: Parameters<FailoverLayer['create']>[0]) => ({
       postSend: (wr: import('../../src/core/verbs').SendWr) => body(env, wr),
@@ -183,28 +233,53 @@ describe('layer misuse is recorded as a LayerFault, never a crash', () => {
       onCompletion: (_p: number, wc: import('../../src/core/verbs').WorkCompletion) => env.deliver(wc),
     }),
   });
-  const oneWrite = { workload: [{ kind: 'post' as const, wr: { id: 1, opcode: 'WRITE' as const, addr: 0, value: 1 } }], faults: [] };
-  const faultsOf = (layer: FailoverLayer) => of(run(oneWrite, layer), 'LayerFault').map((f) => `${f.during}: ${f.reason}`);
+  const oneWrite = {
+    workload: [{ kind: 'post' as const, wr: { id: 1, opcode: 'WRITE' as const, addr: 0, value: 1 } }],
+    faults: [],
+  };
+  const faultsOf = (layer: FailoverLayer) =>
+    of(run(oneWrite, layer), 'LayerFault').map((f) => `${f.during}: ${f.reason}`);
 
   test('posting on a path that does not exist', () => {
-    expect(faultsOf(misuse('bad-path', (env, wr) => env.post(5, wr)))).toEqual(['post: path 5 does not exist (paths are 0..1)']);
+    expect(faultsOf(misuse('bad-path', (env, wr) => env.post(5, wr)))).toEqual([
+      'post: path 5 does not exist (paths are 0..1)',
+    ]);
   });
   test('posting a WR id the application never posted (invented WRs must use negative ids)', () => {
-    expect(faultsOf(misuse('bad-id', (env, wr) => env.post(0, { ...wr, id: 77 })))[0]).toMatch(/WR 77 is not an application WR/);
+    expect(faultsOf(misuse('bad-id', (env, wr) => env.post(0, { ...wr, id: 77 })))[0]).toMatch(
+      /WR 77 is not an application WR/,
+    );
   });
   test('delivering a completion for an unknown WR, and for one already completed', () => {
-    expect(faultsOf(misuse('unknown', (env) => env.deliver({ wrId: 9, status: 'SUCCESS', opcode: 'WRITE' }))))
-      .toEqual(['deliver: delivered a completion for WR 9, which the application never posted']);
-    expect(faultsOf(misuse('twice', (env, wr) => { env.deliver({ wrId: wr.id, status: 'SUCCESS', opcode: 'WRITE' }); env.post(0, wr); })))
-      .toEqual(['deliver: delivered a second completion for WR 1']);
+    expect(faultsOf(misuse('unknown', (env) => env.deliver({ wrId: 9, status: 'SUCCESS', opcode: 'WRITE' })))).toEqual([
+      'deliver: delivered a completion for WR 9, which the application never posted',
+    ]);
+    expect(
+      faultsOf(
+        misuse('twice', (env, wr) => {
+          env.deliver({ wrId: wr.id, status: 'SUCCESS', opcode: 'WRITE' });
+          env.post(0, wr);
+        }),
+      ),
+    ).toEqual(['deliver: delivered a second completion for WR 1']);
   });
   test('a layer that throws: the fault names the callback, the run goes on', () => {
-    const ex = run(oneWrite, misuse('thrower', () => { throw new Error('boom'); }));
+    const ex = run(
+      oneWrite,
+      misuse('thrower', () => {
+        throw new Error('boom');
+      }),
+    );
     expect(of(ex, 'LayerFault').map((f) => `${f.during}: ${f.reason}`)).toEqual(['postSend: threw Error: boom']);
     expect(ex.end.reason).toBe('quiescent');
   });
   test('a layer whose create() throws gets a LayerFault and no instance', () => {
-    const ex = run(oneWrite, { name: 'bad-create', create: () => { throw new TypeError('no'); } });
+    const ex = run(oneWrite, {
+      name: 'bad-create',
+      create: () => {
+        throw new TypeError('no');
+      },
+    });
     expect(of(ex, 'LayerFault').map((f) => `${f.host} ${f.during}`)).toEqual(['A create', 'B create']);
   });
   test('a layer that posts forever is stopped by the event limit', () => {

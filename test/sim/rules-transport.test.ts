@@ -42,8 +42,11 @@ describe('transport rules', () => {
       ],
       faults: [{ kind: 'link-down', path: 0, direction: 'both', after: { on: 'start' } }],
     });
-    expect(of(ex, 'Completion').filter((c) => c.host === 'A').map((c) => `${c.wc.opcode}${c.wc.wrId}:${c.wc.status}`))
-      .toEqual(['WRITE1:RETRY_EXC_ERR', 'READ2:WR_FLUSH_ERR', 'SEND3:WR_FLUSH_ERR', 'RECV9:WR_FLUSH_ERR']);
+    expect(
+      of(ex, 'Completion')
+        .filter((c) => c.host === 'A')
+        .map((c) => `${c.wc.opcode}${c.wc.wrId}:${c.wc.status}`),
+    ).toEqual(['WRITE1:RETRY_EXC_ERR', 'READ2:WR_FLUSH_ERR', 'SEND3:WR_FLUSH_ERR', 'RECV9:WR_FLUSH_ERR']);
   });
 
   test('rule: a duplicate WRITE (lost ACK) is ACKed again without executing again', () => {
@@ -63,7 +66,8 @@ describe('transport rules', () => {
   test('rule: a duplicate SEND is ACKed again without consuming a second RECV', () => {
     const ex = run({
       workload: [
-        { kind: 'recv', wr: { id: 1 } }, { kind: 'recv', wr: { id: 2 } },
+        { kind: 'recv', wr: { id: 1 } },
+        { kind: 'recv', wr: { id: 2 } },
         { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 11 } },
       ],
       faults: [{ kind: 'drop-response', wr: 1 }],
@@ -80,7 +84,11 @@ describe('transport rules', () => {
       ],
       faults: [{ kind: 'drop-response', wr: 1 }],
     });
-    expect(of(ex, 'Execute').filter((e) => e.wr === 1).map((e) => e.value)).toEqual([0, 5]);
+    expect(
+      of(ex, 'Execute')
+        .filter((e) => e.wr === 1)
+        .map((e) => e.value),
+    ).toEqual([0, 5]);
     expect(of(ex, 'Deliver')[0].wc.value).toBe(5);
   });
 
@@ -103,7 +111,11 @@ describe('transport rules', () => {
       ],
       faults: [{ kind: 'drop-response', wr: 1 }],
     });
-    expect(of(ex, 'Receive').filter((r) => r.duplicate).every((r) => r.note?.includes('evicted'))).toBe(true);
+    expect(
+      of(ex, 'Receive')
+        .filter((r) => r.duplicate)
+        .every((r) => r.note?.includes('evicted')),
+    ).toBe(true);
     expect(executions(ex, 1)).toBe(1);
     expect(delivered(ex)).toEqual(['1:RETRY_EXC_ERR', '2:WR_FLUSH_ERR']);
   });
@@ -111,14 +123,19 @@ describe('transport rules', () => {
   test('rule: SEND and WRITE_WITH_IMM consume exactly one RECV each, in posting order', () => {
     const ex = run({
       workload: [
-        { kind: 'recv', wr: { id: 1 } }, { kind: 'recv', wr: { id: 2 } },
+        { kind: 'recv', wr: { id: 1 } },
+        { kind: 'recv', wr: { id: 2 } },
         { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 11 } },
         { kind: 'post', wr: { id: 2, opcode: 'WRITE_WITH_IMM', addr: 3, value: 4, imm: 99 } },
       ],
       faults: [],
     });
     expect(of(ex, 'RecvConsumed').map((e) => `${e.wr}->${e.recvWr}`)).toEqual(['1->1', '2->2']);
-    expect(of(ex, 'Deliver').filter((d) => d.host === 'B').map((d) => d.wc)).toEqual([
+    expect(
+      of(ex, 'Deliver')
+        .filter((d) => d.host === 'B')
+        .map((d) => d.wc),
+    ).toEqual([
       { wrId: 1, status: 'SUCCESS', opcode: 'RECV', value: 11 },
       { wrId: 2, status: 'SUCCESS', opcode: 'RECV', withImm: true, imm: 99 },
     ]);
@@ -187,11 +204,21 @@ describe('transport rules', () => {
   });
 
   test('rule: atomics must be 8-byte aligned (REM_INV_REQ_ERR) and in range (REM_ACCESS_ERR); they return the old value', () => {
-    const misaligned = run({ workload: [{ kind: 'post', wr: { id: 1, opcode: 'CMP_SWAP', addr: 2.5, compare: 0, swap: 1 } }], faults: [] });
+    const misaligned = run({
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'CMP_SWAP', addr: 2.5, compare: 0, swap: 1 } }],
+      faults: [],
+    });
     expect(delivered(misaligned)).toEqual(['1:REM_INV_REQ_ERR']);
-    const outOfRange = run({ workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 99, add: 1 } }], faults: [] });
+    const outOfRange = run({
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 99, add: 1 } }],
+      faults: [],
+    });
     expect(delivered(outOfRange)).toEqual(['1:REM_ACCESS_ERR']);
-    expect(of(outOfRange, 'QpState').map((q) => `${q.host}:${q.to}`).sort()).toEqual(['A:ERR', 'B:ERR']);
+    expect(
+      of(outOfRange, 'QpState')
+        .map((q) => `${q.host}:${q.to}`)
+        .sort(),
+    ).toEqual(['A:ERR', 'B:ERR']);
     const ok = run({
       workload: [
         { kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 5 } },
@@ -215,13 +242,16 @@ describe('transport rules', () => {
         };
       },
     };
-    const ex = run({
-      workload: [
-        { kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } },
-        { kind: 'post', wr: { id: 2, opcode: 'WRITE', addr: 0, value: 2 } },
-      ],
-      faults: [{ kind: 'delay', direction: 'request', path: 0, delayNs: 5_000 }],
-    }, twoPaths);
+    const ex = run(
+      {
+        workload: [
+          { kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } },
+          { kind: 'post', wr: { id: 2, opcode: 'WRITE', addr: 0, value: 2 } },
+        ],
+        faults: [{ kind: 'delay', direction: 'request', path: 0, delayNs: 5_000 }],
+      },
+      twoPaths,
+    );
     expect(of(ex, 'Execute').map((e) => e.wr)).toEqual([2, 1]);
     expect(ex.end.memory.B[0]).toBe(1);
   });
@@ -234,6 +264,9 @@ describe('transport rules', () => {
       ],
       faults: [{ kind: 'delay', direction: 'request', wr: 1, delayNs: 5_000 }],
     });
-    expect(of(ex, 'Execute').map((e) => [e.wr, e.t])).toEqual([[1, 6_000], [2, 6_000]]);
+    expect(of(ex, 'Execute').map((e) => [e.wr, e.t])).toEqual([
+      [1, 6_000],
+      [2, 6_000],
+    ]);
   });
 });

@@ -13,7 +13,11 @@ describeFailoverLayer(readRetryLayer, {
   byOpClass: true,
   opcodes: ['READ', 'WRITE', 'FETCH_ADD'],
   accept: [
-    { property: 'failure-masking', opcodes: [...NON_READ], reason: 'only READs are retried; other errors reach the application by design' },
+    {
+      property: 'failure-masking',
+      opcodes: [...NON_READ],
+      reason: 'only READs are retried; other errors reach the application by design',
+    },
   ],
   outDir: 'rdmacheck-counterexamples',
   layerModule: 'src/readRetryLayer.ts',

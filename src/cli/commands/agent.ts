@@ -14,7 +14,10 @@ export const AGENT_USAGE = `usage: rdmacheck agent [--port 18600] [--host ADDR] 
 /** Runs `agent` until it is stopped; returns the exit code. */
 export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommand('agent', argv, {
-    port: { type: 'string' }, host: { type: 'string' }, paths: { type: 'string' }, once: { type: 'boolean' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    paths: { type: 'string' },
+    once: { type: 'boolean' },
   });
   if (values.help) {
     io.stdout.write(`${AGENT_USAGE}\n`);
@@ -22,7 +25,8 @@ export async function agentCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const port = intOption('agent', 'port', values.port, 1) ?? 18600;
   const paths = parsePaths(String(values.paths ?? 'rxe0:eth0,rxe1:eth1'));
-  if (paths.length === 0) throw new CliError('rdmacheck agent: --paths names no device (e.g. --paths rxe0:eth0,rxe1:eth1)');
+  if (paths.length === 0)
+    throw new CliError('rdmacheck agent: --paths names no device (e.g. --paths rxe0:eth0,rxe1:eth1)');
   try {
     const agent = await runAgent({ port, host: values.host as string | undefined, paths, once: values.once === true });
     io.stderr.write(`rdmacheck agent: listening on port ${port} for ${paths.map((p) => p.device).join(', ')}\n`);

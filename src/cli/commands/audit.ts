@@ -46,14 +46,20 @@ Exit: 0 every property holds, 1 violations found, 2 usage or input error.`;
 /** Runs `audit`; returns the exit code. */
 export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand('audit', argv, {
-    opcodes: { type: 'string' }, properties: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' },
-    'time-limit': { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+    opcodes: { type: 'string' },
+    properties: { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    'time-limit': { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(`${AUDIT_USAGE}\n`);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new CliError('rdmacheck audit: give exactly one layer (see rdmacheck audit --help)');
+  if (positionals.length !== 1)
+    throw new CliError('rdmacheck audit: give exactly one layer (see rdmacheck audit --help)');
   const propertyNames = allProperties.all.map((p: Property) => p.name);
   const opcodes = (listOption('audit', 'opcodes', values.opcodes, OPCODES) ?? [...OPCODES]) as Opcode[];
   const properties = listOption('audit', 'properties', values.properties, propertyNames);
@@ -64,7 +70,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
   const request: AuditRequest = {
-    layer: spec, opcodes,
+    layer: spec,
+    opcodes,
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
@@ -78,15 +85,34 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   }).finally(() => progress.finish());
   // A module layer is not known by name: its replay command needs --layer with the path given here.
   const layerModule = spec.kind === 'module' ? layerArg : undefined;
-  const files = writeOutputs(report, typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined, io, layerModule);
+  const files = writeOutputs(
+    report,
+    typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined,
+    io,
+    layerModule,
+  );
   if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(report, files), null, 2)}\n`);
   else if (format === 'junit') io.stdout.write(junitReport(report));
-  else io.stdout.write(textReport(report, files, spec.kind === 'reference' ? layerArg : undefined, numRuns ?? CHECK_DEFAULTS.numRuns, layerModule));
+  else
+    io.stdout.write(
+      textReport(
+        report,
+        files,
+        spec.kind === 'reference' ? layerArg : undefined,
+        numRuns ?? CHECK_DEFAULTS.numRuns,
+        layerModule,
+      ),
+    );
   return report.ok ? EXIT.ok : EXIT.violations;
 }
 
 /** Runs the audit in a worker; rejects with a CliError naming the layer when the limit passes. */
-function runInWorker(request: AuditRequest, limitMs: number, layerArg: string, onEvent: (e: AuditEvent) => void): Promise<Report> {
+function runInWorker(
+  request: AuditRequest,
+  limitMs: number,
+  layerArg: string,
+  onEvent: (e: AuditEvent) => void,
+): Promise<Report> {
   return new Promise((resolvePromise, reject) => {
     const worker = startAuditWorker(request);
     let last: ProgressUpdate | undefined;
@@ -99,11 +125,18 @@ function runInWorker(request: AuditRequest, limitMs: number, layerArg: string, o
       f();
     };
     const timer = setTimeout(() => {
-      const where = last === undefined ? '' : ` (it was checking ${last.property}${last.opcode ? ` on ${last.opcode}` : ''})`;
+      const where =
+        last === undefined ? '' : ` (it was checking ${last.property}${last.opcode ? ` on ${last.opcode}` : ''})`;
       void worker.terminate();
       const named = layerName === undefined || layerName === layerArg ? layerArg : `${layerName} (${layerArg})`;
-      settle(() => reject(new CliError(`rdmacheck audit: layer ${named} did not finish within ${Math.round(limitMs / 1000)}s${where}; `
-        + 'a layer method may loop forever: fix the layer, or raise --time-limit')));
+      settle(() =>
+        reject(
+          new CliError(
+            `rdmacheck audit: layer ${named} did not finish within ${Math.round(limitMs / 1000)}s${where}; ` +
+              'a layer method may loop forever: fix the layer, or raise --time-limit',
+          ),
+        ),
+      );
     }, limitMs);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'layer') layerName = m.name;
@@ -115,18 +148,29 @@ function runInWorker(request: AuditRequest, limitMs: number, layerArg: string, o
         settle(() => resolvePromise(rewrapReport(m.report as Report)));
         void worker.terminate();
       } else if (m.type === 'error') {
-        const err = m.usage ? new CliError(m.message) : Object.assign(new Error(`rdmacheck audit: ${layerArg}: ${m.message}`), { stack: m.stack });
+        const err = m.usage
+          ? new CliError(m.message)
+          : Object.assign(new Error(`rdmacheck audit: ${layerArg}: ${m.message}`), { stack: m.stack });
         settle(() => reject(err));
         void worker.terminate();
       }
     });
-    worker.on('error', (e) => settle(() => reject(new Error(`rdmacheck audit: the audit of ${layerArg} crashed: ${e.message}`))));
-    worker.on('exit', (code) => settle(() => reject(new Error(`rdmacheck audit: the audit of ${layerArg} stopped unexpectedly (exit ${code})`))));
+    worker.on('error', (e) =>
+      settle(() => reject(new Error(`rdmacheck audit: the audit of ${layerArg} crashed: ${e.message}`))),
+    );
+    worker.on('exit', (code) =>
+      settle(() => reject(new Error(`rdmacheck audit: the audit of ${layerArg} stopped unexpectedly (exit ${code})`))),
+    );
   });
 }
 
 /** Writes each counterexample (YAML + HTML) and report.html into `dir`; returns YAML paths by result index. */
-function writeOutputs(report: Report, dir: string | undefined, io: CliIo, layerModule: string | undefined): Record<number, string> {
+function writeOutputs(
+  report: Report,
+  dir: string | undefined,
+  io: CliIo,
+  layerModule: string | undefined,
+): Record<number, string> {
   const files: Record<number, string> = {};
   if (dir === undefined) return files;
   report.results.forEach((r, k) => {
@@ -140,15 +184,25 @@ function writeOutputs(report: Report, dir: string | undefined, io: CliIo, layerM
     writeFileAtomic(`${base}.html`, renderHtml(r.counterexample, { file: shown, ...extra }));
     files[k] = shown;
   });
-  writeFileAtomic(join(dir, 'report.html'), renderHtml(report, { files, ...(layerModule === undefined ? {} : { layerModule }) }));
+  writeFileAtomic(
+    join(dir, 'report.html'),
+    renderHtml(report, { files, ...(layerModule === undefined ? {} : { layerModule }) }),
+  );
   return files;
 }
 
-function textReport(report: Report, files: Record<number, string>, referenceName: string | undefined, runsPerOpClass: number,
-  layerModule: string | undefined): string {
+function textReport(
+  report: Report,
+  files: Record<number, string>,
+  referenceName: string | undefined,
+  runsPerOpClass: number,
+  layerModule: string | undefined,
+): string {
   const lines: string[] = [];
-  lines.push(`rdmacheck audit: layer ${report.layer} on ${report.adapter}, seed ${report.seed}, ${runsPerOpClass} generated runs per op class`
-    + ' (a cell shows its verdict and how many runs it took to reach it)');
+  lines.push(
+    `rdmacheck audit: layer ${report.layer} on ${report.adapter}, seed ${report.seed}, ${runsPerOpClass} generated runs per op class` +
+      ' (a cell shows its verdict and how many runs it took to reach it)',
+  );
   lines.push('');
   lines.push(renderMatrixText(report).trimEnd());
   const violated = report.results.map((r, k) => ({ r, k })).filter(({ r }) => r.counterexample !== undefined);
@@ -156,7 +210,9 @@ function textReport(report: Report, files: Record<number, string>, referenceName
     const cx = r.counterexample as NonNullable<typeof r.counterexample>;
     lines.push('');
     lines.push(`${r.property} [${r.opcode ?? 'all'}] violated: ${cx.explanation}`);
-    lines.push(`  ${seedLine(cx.seed, cx.path)}${files[k] === undefined ? ' (use --out DIR to write the counterexample file)' : `; replay: ${replayCommand(files[k], layerModule)}`}`);
+    lines.push(
+      `  ${seedLine(cx.seed, cx.path)}${files[k] === undefined ? ' (use --out DIR to write the counterexample file)' : `; replay: ${replayCommand(files[k], layerModule)}`}`,
+    );
   }
   const unknown = report.results.filter((r) => r.status === 'unknown');
   for (const r of unknown) lines.push(`${r.property} [${r.opcode ?? 'all'}] unknown: ${r.reason ?? 'no reason given'}`);
@@ -172,14 +228,28 @@ function textReport(report: Report, files: Record<number, string>, referenceName
 
 function jsonReport(report: Report, files: Record<number, string>): unknown {
   return {
-    layer: report.layer, adapter: report.adapter, seed: report.seed, ok: report.ok,
+    layer: report.layer,
+    adapter: report.adapter,
+    seed: report.seed,
+    ok: report.ok,
     results: report.results.map((r, k) => ({
-      property: r.property, opcode: r.opcode ?? null, status: r.status, runs: r.runs,
+      property: r.property,
+      opcode: r.opcode ?? null,
+      status: r.status,
+      runs: r.runs,
       ...(r.reason === undefined ? {} : { reason: r.reason }),
-      ...(r.counterexample === undefined ? {} : {
-        counterexample: { explanation: r.counterexample.explanation, seed: r.counterexample.seed, path: r.counterexample.path,
-          generator: r.counterexample.generator ?? null, events: r.counterexample.events, file: files[k] ?? null },
-      }),
+      ...(r.counterexample === undefined
+        ? {}
+        : {
+            counterexample: {
+              explanation: r.counterexample.explanation,
+              seed: r.counterexample.seed,
+              path: r.counterexample.path,
+              generator: r.counterexample.generator ?? null,
+              events: r.counterexample.events,
+              file: files[k] ?? null,
+            },
+          }),
     })),
   };
 }

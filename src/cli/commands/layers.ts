@@ -18,7 +18,13 @@ export async function layersCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const list = referenceLayerNames.map((key) => layers[key]);
   if (values.json) {
-    io.stdout.write(`${JSON.stringify(list.map((l) => ({ name: l.name, transparent: l.transparent === true, rule: l.rule, expected: l.expected })), null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify(
+        list.map((l) => ({ name: l.name, transparent: l.transparent === true, rule: l.rule, expected: l.expected })),
+        null,
+        2,
+      )}\n`,
+    );
     return EXIT.ok;
   }
   for (const l of list) io.stdout.write(`${describeLayer(l)}\n`);

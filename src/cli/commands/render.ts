@@ -16,16 +16,25 @@ export const RENDER_USAGE = `usage: rdmacheck render FILE [--format text|mermaid
 
 /** Runs `render`; returns the exit code. */
 export async function renderCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand('render', argv, { format: { type: 'string' }, out: { type: 'string', short: 'o' } });
+  const { values, positionals } = parseCommand('render', argv, {
+    format: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+  });
   if (values.help) {
     io.stdout.write(`${RENDER_USAGE}\n`);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new CliError('rdmacheck render: give exactly one counterexample file (see rdmacheck render --help)');
+  if (positionals.length !== 1)
+    throw new CliError('rdmacheck render: give exactly one counterexample file (see rdmacheck render --help)');
   const format = choiceOption('render', 'format', values.format, ['text', 'mermaid', 'html'] as const, 'text');
   const file = positionals[0];
   const cx = loadTrace(resolve(io.cwd, file));
-  const output = format === 'text' ? renderText(cx, { file }) : format === 'mermaid' ? renderMermaid(cx, { fenced: false }) : renderHtml(cx, { file });
+  const output =
+    format === 'text'
+      ? renderText(cx, { file })
+      : format === 'mermaid'
+        ? renderMermaid(cx, { fenced: false })
+        : renderHtml(cx, { file });
   if (typeof values.out === 'string') {
     writeFileAtomic(resolve(io.cwd, values.out), output);
     io.stderr.write(`rdmacheck: wrote ${values.out}\n`);

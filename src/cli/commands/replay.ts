@@ -19,23 +19,38 @@ export const REPLAY_USAGE = `usage: rdmacheck replay FILE [--layer NAME|MODULE] 
 
 /** Runs `replay`; returns the exit code. */
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand('replay', argv, { layer: { type: 'string' }, show: { type: 'boolean' }, regenerate: { type: 'boolean' } });
+  const { values, positionals } = parseCommand('replay', argv, {
+    layer: { type: 'string' },
+    show: { type: 'boolean' },
+    regenerate: { type: 'boolean' },
+  });
   if (values.help) {
     io.stdout.write(`${REPLAY_USAGE}\n`);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new CliError('rdmacheck replay: give exactly one counterexample file (see rdmacheck replay --help)');
+  if (positionals.length !== 1)
+    throw new CliError('rdmacheck replay: give exactly one counterexample file (see rdmacheck replay --help)');
   const cx = loadTrace(resolve(io.cwd, positionals[0]));
   const layer = typeof values.layer === 'string' ? loadLayer(parseLayerSpec(values.layer, io.cwd)) : undefined;
-  const result = await replay(cx, { ...(layer === undefined ? {} : { layer }), ...(values.regenerate ? { regenerate: true } : {}) });
+  const result = await replay(cx, {
+    ...(layer === undefined ? {} : { layer }),
+    ...(values.regenerate ? { regenerate: true } : {}),
+  });
   io.stdout.write(`${result.summary}\n`);
   if (values.show) {
     const verdict = result.verdict;
-    io.stdout.write(`\n${renderText({
-      ...cx, trace: result.trace, layer: layer?.name ?? cx.layer,
-      explanation: verdict.status === 'violated' ? verdict.explanation : `replayed: ${result.outcome}`,
-      events: verdict.status === 'violated' ? verdict.events : [],
-    }, { file: positionals[0] })}`);
+    io.stdout.write(
+      `\n${renderText(
+        {
+          ...cx,
+          trace: result.trace,
+          layer: layer?.name ?? cx.layer,
+          explanation: verdict.status === 'violated' ? verdict.explanation : `replayed: ${result.outcome}`,
+          events: verdict.status === 'violated' ? verdict.events : [],
+        },
+        { file: positionals[0] },
+      )}`,
+    );
   }
   return result.outcome === 'now-passes' ? EXIT.ok : EXIT.violations;
 }

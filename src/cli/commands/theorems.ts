@@ -16,7 +16,11 @@ export const THEOREMS_USAGE = `usage: rdmacheck theorems [--json] [--brief] [--l
 
 /** Runs `theorems`; returns the exit code. */
 export async function theoremsCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommand('theorems', argv, { json: { type: 'boolean' }, brief: { type: 'boolean' }, layer: { type: 'string' } });
+  const { values } = parseCommand('theorems', argv, {
+    json: { type: 'boolean' },
+    brief: { type: 'boolean' },
+    layer: { type: 'string' },
+  });
   if (values.help) {
     io.stdout.write(`${THEOREMS_USAGE}\n`);
     return EXIT.ok;
@@ -24,17 +28,31 @@ export async function theoremsCommand(argv: string[], io: CliIo): Promise<number
   const layer = typeof values.layer === 'string' ? loadLayer(parseLayerSpec(values.layer, io.cwd)) : undefined;
   const reports = await reproduceTheorems(layer === undefined ? {} : { layer });
   if (values.json) {
-    io.stdout.write(`${JSON.stringify(reports.map(({ witness, runs }) => ({
-      id: witness.id, title: witness.title, statement: witness.statement, layer: witness.layer,
-      shown: witness.shown, broken: witness.broken, conclusion: witness.conclusion,
-      runs: runs.map(({ run, counterexample }) => ({
-        name: run.name, verdicts: run.verdicts,
-        ...(counterexample === undefined ? {} : { counterexample: counterexampleToYAML(counterexample) }),
-      })),
-    })), null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify(
+        reports.map(({ witness, runs }) => ({
+          id: witness.id,
+          title: witness.title,
+          statement: witness.statement,
+          layer: witness.layer,
+          shown: witness.shown,
+          broken: witness.broken,
+          conclusion: witness.conclusion,
+          runs: runs.map(({ run, counterexample }) => ({
+            name: run.name,
+            verdicts: run.verdicts,
+            ...(counterexample === undefined ? {} : { counterexample: counterexampleToYAML(counterexample) }),
+          })),
+        })),
+        null,
+        2,
+      )}\n`,
+    );
   } else {
     for (const { witness, runs } of reports) {
-      io.stdout.write(`${witness.title} [${witness.layer}]: ${witness.shown ? `SHOWN (broke ${witness.broken})` : 'not shown'}\n`);
+      io.stdout.write(
+        `${witness.title} [${witness.layer}]: ${witness.shown ? `SHOWN (broke ${witness.broken})` : 'not shown'}\n`,
+      );
       io.stdout.write(`  ${witness.statement}\n  ${witness.conclusion}\n`);
       if (values.brief) continue;
       for (const { run, counterexample } of runs) {
@@ -48,5 +66,8 @@ export async function theoremsCommand(argv: string[], io: CliIo): Promise<number
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((l) => (l === '' ? l : `    ${l}`)).join('\n');
+  return text
+    .split('\n')
+    .map((l) => (l === '' ? l : `    ${l}`))
+    .join('\n');
 }

@@ -4,7 +4,12 @@ import { returnsValue } from '../../core/verbs';
 
 /** A SUCCESS completion of `wr` (with the READ data or atomic old value when it returns one). */
 export function successWc(wr: SendWr, value?: number): WorkCompletion {
-  return { wrId: wr.id, status: 'SUCCESS', opcode: wr.opcode, ...(returnsValue(wr.opcode) && value !== undefined ? { value } : {}) };
+  return {
+    wrId: wr.id,
+    status: 'SUCCESS',
+    opcode: wr.opcode,
+    ...(returnsValue(wr.opcode) && value !== undefined ? { value } : {}),
+  };
 }
 
 /** An error completion of `wr`. */
@@ -61,7 +66,10 @@ export class AppCompletions {
   resolve(id: number, wc: WorkCompletion): boolean {
     if (!this.isOpen(id)) return false;
     const wr = this.wrs.get(id)!;
-    this.results.set(id, wc.status === 'SUCCESS' && wr.signaled === false ? null : { ...wc, wrId: id, opcode: wr.opcode });
+    this.results.set(
+      id,
+      wc.status === 'SUCCESS' && wr.signaled === false ? null : { ...wc, wrId: id, opcode: wr.opcode },
+    );
     this.flush();
     return true;
   }

@@ -47,10 +47,16 @@ class Resender implements LayerInstance {
   private readonly baselines = new Map<number, number>();
   private readonly baselineReads = new Map<number, number>();
 
-  constructor(private readonly env: LayerEnv, private readonly options: ResenderOptions) {
+  constructor(
+    private readonly env: LayerEnv,
+    private readonly options: ResenderOptions,
+  ) {
     this.app = new AppCompletions((wc) => env.deliver(wc));
     this.queues = new PathSendQueues(env.paths);
-    this.relay = new RecvRelay(env, this.ids, { mode: 'mirror', onPathError: (p) => this.onPathError(p, 'WR_FLUSH_ERR') });
+    this.relay = new RecvRelay(env, this.ids, {
+      mode: 'mirror',
+      onPathError: (p) => this.onPathError(p, 'WR_FLUSH_ERR'),
+    });
     this.resets = new PathResets(env, this.queues, (p) => this.relay.onReset(p));
     this.relay.start();
   }
@@ -129,7 +135,9 @@ class Resender implements LayerInstance {
         return { executed: word === (wr.swap ?? 0), value: wr.compare ?? 0 };
       case 'FETCH_ADD': {
         const before = this.baselines.get(wr.id);
-        return before !== undefined && word === before + (wr.add ?? 0) ? { executed: true, value: before } : { executed: false };
+        return before !== undefined && word === before + (wr.add ?? 0)
+          ? { executed: true, value: before }
+          : { executed: false };
       }
       default:
         return { executed: false };

@@ -41,7 +41,17 @@ export function encodeRequest(r: RpcRequest): number[] {
 }
 
 export function decodeRequest(p: number[]): RpcRequest {
-  return { seq: p[1], op: p[2] as RpcOpCode, appWr: p[3], addr: p[4], value: p[5], add: p[6], compare: p[7], swap: p[8], failedPath: p[9] };
+  return {
+    seq: p[1],
+    op: p[2] as RpcOpCode,
+    appWr: p[3],
+    addr: p[4],
+    value: p[5],
+    add: p[6],
+    compare: p[7],
+    swap: p[8],
+    failedPath: p[9],
+  };
 }
 
 export function encodeResponse(r: RpcResponse): number[] {

@@ -8,5 +8,10 @@ import type { WcStatus } from '../../core/verbs';
  * re-post would fail the same way.
  */
 export function isPathFailure(status: WcStatus): boolean {
-  return status === 'RETRY_EXC_ERR' || status === 'WR_FLUSH_ERR' || status === 'LOC_QP_OP_ERR' || status === 'RNR_RETRY_EXC_ERR';
+  return (
+    status === 'RETRY_EXC_ERR' ||
+    status === 'WR_FLUSH_ERR' ||
+    status === 'LOC_QP_OP_ERR' ||
+    status === 'RNR_RETRY_EXC_ERR'
+  );
 }
