@@ -4,6 +4,7 @@ import type { Verdict } from '../core/property';
 import type { Counterexample, GeneratorLimits } from '../core/results';
 import { makeCounterexample } from '../report/counterexample';
 import { toolVersion } from '../report/version';
+import { withLayerFaults } from '../report/layer-faults';
 import type { Opcode } from '../core/verbs';
 
 /** What the checker knows about one shrunk violation. */
@@ -20,10 +21,12 @@ export interface ViolationFound {
 
 /** Builds the replayable Counterexample (toYAML/toText/toMermaid come from src/report). */
 export function buildCounterexample(v: ViolationFound): Counterexample {
+  // Layer faults lead the explanation and join the witness: they are what the maintainer fixes first.
+  const verdict = withLayerFaults(v.verdict, v.execution.trace);
   return makeCounterexample({
     property: v.property,
-    explanation: v.verdict.explanation,
-    events: v.verdict.events,
+    explanation: verdict.explanation,
+    events: verdict.events,
     layer: v.execution.layer.name,
     adapter: v.execution.adapter.name,
     seed: v.seed,
@@ -31,7 +34,7 @@ export function buildCounterexample(v: ViolationFound): Counterexample {
     generator: v.generator,
     scenario: v.execution.scenario,
     trace: v.execution.trace,
-    verdict: v.verdict,
+    verdict,
     config: v.execution.config,
     toolVersion: toolVersion(),
     ...(v.opcode ? { opcode: v.opcode } : {}),

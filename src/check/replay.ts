@@ -14,6 +14,7 @@ import { loadTrace, parseTrace } from '../report/load';
 import type { Scenario } from '../core/scenario';
 import type { Trace, TraceEvent } from '../core/trace';
 import { checkSafely } from '../core/safe-check';
+import { withLayerFaults } from '../report/layer-faults';
 import { regenerateScenario } from './regenerate';
 
 /** Options of replay. */
@@ -89,7 +90,7 @@ export async function replay(input: string | CounterexampleData, options: Replay
   }
   const scenario = options.regenerate ? regenerated(cx) : cx.scenario;
   const execution = await adapter.run(scenario, layer);
-  const verdict = await checkSafely(property, execution);
+  const verdict = withLayerFaults(await checkSafely(property, execution), execution.trace);
   const divergence = firstDivergence(cx.trace, execution.trace);
   const outcome: ReplayResult['outcome'] =
     verdict.status === 'holds'

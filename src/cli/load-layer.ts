@@ -54,10 +54,26 @@ export function loadLayer(spec: LayerSpec): FailoverLayer {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path is the user's, known only at run time
     exported = require(spec.file);
   } catch (e) {
-    const err = e as Error;
-    throw new CliError(`rdmacheck: loading ${spec.file} failed: ${err.message.split('\n')[0]}`);
+    throw new CliError(`rdmacheck: loading ${spec.file} failed: ${loadFailure(e)}`);
   }
   return pickLayer(exported, spec.file);
+}
+
+/**
+ * Why requiring a layer module failed, in one line. ts-node's compile error puts its diagnostics
+ * ("file.ts(7,7): error TS1005: ',' expected.") after a first line that says nothing: keep the
+ * first diagnostic and count the rest.
+ */
+export function loadFailure(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const diagnostics = lines.filter((l) => /error TS\d+:/.test(l));
+  if (diagnostics.length === 0) return lines[0] ?? 'unknown error';
+  const more = diagnostics.length - 1;
+  return `${diagnostics[0]}${more > 0 ? ` (and ${more} more error${more === 1 ? '' : 's'})` : ''}`;
 }
 
 /** The module's layer: its default export, else `layer`, else its only FailoverLayer export. */

@@ -1,23 +1,25 @@
 /** What a failing rdmacheck test shows, and the counterexample file it leaves behind. */
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { counterexampleToYAML } from '../report/codec';
 import type { CounterexampleData } from '../core/results';
 import { counterexampleBaseName } from '../report/file-name';
 import { renderText } from '../report/text';
 import { findReferenceLayer } from '../check/replay';
-import { writeFileAtomic } from '../report/write-atomic';
+import { writeCounterexampleFile } from '../report/write-counterexample';
 
 /** Where counterexample files go: the option, else $RDMACHECK_OUT_DIR, else ./rdmacheck-counterexamples. */
 export function resolveOutDir(outDir: string | undefined): string {
   return resolve(process.cwd(), outDir ?? process.env.RDMACHECK_OUT_DIR ?? 'rdmacheck-counterexamples');
 }
 
-/** Writes the counterexample's YAML into `outDir`; returns its path relative to the working directory. */
+/**
+ * Writes the counterexample's YAML into `outDir`, only if it loads back (else throws rdmacheck's
+ * own bug report); returns its path relative to the working directory.
+ */
 export function writeCounterexample(cx: CounterexampleData, outDir: string): string {
   const file = join(outDir, `${counterexampleBaseName(cx)}.yaml`);
   const rel = relative(process.cwd(), file);
   const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
-  writeFileAtomic(file, counterexampleToYAML(cx, { file: shown }));
+  writeCounterexampleFile(file, cx, { file: shown });
   return shown;
 }
 

@@ -6,7 +6,9 @@
 import type { CounterexampleData, Report } from '../core/results';
 import { counterexampleToYAML } from './codec';
 import { lanesOf, placeEvent } from './lanes';
+import type { Placement } from './lanes';
 import { auditMatrix } from './matrix';
+import { layerFaultSummary } from './layer-faults';
 import { replayCommand } from './replay-command';
 
 /** Options of renderHtml. */
@@ -43,6 +45,9 @@ function reportPage(report: Report, options: HtmlOptions): string {
         : '<span class="violated">violations found</span>') +
       '.</p>',
   );
+  const faults = layerFaultSummary(report);
+  if (faults !== undefined)
+    body.push(`<p class="summary violated">${esc(faults[0].toUpperCase() + faults.slice(1))}.</p>`);
   body.push(matrixTable(report));
   report.results.forEach((r, k) => {
     if (r.counterexample === undefined) return;
@@ -99,8 +104,31 @@ function counterexampleSection(
   return parts.join('\n');
 }
 
-/** Geometry of the SVG chart, in pixels. */
-const CHART = { left: 92, laneWidth: 96, top: 44, rowHeight: 22, labelGap: 16, labelWidth: 560 };
+/** Geometry of the SVG chart, in pixels. A label wraps at labelChars (11px monospace in labelWidth). */
+const CHART = {
+  left: 92,
+  laneWidth: 96,
+  top: 44,
+  rowHeight: 22,
+  lineHeight: 14,
+  labelGap: 16,
+  labelWidth: 560,
+  labelChars: 80,
+};
+
+/** A label cut into lines of at most `width` characters, at spaces where it can (SVG text does not wrap). */
+export function wrapLabel(label: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = label;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > width / 2 ? space : width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  lines.push(rest);
+  return lines;
+}
 
 /** The SVG sequence chart: lifelines per lane, one row per event, labels in a column on the right. */
 function sequenceChart(data: CounterexampleData): string {
@@ -109,7 +137,17 @@ function sequenceChart(data: CounterexampleData): string {
   const x = new Map(lanes.map((lane, k) => [lane.id, CHART.left + k * CHART.laneWidth + CHART.laneWidth / 2]));
   const lanesRight = CHART.left + lanes.length * CHART.laneWidth;
   const width = lanesRight + CHART.labelGap + CHART.labelWidth;
-  const height = CHART.top + data.trace.length * CHART.rowHeight + 16;
+  // Each row is as tall as its wrapped label needs: a long LayerFault reason stays readable.
+  const rows: { y: number; height: number; lines: string[]; placement: Placement }[] = [];
+  let nextY = CHART.top;
+  for (const e of data.trace) {
+    const placement = placeEvent(e, data.scenario);
+    const lines = wrapLabel(placement.label, CHART.labelChars);
+    const rowHeight = CHART.rowHeight + (lines.length - 1) * CHART.lineHeight;
+    rows.push({ y: nextY, height: rowHeight, lines, placement });
+    nextY += rowHeight;
+  }
+  const height = nextY + 16;
   const out: string[] = [];
   out.push(
     `<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="sequence chart">`,
@@ -120,8 +158,7 @@ function sequenceChart(data: CounterexampleData): string {
   );
   // Row backgrounds first, so lifelines and arrows draw over them.
   data.trace.forEach((e, row) => {
-    const y = CHART.top + row * CHART.rowHeight;
-    const placement = placeEvent(e, data.scenario);
+    const { y, height: rowHeight, placement } = rows[row];
     const cls = witness.has(e.i)
       ? 'row-witness'
       : placement.alert === 'fault'
@@ -129,7 +166,7 @@ function sequenceChart(data: CounterexampleData): string {
         : row % 2 === 0
           ? 'row-even'
           : '';
-    if (cls !== '') out.push(`<rect class="${cls}" x="0" y="${y}" width="${width}" height="${CHART.rowHeight}"/>`);
+    if (cls !== '') out.push(`<rect class="${cls}" x="0" y="${y}" width="${width}" height="${rowHeight}"/>`);
   });
   out.push(
     `<text class="colhead" x="6" y="${CHART.top - 14}">#</text><text class="colhead" x="36" y="${CHART.top - 14}">t (us)</text>`,
@@ -140,9 +177,8 @@ function sequenceChart(data: CounterexampleData): string {
     out.push(`<line class="lifeline" x1="${lx}" y1="${CHART.top - 8}" x2="${lx}" y2="${height - 8}"/>`);
   }
   data.trace.forEach((e, row) => {
-    const y = CHART.top + row * CHART.rowHeight;
+    const { y, lines, placement } = rows[row];
     const mid = y + CHART.rowHeight / 2;
-    const placement = placeEvent(e, data.scenario);
     const isWitness = witness.has(e.i);
     const red = placement.alert !== undefined && placement.alert !== 'fault';
     out.push(`<g class="event" data-i="${e.i}" data-kind="${esc(e.kind)}">`);
@@ -176,8 +212,12 @@ function sequenceChart(data: CounterexampleData): string {
       );
     }
     const labelClass = `label${isWitness ? ' witness' : ''}${placement.alert === 'fault' ? ' fault' : red ? ' red' : ''}`;
+    const labelX = lanesRight + CHART.labelGap;
+    const spans = lines
+      .map((line, k) => `<tspan x="${labelX}" dy="${k === 0 ? 0 : CHART.lineHeight}">${esc(line)}</tspan>`)
+      .join('');
     out.push(
-      `<text class="${labelClass}" x="${lanesRight + CHART.labelGap}" y="${mid + 4}">${esc(placement.label)}</text>`,
+      `<text class="${labelClass}" x="${labelX}" y="${mid + 4}">${lines.length === 1 ? esc(placement.label) : spans}</text>`,
     );
     out.push('</g>');
   });

@@ -46,15 +46,16 @@ export function lanesFor(paths: number, withThirdParty: boolean): Lane[] {
   return lanes;
 }
 
-/** The lanes for one counterexample: its configured paths (or as many as its trace uses). */
+/**
+ * The lanes for one counterexample: its configured paths only. A post a layer aimed at a path
+ * that does not exist gets no lane of its own (placeEvent draws it at the layer, as the refusal
+ * it was).
+ */
 export function lanesOf(scenario: Scenario, trace: Trace): Lane[] {
-  let paths = resolveConfig(scenario).paths;
-  let third = false;
-  for (const e of trace) {
-    if ('path' in e && typeof e.path === 'number' && e.path + 1 > paths) paths = e.path + 1;
-    if (e.kind === 'ThirdParty') third = true;
-  }
-  return lanesFor(paths, third);
+  return lanesFor(
+    resolveConfig(scenario).paths,
+    trace.some((e) => e.kind === 'ThirdParty'),
+  );
 }
 
 /** How to draw event `e` (`scenario` names the fault behind each Fault event). */
@@ -68,6 +69,11 @@ export function placeEvent(e: TraceEvent, scenario: Scenario): Placement {
     alert === undefined
       ? { shape: 'note', from: on, to: on, label }
       : { shape: 'note', from: on, to: on, label, alert };
+  // A refused post on a path that does not exist stays at the layer: there is no NIC to draw it to.
+  if ((e.kind === 'Post' || e.kind === 'PostRecv') && !(e.path >= 0 && e.path < resolveConfig(scenario).paths)) {
+    const what = e.kind === 'Post' ? describeWr(e.wr) : `recv r${e.wr.id}`;
+    return note(layer(e.host), `post ${what} on path ${e.path} refused: ${e.error ?? 'error'}`, 'error');
+  }
   switch (e.kind) {
     case 'AppPostSend':
       return arrow(app(e.host), layer(e.host), `post ${describeWr(e.wr)}`);

@@ -39,7 +39,7 @@ describe('rdmacheck audit', () => {
 
   test('names each violation with its explanation and replay command', () => {
     expect(run.stdout).toMatch(
-      /at-most-once \[FETCH_ADD\] violated: .+\n {2}seed \d+, path "[\d:]+"; replay: npx rdmacheck replay \S+resend-all\.at-most-once\.FETCH_ADD\.yaml/,
+      /at-most-once \[FETCH_ADD\] violated: [^\n]+(\n[^ \n][^\n]*)*\n {2}seed \d+, path "[\d:]+"; replay: npx rdmacheck replay \S+resend-all\.at-most-once\.FETCH_ADD\.yaml/,
     );
   });
 

@@ -44,7 +44,7 @@ const ok = (id: number, opcode: WorkCompletion['opcode'] = 'WRITE'): WorkComplet
 
 describe('the LayerEnv contract: posts', () => {
   it('rule: a post on a path that does not exist is refused, recorded with ok: false, and is a LayerFault', () => {
-    for (const path of [2, -1, 1.5, NaN]) {
+    for (const path of [2, -1]) {
       const h = harness();
       h.contract.appPostedSend(1);
       const reason = `path ${String(path)} does not exist (paths are 0..1)`;
@@ -55,6 +55,79 @@ describe('the LayerEnv contract: posts', () => {
       ]);
       expect(h.calls).toEqual([]);
     }
+  });
+
+  it('rule: a path that is not an integer is a LayerFault alone (a trace file cannot hold it as a path)', () => {
+    for (const path of [1.5, NaN, '0' as unknown as number]) {
+      const h = harness();
+      h.contract.appPostedSend(1);
+      const reason = `path ${String(path)} does not exist (paths are 0..1)`;
+      expect(h.env.post(path, write(1))).toEqual({ ok: false, error: reason });
+      expect(h.env.postRecv(path, { id: -1 })).toEqual({ ok: false, error: reason });
+      expect(h.events).toEqual([
+        { kind: 'LayerFault', host: 'A', during: 'post', reason },
+        { kind: 'LayerFault', host: 'A', during: 'postRecv', reason },
+      ]);
+    }
+  });
+
+  it('rule: a value that is no work request, or a WR field of the wrong type, is a LayerFault naming the field, and no Post is recorded', () => {
+    const cases: [unknown, string][] = [
+      [7, 'a work request must be an object with id and opcode (got number 7)'],
+      [null, 'a work request must be an object with id and opcode (got null)'],
+      [[1], 'a work request must be an object with id and opcode (got a list)'],
+      [
+        { id: -1, opcode: 'WRITE', addr: '3' },
+        'wr.addr 3 is not a safe integer (leave it out, or give a whole number)',
+      ],
+      [
+        { id: -1, opcode: 'WRITE', value: 1.5 },
+        'wr.value 1.5 is not a safe integer (leave it out, or give a whole number)',
+      ],
+      [
+        { id: -1, opcode: 'FETCH_ADD', add: NaN },
+        'wr.add NaN is not a safe integer (leave it out, or give a whole number)',
+      ],
+      [
+        { id: -1, opcode: 'CMP_SWAP', compare: 2 ** 53 },
+        'wr.compare 9007199254740992 is not a safe integer (leave it out, or give a whole number)',
+      ],
+      [
+        { id: -1, opcode: 'CMP_SWAP', swap: {} },
+        'wr.swap an object is not a safe integer (leave it out, or give a whole number)',
+      ],
+      [
+        { id: -1, opcode: 'WRITE_WITH_IMM', imm: null },
+        'wr.imm null is not a safe integer (leave it out, or give a whole number)',
+      ],
+      [{ id: -1, opcode: 'WRITE', signaled: 1 }, 'wr.signaled 1 is not true or false'],
+      [{ id: -1, opcode: 'WRITE', fence: 'yes' }, 'wr.fence yes is not true or false'],
+      [{ id: -1, opcode: 'WRITE', noRetransmit: 0 }, 'wr.noRetransmit 0 is not true or false'],
+      [{ id: -1, opcode: 'SEND', payload: 5 }, 'wr.payload 5 is not a list of safe integers'],
+      [{ id: -1, opcode: 'SEND', payload: [1, 'x'] }, 'wr.payload a list is not a list of safe integers'],
+    ];
+    for (const [wr, reason] of cases) {
+      const h = harness();
+      expect(h.env.post(0, wr as SendWr)).toEqual({ ok: false, error: reason });
+      expect(h.events).toEqual([{ kind: 'LayerFault', host: 'A', during: 'post', reason }]);
+      expect(h.calls).toEqual([]);
+    }
+  });
+
+  it('rule: a value that is no receive work request is a LayerFault, and no PostRecv is recorded', () => {
+    const h = harness();
+    expect(h.env.postRecv(0, 3 as unknown as { id: number })).toEqual({
+      ok: false,
+      error: 'a receive work request must be an object with an id (got number 3)',
+    });
+    expect(h.events).toEqual([
+      {
+        kind: 'LayerFault',
+        host: 'A',
+        during: 'postRecv',
+        reason: 'a receive work request must be an object with an id (got number 3)',
+      },
+    ]);
   });
 
   it('rule: a WR id >= 0 the application never posted is refused as a LayerFault; once posted by the application it goes through', () => {
@@ -169,10 +242,27 @@ describe('the LayerEnv contract: reset, deliveries', () => {
   it('rule: a value that is no work completion is refused as a LayerFault and not recorded as a delivery', () => {
     const cases: [unknown, string][] = [
       [null, 'a completion must be an object with wrId, status and opcode (got null)'],
-      [7, 'a completion must be an object with wrId, status and opcode (got number)'],
+      [
+        7,
+        'a completion must be an object with wrId, status and opcode (got number 7); pass the completion itself, e.g. env.deliver(wc), not its wrId',
+      ],
       [{ wrId: 1.5, status: 'SUCCESS', opcode: 'WRITE' }, 'wc.wrId 1.5 is not an integer'],
       [{ wrId: 1, status: 'FINE', opcode: 'WRITE' }, 'wc.status FINE is not a completion status'],
       [{ wrId: 1, status: 'SUCCESS', opcode: 'JUMP' }, 'wc.opcode JUMP is neither an opcode nor RECV'],
+      [[1], 'a completion must be an object with wrId, status and opcode (got a list)'],
+      [
+        { wrId: 1, status: 'SUCCESS', opcode: 'READ', value: '5' },
+        'wc.value 5 is not a safe integer (leave it out, or give a whole number)',
+      ],
+      [
+        { wrId: 1, status: 'SUCCESS', opcode: 'RECV', imm: 0.5 },
+        'wc.imm 0.5 is not a safe integer (leave it out, or give a whole number)',
+      ],
+      [{ wrId: 1, status: 'SUCCESS', opcode: 'RECV', withImm: 'true' }, 'wc.withImm true is not true or false'],
+      [
+        { wrId: 1, status: 'SUCCESS', opcode: 'RECV', payload: [Infinity] },
+        'wc.payload a list is not a list of safe integers',
+      ],
     ];
     for (const [wc, reason] of cases) {
       const h = harness();

@@ -9,7 +9,6 @@ import type { Opcode } from '../../core/verbs';
 import { OPCODES } from '../../core/verbs';
 import { properties as allProperties } from '../../../properties';
 import type { Property } from '../../core/property';
-import { counterexampleToYAML } from '../../report/codec';
 import { CHECK_DEFAULTS } from '../../check/options';
 import type { Report } from '../../core/results';
 import { rewrapReport } from '../../report/counterexample';
@@ -27,8 +26,13 @@ import { createProgress } from '../progress';
 import type { ProgressUpdate } from '../progress';
 import { startAuditWorker } from '../start-worker';
 import { writeFileAtomic } from '../../report/write-atomic';
+import { UnreadableCounterexampleError, writeCounterexampleFile } from '../../report/write-counterexample';
 import { compareWithDocumented } from '../documented';
 import { junitReport } from '../junit';
+import { passMeaning } from '../../report/pass-meaning';
+import { wrap } from '../../report/text';
+import { layerFaultSummary } from '../../report/layer-faults';
+import { typecheckLayer } from '../typecheck-layer';
 
 /** Usage of audit. */
 export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
@@ -39,7 +43,9 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --seed N          fast-check seed (default ${CHECK_DEFAULTS.seed}: the same audit every time)
   --time-limit S    wall-clock limit for the whole audit in seconds (default 600)
   --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
-  --format F        text (default) | json | junit
+  --format F        text (default) | json | junit (on stdout)
+  --junit FILE      also write the JUnit XML report to FILE (one testcase per property x op class), for CI
+  --typecheck       type-check a .ts layer module first (it is loaded transpile-only: type errors are not reported otherwise)
   --verbose         stack traces on errors
 Exit: 0 every property holds, 1 violations found, 2 usage or input error.`;
 
@@ -53,6 +59,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     'time-limit': { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
+    junit: { type: 'string' },
+    typecheck: { type: 'boolean' },
   });
   if (values.help) {
     io.stdout.write(`${AUDIT_USAGE}\n`);
@@ -69,6 +77,11 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
+  const typeScriptModule = spec.kind === 'module' && /\.c?ts$/.test(spec.file);
+  if (values.typecheck === true) {
+    if (!typeScriptModule) throw new CliError('rdmacheck audit: --typecheck applies to a .ts layer module only');
+    typecheckLayer((spec as { file: string }).file, io.cwd);
+  }
   const request: AuditRequest = {
     layer: spec,
     opcodes,
@@ -91,6 +104,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     io,
     layerModule,
   );
+  if (typeof values.junit === 'string') writeFileAtomic(resolve(io.cwd, values.junit), junitReport(report));
   if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(report, files), null, 2)}\n`);
   else if (format === 'junit') io.stdout.write(junitReport(report));
   else
@@ -101,6 +115,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
         spec.kind === 'reference' ? layerArg : undefined,
         numRuns ?? CHECK_DEFAULTS.numRuns,
         layerModule,
+        typeScriptModule && values.typecheck !== true,
       ),
     );
   return report.ok ? EXIT.ok : EXIT.violations;
@@ -180,7 +195,14 @@ function writeOutputs(
     const rel = relative(io.cwd, `${base}.yaml`);
     const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? `${base}.yaml` : rel;
     const extra = layerModule === undefined ? {} : { layerModule };
-    writeFileAtomic(`${base}.yaml`, counterexampleToYAML(r.counterexample, { file: shown, ...extra }));
+    try {
+      writeCounterexampleFile(`${base}.yaml`, r.counterexample, { file: shown, ...extra });
+    } catch (e) {
+      // A file its own loader would refuse is rdmacheck's bug: say so, and keep the rest of the audit.
+      if (!(e instanceof UnreadableCounterexampleError)) throw e;
+      io.stderr.write(`${e.message}\n`);
+      return;
+    }
     writeFileAtomic(`${base}.html`, renderHtml(r.counterexample, { file: shown, ...extra }));
     files[k] = shown;
   });
@@ -197,32 +219,49 @@ function textReport(
   referenceName: string | undefined,
   runsPerOpClass: number,
   layerModule: string | undefined,
+  transpiledOnly: boolean,
 ): string {
   const lines: string[] = [];
   lines.push(
     `rdmacheck audit: layer ${report.layer} on ${report.adapter}, seed ${report.seed}, ${runsPerOpClass} generated runs per op class` +
       ' (a cell shows its verdict and how many runs it took to reach it)',
   );
+  if (transpiledOnly && layerModule !== undefined)
+    lines.push(
+      `(${layerModule} was loaded transpile-only: its type errors are not reported; add --typecheck to check them first)`,
+    );
   lines.push('');
   lines.push(renderMatrixText(report).trimEnd());
   const violated = report.results.map((r, k) => ({ r, k })).filter(({ r }) => r.counterexample !== undefined);
   for (const { r, k } of violated) {
     const cx = r.counterexample as NonNullable<typeof r.counterexample>;
     lines.push('');
-    lines.push(`${r.property} [${r.opcode ?? 'all'}] violated: ${cx.explanation}`);
+    lines.push(...wrap(`${r.property} [${r.opcode ?? 'all'}] violated: ${cx.explanation}`, 100));
     lines.push(
       `  ${seedLine(cx.seed, cx.path)}${files[k] === undefined ? ' (use --out DIR to write the counterexample file)' : `; replay: ${replayCommand(files[k], layerModule)}`}`,
     );
   }
   const unknown = report.results.filter((r) => r.status === 'unknown');
   for (const r of unknown) lines.push(`${r.property} [${r.opcode ?? 'all'}] unknown: ${r.reason ?? 'no reason given'}`);
+  if (report.results.some((r) => r.status === 'holds')) {
+    lines.push('');
+    lines.push(
+      ...passMeaning(
+        { runsPerOpClass, seed: report.seed, generator: CHECK_DEFAULTS },
+        `npx rdmacheck audit ${layerModule ?? referenceName ?? report.layer}`,
+      ),
+    );
+  }
   if (referenceName !== undefined) {
     const comparison = compareWithDocumented(referenceName, report);
     if (comparison !== undefined) lines.push('', comparison);
   }
   lines.push('');
   const count = report.results.filter((r) => r.status === 'violated').length;
-  lines.push(report.ok ? 'every property holds' : `${count} violated cell${count === 1 ? '' : 's'}`);
+  const faults = layerFaultSummary(report);
+  lines.push(
+    `${report.ok ? 'every property holds' : `${count} violated cell${count === 1 ? '' : 's'}`}${faults === undefined ? '' : `; ${faults}`}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -22,6 +22,8 @@ import {
   copyControl,
   deliverMisuse,
   malformedCompletion,
+  malformedRecvWr,
+  malformedSendWr,
   postMisuse,
   postRecvMisuse,
   timerMisuse,
@@ -101,7 +103,14 @@ export function contractEnv(t: EnvTransport): ContractEnv {
     return { ok: false, error };
   };
 
+  // A WR that is no WR, or a path that is no integer, cannot be written into the trace file: it is
+  // refused as a LayerFault alone, not recorded as a Post.
   const post = (path: number, wrIn: SendWr): PostResult => {
+    const malformed = malformedSendWr(wrIn) ?? (Number.isInteger(path) ? undefined : badPath(path, paths));
+    if (malformed) {
+      fault('post', malformed);
+      return { ok: false, error: malformed };
+    }
     const wr = copyWr(wrIn);
     const misuse = postMisuse(host, path, paths, wr, sendIds);
     if (misuse) return refusePost(path, wr, misuse, true);
@@ -113,6 +122,11 @@ export function contractEnv(t: EnvTransport): ContractEnv {
   };
 
   const postRecv = (path: number, wrIn: RecvWr): PostResult => {
+    const malformed = malformedRecvWr(wrIn) ?? (Number.isInteger(path) ? undefined : badPath(path, paths));
+    if (malformed) {
+      fault('postRecv', malformed);
+      return { ok: false, error: malformed };
+    }
     const wr = { ...wrIn };
     const misuse = postRecvMisuse(host, path, paths, wr, recvIds);
     if (misuse) return refusePostRecv(path, wr, misuse, true);

@@ -14,7 +14,38 @@ export function badPath(path: unknown, paths: number): string | undefined {
     : `path ${String(path)} does not exist (paths are 0..${paths - 1})`;
 }
 
-/** Why a layer may not post `wr` on `path` (appIds: the application's WR ids on `host`). */
+/** The optional integer fields of a send WR, each a safe integer when present (the trace file's types). */
+const WR_INT_FIELDS = ['addr', 'value', 'add', 'compare', 'swap', 'imm'] as const;
+/** The optional flag fields of a send WR, each true or false when present. */
+const WR_FLAG_FIELDS = ['signaled', 'fence', 'noRetransmit'] as const;
+
+/**
+ * Why `wr` is not a send work request at all (checked before it is copied or recorded): not an
+ * object, a field of the wrong type. Every field is checked against the type the trace file
+ * holds, so whatever a layer posts can be written down and read back.
+ */
+export function malformedSendWr(wr: unknown): string | undefined {
+  if (typeof wr !== 'object' || wr === null || Array.isArray(wr))
+    return `a work request must be an object with id and opcode (got ${describeGot(wr)})`;
+  const fields = wr as Record<string, unknown>;
+  if (!Number.isSafeInteger(fields.id)) return `wr.id ${describeValue(fields.id)} is not an integer`;
+  if (!(OPCODES as readonly unknown[]).includes(fields.opcode))
+    return `wr.opcode ${describeValue(fields.opcode)} is not an opcode`;
+  return optionalFieldsMisuse('wr', fields, WR_INT_FIELDS, WR_FLAG_FIELDS);
+}
+
+/** Why `wr` is not a receive work request (an object with an integer id). */
+export function malformedRecvWr(wr: unknown): string | undefined {
+  if (typeof wr !== 'object' || wr === null || Array.isArray(wr))
+    return `a receive work request must be an object with an id (got ${describeGot(wr)})`;
+  const { id } = wr as Record<string, unknown>;
+  return Number.isSafeInteger(id) ? undefined : `wr.id ${describeValue(id)} is not an integer`;
+}
+
+/**
+ * Why a layer may not post the well-formed `wr` on `path` (appIds: the application's WR ids on
+ * `host`): the path does not exist, or the id is the application's and it never posted it.
+ */
 export function postMisuse(
   host: LayerHost,
   path: number,
@@ -24,14 +55,12 @@ export function postMisuse(
 ): string | undefined {
   const pathErr = badPath(path, paths);
   if (pathErr) return pathErr;
-  if (!Number.isInteger(wr.id)) return `wr.id ${String(wr.id)} is not an integer`;
-  if (!OPCODES.includes(wr.opcode)) return `wr.opcode ${String(wr.opcode)} is not an opcode`;
   if (wr.id >= 0 && !appIds.has(wr.id))
     return `WR ${wr.id} is not an application WR of host ${host}; WRs a layer invents use negative ids`;
   return undefined;
 }
 
-/** Why a layer may not post RECV `wr` on `path` (appIds: the application's RECV ids on `host`). */
+/** Why a layer may not post the well-formed RECV `wr` on `path` (appIds: the application's RECV ids on `host`). */
 export function postRecvMisuse(
   host: LayerHost,
   path: number,
@@ -41,23 +70,69 @@ export function postRecvMisuse(
 ): string | undefined {
   const pathErr = badPath(path, paths);
   if (pathErr) return pathErr;
-  if (!Number.isInteger(wr.id)) return `wr.id ${String(wr.id)} is not an integer`;
   if (wr.id >= 0 && !appIds.has(wr.id))
     return `RECV ${wr.id} is not an application RECV of host ${host}; RECVs a layer invents use negative ids`;
   return undefined;
 }
 
-/** Why `wc` is not a work completion a layer may deliver (checked before it is copied). */
+/** The optional integer fields of a work completion. */
+const WC_INT_FIELDS = ['value', 'imm'] as const;
+
+/**
+ * Why `wc` is not a work completion a layer may deliver (checked before it is copied): not an
+ * object (e.g. `env.deliver(wc.wrId)`), or a field of the wrong type.
+ */
 export function malformedCompletion(wc: unknown): string | undefined {
-  if (typeof wc !== 'object' || wc === null)
-    return `a completion must be an object with wrId, status and opcode (got ${wc === null ? 'null' : typeof wc})`;
-  const { wrId, status, opcode } = wc as Record<string, unknown>;
-  if (!Number.isInteger(wrId)) return `wc.wrId ${String(wrId)} is not an integer`;
+  if (typeof wc !== 'object' || wc === null || Array.isArray(wc)) {
+    // The usual slip: env.deliver(wc.wrId). Say what to pass instead.
+    const hint = typeof wc === 'number' ? '; pass the completion itself, e.g. env.deliver(wc), not its wrId' : '';
+    return `a completion must be an object with wrId, status and opcode (got ${describeGot(wc)})${hint}`;
+  }
+  const fields = wc as Record<string, unknown>;
+  const { wrId, status, opcode } = fields;
+  if (!Number.isSafeInteger(wrId)) return `wc.wrId ${describeValue(wrId)} is not an integer`;
   if (!(WC_STATUSES as readonly unknown[]).includes(status))
-    return `wc.status ${String(status)} is not a completion status`;
+    return `wc.status ${describeValue(status)} is not a completion status`;
   if (opcode !== 'RECV' && !(OPCODES as readonly unknown[]).includes(opcode))
-    return `wc.opcode ${String(opcode)} is neither an opcode nor RECV`;
+    return `wc.opcode ${describeValue(opcode)} is neither an opcode nor RECV`;
+  return optionalFieldsMisuse('wc', fields, WC_INT_FIELDS, ['withImm']);
+}
+
+/** The first optional field of `fields` (named `prefix`.field) with the wrong type: integers, flags, payload. */
+function optionalFieldsMisuse(
+  prefix: string,
+  fields: Record<string, unknown>,
+  ints: readonly string[],
+  flags: readonly string[],
+): string | undefined {
+  for (const name of ints) {
+    const v = fields[name];
+    if (v !== undefined && !Number.isSafeInteger(v))
+      return `${prefix}.${name} ${describeValue(v)} is not a safe integer (leave it out, or give a whole number)`;
+  }
+  for (const name of flags) {
+    const v = fields[name];
+    if (v !== undefined && typeof v !== 'boolean') return `${prefix}.${name} ${describeValue(v)} is not true or false`;
+  }
+  const payload = fields.payload;
+  if (payload !== undefined && !(Array.isArray(payload) && payload.every((x) => Number.isSafeInteger(x))))
+    return `${prefix}.payload ${describeValue(payload)} is not a list of safe integers`;
   return undefined;
+}
+
+/** A value that should have been an object, with its type: "number 7", "a list", "null". */
+function describeGot(v: unknown): string {
+  return typeof v === 'object' || typeof v === 'function' ? describeValue(v) : `${typeof v} ${describeValue(v)}`;
+}
+
+/** A value as a reason shows it: lists, objects and functions named, long strings cut, the rest as String() does. */
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return v === '' ? '""' : v.length > 30 ? `${v.slice(0, 27)}...` : v;
+  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'function') return 'a function';
+  return String(v);
 }
 
 /**
