@@ -17,7 +17,7 @@ export function parseCommand(
 ): Parsed {
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, options),
       options: { ...options, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
@@ -28,6 +28,24 @@ export function parseCommand(
       `rdmacheck ${command}: ${(e as Error).message.split('\n')[0]} (see rdmacheck ${command} --help)`,
     );
   }
+}
+
+/**
+ * `--runs -5` as `--runs=-5`: parseArgs reads a value that starts with "-" as another option and
+ * calls it ambiguous; a number after an option that takes a value is that option's value, and its
+ * range is then checked with a proper message.
+ */
+function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const name = /^--([^=]+)$/.exec(argv[k])?.[1];
+    const next = argv[k + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--${name}=${next}`);
+      k++;
+    } else out.push(argv[k]);
+  }
+  return out;
 }
 
 /** A positive integer option, or undefined when absent. */

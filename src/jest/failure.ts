@@ -27,18 +27,21 @@ export function writeCounterexample(cx: CounterexampleData, outDir: string): str
 export function replayLine(cx: CounterexampleData, file: string, layerModule: string | undefined): string {
   if (layerModule !== undefined) return `npx rdmacheck replay ${file} --layer ${layerModule}`;
   if (findReferenceLayer(cx.layer) !== undefined) return `npx rdmacheck replay ${file}`;
-  return `npx rdmacheck replay ${file} --layer <path to the module exporting ${cx.layer}>`;
+  // A layer rdmacheck cannot find by name: the placeholder says what to fill in, and how to avoid it.
+  return `npx rdmacheck replay ${file} --layer <path to the module exporting ${cx.layer}> (pass layerModule to print it here)`;
 }
 
 /** The failure message: the explanation, the seed and path, the replay command, the lane chart. */
 export function failureMessage(cx: CounterexampleData, file: string, layerModule: string | undefined): string {
+  // One replay command, the same in the header and in the chart's heading.
+  const replay = replayLine(cx, file, layerModule);
   return [
     `${cx.property} violated by ${cx.layer}: ${cx.explanation}`,
     '',
     `seed ${cx.seed}, path "${cx.path}"`,
     `counterexample: ${file}`,
-    `replay: ${replayLine(cx, file, layerModule)}`,
+    `replay: ${replay}`,
     '',
-    renderText(cx, { file, maxEvents: 80 }),
+    renderText(cx, { file, maxEvents: 80, replay }),
   ].join('\n');
 }

@@ -19,6 +19,13 @@ export interface TextOptions {
   layerModule?: string;
   /** Show at most this many events around the witness (default: all). */
   maxEvents?: number;
+  /**
+   * The replay line to print instead of the one built from file and layerModule (a caller that
+   * knows better, e.g. a jest failure naming its module), or false to print none (no file yet).
+   */
+  replay?: string | false;
+  /** What to print instead of "seed S, path P": for a run that no seed generated (a hand-written witness). */
+  origin?: string;
 }
 
 /** Width of one lane column in characters. */
@@ -36,9 +43,10 @@ export function renderText(data: CounterexampleData, options: TextOptions = {}):
   for (const line of wrap(data.explanation, 96)) lines.push(`  ${line}`);
   lines.push('');
   lines.push(
-    `  ${seedLine(data.seed, data.path)}; witness events: ${data.events.length > 0 ? data.events.join(', ') : '(none)'}`,
+    `  ${options.origin ?? seedLine(data.seed, data.path)}; witness events: ${data.events.length > 0 ? data.events.join(', ') : '(none)'}`,
   );
-  lines.push(`  replay: ${replayCommand(options.file, options.layerModule)}`);
+  if (options.replay !== false)
+    lines.push(`  replay: ${options.replay ?? replayCommand(options.file, options.layerModule)}`);
   lines.push('');
   lines.push(...chartLines(data.trace, data.scenario, lanes, witness, options.maxEvents));
   lines.push('');

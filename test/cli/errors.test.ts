@@ -30,7 +30,7 @@ describe('CLI usage and input errors: one clear line, exit 2', () => {
   test('an unknown layer lists the reference layers', async () => {
     const line = expectOneLineError(await cli(['audit', 'no-such-layer']));
     expect(line).toMatch(
-      /^rdmacheck: unknown layer "no-such-layer"; reference layers: .*resend-all.*\(or give a path to a \.js\/\.ts module\)$/,
+      /^rdmacheck audit: unknown layer "no-such-layer"; reference layers: .*resend-all.*\(or give a path to a \.js\/\.ts module\)$/,
     );
   });
 
@@ -51,10 +51,10 @@ describe('CLI usage and input errors: one clear line, exit 2', () => {
 
   test('a missing layer module or trace file names the path', async () => {
     expect(expectOneLineError(await cli(['audit', './missing-layer.ts']))).toBe(
-      'rdmacheck: layer module ./missing-layer.ts does not exist',
+      'rdmacheck audit: layer module ./missing-layer.ts does not exist',
     );
     expect(expectOneLineError(await cli(['replay', '/nonexistent/cx.yaml']))).toBe(
-      'loadTrace: cannot read /nonexistent/cx.yaml: no such file',
+      'rdmacheck replay: cannot read /nonexistent/cx.yaml: no such file',
     );
   });
 
@@ -63,7 +63,7 @@ describe('CLI usage and input errors: one clear line, exit 2', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'rdmacheck: 1\nproperty: at-most-once\nlayer: [unclosed\n');
     expect(expectOneLineError(await cli(['render', file]))).toMatch(
-      new RegExp(`^loadTrace: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: not valid YAML: `),
+      new RegExp(`^rdmacheck render: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: not valid YAML: `),
     );
   });
 

@@ -1,5 +1,6 @@
 /** `rdmacheck layers`: the reference layers with their one-line rules and documented audits. */
 import { describeLayer, layers, referenceLayerNames } from '../../layers';
+import { wrap } from '../../report/text';
 import { parseCommand } from '../args';
 import { EXIT } from '../errors';
 import type { CliIo } from '../io';
@@ -27,6 +28,28 @@ export async function layersCommand(argv: string[], io: CliIo): Promise<number> 
     );
     return EXIT.ok;
   }
-  for (const l of list) io.stdout.write(`${describeLayer(l)}\n`);
+  for (const l of list) io.stdout.write(`${layerBlock(describeLayer(l))}\n`);
+  io.stdout.write(`${list.length} reference layers; audit one with: npx rdmacheck audit NAME (--json for the data)\n`);
   return EXIT.ok;
+}
+
+/** Width of the layer list: a terminal's, without a line a reader has to scroll. */
+const WIDTH = 100;
+
+/**
+ * One layer as a short block: "name (kind)", then the rule and the expected audit, each wrapped
+ * to WIDTH with an indented continuation (describeLayer's one line runs to 500+ characters).
+ */
+function layerBlock(description: string): string {
+  const [head, expected = ''] = description.split(' -- ');
+  const colon = head.indexOf('): ');
+  const title = colon === -1 ? head : head.slice(0, colon + 1);
+  const rule = colon === -1 ? '' : head.slice(colon + 3);
+  const item = (label: string, text: string) =>
+    wrap(`${label}${text}`, WIDTH - 6)
+      .map((line, k) => `${k === 0 ? '  ' : '      '}${line}`)
+      .join('\n');
+  return [title, ...(rule === '' ? [] : [item('rule: ', rule)]), ...(expected === '' ? [] : [item('', expected)])].join(
+    '\n',
+  );
 }
