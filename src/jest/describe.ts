@@ -10,9 +10,23 @@ import { failureMessage, resolveOutDir, writeCounterexample } from './failure';
 import { jestGlobals } from './globals';
 import type { MatcherOptions } from './matchers';
 
+/** The names of the generic properties (properties.all), as `accept` takes them. */
+export const PROPERTY_NAMES = [
+  'at-most-once',
+  'no-queue-sliding',
+  'sender-view-determinism',
+  'linearizability',
+  'failure-masking',
+  'completion-fidelity',
+] as const;
+
+/** A generic property's name: a typo in `accept[].property` is a compile error, and a run-time one. */
+export type PropertyName = (typeof PROPERTY_NAMES)[number];
+
 /** A violation the layer's design intends (e.g. SHIFT aborting atomics): the test asserts it happens. */
 export interface AcceptedViolation {
-  property: string;
+  /** The property's name; it must be one of the properties under test. */
+  property: PropertyName;
   /** The op classes it applies to (default: all). */
   opcodes?: Opcode[];
   /** Why it is accepted; shown in the test name. */
@@ -46,6 +60,7 @@ export function describeFailoverLayer(layer: FailoverLayer, options: DescribeFai
     );
   }
   const props = options.properties ?? [...allProperties.all];
+  rejectUnknownAccepted(options.accept ?? [], props);
   const columns: (Opcode | undefined)[] = options.byOpClass ? (options.opcodes ?? [...OPCODES]) : [undefined];
   describe(`failover layer ${layer.name}`, () => {
     for (const property of props) {
@@ -75,6 +90,26 @@ export function describeFailoverLayer(layer: FailoverLayer, options: DescribeFai
         );
       }
     }
+  });
+}
+
+/**
+ * Throws when an accepted violation names a property that is not under test (a misspelling would
+ * otherwise be ignored, and the violation it meant to accept would fail the suite unexplained),
+ * or an op class that does not exist.
+ */
+function rejectUnknownAccepted(accept: readonly AcceptedViolation[], props: readonly Property[]): void {
+  const names = props.map((p) => p.name);
+  accept.forEach((a, k) => {
+    if (!names.includes(a?.property))
+      throw new Error(
+        `describeFailoverLayer: accept[${k}].property "${String(a?.property)}" is not a property under test; use one of: ${names.join(', ')}`,
+      );
+    const bad = (a.opcodes ?? []).filter((op) => !OPCODES.includes(op));
+    if (bad.length > 0)
+      throw new Error(
+        `describeFailoverLayer: accept[${k}].opcodes has ${bad.join(', ')}, which ${bad.length === 1 ? 'is not an op class' : 'are not op classes'}; use: ${OPCODES.join(', ')}`,
+      );
   });
 }
 

@@ -4,8 +4,8 @@
  */
 import { rdmacheckMatchers } from './matchers';
 
-export { describeFailoverLayer, bare } from './describe';
-export type { AcceptedViolation, DescribeFailoverLayerOptions } from './describe';
+export { describeFailoverLayer, bare, PROPERTY_NAMES } from './describe';
+export type { AcceptedViolation, DescribeFailoverLayerOptions, PropertyName } from './describe';
 export { rdmacheckMatchers } from './matchers';
 export type { MatcherOptions } from './matchers';
 

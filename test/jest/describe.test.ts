@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { properties } from '../../properties';
-import { describeFailoverLayer } from '../../src/jest';
+import { describeFailoverLayer, PROPERTY_NAMES } from '../../src/jest';
+import type { AcceptedViolation } from '../../src/jest';
 import { passThrough } from '../../src/layers/passThrough';
 import { resendAll } from '../../src/layers/resendAll';
 import { loadTrace } from '../../src/report/load';
@@ -104,7 +105,7 @@ describe('describeFailoverLayer', () => {
   });
 
   test('an accepted violation passes when found and fails once the layer no longer shows it', async () => {
-    const accept = [{ property: 'at-most-once', reason: 'by design' }];
+    const accept: AcceptedViolation[] = [{ property: 'at-most-once', reason: 'by design' }];
     const found = capture(() =>
       describeFailoverLayer(resendAll, {
         properties: [properties.atMostOnce],
@@ -124,6 +125,30 @@ describe('describeFailoverLayer', () => {
     );
     expect((await outcome(gone.tests[0].fn))?.message).toMatch(
       /the accepted violation \("by design"\) no longer occurs in \d+ runs; if the layer was fixed, remove it from `accept`/,
+    );
+  });
+
+  test('accept[].property is typed as the property names, which are exactly those of properties.all', () => {
+    expect([...PROPERTY_NAMES]).toEqual(properties.all.map((p) => p.name));
+    // @ts-expect-error -- a misspelled property name does not compile
+    const misspelled: AcceptedViolation = { property: 'failure-maskng', reason: 'typo' };
+    expect(misspelled.property).toBe('failure-maskng');
+  });
+
+  test('a misspelled accept[].property or op class is refused at once, naming the entry and the choices', () => {
+    const accept = [{ property: 'failure-maskng', reason: 'typo' }] as unknown as AcceptedViolation[];
+    expect(() => capture(() => describeFailoverLayer(passThrough, { accept }))).toThrow(
+      'describeFailoverLayer: accept[0].property "failure-maskng" is not a property under test; use one of: at-most-once, no-queue-sliding, sender-view-determinism, linearizability, failure-masking, completion-fidelity',
+    );
+    const notTested: AcceptedViolation[] = [{ property: 'linearizability', reason: 'not tested here' }];
+    expect(() =>
+      capture(() => describeFailoverLayer(passThrough, { properties: [properties.atMostOnce], accept: notTested })),
+    ).toThrow(
+      'describeFailoverLayer: accept[0].property "linearizability" is not a property under test; use one of: at-most-once',
+    );
+    const badOp = [{ property: 'at-most-once', opcodes: ['FADD'], reason: 'typo' }] as unknown as AcceptedViolation[];
+    expect(() => capture(() => describeFailoverLayer(passThrough, { accept: badOp }))).toThrow(
+      'describeFailoverLayer: accept[0].opcodes has FADD, which is not an op class; use: WRITE, READ, SEND, FETCH_ADD, CMP_SWAP, WRITE_WITH_IMM',
     );
   });
 

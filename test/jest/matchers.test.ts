@@ -19,6 +19,36 @@ describe('rdmacheck matchers (registered by importing rdmacheck/jest)', () => {
     ).rejects.toThrow(/expected resend-all to satisfy at-most-once[\s\S]*replay: npx rdmacheck replay/);
   });
 
+  test('a failure of a layer that is not a reference layer prints one replay command, the same everywhere', async () => {
+    const mine = { ...resendAll, name: 'my-own-layer' };
+    let message = '';
+    try {
+      await expect(mine).toSatisfy(properties.atMostOnce, { opcodes: ['FETCH_ADD'], numRuns: 50, outDir });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const commands = new Set(message.match(/npx rdmacheck replay .*/g));
+    expect([...commands]).toEqual([
+      expect.stringMatching(
+        /^npx rdmacheck replay \S+my-own-layer\.at-most-once\.FETCH_ADD\.yaml --layer <path to the module exporting my-own-layer>/,
+      ),
+    ]);
+    let withModule = '';
+    try {
+      await expect(mine).toSatisfy(properties.atMostOnce, {
+        opcodes: ['FETCH_ADD'],
+        numRuns: 50,
+        outDir,
+        layerModule: 'src/mine.ts',
+      });
+    } catch (e) {
+      withModule = (e as Error).message;
+    }
+    expect(new Set(withModule.match(/npx rdmacheck replay .*/g))).toEqual(
+      new Set([expect.stringMatching(/--layer src\/mine\.ts$/)]),
+    );
+  });
+
   test('toViolate locks in a known boundary', async () => {
     await expect(resendAll).toViolate(properties.atMostOnce, { opcodes: ['FETCH_ADD'], numRuns: 50, outDir });
     await expect(
