@@ -1,9 +1,11 @@
 /**
  * "seed S, path P" for terminals and renderings. A fast-check path grows one entry per shrink
- * step; past a few dozen characters it helps no reader (the YAML file keeps it whole).
+ * step; past a few dozen characters it helps no reader (the YAML file keeps it whole), unless
+ * there is no file (`whole`).
  */
-export function seedLine(seed: number, path: string): string {
-  if (path.length <= 48) return `seed ${seed}, path "${path}"`;
+export function seedLine(seed: number, path: string, options: { whole?: boolean } = {}): string {
+  // Whole when no file keeps it: a note pointing to a file that was not written helps nobody.
+  if (path.length <= 48 || options.whole === true) return `seed ${seed}, path "${path}"`;
   const steps = path.split(':').length;
   return `seed ${seed}, path "${path.slice(0, 24)}…" (${steps} shrink steps; whole in the counterexample file)`;
 }

@@ -238,7 +238,7 @@ function textReport(
     lines.push('');
     lines.push(...wrap(`${r.property} [${r.opcode ?? 'all'}] violated: ${cx.explanation}`, 100));
     lines.push(
-      `  ${seedLine(cx.seed, cx.path)}${files[k] === undefined ? ' (use --out DIR to write the counterexample file)' : `; replay: ${replayCommand(files[k], layerModule)}`}`,
+      `  ${seedLine(cx.seed, cx.path, { whole: files[k] === undefined })}${files[k] === undefined ? ' (use --out DIR to write the counterexample file)' : `; replay: ${replayCommand(files[k], layerModule)}`}`,
     );
   }
   const unknown = report.results.filter((r) => r.status === 'unknown');
@@ -254,7 +254,15 @@ function textReport(
   }
   if (referenceName !== undefined) {
     const comparison = compareWithDocumented(referenceName, report);
-    if (comparison !== undefined) lines.push('', comparison);
+    if (comparison !== undefined)
+      lines.push(
+        '',
+        // Wrapped to 100 columns, each line keeping its indentation.
+        ...comparison.split('\n').flatMap((line) => {
+          const indent = /^ */.exec(line)?.[0] ?? '';
+          return wrap(line, 100 - indent.length - 2).map((l, k) => `${indent}${k === 0 ? '' : '  '}${l}`);
+        }),
+      );
   }
   lines.push('');
   const count = report.results.filter((r) => r.status === 'violated').length;
