@@ -59,14 +59,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const err = e instanceof Error ? e : new Error(String(e));
     // Usage and input errors are one line; anything else is a bug or a crash worth its stack with --verbose.
     const oneLine = err instanceof CliError || err instanceof TraceFileError ? err.message : err.message.split('\n')[0];
-    io.stderr.write(`${withCommandPrefix(oneLine, command !== undefined && command in COMMANDS ? command : undefined)}\n`);
+    io.stderr.write(
+      `${withCommandPrefix(oneLine, command !== undefined && command in COMMANDS ? command : undefined)}\n`,
+    );
     if (verbose && err.stack !== undefined) io.stderr.write(`${err.stack}\n`);
     return EXIT.usage;
   }
 }
 
 /** The API names a library error starts with; on the command line the command's name replaces them. */
-const API_PREFIX = /^(rdmacheck(?: [a-z]+)?|loadTrace|parseTrace|replay|regenerateScenario|checkLayer|runScenario|sim|native): /;
+const API_PREFIX =
+  /^(rdmacheck(?: [a-z]+)?|loadTrace|parseTrace|replay|regenerateScenario|checkLayer|runScenario|sim|native): /;
 
 /**
  * Every error line starts the same way, "rdmacheck COMMAND: ", whichever layer raised it
