@@ -15,3 +15,6 @@ const strip = (x: any) => JSON.stringify(x.trace);
 console.log(strip(a) === strip(b));
 if (strip(a) !== strip(b)) { for (let i=0;i<Math.max(a.trace.length,b.trace.length);i++){ const x=JSON.stringify(a.trace[i]), y=JSON.stringify(b.trace[i]); if (x!==y){console.log(i,x,'\n ',y); break;} } }
 c.close();
+const d = loadNativeLayer('./examples/c-layer/build/libresend_all.so', { isolation: 'in-process' });
+const e = sim().runSync!(scenario, d);
+console.log('in-process equal', strip(e) === strip(b));
