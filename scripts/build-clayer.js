@@ -37,18 +37,45 @@ function run(cmd, args, cwd) {
 function buildHost() {
   if (process.env.RDMACHECK_SKIP_CLAYER) return { ok: false, reason: 'skipped: RDMACHECK_SKIP_CLAYER is set' };
   const cc = process.env.CC || 'cc';
-  const args = ['-std=c11', '-D_GNU_SOURCE', '-O2', '-g', '-Wall', '-Wextra', '-o', path.join(buildDir, 'rdmacheck-layer-host'),
-    path.join(dir, 'src', 'host.c'), path.join(dir, 'src', 'dispatch.c'), '-ldl'];
+  const args = [
+    '-std=c11',
+    '-D_GNU_SOURCE',
+    '-O2',
+    '-g',
+    '-Wall',
+    '-Wextra',
+    '-o',
+    path.join(buildDir, 'rdmacheck-layer-host'),
+    path.join(dir, 'src', 'host.c'),
+    path.join(dir, 'src', 'dispatch.c'),
+    '-ldl',
+  ];
   const r = run(cc, args, dir);
-  return r.ok ? { ok: true, reason: `${cc} built the layer host` } : { ok: false, reason: `no C compiler could build the layer host: ${r.reason}` };
+  return r.ok
+    ? { ok: true, reason: `${cc} built the layer host` }
+    : { ok: false, reason: `no C compiler could build the layer host: ${r.reason}` };
 }
 
 /** node-gyp: npm's bundled copy (works offline), else a local one. */
 function findNodeGyp() {
   const candidates = [];
   if (process.env.npm_execpath)
-    candidates.push(path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
-  candidates.push(path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+    candidates.push(
+      path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    );
+  candidates.push(
+    path.join(
+      path.dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
+  );
   try {
     candidates.push(require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] }));
   } catch {
@@ -66,12 +93,18 @@ function buildAddon() {
   const args = [gyp, 'configure', 'build'];
   if (fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi'))) args.push(`--nodedir=${prefix}`);
   const r = run(process.execPath, args, dir);
-  return r.ok ? { ok: true, reason: 'node-gyp built the in-process addon' } : { ok: false, reason: r.reason.replace(process.execPath, 'node-gyp') };
+  return r.ok
+    ? { ok: true, reason: 'node-gyp built the in-process addon' }
+    : { ok: false, reason: r.reason.replace(process.execPath, 'node-gyp') };
 }
 
 fs.mkdirSync(buildDir, { recursive: true });
 const previous = fs.existsSync(statusFile) ? JSON.parse(fs.readFileSync(statusFile, 'utf8')) : {};
-const status = { host: buildHost(), addon: hostOnly ? previous.addon || { ok: false, reason: 'not built yet' } : buildAddon() };
+const status = {
+  host: buildHost(),
+  addon: hostOnly ? previous.addon || { ok: false, reason: 'not built yet' } : buildAddon(),
+};
 fs.writeFileSync(statusFile, JSON.stringify(status, null, 2) + '\n');
-for (const [part, s] of Object.entries(status)) console.log(`build-clayer: ${part}: ${s.ok ? 'built' : 'not built'}: ${s.reason}`);
+for (const [part, s] of Object.entries(status))
+  console.log(`build-clayer: ${part}: ${s.ok ? 'built' : 'not built'}: ${s.reason}`);
 process.exit(strict && !(status.host.ok && status.addon.ok) ? 1 : 0);

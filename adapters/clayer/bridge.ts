@@ -103,7 +103,13 @@ export function bridgeLayer(
       postRecv: (wr) => send('post_recv', new Writer(MSG.POST_RECV).u32(id).i64(wr.id)),
       onCompletion: (path, wc) => send('on_completion', new Writer(MSG.COMPLETION).u32(id).u32(path).wc(wc)),
       onPortEvent: (path, event) =>
-        send('on_port_event', new Writer(MSG.PORT_EVENT).u32(id).u32(path).u8(event === 'PORT_ERR' ? 0 : 1)),
+        send(
+          'on_port_event',
+          new Writer(MSG.PORT_EVENT)
+            .u32(id)
+            .u32(path)
+            .u8(event === 'PORT_ERR' ? 0 : 1),
+        ),
       onTimer: (token) => send('on_timer', new Writer(MSG.TIMER).u32(id).bytes(Buffer.from(token, 'utf8'))),
       onControl: (msg) => send('on_control', new Writer(MSG.CONTROL).u32(id).bytes(decodeControl(msg))),
     };
@@ -128,7 +134,8 @@ function guarded(channel: Channel, during: string, run: () => number): number {
   try {
     return run();
   } catch (err) {
-    if (err instanceof LayerCrash) throw new LayerCrash(`the C layer ${channel.deadReason ?? err.message} in ${during}`);
+    if (err instanceof LayerCrash)
+      throw new LayerCrash(`the C layer ${channel.deadReason ?? err.message} in ${during}`);
     throw err;
   }
 }
@@ -156,7 +163,9 @@ function serveEnv(env: EnvV2, req: Reader): Buffer | undefined {
     case MSG.ENV_TO_ERROR: {
       const path = req.u32();
       if (typeof env.moveToError !== 'function') {
-        throw new Error('move_to_error: this rdmacheck has no LayerEnv.moveToError yet (contract addition of issue 10)');
+        throw new Error(
+          'move_to_error: this rdmacheck has no LayerEnv.moveToError yet (contract addition of issue 10)',
+        );
       }
       env.moveToError(path);
       return undefined;

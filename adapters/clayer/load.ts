@@ -38,7 +38,9 @@ export function loadNativeLayer(file: string, options: NativeLayerOptions = {}):
   const isolation = options.isolation ?? 'process';
   const budgetMs = options.callbackBudgetMs ?? 2000;
   if (isolation !== 'process' && isolation !== 'in-process') {
-    throw new NativeLayerError(`loadNativeLayer: isolation must be 'process' or 'in-process', not ${String(isolation)}`);
+    throw new NativeLayerError(
+      `loadNativeLayer: isolation must be 'process' or 'in-process', not ${String(isolation)}`,
+    );
   }
   if (!Number.isInteger(budgetMs) || budgetMs <= 0) {
     throw new NativeLayerError('loadNativeLayer: callbackBudgetMs must be a positive integer');
@@ -46,14 +48,8 @@ export function loadNativeLayer(file: string, options: NativeLayerOptions = {}):
   const library = path.resolve(file);
   if (!fs.existsSync(library)) throw new NativeLayerError(`loadNativeLayer: ${file} does not exist`);
   if (isolation === 'in-process') return loadInProcess(library);
-
+  const desc = describeNativeLayer(library);
   const hostProgram = layerHostPath();
-  if (!fs.existsSync(hostProgram)) {
-    throw new NativeLayerError(
-      `loadNativeLayer: the layer host ${hostProgram} is not built (${clayerBuildReason('host')}); run npm run build:clayer (needs a C compiler)`,
-    );
-  }
-  const desc = describeLibrary(hostProgram, library);
   const channels: Partial<Record<LayerHost, Channel>> = {};
   const channelFor = (host: LayerHost): Channel => {
     const current = channels[host];
@@ -68,8 +64,20 @@ export function loadNativeLayer(file: string, options: NativeLayerOptions = {}):
   return bridgeLayer(desc, library, 'process', channelFor, closeAll);
 }
 
-/** Asks the host program what the library is, without running any of its callbacks. */
-function describeLibrary(hostProgram: string, library: string): NativeDescriptor {
+/**
+ * What a layer library declares (name, transparent, op classes, ABI version), asked of the host
+ * program in a child process: only the descriptor function runs. Throws NativeLayerError (one
+ * line naming the file, the missing symbol or the ABI version) when it is no usable layer.
+ */
+export function describeNativeLayer(file: string): NativeDescriptor {
+  const library = path.resolve(file);
+  if (!fs.existsSync(library)) throw new NativeLayerError(`loadNativeLayer: ${file} does not exist`);
+  const hostProgram = layerHostPath();
+  if (!fs.existsSync(hostProgram)) {
+    throw new NativeLayerError(
+      `loadNativeLayer: the layer host ${hostProgram} is not built (${clayerBuildReason('host')}); run npm run build:clayer (needs a C compiler)`,
+    );
+  }
   const r = spawnSync(hostProgram, ['--describe', library], { encoding: 'utf8' });
   const line = (r.stdout ?? '').split('\n')[0] ?? '';
   if (r.status === 0) return checkAbi(JSON.parse(line) as NativeDescriptor, library);
@@ -93,5 +101,11 @@ function loadInProcess(library: string): NativeLayer {
     throw new NativeLayerError(`loadNativeLayer: ${(err as Error).message.split('\n')[0]}`);
   }
   const desc = checkAbi(channel.descriptor, library);
-  return bridgeLayer(desc, library, 'in-process', () => channel, () => channel.close());
+  return bridgeLayer(
+    desc,
+    library,
+    'in-process',
+    () => channel,
+    () => channel.close(),
+  );
 }

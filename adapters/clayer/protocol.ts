@@ -109,7 +109,9 @@ export class Writer {
     if (wr.fence !== undefined) flags |= WR_FENCE[0] | (wr.fence ? WR_FENCE[1] : 0);
     if (wr.noRetransmit !== undefined) flags |= WR_NO_RETRANSMIT[0] | (wr.noRetransmit ? WR_NO_RETRANSMIT[1] : 0);
     if (wr.payload !== undefined) flags |= WR_PAYLOAD;
-    this.i64(wr.id).u32(OPCODE_CODE.get(wr.opcode) ?? 0xffff).u32(flags);
+    this.i64(wr.id)
+      .u32(OPCODE_CODE.get(wr.opcode) ?? 0xffff)
+      .u32(flags);
     for (const f of WORD_FIELDS) this.i64(wr[f]);
     return this.words(wr.payload);
   }
