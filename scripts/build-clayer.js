@@ -37,6 +37,7 @@ function run(cmd, args, cwd) {
 function buildHost() {
   if (process.env.RDMACHECK_SKIP_CLAYER) return { ok: false, reason: 'skipped: RDMACHECK_SKIP_CLAYER is set' };
   const cc = process.env.CC || 'cc';
+  const tmp = path.join(buildDir, `rdmacheck-layer-host.${process.pid}.tmp`);
   const args = [
     '-std=c11',
     '-D_GNU_SOURCE',
@@ -45,12 +46,14 @@ function buildHost() {
     '-Wall',
     '-Wextra',
     '-o',
-    path.join(buildDir, 'rdmacheck-layer-host'),
+    tmp,
     path.join(dir, 'src', 'host.c'),
     path.join(dir, 'src', 'dispatch.c'),
     '-ldl',
   ];
   const r = run(cc, args, dir);
+  // Built beside, then renamed: a process starting the host never sees half a binary.
+  if (r.ok) fs.renameSync(tmp, path.join(buildDir, 'rdmacheck-layer-host'));
   return r.ok
     ? { ok: true, reason: `${cc} built the layer host` }
     : { ok: false, reason: `no C compiler could build the layer host: ${r.reason}` };
