@@ -22,6 +22,7 @@ export interface CLayerLibs {
   abort: string;
   wrongAbi: string;
   noSymbol: string;
+  probe: string;
 }
 
 let built: { libs?: CLayerLibs; reason?: string } | undefined;
@@ -38,7 +39,7 @@ export function buildCLayers(): { libs?: CLayerLibs; reason?: string } {
   execFileSync('make', ['-s', '-C', path.join(ROOT, 'examples', 'c-layer'), `BUILD=${dir}`], { stdio: 'pipe' });
   const fixture = (name: string, ...defines: string[]): string => {
     const out = path.join(dir, `lib${name}.so`);
-    const src = path.join(__dirname, 'fixtures', 'hostile.c');
+    const src = path.join(__dirname, 'fixtures', name === 'probe' ? 'probe.c' : 'hostile.c');
     execFileSync(cc, ['-O1', '-g', '-fPIC', '-shared', `-I${INCLUDE}`, ...defines, '-o', out, src], { stdio: 'pipe' });
     return out;
   };
@@ -51,6 +52,7 @@ export function buildCLayers(): { libs?: CLayerLibs; reason?: string } {
       abort: fixture('abort', '-DHOSTILE=3', '-DLAYER_NAME="abort"'),
       wrongAbi: fixture('wrongabi', '-DABI_VERSION=7'),
       noSymbol: fixture('nosymbol', '-DNO_DESCRIPTOR'),
+      probe: fixture('probe'),
     },
   };
   return built;
