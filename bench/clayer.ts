@@ -15,7 +15,9 @@ import type { FailoverLayer } from '../src/core/layer';
 import { isObservation } from '../src/core/trace';
 import { layers } from '../src/layers';
 
-const library = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'examples', 'c-layer', 'build', 'libresend_all.so'));
+const library = path.resolve(
+  process.argv[2] ?? path.join(__dirname, '..', 'examples', 'c-layer', 'build', 'libresend_all.so'),
+);
 const scenarios = fc.sample(scenarioArbitrary({ maxFaults: 2 }), { numRuns: 300, seed: 1 });
 
 /** Best of 3 rounds: seconds per round and layer callbacks per round. */

@@ -29,7 +29,9 @@ describeWithCLayers('a C layer that crashes or loops', (libs) => {
     const run = sim().runSync!(scenario, layer);
     const [first] = faults(run.trace);
     expect(first).toMatchObject({ during: 'onCompletion' });
-    expect((first as { reason: string }).reason).toMatch(/crashed: killed by SIGSEGV \(segmentation fault\) in on_completion/);
+    expect((first as { reason: string }).reason).toMatch(
+      /crashed: killed by SIGSEGV \(segmentation fault\) in on_completion/,
+    );
     // The trace up to the crash is whole: the completion the layer was handed comes just before.
     expect(run.trace[first.i - 1]).toMatchObject({ kind: 'Completion', host: first.host });
     expect(run.end.reason).not.toBe('event-limit');

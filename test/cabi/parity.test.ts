@@ -74,6 +74,7 @@ describeWithCLayers('C resend-all and TypeScript resend-all', (libs) => {
     const tsFiles = files(fromTs);
     expect(Object.keys(cFiles)).toEqual(Object.keys(tsFiles));
     expect(Object.keys(tsFiles).length).toBeGreaterThan(3);
-    for (const cell of Object.keys(tsFiles)) expect({ cell, yaml: cFiles[cell] }).toEqual({ cell, yaml: tsFiles[cell] });
+    for (const cell of Object.keys(tsFiles))
+      expect({ cell, yaml: cFiles[cell] }).toEqual({ cell, yaml: tsFiles[cell] });
   });
 });

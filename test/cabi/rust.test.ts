@@ -17,7 +17,7 @@ const hasCargo = spawnSync('cargo', ['--version']).status === 0;
 
 describeWithCLayers('examples/rust-layer', () => {
   if (!hasCargo) {
-    // eslint-disable-next-line no-console -- a skipped test must say why
+     
     console.log('test/cabi rust: skipped: cargo is not installed (see examples/rust-layer/README.md)');
   }
   (hasCargo ? it : it.skip)(

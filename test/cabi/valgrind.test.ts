@@ -28,7 +28,7 @@ async function settled(dir: string, timeoutMs: number): Promise<void> {
 
 describeWithCLayers('the C layer host and examples under valgrind', (libs) => {
   if (!hasValgrind) {
-    // eslint-disable-next-line no-console -- a skipped test must say why
+     
     console.log('test/cabi valgrind: skipped: valgrind is not installed');
   }
   (hasValgrind ? it : it.skip)(
