@@ -111,7 +111,6 @@ describeWithCLayers('the C env table', (libs) => {
     expect(fromC.find((e) => e.kind === 'MemOp' && e.addr === 5 && e.op === 'write')).toMatchObject({ value: 0xff });
     const missing = additions(fromTs).filter((a) => !a.present);
     for (const a of missing) {
-       
       console.log(`test/cabi env-surface: pending until merged: ${a.name} is not in this rdmacheck's LayerEnv yet`);
     }
     if (missing.some((a) => a.name.startsWith('LayerEnv.moveToError'))) {

@@ -63,7 +63,7 @@ export function describeWithCLayers(title: string, body: (libs: () => CLayerLibs
   const { libs, reason } = buildCLayers();
   if (!libs) {
     describe.skip(`${title} (skipped: ${reason})`, () => body(() => ({}) as CLayerLibs));
-     
+
     console.log(`test/cabi: ${title} skipped: ${reason}`);
     return;
   }

@@ -16,7 +16,6 @@ import { describeWithCLayers } from './helpers';
 describeWithCLayers('C layers in-process and from the CLI', (libs) => {
   const addonBuilt = fs.existsSync(clayerAddonPath());
   if (!addonBuilt) {
-     
     console.log(`test/cabi in-process: skipped: the addon ${clayerAddonPath()} is not built (npm run build:clayer)`);
   }
   (addonBuilt ? it : it.skip)('in-process and isolated runs of resend-all give the TypeScript traces', () => {

@@ -17,7 +17,6 @@ const hasCargo = spawnSync('cargo', ['--version']).status === 0;
 
 describeWithCLayers('examples/rust-layer', () => {
   if (!hasCargo) {
-     
     console.log('test/cabi rust: skipped: cargo is not installed (see examples/rust-layer/README.md)');
   }
   (hasCargo ? it : it.skip)(

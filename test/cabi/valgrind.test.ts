@@ -28,7 +28,6 @@ async function settled(dir: string, timeoutMs: number): Promise<void> {
 
 describeWithCLayers('the C layer host and examples under valgrind', (libs) => {
   if (!hasValgrind) {
-     
     console.log('test/cabi valgrind: skipped: valgrind is not installed');
   }
   (hasValgrind ? it : it.skip)(
