@@ -11,4 +11,4 @@ if [ "$(id -u)" != 0 ]; then
   exit 0
 fi
 apt-get update -q
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium valgrind
