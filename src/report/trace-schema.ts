@@ -27,7 +27,8 @@ type FieldsByKind<K extends string> = Record<K, Record<string, Spec | FieldSpec>
 const sendWr = record({
   id: int,
   opcode,
-  addr: opt(int),
+  // A fractional address is a misaligned one (the NIC answers REM_INV_REQ_ERR): a number, not only an integer.
+  addr: opt(num()),
   value: opt(int),
   add: opt(int),
   compare: opt(int),
@@ -94,7 +95,7 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
     op: opcode,
     psn: int,
     status: wcStatus,
-    addr: opt(int),
+    addr: opt(num()), // a misaligned address executes as REM_INV_REQ_ERR at that address
     value: opt(int),
     old: opt(int),
     inferred: opt(bool),

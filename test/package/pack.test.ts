@@ -75,7 +75,9 @@ describe('npm pack: the tarball', () => {
 
   test('holds the C headers for C-ABI layer authors when the tree has them', () => {
     const include = join(ROOT, 'include');
-    const headers = existsSync(include) ? readdirSync(include) : [];
+    const headers = existsSync(include)
+      ? (readdirSync(include, { recursive: true }) as string[]).filter((f) => /\.h$/.test(f))
+      : [];
     for (const header of headers) expect(packed).toContain(`include/${header}`);
   });
 

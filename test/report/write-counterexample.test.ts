@@ -13,6 +13,9 @@ import {
 } from '../../src/report/write-counterexample';
 import type { CounterexampleData } from '../../src/core/results';
 import { sampleCounterexample } from './sample';
+import { sim } from '../../adapters/sim';
+import { failStop } from '../../src/layers/failStop';
+import type { Scenario } from '../../src/core/scenario';
 
 describe('writing counterexample files', () => {
   let dir: string;
@@ -39,6 +42,18 @@ describe('writing counterexample files', () => {
       /^rdmacheck: bug in rdmacheck: the counterexample file .*broken\.yaml would not load back, so it was not written \(.*trace\[1\] \(Post\)\.path: expected an integer, got number 1\.5\); please report this/,
     );
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('writes a run with a misaligned atomic (a fractional address, answered REM_INV_REQ_ERR): it loads back', () => {
+    const scenario: Scenario = {
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'CMP_SWAP', addr: 2.5, compare: 0, swap: 1 } }],
+      faults: [],
+    };
+    const run = sim().runSync!(scenario, failStop);
+    const cx = { ...sampleCounterexample(), layer: 'fail-stop', scenario, trace: run.trace, events: [] };
+    const file = join(dir, 'misaligned.yaml');
+    writeCounterexampleFile(file, cx, { file });
+    expect(loadTrace(file).trace.some((e) => e.kind === 'Execute' && e.status === 'REM_INV_REQ_ERR')).toBe(true);
   });
 
   it('writes exactly the YAML it checked', () => {

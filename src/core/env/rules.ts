@@ -14,8 +14,8 @@ export function badPath(path: unknown, paths: number): string | undefined {
     : `path ${String(path)} does not exist (paths are 0..${paths - 1})`;
 }
 
-/** The optional integer fields of a send WR, each a safe integer when present (the trace file's types). */
-const WR_INT_FIELDS = ['addr', 'value', 'add', 'compare', 'swap', 'imm'] as const;
+/** The optional integer fields of a send WR besides addr, each a safe integer when present (the trace file's types). */
+const WR_INT_FIELDS = ['value', 'add', 'compare', 'swap', 'imm'] as const;
 /** The optional flag fields of a send WR, each true or false when present. */
 const WR_FLAG_FIELDS = ['signaled', 'fence', 'noRetransmit'] as const;
 
@@ -31,6 +31,9 @@ export function malformedSendWr(wr: unknown): string | undefined {
   if (!Number.isSafeInteger(fields.id)) return `wr.id ${describeValue(fields.id)} is not an integer`;
   if (!(OPCODES as readonly unknown[]).includes(fields.opcode))
     return `wr.opcode ${describeValue(fields.opcode)} is not an opcode`;
+  // A fractional addr is a misaligned address: the NIC answers it (REM_INV_REQ_ERR), it is no misuse.
+  if (fields.addr !== undefined && !Number.isFinite(fields.addr))
+    return `wr.addr ${describeValue(fields.addr)} is not a number (leave it out, or give a word address)`;
   return optionalFieldsMisuse('wr', fields, WR_INT_FIELDS, WR_FLAG_FIELDS);
 }
 
