@@ -268,7 +268,10 @@ function textReport(
   const count = report.results.filter((r) => r.status === 'violated').length;
   const faults = layerFaultSummary(report);
   lines.push(
-    `${report.ok ? 'every property holds' : `${count} violated cell${count === 1 ? '' : 's'}`}${faults === undefined ? '' : `; ${faults}`}`,
+    ...wrap(
+      `${report.ok ? 'every property holds' : `${count} violated cell${count === 1 ? '' : 's'}`}${faults === undefined ? '' : `; ${faults}`}`,
+      100,
+    ),
   );
   return `${lines.join('\n')}\n`;
 }
