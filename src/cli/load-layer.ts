@@ -6,6 +6,7 @@ import type { FailoverLayer } from '../core/layer';
 import { layers } from '../layers';
 import { findReferenceLayer } from '../check/replay';
 import { CliError } from './errors';
+import { checkTypeScriptForTsNode } from './typecheck-layer';
 import { checkNativeLayerFile, isSharedLibrary, loadNativeLayerFile } from './native-layer';
 
 /** What the user asked for: a reference layer by name, or a module file. */
@@ -115,9 +116,10 @@ function registerTypeScript(file: string): void {
     tsNodePath = require.resolve('ts-node', { paths: [process.cwd(), file, __dirname] });
   } catch {
     throw new CliError(
-      `rdmacheck: loading ${file} needs ts-node; install it (npm install -D ts-node typescript) or compile the layer and pass the .js`,
+      `rdmacheck: loading ${file} needs ts-node; install it (npm install -D ts-node typescript@5) or compile the layer and pass the .js`,
     );
   }
+  checkTypeScriptForTsNode(file, tsNodePath);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- ts-node is an optional peer: loaded only when a .ts layer needs it
   const tsNode = require(tsNodePath) as typeof import('ts-node');
   tsNode.register({

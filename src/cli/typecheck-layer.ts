@@ -46,8 +46,39 @@ function loadTypeScript(file: string, cwd: string): typeof import('typescript') 
   try {
     path = require.resolve('typescript', { paths: [cwd, dirname(file), __dirname] });
   } catch {
-    throw new CliError('rdmacheck audit: --typecheck needs typescript; install it (npm install -D typescript)');
+    throw new CliError('rdmacheck audit: --typecheck needs typescript; install it (npm install -D typescript@5)');
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- typescript is the user's, found at run time
-  return require(path) as typeof import('typescript');
+  const ts = require(path) as typeof import('typescript');
+  const missing = missingCompilerApi(ts, path);
+  if (missing !== undefined) throw new CliError(`rdmacheck audit: --typecheck ${missing}`);
+  return ts;
+}
+
+/**
+ * Why the typescript package at `path` cannot compile for rdmacheck (undefined when it can):
+ * typescript 7, the native port, ships no JavaScript compiler API, which ts-node and
+ * --typecheck need. Says which version was found and what to install.
+ */
+export function missingCompilerApi(ts: unknown, path: string): string | undefined {
+  const api = ts as { createProgram?: unknown; version?: unknown };
+  if (typeof api.createProgram === 'function') return undefined;
+  const version = typeof api.version === 'string' ? ` ${api.version}` : '';
+  return (
+    `needs the TypeScript compiler API, which the typescript${version} at ${dirname(path)} does not have ` +
+    '(typescript 7 is a native port without it); install typescript 5 (npm install -D typescript@5), or compile the layer and pass the .js'
+  );
+}
+
+/** Throws a CliError for a .ts layer when the typescript ts-node would use has no compiler API. */
+export function checkTypeScriptForTsNode(file: string, tsNodePath: string): void {
+  let path: string;
+  try {
+    path = require.resolve('typescript', { paths: [process.cwd(), dirname(file), dirname(tsNodePath)] });
+  } catch {
+    return; // ts-node reports a missing typescript itself
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- typescript is the user's, found at run time
+  const missing = missingCompilerApi(require(path), path);
+  if (missing !== undefined) throw new CliError(`rdmacheck: loading ${file} ${missing}`);
 }

@@ -10,6 +10,7 @@ import { loadTrace } from '../../src/report/load';
 import { renderText } from '../../src/report/text';
 import { renderHtml } from '../../src/report/html';
 import { cli } from './io';
+import { missingCompilerApi } from '../../src/cli/typecheck-layer';
 
 const fixtures = join(__dirname, 'fixtures', 'user-path');
 const layerType = join(__dirname, '..', '..', 'src', 'core', 'layer');
@@ -242,5 +243,16 @@ describe('item 8: JUnit for CI', () => {
       'failure-masking [WRITE]',
     ]);
     expect(xml).toMatch(/<failure message="[^"]+" type="failure-masking">/);
+  });
+});
+
+describe('item 5: a typescript without the compiler API (typescript 7) is named, with what to install', () => {
+  test('missingCompilerApi accepts the compiler this project uses and explains a native-only typescript', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiler module itself, as the CLI loads it
+    expect(missingCompilerApi(require('typescript'), '/x/node_modules/typescript/lib/typescript.js')).toBeUndefined();
+    expect(missingCompilerApi({ version: '7.0.2' }, '/x/node_modules/typescript/lib/main.js')).toBe(
+      'needs the TypeScript compiler API, which the typescript 7.0.2 at /x/node_modules/typescript/lib does not have ' +
+        '(typescript 7 is a native port without it); install typescript 5 (npm install -D typescript@5), or compile the layer and pass the .js',
+    );
   });
 });
