@@ -8,7 +8,8 @@ import { contractEnv } from '../../src/core/env/contract';
 import { copyControl } from '../../src/core/env/rules';
 import type { LayerHost } from '../../src/core/verbs';
 import { setWord } from './apps';
-import { pump, reconnect } from './nic';
+import { moveToError, pump, reconnect } from './nic';
+import { nextPsn } from './psn';
 import { other } from './qp';
 import type { Wqe } from './qp';
 import type { Simulator } from './simulator';
@@ -32,13 +33,14 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
       if (!qp.connected) return `QP ${path} is in ${qp.state}; ibv_post_send needs RTS`;
       const wqe: Wqe = {
         wr,
-        psn: qp.nextPsn++,
+        psn: qp.nextPsn,
         sent: false,
         acked: false,
         lastTx: -1,
         corrupt: sim.faults.isCorrupt(host, path, wr.id),
       };
       qp.sq.push(wqe);
+      qp.nextPsn = nextPsn(qp.nextPsn);
       return undefined;
     },
     // After the Post is recorded, so the Send events it causes follow it (a QP in ERR sends nothing).
@@ -54,7 +56,8 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
       qp.rq.push(wr);
       return undefined;
     },
-    reset: (path) => reconnect(sim, sim.qps[host][path]),
+    reset: (path, sqPsn, rqPsn) => reconnect(sim, sim.qps[host][path], sqPsn, rqPsn),
+    moveToError: (path) => moveToError(sim, sim.qps[host][path]),
     setTimer(delayNs, token) {
       sim.at(delayNs, () => {
         sim.record({ kind: 'TimerFired', host, obs: host, token });

@@ -54,8 +54,6 @@ export class Simulator {
   readonly watches: ReuseWatch[] = [];
   /** The latest fault, application step or NIC retry: the liveness budget counts from here. */
   lastActivityNs = 0;
-  /** The newest connection of each path (bumped by every reset). */
-  readonly pathEpochs: number[];
   /** The retransmission timer: 4.096 us * 2^timeout. */
   readonly timeoutNs: number;
   /** A WR's whole transport life on a dead path: (retryCnt + 1) timers. */
@@ -82,7 +80,6 @@ export class Simulator {
       'b-to-a': { up: true, lastArrival: 0 },
     }));
     this.nicAlive = { A: new Array(c.paths).fill(true), B: new Array(c.paths).fill(true) };
-    this.pathEpochs = new Array(c.paths).fill(0);
     this.timeoutNs = ibTimerNs(c.timeout);
     // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
     const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
