@@ -7,9 +7,13 @@
  * learn()), so that a lost management network does not keep a path down. A path is usable only
  * while both ends are known to be at the same incarnation; either end catches up with the other.
  *
- * Incarnation n starts both directions at PSN n * 2^16 (mod 2^24): a request or response of an
- * earlier incarnation still on the wire is then far behind the PSN the new connection expects,
- * a duplicate that is never executed (at most 2^16 requests per incarnation keep it so).
+ * Incarnation n starts both directions at PSN -n * 2^16 (mod 2^24), each one 2^16 BEHIND the
+ * one before: a request or response of an earlier incarnation still on the wire is then AHEAD of
+ * what the new connection expects, out of sequence: NAKed or dropped, never executed and never
+ * acknowledged (a duplicate would be ACKed: a false SUCCESS for a requester still on the old
+ * connection). This holds for up to 127 incarnations of a path and 2^16 requests in each. The
+ * other way round, traffic of a newer incarnation at an end still on an older one is a duplicate
+ * there, ACKed and not executed: so nothing is sent on a path until the peer has confirmed it.
  */
 import type { LayerEnv } from '../../core/layer';
 import { PSN_MODULUS } from '../../core/verbs';
@@ -101,7 +105,7 @@ export class PeerResets {
 
   private resetTo(path: number, inc: number): void {
     this.inc[path] = inc;
-    const psn = (inc * INCARNATION_PSN_STRIDE) % PSN_MODULUS;
+    const psn = (PSN_MODULUS - ((inc * INCARNATION_PSN_STRIDE) % PSN_MODULUS)) % PSN_MODULUS;
     this.env.reset(path, { sqPsn: psn, rqPsn: psn });
   }
 
