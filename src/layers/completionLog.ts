@@ -1,9 +1,10 @@
 import type { LayerEnv, LayerInstance } from '../core/layer';
-import type { SendWr, WcStatus, WorkCompletion } from '../core/verbs';
+import type { SendWr, WorkCompletion } from '../core/verbs';
 import { AppCompletions } from './common/appCompletions';
 import { AppRecvs } from './common/appRecvs';
 import { LayerIds } from './common/ids';
 import { PeerResets } from './common/peerResets';
+import { executeRequest } from './common/rpcExecute';
 import { RecvRelay } from './common/recvRelay';
 import { PathSendQueues } from './common/sendQueues';
 import { isPathFailure } from './common/status';
@@ -364,7 +365,7 @@ class CompletionLog implements LayerInstance {
     }
     let result = this.rpcLog.get(req.seq);
     if (!result) {
-      result = this.execute(req);
+      result = executeRequest(this.env, req);
       this.rpcLog.set(req.seq, result);
     }
     this.respond(path, result);
@@ -378,26 +379,6 @@ class CompletionLog implements LayerInstance {
       payload: encodeResponse({ ...r, incarnations: this.resets.incarnations() }),
     };
     if (this.env.post(path, wr).ok) this.queues.add(path, wr, false);
-  }
-
-  /** Executes a request once, checking the address as the NIC would. */
-  private execute(req: ReturnType<typeof decodeRequest>): Omit<RpcResponse, 'incarnations'> {
-    const bad = this.addressError(req.addr);
-    if (bad) return { seq: req.seq, status: bad, value: 0 };
-    const forWr = { forWr: req.appWr };
-    const mem = this.env.memory;
-    let value = 0;
-    if (req.op === RpcOp.WRITE) mem.write(req.addr, req.value, forWr);
-    else if (req.op === RpcOp.FETCH_ADD) value = mem.fetchAdd(req.addr, req.add, forWr);
-    else value = mem.cmpSwap(req.addr, req.compare, req.swap, forWr);
-    return { seq: req.seq, status: 'SUCCESS', value };
-  }
-
-  private addressError(addr: number): WcStatus | undefined {
-    if (!Number.isInteger(addr)) return 'REM_INV_REQ_ERR';
-    const words = this.env.memoryWords;
-    if (addr < 0 || (words !== undefined && addr >= words)) return 'REM_ACCESS_ERR';
-    return undefined;
   }
 
   private onAppMessage(wc: WorkCompletion, payload: number[]): void {
