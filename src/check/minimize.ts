@@ -22,7 +22,6 @@ import { checkSafely } from '../core/safe-check';
 import { validateScenario } from '../core/validate';
 import { makeCounterexample } from '../report/counterexample';
 import { toolVersion } from '../report/version';
-import { describeError } from '../core/errors';
 import { descend, scenarioSize } from './descend';
 import type { DescentProgress } from './descend';
 import { execute } from './execute';
@@ -132,7 +131,7 @@ export async function minimizeScenario(
   try {
     validateScenario(scenario);
   } catch (e) {
-    throw new Error(`minimizeScenario: ${describeError(e)}`);
+    throw new Error(`minimizeScenario: ${(e as Error).message}`);
   }
   const adapter = options.adapter ?? sim();
   const shrinkOn = isDeterministic(adapter) ? adapter : (options.shrinkOn ?? sim());
