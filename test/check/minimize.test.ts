@@ -69,7 +69,7 @@ describe('minimizeScenario on the simulator', () => {
     expect(scenarioSize(result.scenario)).toBe(result.sizeAfter);
   });
 
-  test("the result is 1-minimal: no single move of the domain shrinker still fails", async () => {
+  test('the result is 1-minimal: no single move of the domain shrinker still fails', async () => {
     expect(result.oneMinimal).toBe(true);
     expect(result.limit).toBeUndefined();
     const property = properties.all.find((p) => p.name === result.property)!;
@@ -151,7 +151,10 @@ describe('minimizeScenario refuses and declines', () => {
   });
 
   test('a malformed scenario is refused with the field', async () => {
-    const bad = { ...twelveSteps, faults: [{ kind: 'qp-error', host: 'A', path: 5, after: { on: 'start' } }] } as Scenario;
+    const bad = {
+      ...twelveSteps,
+      faults: [{ kind: 'qp-error', host: 'A', path: 5, after: { on: 'start' } }],
+    } as Scenario;
     await expect(minimizeScenario(bad, layers.resendAll)).rejects.toThrow(
       /^minimizeScenario: scenario\.faults\[0\]\.path: path 5 does not exist/,
     );
@@ -171,7 +174,10 @@ describe('minimizeScenario with a failure seen on a non-deterministic adapter (a
 
   test('when the simulator does not reproduce the failure, it is a fidelity finding with both traces', async () => {
     // This "NIC" loses every response on path 0 although the scenario names no fault.
-    const lossy = fakeNative('lossy-native', (s) => ({ ...s, faults: [...s.faults, { kind: 'drop-response', path: 0, count: 'all' }] }));
+    const lossy = fakeNative('lossy-native', (s) => ({
+      ...s,
+      faults: [...s.faults, { kind: 'drop-response', path: 0, count: 'all' }],
+    }));
     const calm: Scenario = {
       workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 } }],
       faults: [],

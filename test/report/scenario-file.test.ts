@@ -41,12 +41,12 @@ describe('reading scenario files', () => {
     expect(loaded.scenario).toEqual(loaded.counterexample?.scenario);
   });
 
-  test.each([
-    'test/fixtures/scenarios/twelve-steps.scenario.yaml',
-    'examples/bug-report/incident.scenario.yaml',
-  ])('%s is a valid scenario file', (file) => {
-    expect(loadScenario(join(root, file)).scenario.workload.length).toBeGreaterThan(0);
-  });
+  test.each(['test/fixtures/scenarios/twelve-steps.scenario.yaml', 'examples/bug-report/incident.scenario.yaml'])(
+    '%s is a valid scenario file',
+    (file) => {
+      expect(loadScenario(join(root, file)).scenario.workload.length).toBeGreaterThan(0);
+    },
+  );
 
   test("docs/scenario-format.md's worked example is a valid scenario file", () => {
     const doc = readFileSync(join(root, 'docs/scenario-format.md'), 'utf8');
@@ -89,7 +89,11 @@ describe('malformed scenario files: one line, located, naming the field and the 
       `${header}${onePost}${onePost.replace('  workload:\n', '')}  faults: []\n`,
       /^loadScenario: incident\.yaml:5:.*scenario\.workload\[1\]\.wr\.id: WR 1 is posted twice on host A/,
     ],
-    ['a missing scenario', 'rdmacheck-scenario: 1\n', /^loadScenario: incident\.yaml:1:1: scenario: expected a map, got nothing/],
+    [
+      'a missing scenario',
+      'rdmacheck-scenario: 1\n',
+      /^loadScenario: incident\.yaml:1:1: scenario: expected a map, got nothing/,
+    ],
   ])('%s', (_what, text, message) => {
     const e = errorOf(text);
     expect(e.message).toMatch(message);
@@ -97,6 +101,8 @@ describe('malformed scenario files: one line, located, naming the field and the 
   });
 
   test('a file that does not exist', () => {
-    expect(() => loadScenario(join(root, 'no-such.scenario.yaml'))).toThrow(/^loadScenario: cannot read .*: no such file$/);
+    expect(() => loadScenario(join(root, 'no-such.scenario.yaml'))).toThrow(
+      /^loadScenario: cannot read .*: no such file$/,
+    );
   });
 });
