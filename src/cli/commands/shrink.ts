@@ -64,11 +64,12 @@ export async function shrinkCommand(argv: string[], io: CliIo): Promise<number> 
     onProgress: progress.update,
   }).finally(progress.finish);
   const out = typeof parsed.values.out === 'string' ? parsed.values.out : undefined;
-  io.stdout.write(`${report(result, input, out, io, limits).join('\n').trimEnd()}\n`);
+  io.stdout.write(`${shrinkReport(result, input, out, io, limits).join('\n').trimEnd()}\n`);
   return result.outcome === 'does-not-fail' ? EXIT.ok : EXIT.violations;
 }
 
-function report(
+/** What shrink prints for a result (and the files it writes): the sizes, the limit, the native confirmation. */
+export function shrinkReport(
   r: MinimizeResult,
   input: ScenarioInput,
   out: string | undefined,
