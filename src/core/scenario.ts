@@ -20,13 +20,16 @@ export const NIC_PROFILES: readonly NicProfile[] = nicProfileList;
 export interface SimConfig {
   /** NIC pairs A<->B; path 0 is the primary, 1.. the backups. */
   paths: number;
-  /** IB local ACK timeout exponent: the retransmission timer is ibTimerNs(timeout) = 4.096 us * 2^timeout. */
+  /**
+   * IB local ACK timeout exponent: the retransmission timer is ibTimerNs(timeout) = 4.096 us *
+   * 2^timeout (nic 'rxe': rxeTimerNs, whole 4 ms jiffies).
+   */
   timeout: number;
-  /** Transport retries after a timeout or sequence NAK (0..7) before RETRY_EXC_ERR. */
+  /** Transport retries after a timeout or sequence NAK (0..7) before RETRY_EXC_ERR (nic 'rxe': 7 is forever). */
   retryCnt: number;
   /** RNR retries (0..7, 7 = forever) before RNR_RETRY_EXC_ERR. */
   rnrRetry: number;
-  /** How long a requester waits after an RNR NAK before retrying. */
+  /** How long a requester waits after an RNR NAK before retrying (nic 'rxe': whole jiffies, at least one). */
   minRnrTimerNs: number;
   /** Responder's cache of recent atomic results (max_dest_rd_atomic slots). */
   maxDestRdAtomic: number;
