@@ -31,7 +31,7 @@ export function fail(sim: Simulator, qp: Qp, status: WcStatus | undefined, reaso
   cancelTimer(sim, qp);
   qp.rnrWaiting = false;
   qp.retryStarted = false;
-  // Without an explicit failing WQE, the error beloangs to the oldest outstanding one.
+  // Without an explicit failing WQE, the error belongs to the oldest outstanding one.
   const errPsn = failingPsn ?? qp.sq[0]?.psn;
   const sends: WorkCompletion[] = qp.sq.map((wqe) => ({
     wrId: wqe.wr.id,

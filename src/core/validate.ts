@@ -86,7 +86,7 @@ function checkScenario(s: Scenario): void {
           fail(`${at}.wr.opcode`, `"${String(wr.opcode)}" is not an opcode (${OPCODES.join(', ')})`);
         if (wr.opcode !== 'SEND' && wr.opcode !== 'WRITE_WITH_IMM' && typeof wr.addr !== 'number')
           fail(`${at}.wr.addr`, `${wr.opcode} needs an address`);
-        // A fractional word address is how a scenario names a misaligned one (see misalignedAddress).
+        // A fractional word address is how a scenario names a misaligned one (see misalignedTransfer).
         if (typeof wr.addr === 'number' && !Number.isInteger(wr.addr) && !isAtomic(wr.opcode))
           fail(`${at}.wr.addr`, misalignedTransfer(wr.opcode, wr.addr));
         for (const f of ['value', 'add', 'compare', 'swap', 'imm'] as const) {
