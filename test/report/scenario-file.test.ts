@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../../src/core/scenario';
 import { loadScenario, parseScenario } from '../../src/report/scenario-file';
 import { TraceFileError } from '../../src/report/schema';
 
@@ -47,6 +48,16 @@ describe('reading scenario files', () => {
       expect(loadScenario(join(root, file)).scenario.workload.length).toBeGreaterThan(0);
     },
   );
+
+  test('every setting of the fabric config is accepted (strict reading must not refuse a real field), and documented', () => {
+    const config = Object.entries(DEFAULT_CONFIG)
+      .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+      .join(', ');
+    const loaded = parseScenario(`${header}  config: { ${config} }\n${onePost}  faults: []\n`);
+    expect(loaded.scenario.config).toEqual(DEFAULT_CONFIG);
+    const doc = readFileSync(join(root, 'docs/scenario-format.md'), 'utf8');
+    expect(Object.keys(DEFAULT_CONFIG).filter((key) => !doc.includes(`\`${key}\``))).toEqual([]);
+  });
 
   test("docs/scenario-format.md's worked example is a valid scenario file", () => {
     const doc = readFileSync(join(root, 'docs/scenario-format.md'), 'utf8');
