@@ -1,0 +1,126 @@
+/**
+ * Runs real programs on the fabric: starts the fabric and its socket, starts each program (the
+ * first is host A, the second host B) with the fabric's libibverbs first on its library path,
+ * waits for them to exit, and returns their outputs and the run's Execution.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Execution } from '../../src/core/execution';
+import type { LayerHost } from '../../src/core/verbs';
+import { Fabric } from './fabric';
+import type { FabricOptions } from './fabric';
+import { serveFabric } from './server';
+
+/** A program to run: its command and arguments. */
+export interface FabricProgram {
+  command: string;
+  args?: string[];
+}
+
+/** Options of runFabric. */
+export interface RunFabricOptions extends FabricOptions {
+  /** One or two programs: hosts A and B. */
+  programs: FabricProgram[];
+  /** Real milliseconds between starting one program and the next (default 300): a server first. */
+  staggerMs?: number;
+  /** Real milliseconds after which every program still running is killed (default 120000). */
+  timeoutMs?: number;
+  /** The directory holding the fabric's libibverbs.so.1 (default: the built one, see fabricLibraryDir). */
+  libraryDir?: string;
+}
+
+/** How one program ended. */
+export interface ProgramOutcome {
+  host: LayerHost;
+  command: string;
+  stdout: string;
+  stderr: string;
+  /** Exit code, or null when a signal ended it. */
+  code: number | null;
+  signal: string | null;
+  timedOut: boolean;
+}
+
+/** What runFabric returns. */
+export interface FabricRun {
+  programs: ProgramOutcome[];
+  execution: Execution;
+  /** Real milliseconds from the first program's start to the last one's exit. */
+  wallMs: number;
+}
+
+/** Where the built library is: RDMACHECK_FABRIC_LIB, else adapters/fabric/libibverbs/build. */
+export function fabricLibraryDir(): string {
+  if (process.env.RDMACHECK_FABRIC_LIB) return resolve(process.env.RDMACHECK_FABRIC_LIB);
+  const candidates = [join(__dirname, 'libibverbs', 'build'), join(__dirname, '..', '..', '..', 'adapters', 'fabric', 'libibverbs', 'build')];
+  return candidates.find((c) => existsSync(join(c, 'libibverbs.so.1'))) ?? candidates[0];
+}
+
+/** Runs `programs` on a fresh fabric and returns their outcomes and the trace. */
+export async function runFabric(options: RunFabricOptions): Promise<FabricRun> {
+  if (options.programs.length < 1 || options.programs.length > 2)
+    throw new Error(`runFabric: give one or two programs (hosts A and B), not ${options.programs.length}`);
+  const libraryDir = options.libraryDir ?? fabricLibraryDir();
+  if (!existsSync(join(libraryDir, 'libibverbs.so.1')))
+    throw new Error(`runFabric: no libibverbs.so.1 in ${libraryDir}: build it with npm run build:fabric`);
+  const dir = mkdtempSync(join(tmpdir(), 'rdmacheck-fabric-'));
+  const socketPath = join(dir, 'fabric.sock');
+  const fabric = new Fabric(options);
+  const server = await serveFabric(fabric, socketPath);
+  const started = Date.now();
+  try {
+    const hosts: LayerHost[] = ['A', 'B'];
+    const outcomes = await Promise.all(
+      options.programs.map((p, k) =>
+        delay(k * (options.staggerMs ?? 300)).then(() =>
+          runProgram(p, hosts[k], libraryDir, socketPath, options.timeoutMs ?? 120_000),
+        ),
+      ),
+    );
+    const wallMs = Date.now() - started;
+    return { programs: outcomes, execution: fabric.finish(), wallMs };
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function runProgram(
+  p: FabricProgram,
+  host: LayerHost,
+  libraryDir: string,
+  socketPath: string,
+  timeoutMs: number,
+): Promise<ProgramOutcome> {
+  return new Promise((done) => {
+    const libPath = [libraryDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+    const child = spawn(p.command, p.args ?? [], {
+      env: { ...process.env, LD_LIBRARY_PATH: libPath, RDMACHECK_FABRIC_SOCKET: socketPath, RDMACHECK_FABRIC_HOST: host },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    const command = [p.command, ...(p.args ?? [])].join(' ');
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      done({ host, command, stdout, stderr: `${stderr}${e.message}\n`, code: null, signal: null, timedOut });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ host, command, stdout, stderr, code, signal, timedOut });
+    });
+  });
+}
