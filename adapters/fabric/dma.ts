@@ -88,7 +88,8 @@ export class FabricMemory implements ResponderMemory {
       const old = this.proc.read(target.pid, at, 8);
       const value = old.readBigUInt64LE(0);
       const mask = (1n << 64n) - 1n;
-      const next = wr.opcode === 'FETCH_ADD' ? (value + post.compareAdd) & mask : value === post.compareAdd ? post.swap : value;
+      const next =
+        wr.opcode === 'FETCH_ADD' ? (value + post.compareAdd) & mask : value === post.compareAdd ? post.swap : value;
       if (next !== value) {
         const out = Buffer.alloc(8);
         out.writeBigUInt64LE(next, 0);
@@ -119,7 +120,12 @@ export class FabricMemory implements ResponderMemory {
     for (const s of sges) {
       if (left <= 0) break;
       const mr = s.lkey === undefined ? undefined : target.mrs.get(s.lkey);
-      if (!mr || !(mr.access & ACCESS.LOCAL_WRITE) || s.addr < mr.addr || s.addr + BigInt(s.length) > mr.addr + mr.length)
+      if (
+        !mr ||
+        !(mr.access & ACCESS.LOCAL_WRITE) ||
+        s.addr < mr.addr ||
+        s.addr + BigInt(s.length) > mr.addr + mr.length
+      )
         return false;
       left -= s.length;
     }

@@ -16,6 +16,7 @@ import type { LayerHost, WorkCompletion } from '../../src/core/verbs';
 import { Simulator } from '../sim/simulator';
 import { FabricMemory, scatter } from './dma';
 import { Host } from './host';
+import { resetQp } from './qp-state';
 import type { PolledWc } from './host';
 import { EVENT, WC_OPCODE, WC_RECV, WC_RECV_RDMA_WITH_IMM, WC_STATUS, WC_WITH_IMM } from './numbers';
 import { ok } from './protocol';
@@ -216,6 +217,17 @@ export class Fabric {
     this.answerParked();
   }
 
+  /**
+   * Nothing can ever happen on the fabric again: no action is pending and every program still
+   * connected is parked in a poll (or CQ-event wait) that found nothing.
+   */
+  idle(): boolean {
+    if (this.sim.queue.peekTime() !== undefined) return false;
+    return [this.hosts.A, this.hosts.B].every(
+      (h) => h.gone || !h.connected || (h.parked !== undefined && h.pending.length === 0),
+    );
+  }
+
   /** Answers the parked calls whose CQ (or channel) now has something. */
   answerParked(): void {
     for (const host of [this.hosts.A, this.hosts.B]) {
@@ -230,9 +242,23 @@ export class Fabric {
     }
   }
 
+  /** A program is gone (it exited): its QPs go back to RESET at the next barrier. */
+  hostLeft(host: Host): void {
+    if (host.gone || !host.connected) return;
+    host.gone = true;
+    if (host.parked) clearTimeout(host.parked.timer);
+    host.parked = undefined;
+    host.reply = undefined;
+    for (const qp of host.qps.values()) host.pending.push(() => resetQp(this, host, qp, 'the process exited'));
+    host.qps.clear();
+    this.barrier();
+  }
+
   /** Ends the run: commits what is left, drains virtual time, records End. */
   finish(): Execution {
     clearInterval(this.ticker);
+    // Every program has exited; a socket whose close is not seen yet is gone all the same.
+    for (const h of [this.hosts.A, this.hosts.B]) this.hostLeft(h);
     for (const h of [this.hosts.A, this.hosts.B]) {
       if (h.parked) clearTimeout(h.parked.timer);
       const ops = h.pending;

@@ -27,6 +27,12 @@ export interface RunFabricOptions extends FabricOptions {
   staggerMs?: number;
   /** Real milliseconds after which every program still running is killed (default 120000). */
   timeoutMs?: number;
+  /**
+   * Real milliseconds the fabric may stay idle (nothing pending, every remaining program parked
+   * in an empty poll) after a program exited before the remaining ones are stopped (default
+   * 1000): a peer that waits for a message from a process that is gone would wait forever.
+   */
+  idleAfterExitMs?: number;
   /** The directory holding the fabric's libibverbs.so.1 (default: the built one, see fabricLibraryDir). */
   libraryDir?: string;
 }
@@ -41,6 +47,8 @@ export interface ProgramOutcome {
   code: number | null;
   signal: string | null;
   timedOut: boolean;
+  /** Stopped by the fabric: it waited on an idle fabric after its peer exited (see idleAfterExitMs). */
+  stoppedIdle: boolean;
 }
 
 /** What runFabric returns. */
@@ -54,7 +62,10 @@ export interface FabricRun {
 /** Where the built library is: RDMACHECK_FABRIC_LIB, else adapters/fabric/libibverbs/build. */
 export function fabricLibraryDir(): string {
   if (process.env.RDMACHECK_FABRIC_LIB) return resolve(process.env.RDMACHECK_FABRIC_LIB);
-  const candidates = [join(__dirname, 'libibverbs', 'build'), join(__dirname, '..', '..', '..', 'adapters', 'fabric', 'libibverbs', 'build')];
+  const candidates = [
+    join(__dirname, 'libibverbs', 'build'),
+    join(__dirname, '..', '..', '..', 'adapters', 'fabric', 'libibverbs', 'build'),
+  ];
   return candidates.find((c) => existsSync(join(c, 'libibverbs.so.1'))) ?? candidates[0];
 }
 
@@ -70,18 +81,30 @@ export async function runFabric(options: RunFabricOptions): Promise<FabricRun> {
   const fabric = new Fabric(options);
   const server = await serveFabric(fabric, socketPath);
   const started = Date.now();
+  const running: Running[] = [];
+  // After a program exits, a peer parked on an idle fabric would wait forever: stop it.
+  let idleSince: number | undefined;
+  const watchdog = setInterval(() => {
+    const anyExited = running.some((r) => r.exited);
+    idleSince = anyExited && fabric.idle() ? (idleSince ?? Date.now()) : undefined;
+    if (idleSince !== undefined && Date.now() - idleSince >= (options.idleAfterExitMs ?? 1000))
+      for (const r of running) if (!r.exited) r.stopIdle();
+  }, 50);
   try {
     const hosts: LayerHost[] = ['A', 'B'];
     const outcomes = await Promise.all(
       options.programs.map((p, k) =>
-        delay(k * (options.staggerMs ?? 300)).then(() =>
-          runProgram(p, hosts[k], libraryDir, socketPath, options.timeoutMs ?? 120_000),
-        ),
+        delay(k * (options.staggerMs ?? 300)).then(() => {
+          const r = runProgram(p, hosts[k], libraryDir, socketPath, options.timeoutMs ?? 120_000);
+          running.push(r);
+          return r.outcome;
+        }),
       ),
     );
     const wallMs = Date.now() - started;
     return { programs: outcomes, execution: fabric.finish(), wallMs };
   } finally {
+    clearInterval(watchdog);
     server.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -91,22 +114,44 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** A started program: its outcome to come, whether it exited, and how to stop it. */
+interface Running {
+  outcome: Promise<ProgramOutcome>;
+  exited: boolean;
+  stopIdle: () => void;
+}
+
 function runProgram(
   p: FabricProgram,
   host: LayerHost,
   libraryDir: string,
   socketPath: string,
   timeoutMs: number,
-): Promise<ProgramOutcome> {
-  return new Promise((done) => {
+): Running {
+  const running: Running = {
+    outcome: undefined as unknown as Promise<ProgramOutcome>,
+    exited: false,
+    stopIdle: () => undefined,
+  };
+  running.outcome = new Promise((done) => {
     const libPath = [libraryDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
     const child = spawn(p.command, p.args ?? [], {
-      env: { ...process.env, LD_LIBRARY_PATH: libPath, RDMACHECK_FABRIC_SOCKET: socketPath, RDMACHECK_FABRIC_HOST: host },
+      env: {
+        ...process.env,
+        LD_LIBRARY_PATH: libPath,
+        RDMACHECK_FABRIC_SOCKET: socketPath,
+        RDMACHECK_FABRIC_HOST: host,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    let stoppedIdle = false;
+    running.stopIdle = () => {
+      stoppedIdle = true;
+      child.kill('SIGKILL');
+    };
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
@@ -116,11 +161,23 @@ function runProgram(
     const command = [p.command, ...(p.args ?? [])].join(' ');
     child.on('error', (e) => {
       clearTimeout(timer);
-      done({ host, command, stdout, stderr: `${stderr}${e.message}\n`, code: null, signal: null, timedOut });
+      running.exited = true;
+      done({
+        host,
+        command,
+        stdout,
+        stderr: `${stderr}${e.message}\n`,
+        code: null,
+        signal: null,
+        timedOut,
+        stoppedIdle,
+      });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      done({ host, command, stdout, stderr, code, signal, timedOut });
+      running.exited = true;
+      done({ host, command, stdout, stderr, code, signal, timedOut, stoppedIdle });
     });
   });
+  return running;
 }

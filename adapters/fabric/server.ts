@@ -8,7 +8,6 @@ import type { Server, Socket } from 'node:net';
 import type { Fabric } from './fabric';
 import type { Host } from './host';
 import { ERRNO, RequestReader, err, ok, send } from './protocol';
-import { resetQp } from './qp-state';
 import { handleVerb } from './verbs';
 
 /** Listens on the unix socket `path`; resolves once listening. */
@@ -52,15 +51,7 @@ function attach(fabric: Fabric, socket: Socket): void {
     }
   });
   const leave = (): void => {
-    if (!host || host.gone) return;
-    const gone = host;
-    gone.gone = true;
-    if (gone.parked) clearTimeout(gone.parked.timer);
-    gone.parked = undefined;
-    gone.reply = undefined;
-    for (const qp of gone.qps.values()) gone.pending.push(() => resetQp(fabric, gone, qp, 'the process exited'));
-    gone.qps.clear();
-    fabric.barrier();
+    if (host) fabric.hostLeft(host);
   };
   socket.on('close', leave);
   socket.on('error', leave);

@@ -250,7 +250,8 @@ function postRecv(fabric: Fabric, host: Host, f: string[]): Answer {
     fabric.sim.touchActivity();
     fabric.sim.record({ kind: 'AppPostRecv', host: host.name, obs: host.name, wr: { id } });
     const rq = fabric.sim.qps[host.name][qp.path];
-    if (rq.state === 'ERR') fabric.sim.complete(host.name, qp.path, { wrId: id, status: 'WR_FLUSH_ERR', opcode: 'RECV' });
+    if (rq.state === 'ERR')
+      fabric.sim.complete(host.name, qp.path, { wrId: id, status: 'WR_FLUSH_ERR', opcode: 'RECV' });
     else rq.rq.push({ id });
   });
   return ok();

@@ -48,7 +48,15 @@ export function executeExternal(sim: Simulator, qp: Qp, pkt: Packet, mem: Respon
   if (effect.status !== 'SUCCESS') return remoteError(sim, qp, pkt, effect.status, effect.recvStatus);
   if (recv) {
     qp.rq.shift();
-    sim.record({ kind: 'RecvConsumed', host, path: qp.path, recvWr: recv.id, from: pkt.requester, wr: wr.id, imm: wr.imm });
+    sim.record({
+      kind: 'RecvConsumed',
+      host,
+      path: qp.path,
+      recvWr: recv.id,
+      from: pkt.requester,
+      wr: wr.id,
+      imm: wr.imm,
+    });
     sim.complete(host, qp.path, {
       wrId: recv.id,
       status: 'SUCCESS',
