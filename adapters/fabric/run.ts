@@ -23,7 +23,7 @@ export interface FabricProgram {
 export interface RunFabricOptions extends FabricOptions {
   /** One or two programs: hosts A and B. */
   programs: FabricProgram[];
-  /** Real milliseconds between starting one program and the next (default 300): a server first. */
+  /** Real milliseconds at least between starting one program and the next (default 50); the next also waits until the previous one reached the fabric and went quiet (a server in accept). */
   staggerMs?: number;
   /** Real milliseconds after which every program still running is killed (default 120000). */
   timeoutMs?: number;
@@ -94,7 +94,7 @@ export async function runFabric(options: RunFabricOptions): Promise<FabricRun> {
     const hosts: LayerHost[] = ['A', 'B'];
     const outcomes = await Promise.all(
       options.programs.map((p, k) =>
-        delay(k * (options.staggerMs ?? 300)).then(() => {
+        startWhenReady(fabric, hosts, k, options.staggerMs ?? 50, () => running[k - 1]?.exited ?? true).then(() => {
           const r = runProgram(p, hosts[k], libraryDir, socketPath, options.timeoutMs ?? 120_000);
           running.push(r);
           return r.outcome;
@@ -112,6 +112,24 @@ export async function runFabric(options: RunFabricOptions): Promise<FabricRun> {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Host k starts `staggerMs` after host k-1 and once host k-1 is ready for it: it reached the
+ * fabric and then went quiet (a server blocked in accept), or it exited. Unmodified clients
+ * such as ibv_rc_pingpong give up when their server is not listening yet.
+ */
+async function startWhenReady(
+  fabric: Fabric,
+  hosts: LayerHost[],
+  k: number,
+  staggerMs: number,
+  previousExited: () => boolean,
+): Promise<void> {
+  if (k === 0) return;
+  await delay(staggerMs);
+  const prev = fabric.hosts[hosts[k - 1]];
+  while (!previousExited() && !(prev.connected && Date.now() - prev.lastCallMs >= fabric.quietMs)) await delay(20);
 }
 
 /** A started program: its outcome to come, whether it exited, and how to stop it. */

@@ -25,7 +25,8 @@ export const FABRIC_USAGE = `usage: rdmacheck fabric [--scenario FILE] [--trace 
   --trace OUT       write the run's trace file (render it with rdmacheck render OUT)
   --timeout-ms N    kill programs still running after N ms of real time (default 120000)
   --quiet-ms N      a host silent this long counts as waiting for virtual time (default 100)
-  --stagger-ms N    real time between starting A and B (default 300; a server first)
+  --stagger-ms N    least real time between starting A and B (default 50); B also waits
+                    until A reached the fabric and went quiet (a server in accept)
 Exit code: 0 when every program exited 0, 1 otherwise, 2 on a usage error.`;
 
 /** Runs `fabric`; returns the exit code. */
