@@ -4,7 +4,7 @@
  * waits for them to exit, and returns their outputs and the run's Execution.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Execution } from '../../src/core/execution';
@@ -17,6 +17,11 @@ import { serveFabric } from './server';
 export interface FabricProgram {
   command: string;
   args?: string[];
+  /**
+   * Start only once a local TCP port listens (the server's): more robust than waiting for the
+   * previous program to go quiet, on a loaded machine.
+   */
+  waitForListen?: number;
 }
 
 /** Options of runFabric. */
@@ -94,7 +99,14 @@ export async function runFabric(options: RunFabricOptions): Promise<FabricRun> {
     const hosts: LayerHost[] = ['A', 'B'];
     const outcomes = await Promise.all(
       options.programs.map((p, k) =>
-        startWhenReady(fabric, hosts, k, options.staggerMs ?? 50, () => running[k - 1]?.exited ?? true).then(() => {
+        startWhenReady(
+          fabric,
+          hosts,
+          k,
+          options.staggerMs ?? 50,
+          () => running[k - 1]?.exited ?? true,
+          p.waitForListen,
+        ).then(() => {
           const r = runProgram(p, hosts[k], libraryDir, socketPath, options.timeoutMs ?? 120_000);
           running.push(r);
           return r.outcome;
@@ -125,11 +137,32 @@ async function startWhenReady(
   k: number,
   staggerMs: number,
   previousExited: () => boolean,
+  port: number | undefined,
 ): Promise<void> {
-  if (k === 0) return;
-  await delay(staggerMs);
-  const prev = fabric.hosts[hosts[k - 1]];
-  while (!previousExited() && !(prev.connected && Date.now() - prev.lastCallMs >= fabric.quietMs)) await delay(20);
+  if (k === 0 && port === undefined) return;
+  await delay(k === 0 ? 0 : staggerMs);
+  const prev = fabric.hosts[hosts[Math.max(0, k - 1)]];
+  const ready = (): boolean =>
+    port !== undefined ? listening(port) : prev.connected && Date.now() - prev.lastCallMs >= fabric.quietMs;
+  while (!previousExited() && !ready()) await delay(20);
+}
+
+/** True when a local TCP socket listens on `port` (/proc/net/tcp and tcp6, state 0A). */
+function listening(port: number): boolean {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 3 && f[1].endsWith(`:${hex}`) && f[3] === '0A') return true;
+    }
+  }
+  return false;
 }
 
 /** A started program: its outcome to come, whether it exited, and how to stop it. */

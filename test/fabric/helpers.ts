@@ -12,7 +12,9 @@ function has(command: string): boolean {
  * Why the fabric tests cannot run here (undefined when they can). Builds the library first when
  * it is missing (scripts/build-fabric.js records why it could not).
  */
-export function fabricUnavailable(programs: string[] = ['ibv_devices', 'ibv_devinfo', 'ibv_rc_pingpong']): string | undefined {
+export function fabricUnavailable(
+  programs: string[] = ['ibv_devices', 'ibv_devinfo', 'ibv_rc_pingpong'],
+): string | undefined {
   if (process.platform !== 'linux') return `the fabric needs Linux (this is ${process.platform})`;
   const missing = programs.filter((p) => !has(p));
   if (missing.length > 0) return `${missing.join(', ')} not installed (apt-get install ibverbs-utils)`;

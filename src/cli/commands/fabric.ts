@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { runFabric } from '../../../adapters/fabric';
-import type { FabricRun } from '../../../adapters/fabric';
+import type { FabricProgram, FabricRun } from '../../../adapters/fabric';
 import type { Scenario } from '../../core/scenario';
 import { makeCounterexample } from '../../report/counterexample';
 import { toolVersion } from '../../report/version';
@@ -25,6 +25,7 @@ export const FABRIC_USAGE = `usage: rdmacheck fabric [--scenario FILE] [--trace 
   --trace OUT       write the run's trace file (render it with rdmacheck render OUT)
   --timeout-ms N    kill programs still running after N ms of real time (default 120000)
   --quiet-ms N      a host silent this long counts as waiting for virtual time (default 100)
+  --wait-port N     start B once a local TCP port N listens (the server's), not on quiet
   --stagger-ms N    least real time between starting A and B (default 50); B also waits
                     until A reached the fabric and went quiet (a server in accept)
 Exit code: 0 when every program exited 0, 1 otherwise, 2 on a usage error.`;
@@ -39,12 +40,16 @@ export async function fabricCommand(argv: string[], io: CliIo): Promise<number> 
     'timeout-ms': { type: 'string' },
     'quiet-ms': { type: 'string' },
     'stagger-ms': { type: 'string' },
+    'wait-port': { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(`${FABRIC_USAGE}\n`);
     return EXIT.ok;
   }
-  const programs = splitPrograms(dash < 0 ? [] : argv.slice(dash + 1));
+  const waitPort = intOption('fabric', 'wait-port', values['wait-port'], 1);
+  const programs = splitPrograms(dash < 0 ? [] : argv.slice(dash + 1)).map((p, k) =>
+    k === 1 && waitPort !== undefined ? { ...p, waitForListen: waitPort } : p,
+  );
   const scenario = typeof values.scenario === 'string' ? readScenario(resolve(io.cwd, values.scenario)) : {};
   const run = await runFabric({
     programs,
@@ -78,7 +83,7 @@ function ending(p: FabricRun['programs'][number]): string {
 }
 
 /** Splits `prog args ::: prog args` into one or two programs. */
-function splitPrograms(words: string[]): { command: string; args: string[] }[] {
+function splitPrograms(words: string[]): FabricProgram[] {
   const groups: string[][] = [[]];
   for (const w of words) {
     if (w === ':::') groups.push([]);
