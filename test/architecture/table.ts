@@ -21,6 +21,7 @@ const CORE = 'src/core';
 const SIM = 'adapters/sim';
 const NATIVE = 'adapters/native';
 const FABRIC = 'adapters/fabric';
+const CLAYER = 'adapters/clayer';
 const PROPERTIES = 'properties';
 const LAYERS = 'src/layers';
 const REPORT = 'src/report';
@@ -29,7 +30,7 @@ const CLI = 'src/cli';
 const JEST = 'src/jest';
 
 /** What the top (cli, jest, the barrels) stands on: everything but each other. */
-const BELOW_THE_TOP = [CORE, CHECK, REPORT, SIM, NATIVE, FABRIC, PROPERTIES, LAYERS];
+const BELOW_THE_TOP = [CORE, CHECK, REPORT, SIM, NATIVE, CLAYER, FABRIC, PROPERTIES, LAYERS];
 
 /**
  * The table. A file belongs to the first row that matches it (file rows come before the folder
@@ -50,6 +51,12 @@ export const IMPORT_TABLE: readonly ImportRule[] = [
     kind: 'folder',
     mayImport: [CORE],
     why: 'an adapter implements the core contracts (not the simulator)',
+  },
+  {
+    part: CLAYER,
+    kind: 'folder',
+    mayImport: [CORE],
+    why: 'C-ABI layers become FailoverLayers on the core contract',
   },
   {
     part: FABRIC,
