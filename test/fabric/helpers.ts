@@ -32,7 +32,6 @@ export function fabricUnavailable(
 export function describeFabric(name: string, programs?: string[]): jest.Describe {
   const reason = fabricUnavailable(programs);
   if (reason === undefined) return describe;
-  // eslint-disable-next-line no-console -- the skip reason is for the person reading the test log
   console.log(`${name}: skipped: ${reason}`);
   return describe.skip;
 }
