@@ -10,9 +10,9 @@ import type { Fault } from '../../src/core/scenario';
 import { describeFabric, freePort } from './helpers';
 
 /** Server (host A) and client (host B) of ibv_rc_pingpong, RoCE addressing (-g 0). */
-function pingpong(iterations: number, faults: Fault[] = []): Promise<FabricRun> {
+function pingpong(iterations: number, faults: Fault[] = [], extra: string[] = []): Promise<FabricRun> {
   const port = String(freePort());
-  const common = ['-p', port, '-g', '0', '-n', String(iterations)];
+  const common = ['-p', port, '-g', '0', '-n', String(iterations), ...extra];
   return runFabric({
     programs: [
       { command: 'ibv_rc_pingpong', args: common },
@@ -55,6 +55,14 @@ describeFabric('fabric pingpong')('ibv_rc_pingpong on the fabric', () => {
         .map((e) => (e.kind === 'Send' ? e.psn : -1))
         .slice(0, 3),
     ).toEqual([0, 1, 2]);
+  }, 90_000);
+
+  it('completes with completion channels (-e: ibv_req_notify_cq, ibv_get_cq_event)', async () => {
+    const run = await pingpong(100, [], ['-e']);
+    for (const p of run.programs) {
+      expect({ host: p.host, code: p.code, stderr: p.stderr }).toEqual({ host: p.host, code: 0, stderr: '' });
+      expect(p.stdout).toMatch(/^100 iters in [\d.]+ seconds/m);
+    }
   }, 90_000);
 
   it('a client whose responses are all lost fails with "transport retry counter exceeded" after 7 retries', async () => {
