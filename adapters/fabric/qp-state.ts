@@ -3,8 +3,8 @@
  * transport parameters for the whole fabric (SimConfig), so the RTR and RTS attributes a program
  * sets apply to every QP: real programs give both ends the same values (ibv_rc_pingpong does).
  */
-import { ibTimerNs } from '../../src/core/verbs';
 import { cancelTimer, transition } from '../sim/nic';
+import { nicBehaviour } from '../sim/profile';
 import type { Qp } from '../sim/qp';
 import type { Fabric } from './fabric';
 import type { Host, QueuePair } from './host';
@@ -15,20 +15,39 @@ export function applyRtr(fabric: Fabric, minRnrTimer: number, maxDestRdAtomic: n
   const config = fabric.sim.config;
   config.minRnrTimerNs = rnrTimerNs(minRnrTimer);
   config.maxDestRdAtomic = maxDestRdAtomic;
+  rederive(fabric);
 }
 
 /** RTR -> RTS: the requester's timeout exponent, retry_cnt and rnr_retry. */
-export function applyRts(fabric: Fabric, qp: Qp, timeout: number, retryCnt: number, rnrRetry: number): void {
-  const sim = fabric.sim;
-  sim.config.timeout = timeout;
-  sim.config.retryCnt = retryCnt;
-  sim.config.rnrRetry = rnrRetry;
-  // Derived once by the simulator's constructor; the fabric learns them only now.
-  const derived = sim as unknown as { timeoutNs: number; retryCycleNs: number };
-  derived.timeoutNs = ibTimerNs(timeout);
-  derived.retryCycleNs = (retryCnt + 1) * derived.timeoutNs;
-  qp.retriesLeft = retryCnt;
-  qp.rnrRetriesLeft = rnrRetry;
+export function applyRts(
+  fabric: Fabric,
+  qp: Qp,
+  attrs: { timeout: number; retryCnt: number; rnrRetry: number; maxRdAtomic: number },
+): void {
+  const config = fabric.sim.config;
+  config.timeout = attrs.timeout;
+  config.retryCnt = attrs.retryCnt;
+  config.rnrRetry = attrs.rnrRetry;
+  config.maxRdAtomic = attrs.maxRdAtomic;
+  rederive(fabric);
+  qp.retriesLeft = attrs.retryCnt;
+  qp.rnrRetriesLeft = attrs.rnrRetry;
+}
+
+/**
+ * The simulator derives its NIC behaviour (config.nic's profile) and timers from the config once,
+ * in its constructor; the fabric learns the attributes only when a program sets them.
+ */
+function rederive(fabric: Fabric): void {
+  const sim = fabric.sim as unknown as {
+    config: Fabric['sim']['config'];
+    nic: Fabric['sim']['nic'];
+    timeoutNs: number;
+    retryCycleNs: number;
+  };
+  sim.nic = nicBehaviour(sim.config);
+  sim.timeoutNs = sim.nic.retransmitTimerNs;
+  sim.retryCycleNs = (sim.config.retryCnt + 1) * sim.timeoutNs;
 }
 
 /** Back to RESET (ibv_modify_qp to RESET, ibv_destroy_qp, the process gone): queues discarded. */

@@ -152,7 +152,7 @@ function createQp(
 
 /** modify_qp qpn mask to dest rqPsn sqPsn timeout retry rnr minRnr maxDestRd access maxRd. */
 function modifyQp(fabric: Fabric, host: Host, v: number[]): Answer {
-  const [qpn, mask, toIndex, dest, rqPsn, sqPsn, timeout, retry, rnr, minRnr, maxDestRd, access] = v;
+  const [qpn, mask, toIndex, dest, rqPsn, sqPsn, timeout, retry, rnr, minRnr, maxDestRd, access, maxRd] = v;
   const qp = host.qps.get(qpn);
   const to = QP_STATE_NUMBERS[toIndex];
   if (!qp || !to) return err(ERRNO.EINVAL);
@@ -171,7 +171,8 @@ function modifyQp(fabric: Fabric, host: Host, v: number[]): Answer {
   host.pending.push(() => {
     const simQp = fabric.sim.qps[host.name][qp.path];
     if (from === 'INIT' && to === 'RTR') applyRtr(fabric, minRnr, maxDestRd);
-    if (from === 'RTR' && to === 'RTS') applyRts(fabric, simQp, timeout, retry, rnr);
+    if (from === 'RTR' && to === 'RTS')
+      applyRts(fabric, simQp, { timeout, retryCnt: retry, rnrRetry: rnr, maxRdAtomic: maxRd });
     if (to === 'ERR') fail(fabric.sim, simQp, undefined, 'ibv_modify_qp to ERR');
     else if (to === 'RESET') resetQp(fabric, host, qp, 'ibv_modify_qp to RESET');
     else transition(fabric.sim, simQp, to, 'ibv_modify_qp');

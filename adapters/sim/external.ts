@@ -41,7 +41,7 @@ export function executeExternal(sim: Simulator, qp: Qp, pkt: Packet, mem: Respon
     respond(sim, qp, pkt, { psn: pkt.psn, nak: 'RNR' });
     return;
   }
-  if ((wr.opcode === 'READ' || isAtomic(wr.opcode)) && sim.config.maxDestRdAtomic === 0) {
+  if ((wr.opcode === 'READ' || isAtomic(wr.opcode)) && sim.nic.responderSlots === 0) {
     return remoteError(sim, qp, pkt, 'REM_INV_REQ_ERR', undefined);
   }
   const effect = mem.execute(host, qp.path, wr, recv);
@@ -66,7 +66,7 @@ export function executeExternal(sim: Simulator, qp: Qp, pkt: Packet, mem: Respon
     });
   }
   if (wr.opcode === 'READ' || isAtomic(wr.opcode)) {
-    holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? effect.value : undefined, sim.config.maxDestRdAtomic);
+    holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? effect.value : undefined, sim.nic.responderSlots);
   }
   executed(sim, qp, pkt, wr.addr, effect.value, undefined, 'SUCCESS');
   qp.ePsn++;
