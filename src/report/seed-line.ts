@@ -4,6 +4,8 @@
  * there is no file (`whole`).
  */
 export function seedLine(seed: number, path: string, options: { whole?: boolean } = {}): string {
+  // An empty path: a scenario the user brought (rdmacheck run / shrink), never generated.
+  if (path === '') return 'a given scenario, not generated (no seed or path: the scenario is the reproduction)';
   // Whole when no file keeps it: a note pointing to a file that was not written helps nobody.
   if (path.length <= 48 || options.whole === true) return `seed ${seed}, path "${path}"`;
   const steps = path.split(':').length;

@@ -7,6 +7,8 @@ import { seedLine } from '../../report/seed-line';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Opcode } from '../../core/verbs';
 import { OPCODES } from '../../core/verbs';
+import { NIC_PROFILES } from '../../core/scenario';
+import type { NicProfile } from '../../core/scenario';
 import { properties as allProperties } from '../../../properties';
 import type { Property } from '../../core/property';
 import { CHECK_DEFAULTS } from '../../check/options';
@@ -42,6 +44,7 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
   --seed N          fast-check seed (default ${CHECK_DEFAULTS.seed}: the same audit every time)
   --time-limit S    wall-clock limit for the whole audit in seconds (default 600)
+  --nic PROFILE     NIC behaviour of the simulated fabric: ${NIC_PROFILES.join(' | ')} (default ${CHECK_DEFAULTS.nic})
   --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
   --format F        text (default) | json | junit (on stdout)
   --junit FILE      also write the JUnit XML report to FILE (one testcase per property x op class), for CI
@@ -57,6 +60,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     runs: { type: 'string' },
     seed: { type: 'string' },
     'time-limit': { type: 'string' },
+    nic: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
     junit: { type: 'string' },
@@ -75,6 +79,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const seed = intOption('audit', 'seed', values.seed, -2147483648);
   const timeLimitS = intOption('audit', 'time-limit', values['time-limit'], 1) ?? 600;
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
+  const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
   const typeScriptModule = spec.kind === 'module' && /\.c?ts$/.test(spec.file);
@@ -88,6 +93,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
+    ...(nic === CHECK_DEFAULTS.nic ? {} : { nic }),
     // The checker gets 80% of the wall-clock budget, split over op classes; the rest is headroom.
     budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / opcodes.length),
   };
@@ -115,6 +121,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
         spec.kind === 'reference' ? layerArg : undefined,
         numRuns ?? CHECK_DEFAULTS.numRuns,
         layerModule,
+        nic,
         typeScriptModule && values.typecheck !== true,
       ),
     );
@@ -219,11 +226,13 @@ function textReport(
   referenceName: string | undefined,
   runsPerOpClass: number,
   layerModule: string | undefined,
+  nic: NicProfile,
   transpiledOnly: boolean,
 ): string {
   const lines: string[] = [];
+  const fabric = nic === CHECK_DEFAULTS.nic ? report.adapter : `${report.adapter} (nic ${nic})`;
   lines.push(
-    `rdmacheck audit: layer ${report.layer} on ${report.adapter}, seed ${report.seed}, ${runsPerOpClass} generated runs per op class` +
+    `rdmacheck audit: layer ${report.layer} on ${fabric}, seed ${report.seed}, ${runsPerOpClass} generated runs per op class` +
       ' (a cell shows its verdict and how many runs it took to reach it)',
   );
   if (transpiledOnly && layerModule !== undefined)
@@ -252,7 +261,12 @@ function textReport(
       ),
     );
   }
-  if (referenceName !== undefined) {
+  if (referenceName !== undefined && nic !== CHECK_DEFAULTS.nic) {
+    lines.push(
+      '',
+      `(the documented audits are for nic ${CHECK_DEFAULTS.nic}; this one ran under nic ${nic}: not compared)`,
+    );
+  } else if (referenceName !== undefined) {
     const comparison = compareWithDocumented(referenceName, report);
     if (comparison !== undefined)
       lines.push(

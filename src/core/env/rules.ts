@@ -5,7 +5,7 @@
  * the observation replay) must take them from here: one wording, one judgement.
  */
 import type { LayerHost, RecvWr, SendWr } from '../verbs';
-import { OPCODES, WC_STATUSES } from '../verbs';
+import { OPCODES, PSN_MODULUS, WC_STATUSES } from '../verbs';
 
 /** Why `path` is not a path of a fabric with `paths` paths. */
 export function badPath(path: unknown, paths: number): string | undefined {
@@ -43,6 +43,22 @@ export function malformedRecvWr(wr: unknown): string | undefined {
     return `a receive work request must be an object with an id (got ${describeGot(wr)})`;
   const { id } = wr as Record<string, unknown>;
   return Number.isSafeInteger(id) ? undefined : `wr.id ${describeValue(id)} is not an integer`;
+}
+
+/**
+ * Why the `psns` of reset(path, psns) are not initial PSNs: an object (or nothing) whose sqPsn and
+ * rqPsn, when given, are 24-bit PSNs (integers 0..2^24-1).
+ */
+export function badResetPsns(psns: unknown): string | undefined {
+  if (psns === undefined) return undefined;
+  if (typeof psns !== 'object' || psns === null)
+    return `reset's PSNs must be an object { sqPsn?, rqPsn? } (got ${psns === null ? 'null' : typeof psns})`;
+  for (const name of ['sqPsn', 'rqPsn'] as const) {
+    const psn = (psns as Record<string, unknown>)[name];
+    if (psn !== undefined && !(Number.isInteger(psn) && (psn as number) >= 0 && (psn as number) < PSN_MODULUS))
+      return `${name} ${String(psn)} is not a PSN (PSNs are 24-bit: integers 0..${PSN_MODULUS - 1})`;
+  }
+  return undefined;
 }
 
 /**
