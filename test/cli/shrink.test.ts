@@ -127,13 +127,13 @@ describe('bad input: one line, exit 2; nothing to shrink: exit 0', () => {
   test.each([
     [
       ['shrink', 'bad.yaml', '--layer', 'resend-all'],
-      /^loadScenario: .*bad\.yaml:5:41: scenario\.faults\[0\]\.path: path 3 does not exist/,
+      /^rdmacheck shrink: .*bad\.yaml:5:41: scenario\.faults\[0\]\.path: path 3 does not exist/,
     ],
     [
       ['shrink', 'calm.yaml', '--layer', 'resend-everything'],
-      /^rdmacheck: unknown layer "resend-everything"; reference layers: /,
+      /^rdmacheck shrink: unknown layer "resend-everything"; reference layers: /,
     ],
-    [['run', 'bad.yaml', '--layer', 'resend-all'], /^loadScenario: .*bad\.yaml:5:41: /],
+    [['run', 'bad.yaml', '--layer', 'resend-all'], /^rdmacheck run: .*bad\.yaml:5:41: /],
     [['shrink', 'calm.yaml'], /^rdmacheck shrink: give the layer to run the scenario against: --layer NAME\|MODULE/],
     [
       ['shrink', 'calm.yaml', '--layer', 'resend-all', '--property', 'fast'],

@@ -39,6 +39,7 @@ export function rdmacheckCommands(file: string): { argv: string[]; text: string;
     .filter((b) => b.lang === 'sh')
     .flatMap((b) =>
       b.body
+        .replace(/\\\n\s*/g, ' ') // a command continued over lines with a trailing backslash is one command
         .split('\n')
         .map((l) => l.replace(/\s#.*$/, '').trim())
         .filter((l) => l.startsWith('npx rdmacheck '))

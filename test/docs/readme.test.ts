@@ -4,7 +4,7 @@
  * (in order, in one folder, against stand-in layer modules where the reader would use their own),
  * every audit output and lane chart shown is a fresh run's, and every relative link resolves.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as ts from 'typescript';
@@ -17,7 +17,11 @@ const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/$
 /** The walk-throughs whose commands run, in this order (docs/ci.md's command has its own test). */
 const WALK_THROUGHS = ['README.md', 'docs/getting-started.md'];
 /** Commands that are not run, and why. Everything else in a walk-through's ```sh blocks runs. */
-const NOT_RUN: Record<string, string> = {};
+const NOT_RUN: Record<string, string> = {
+  'npx rdmacheck fabric --wait-port 18515 --scenario examples/fabric/drop-client-responses.yaml --trace pingpong.yaml -- ibv_rc_pingpong -g 0 -n 1000 ::: ibv_rc_pingpong -g 0 -n 1000 localhost':
+    'needs the fabric library and ibverbs-utils programs built on this machine (test/fabric runs pingpong)',
+  'npx rdmacheck render pingpong.yaml': 'renders the trace of the fabric run above, which is not run here',
+};
 
 /** A stand-in for the reader's own layer module: a typed pass-through (it masks nothing). */
 function standInLayer(name: string, exportName: string): string {
@@ -44,6 +48,8 @@ function readerProject(): string {
   writeFileSync(join(dir, 'src', 'myLayer.ts'), standInLayer('my-layer', 'myLayer'));
   writeFileSync(join(dir, 'src', 'myFixedLayer.ts'), standInLayer('my-fixed-layer', 'myFixedLayer'));
   writeFileSync(join(dir, 'myFix.ts'), standInLayer('my-fix', 'myFix'));
+  // The walk-throughs are read in the clone: their example files are where the clone has them.
+  symlinkSync(join(ROOT, 'examples'), join(dir, 'examples'));
   return dir;
 }
 
@@ -186,7 +192,9 @@ describe('README and docs: the walk-throughs run as written', () => {
   });
 
   test('every file a walk-through renders or replays was written by a command before it', () => {
-    for (const c of commands.filter((x) => x.argv[0] === 'render' || x.argv[0] === 'replay'))
+    for (const c of commands.filter(
+      (x) => (x.argv[0] === 'render' || x.argv[0] === 'replay') && NOT_RUN[x.text] === undefined,
+    ))
       expect(existsSync(join(cwd, c.argv[1]))).toBe(true);
   });
 });
