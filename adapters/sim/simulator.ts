@@ -5,8 +5,9 @@
  * record pushed to the trace. This file holds the run's state, its recorder and scheduler, the
  * observations it hands the layers, and the run loop; the NIC (./nic, ./transport), the links
  * (./links), the applications (./apps), the faults (./faults) and the LayerEnv (./env) act on it.
+ * When a run ends: ./liveness; how idle layer timers are recorded: ./idleTimers.
  */
-import type { Execution, Adapter } from '../../src/core/execution';
+import type { Execution, Adapter, LivenessSpent } from '../../src/core/execution';
 import type { FailoverLayer, LayerInstance } from '../../src/core/layer';
 import type { Scenario, SimConfig } from '../../src/core/scenario';
 import { resolveConfig } from '../../src/core/scenario';
@@ -21,6 +22,8 @@ import { runStep } from './apps';
 import type { ReuseWatch } from './apps';
 import { makeLayerEnv } from './env';
 import { FaultBook } from './faults';
+import { IdleTimerFolder } from './idleTimers';
+import { LivenessBudget } from './liveness';
 import type { Link } from './links';
 import { EventQueue } from './queue';
 import { Qp } from './qp';
@@ -52,19 +55,15 @@ export class Simulator {
   readonly faults: FaultBook;
   /** The reuse steps the receiver application is waiting on (./apps). */
   readonly watches: ReuseWatch[] = [];
-  /** The latest fault, application step or NIC retry: the liveness budget counts from here. */
-  lastActivityNs = 0;
   /** The newest connection of each path (bumped by every reset). */
   readonly pathEpochs: number[];
   /** The retransmission timer: 4.096 us * 2^timeout. */
   readonly timeoutNs: number;
   /** A WR's whole transport life on a dead path: (retryCnt + 1) timers. */
   readonly retryCycleNs: number;
-  /**
-   * The liveness budget actually used: at least the scenario's, and long enough for the NIC to
-   * run out its own retries after the last activity, so a slow timer is not taken for a hang.
-   */
-  readonly livenessNs: number;
+  /** The liveness budget: when the run ends at its time limit (./liveness). */
+  readonly liveness: LivenessBudget;
+  private readonly idleTimers = new IdleTimerFolder((e) => this.append(e, true));
   private stopped: EndReason | undefined;
 
   constructor(
@@ -84,13 +83,15 @@ export class Simulator {
     this.nicAlive = { A: new Array(c.paths).fill(true), B: new Array(c.paths).fill(true) };
     this.pathEpochs = new Array(c.paths).fill(0);
     this.timeoutNs = ibTimerNs(c.timeout);
-    // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
+    // The bound on a run that keeps the NIC busy: room for a layer to try every path twice,
+    // each through the NIC's whole retry cycle.
     const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
-    this.livenessNs = Math.max(
+    const boundNs = Math.max(
       c.livenessNs,
       (2 * c.paths + 1) * retryCycleNs,
       (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs,
     );
+    this.liveness = new LivenessBudget(c.livenessNs, boundNs);
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
     this.envs = { A: makeLayerEnv(this, 'A'), B: makeLayerEnv(this, 'B') };
@@ -104,12 +105,18 @@ export class Simulator {
    * EVENT_LIMIT, which unwinds to the run loop: even a layer looping inside one callback stops.
    */
   record(e: NewEvent, fireAnchors = true): TraceEvent {
+    if (this.idleTimers.hold(e)) return e as TraceEvent; // the re-arm of a firing that may be idle
+    return this.append(e, fireAnchors);
+  }
+
+  private append(e: NewEvent, fireAnchors: boolean): TraceEvent {
     if (this.stopped) throw EVENT_LIMIT;
     const ev = e as TraceEvent;
     ev.i = this.trace.length;
     ev.t = this.now;
     this.trace.push(ev);
     if (this.trace.length >= this.config.maxEvents) this.stopped = 'event-limit';
+    this.idleTimers.recorded(ev);
     if (fireAnchors) this.anchors.onEvent(ev);
     return ev;
   }
@@ -117,6 +124,15 @@ export class Simulator {
   /** Runs `fn` after `delayNs` of virtual time. */
   at(delayNs: number, fn: () => void): void {
     this.queue.push(this.now + delayNs, fn);
+  }
+
+  /** Arms timer `token` of `host`'s layer: onTimer after `delayNs` (idle firings fold: ./idleTimers). */
+  armLayerTimer(host: LayerHost, delayNs: number, token: string): void {
+    this.at(delayNs, () =>
+      this.idleTimers.fire(host, token, this.now, this.trace, () =>
+        this.callLayer(host, 'onTimer', (l) => l.onTimer?.(token)),
+      ),
+    );
   }
 
   /** Calls into a layer instance; an exception becomes a LayerFault, never a crash. */
@@ -156,7 +172,13 @@ export class Simulator {
 
   /** Marks a fault or application step: the liveness budget restarts from now. */
   touchActivity(): void {
-    if (this.now > this.lastActivityNs) this.lastActivityNs = this.now;
+    this.liveness.restart(this.now);
+  }
+
+  /** True while some NIC's retransmission timer runs: that wait is not charged to the layers. */
+  private nicTimerRunning(): boolean {
+    for (const host of ['A', 'B'] as const) for (const qp of this.qps[host]) if (qp.timer) return true;
+    return false;
   }
 
   // ---------------------------------------------------------------- the run
@@ -177,6 +199,7 @@ export class Simulator {
       else this.at(0, () => runStep(this, step));
     });
     let reason: EndReason = 'quiescent';
+    let liveness: LivenessSpent | undefined;
     for (;;) {
       if (this.stopped) {
         reason = this.stopped;
@@ -184,9 +207,11 @@ export class Simulator {
       }
       const next = this.queue.pop();
       if (!next) break;
-      if (next.t > this.lastActivityNs + this.livenessNs) {
-        this.now = this.lastActivityNs + this.livenessNs;
+      const ended = this.liveness.advance(this.now, next.t, this.nicTimerRunning());
+      if (ended) {
+        this.now = ended.endNs;
         reason = 'time-limit';
+        liveness = ended.spent;
         break;
       }
       this.now = next.t;
@@ -207,7 +232,7 @@ export class Simulator {
       layer: this.layer,
       adapter,
       trace: this.trace,
-      end: { reason, timeNs: this.now, memory },
+      end: { reason, timeNs: this.now, memory, ...(liveness ? { liveness } : {}) },
     };
   }
 }

@@ -82,7 +82,21 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
   let during: ObservationEvent | undefined;
   let divergence: ReplayDivergence | undefined;
 
+  // While an idle firing the simulator folded is unfolded, its one decision (the re-arm) is
+  // compared here, not with the record (which holds it once, after the chain's first firing).
+  let unfolding: { host: LayerHost; expected: DecisionEvent; seen: number } | undefined;
+
   const decide = (host: LayerHost, d: ReplayedDecision): void => {
+    if (unfolding && unfolding.host === host) {
+      const u = unfolding;
+      const e = u.expected as Record<string, unknown>;
+      if (u.seen++ === 0 && d.kind === 'SetTimer' && d.delayNs === e.delayNs && d.token === e.token) return;
+      if (!divergence) {
+        const recorded = u.seen === 1 ? { ...u.expected, t: d.t } : undefined;
+        divergence = { host, position: replayed[host].length, recorded, replayed: d, during, nondeterminism: [] };
+      }
+      return;
+    }
     const k = replayed[host].length;
     replayed[host].push(d);
     const rec = recorded[host][k];
@@ -123,6 +137,33 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
       now: () => now,
     });
 
+  /** Feeds the idle firings folded into `e`, each expected to re-arm the timer as `rearm` did. */
+  const unfold = (inst: LayerInstance, e: Extract<ObservationEvent, { kind: 'TimerFired' }>, rearm: unknown): void => {
+    const { count, everyNs } = e.repeats!;
+    const expected = rearm as DecisionEvent;
+    for (let k = 1; k <= count && !divergence; k++) {
+      now = e.t + k * everyNs;
+      const { repeats: _folded, ...firing } = e;
+      during = { ...firing, t: now };
+      unfolding = { host: e.obs, expected, seen: 0 };
+      try {
+        inst.onTimer?.(e.token);
+      } catch {
+        // As in the simulator: a throwing handler is a LayerFault, the run goes on.
+      }
+      const u = unfolding;
+      unfolding = undefined;
+      if (u.seen === 0 && !divergence)
+        divergence = {
+          host: e.obs,
+          position: replayed[e.obs].length,
+          recorded: { ...expected, t: now },
+          during,
+          nondeterminism: [],
+        };
+    }
+  };
+
   const restore = patchGlobals(WORLD_VALUES[world], (name) => calls.set(name, (calls.get(name) ?? 0) + 1));
   try {
     const envs: Record<LayerHost, ContractEnv> = { A: envOf('A'), B: envOf('B') };
@@ -149,6 +190,7 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
       } catch {
         // As in the simulator: a throwing handler is a LayerFault, the run goes on.
       }
+      if (e.kind === 'TimerFired' && e.repeats) unfold(inst, e, run.trace[e.i + 1]);
     }
   } finally {
     restore();

@@ -29,5 +29,26 @@ export interface Execution {
   layer: FailoverLayer;
   adapter: Adapter;
   trace: Trace;
-  end: { reason: EndReason; timeNs: number; memory: { A: number[]; B: number[] } };
+  end: { reason: EndReason; timeNs: number; memory: { A: number[]; B: number[] }; liveness?: LivenessSpent };
+}
+
+/**
+ * How a run that ended at its time limit spent its liveness budget (the simulator says; an
+ * adapter that cannot tell leaves it out). The budget counts from the last fault or application
+ * step; time during which a NIC's retransmission timer runs is the NIC's, not charged.
+ */
+export interface LivenessSpent {
+  /** The last fault or application step: the budget counts from here. */
+  sinceNs: number;
+  /** The budget: scenario config livenessNs. */
+  budgetNs: number;
+  /** Time after sinceNs spent waiting for NIC retransmission timers (not charged). */
+  nicWaitNs: number;
+  /**
+   * 'budget': the layers used up budgetNs. 'retry-cycles': the run reached boundNs after sinceNs,
+   * the simulator's bound of (2 x paths + 1) NIC retry cycles (or the budget, when larger).
+   */
+  by: 'budget' | 'retry-cycles';
+  /** The bound on the whole run after sinceNs, NIC waits included. */
+  boundNs: number;
 }

@@ -64,7 +64,7 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
     path: nat,
     event: oneOfEvery<EventField<'PortEvent', 'event'>>({ PORT_ERR: true, PORT_ACTIVE: true }),
   },
-  TimerFired: { ...observed, token: str },
+  TimerFired: { ...observed, token: str, repeats: opt(record({ count: nat, everyNs: time })) },
   ControlReceived: { ...observed, msg: any },
   Post: { ...decided, path: int, wr: sendWr, ok: bool, error: opt(str) },
   PostRecv: { ...decided, path: int, wr: recvWr, ok: bool, error: opt(str) },
