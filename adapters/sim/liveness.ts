@@ -1,11 +1,11 @@
 /**
  * The run's liveness budget (docs/simulator.md, "Run end"). A run that still has work queued
- * ends at its time limit once the layers have had `livenessNs` of virtual time since the last
- * fault or application step. Time during which a NIC's retransmission timer runs is not charged:
- * waiting 4.3 s for a timeout-20 timer is the NIC's time, not the layer's, so realistic NIC
- * timeouts neither eat the budget nor call for a budget of minutes. A bound keeps a layer that
- * keeps the NIC busy forever from running forever: the run never goes on longer than
- * (2 x paths + 1) NIC retry cycles after the last fault or step (or livenessNs, when larger).
+ * ends at its time limit once the layers have used `livenessNs` of virtual time since the last
+ * fault or application step. Time during which a NIC waits on its own timers (a retransmission
+ * timer runs, or an RNR wait) is not charged, up to an allowance: waiting 4.3 s for a timeout-20
+ * timer is the NIC's time, not the layer's, so realistic NIC timeouts neither eat the budget nor
+ * call for a budget of minutes. The allowance keeps a layer that keeps the NIC busy forever from
+ * running forever: past it, NIC waits are charged like any other time.
  */
 import type { LivenessSpent } from '../../src/core/execution';
 
@@ -15,16 +15,16 @@ export class LivenessBudget {
   private sinceNs = 0;
   /** Virtual time since sinceNs charged to the layers. */
   private chargedNs = 0;
-  /** Virtual time since sinceNs spent waiting for NIC retransmission timers. */
+  /** NIC waits since sinceNs not charged (at most the allowance). */
   private nicWaitNs = 0;
 
   /**
    * @param budgetNs the layers' budget (config livenessNs)
-   * @param boundNs the bound on the whole run after the last fault or step, NIC waits included
+   * @param nicAllowanceNs how much NIC waiting after the last fault or step goes uncharged
    */
   constructor(
     readonly budgetNs: number,
-    readonly boundNs: number,
+    readonly nicAllowanceNs: number,
   ) {}
 
   /** A fault or application step at `nowNs`: the budget starts afresh. */
@@ -36,24 +36,25 @@ export class LivenessBudget {
 
   /**
    * The run moves from `nowNs` to the next action at `nextNs`; `nicWaiting` says whether a NIC
-   * retransmission timer runs meanwhile. Returns when the run ends instead (its time limit), or
-   * undefined when it may go on (the interval is then charged or counted as NIC wait).
+   * waits on its own timer meanwhile. Returns when the run ends instead (its time limit), or
+   * undefined when it may go on (the interval is then charged, or counted against the allowance).
    */
   advance(nowNs: number, nextNs: number, nicWaiting: boolean): { endNs: number; spent: LivenessSpent } | undefined {
     const gap = nextNs - nowNs;
-    const boundEnd = this.sinceNs + this.boundNs;
-    const budgetEnd = nicWaiting ? Infinity : nowNs + (this.budgetNs - this.chargedNs);
-    if (nextNs > boundEnd || nextNs > budgetEnd) {
-      const endNs = Math.max(nowNs, Math.min(boundEnd, budgetEnd));
-      const by = budgetEnd <= boundEnd ? 'budget' : 'retry-cycles';
-      const nicWaitNs = this.nicWaitNs + (nicWaiting ? endNs - nowNs : 0);
-      return {
-        endNs,
-        spent: { sinceNs: this.sinceNs, budgetNs: this.budgetNs, nicWaitNs, by, boundNs: this.boundNs },
+    // Within the interval the allowance is used first; what is left of it is charged.
+    const free = nicWaiting ? Math.min(gap, this.nicAllowanceNs - this.nicWaitNs) : 0;
+    const endNs = nowNs + free + (this.budgetNs - this.chargedNs);
+    if (nextNs > endNs) {
+      const spent: LivenessSpent = {
+        sinceNs: this.sinceNs,
+        budgetNs: this.budgetNs,
+        nicWaitNs: this.nicWaitNs + free,
+        nicAllowanceNs: this.nicAllowanceNs,
       };
+      return { endNs, spent };
     }
-    if (nicWaiting) this.nicWaitNs += gap;
-    else this.chargedNs += gap;
+    this.nicWaitNs += free;
+    this.chargedNs += gap - free;
     return undefined;
   }
 }

@@ -83,15 +83,11 @@ export class Simulator {
     this.nicAlive = { A: new Array(c.paths).fill(true), B: new Array(c.paths).fill(true) };
     this.pathEpochs = new Array(c.paths).fill(0);
     this.timeoutNs = ibTimerNs(c.timeout);
-    // The bound on a run that keeps the NIC busy: room for a layer to try every path twice,
-    // each through the NIC's whole retry cycle.
+    // NIC waits go uncharged for long enough that a layer can try every path twice, each
+    // through the NIC's whole retry cycle, and sit out a run of RNR waits.
     const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
-    const boundNs = Math.max(
-      c.livenessNs,
-      (2 * c.paths + 1) * retryCycleNs,
-      (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs,
-    );
-    this.liveness = new LivenessBudget(c.livenessNs, boundNs);
+    const nicAllowanceNs = (2 * c.paths + 1) * retryCycleNs + (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs;
+    this.liveness = new LivenessBudget(c.livenessNs, nicAllowanceNs);
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
     this.envs = { A: makeLayerEnv(this, 'A'), B: makeLayerEnv(this, 'B') };
@@ -175,9 +171,9 @@ export class Simulator {
     this.liveness.restart(this.now);
   }
 
-  /** True while some NIC's retransmission timer runs: that wait is not charged to the layers. */
-  private nicTimerRunning(): boolean {
-    for (const host of ['A', 'B'] as const) for (const qp of this.qps[host]) if (qp.timer) return true;
+  /** True while some NIC waits on its own timer (retransmission, RNR): not charged to the layers. */
+  private nicWaiting(): boolean {
+    for (const host of ['A', 'B'] as const) for (const qp of this.qps[host]) if (qp.timer || qp.rnrWaiting) return true;
     return false;
   }
 
@@ -207,7 +203,7 @@ export class Simulator {
       }
       const next = this.queue.pop();
       if (!next) break;
-      const ended = this.liveness.advance(this.now, next.t, this.nicTimerRunning());
+      const ended = this.liveness.advance(this.now, next.t, this.nicWaiting());
       if (ended) {
         this.now = ended.endNs;
         reason = 'time-limit';

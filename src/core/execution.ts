@@ -35,20 +35,16 @@ export interface Execution {
 /**
  * How a run that ended at its time limit spent its liveness budget (the simulator says; an
  * adapter that cannot tell leaves it out). The budget counts from the last fault or application
- * step; time during which a NIC's retransmission timer runs is the NIC's, not charged.
+ * step; time during which a NIC waits on its own timers (retransmission, RNR) is not charged, up
+ * to an allowance.
  */
 export interface LivenessSpent {
   /** The last fault or application step: the budget counts from here. */
   sinceNs: number;
-  /** The budget: scenario config livenessNs. */
+  /** The budget, all of it charged by the end: scenario config livenessNs. */
   budgetNs: number;
-  /** Time after sinceNs spent waiting for NIC retransmission timers (not charged). */
+  /** NIC waits after sinceNs that were not charged. */
   nicWaitNs: number;
-  /**
-   * 'budget': the layers used up budgetNs. 'retry-cycles': the run reached boundNs after sinceNs,
-   * the simulator's bound of (2 x paths + 1) NIC retry cycles (or the budget, when larger).
-   */
-  by: 'budget' | 'retry-cycles';
-  /** The bound on the whole run after sinceNs, NIC waits included. */
-  boundNs: number;
+  /** The most NIC waiting that goes uncharged: (2 x paths + 1) NIC retry cycles and a run of RNR waits. */
+  nicAllowanceNs: number;
 }
