@@ -65,7 +65,7 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
 /** The generator of one op class's scenarios, as checkLayer runs it: what its counterexamples record. */
 export function opClassGenerator(
   opcode: Opcode,
-  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number },
+  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number; livenessNs?: number },
 ): GeneratorLimits {
   return resolveGeneratorLimits({
     opcodes: [opcode],
@@ -73,13 +73,14 @@ export function opClassGenerator(
     maxOps: o.maxOps,
     maxFaults: o.maxFaults,
     maxPaths: o.maxPaths,
+    livenessNs: o.livenessNs,
   });
 }
 
 /** The arbitrary of one op class's scenarios, as checkLayer generates them (for replaying a path). */
 export function opClassArbitrary(
   opcode: Opcode,
-  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number },
+  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number; livenessNs?: number },
 ): fc.Arbitrary<Scenario> {
   return scenarioArbitrary(opClassGenerator(opcode, o));
 }

@@ -227,7 +227,10 @@ export const traceFile: Spec = record({
   opcode: opt(opcode),
   seed: int,
   path: strOrNum,
-  generator: opt(record({ opcodes: list(opcode), maxOps: nat, maxFaults: nat, maxPaths: nat, maxEvents: nat })),
+  generator: opt(
+    // livenessNs is optional: files written before it was a generator parameter lack it.
+    record({ opcodes: list(opcode), maxOps: nat, maxFaults: nat, maxPaths: nat, maxEvents: nat, livenessNs: opt(nat) }),
+  ),
   verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),
   explanation: str,
   witness: list(nat),
