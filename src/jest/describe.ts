@@ -62,6 +62,7 @@ export function describeFailoverLayer(layer: FailoverLayer, options: DescribeFai
               ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),
               ...(options.seed === undefined ? {} : { seed: options.seed }),
               ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
+              ...(options.livenessNs === undefined ? {} : { livenessNs: options.livenessNs }),
               ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
             });
             // The checker returns a result per op class and one per property over all of them: keep the one this test is about.

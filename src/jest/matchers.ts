@@ -15,6 +15,11 @@ export interface MatcherOptions {
   seed?: number;
   /** The checker's time budget per check. */
   timeLimitMs?: number;
+  /**
+   * Liveness budget of every run, in virtual nanoseconds (checkLayer's livenessNs; default 5 ms):
+   * raise it for a layer with millisecond timers.
+   */
+  livenessNs?: number;
   adapter?: Adapter;
   /** Folder for counterexample YAML files (default $RDMACHECK_OUT_DIR or ./rdmacheck-counterexamples). */
   outDir?: string;
@@ -97,6 +102,7 @@ async function check(api: string, received: unknown, property: Property, options
     ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
+    ...(options.livenessNs === undefined ? {} : { livenessNs: options.livenessNs }),
     ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
   });
   // Several results (one per op class) fold into the worst: violated over unknown over holds.
