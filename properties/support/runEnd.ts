@@ -17,7 +17,8 @@ export const MORE_TIME =
 export function runEndClause(run: Execution): string {
   const at = `t=${fmtTime(run.end.timeNs)}`;
   if (run.end.reason === 'quiescent') return `the run went quiet with nothing left to do (${at}), so the layer lost it`;
-  if (run.end.reason === 'event-limit') return `the run hit the event limit (maxEvents ${run.config.maxEvents}) at ${at}`;
+  if (run.end.reason === 'event-limit')
+    return `the run hit the event limit (maxEvents ${run.config.maxEvents}) at ${at}`;
   const spent = run.end.liveness;
   if (spent === undefined) {
     return (

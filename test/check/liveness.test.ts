@@ -48,7 +48,9 @@ describe("livenessNs: the time a layer gets is the user's to set", () => {
   test('checkLayer(layer, { livenessNs: 50_000_000 }): the same correct layer (re-send every 2 ms, give up after 20 ms) holds every property', async () => {
     const report = await checkLayer(slowRpc, { opcodes: RPC_OPCODES, livenessNs: 50_000_000 });
     const notHolding = report.results.filter((r) => r.status !== 'holds');
-    expect(notHolding.map((r) => `${r.property} ${r.opcode}: ${r.status} ${r.reason ?? r.counterexample?.explanation}`)).toEqual([]);
+    expect(
+      notHolding.map((r) => `${r.property} ${r.opcode}: ${r.status} ${r.reason ?? r.counterexample?.explanation}`),
+    ).toEqual([]);
   });
 
   test('given the time, the layer gives up on its own clock: RETRY_EXC_ERR at 20 ms when the management network is gone', () => {
@@ -67,7 +69,10 @@ describe("livenessNs: the time a layer gets is the user's to set", () => {
     '%s with a 2 ms heartbeat: no generated run reaches the event limit, deployment timeouts included',
     (name) => {
       const layer = withHeartbeat((layers as Record<string, FailoverLayer>)[name]);
-      const scenarios = fc.sample(scenarioArbitrary({ maxEvents: CHECK_DEFAULTS.maxEvents }), { seed: 2, numRuns: 300 });
+      const scenarios = fc.sample(scenarioArbitrary({ maxEvents: CHECK_DEFAULTS.maxEvents }), {
+        seed: 2,
+        numRuns: 300,
+      });
       expect(scenarios.some((s) => s.config!.timeout! >= 16)).toBe(true);
       const runs = scenarios.map((s) => sim().runSync!(s, layer));
       expect(runs.filter((r) => r.end.reason === 'event-limit')).toEqual([]);

@@ -7,7 +7,11 @@
 import { properties } from '../../properties';
 import { replayRun } from '../../properties/support/replay';
 import type { FailoverLayer } from '../../src/core/layer';
+import type { Verdict } from '../../src/core/property';
 import type { Scenario } from '../../src/core/scenario';
+import { resolveGeneratorLimits } from '../../src/check/arbitraries';
+import { buildCounterexample } from '../../src/check/counterexample';
+import { parseTrace } from '../../src/report/load';
 import { passThrough } from '../../src/layers/passThrough';
 import { delivered, of, retryOnBackup, run } from './helpers';
 
@@ -103,6 +107,27 @@ describe('realistic time', () => {
     expect(of(ex2, 'SendControl').map((e) => e.t)).toEqual([50_000_000]);
     expect(replayRun(ex2, 'high')).toBeUndefined();
     expect(times).toEqual(ran); // the replay called the layer at the same 50 times
+  });
+
+  test('a folded chain survives the trace file and is shown as one line of the lane chart', () => {
+    const ex = run(pathZeroDead(20, { retryCnt: 0 }), withHeartbeat(passThrough, 2_000_000));
+    const verdict = properties.failureMasking.check(ex) as Extract<Verdict, { status: 'violated' }>;
+    expect(verdict.status).toBe('violated');
+    const cx = buildCounterexample({
+      property: 'failure-masking',
+      verdict,
+      execution: ex,
+      seed: 0,
+      path: '0',
+      generator: resolveGeneratorLimits(),
+    });
+    const back = parseTrace(cx.toYAML());
+    expect(back.trace).toEqual(ex.trace);
+    const folded = of(ex, 'TimerFired')[0].repeats!;
+    // Every 2 ms until the retransmission timer expires at 4.295 s: the first firing recorded, the rest folded.
+    // A firing every 2 ms until the retransmission timer expires at 4.295 s: the first recorded, the rest folded.
+    expect(folded.count).toBe(Math.floor((4096 * 2 ** 20) / 2_000_000) - 1);
+    expect(cx.toText()).toMatch(/timer heartbeat fired, then 2146 more idle times every 2ms \(until t=4\.294s\)/);
   });
 
   test('rule: an idle firing is charged like any layer time once no NIC timer runs: the run ends livenessNs after the last fault or step', () => {
