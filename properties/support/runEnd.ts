@@ -21,9 +21,10 @@ export function runEndClause(run: Execution): string {
     return `the run hit the event limit (maxEvents ${run.config.maxEvents}) at ${at}`;
   const spent = run.end.liveness;
   if (spent === undefined) {
+    // An adapter that cannot say how the budget was spent (native: real time, its own livenessMs).
     return (
-      `the run ended at its time limit (${at}), the liveness budget of ${fmtTime(run.config.livenessNs)} after the last fault or application step, ` +
-      `and nothing completed it. If the layer needs longer, give it more time: ${MORE_TIME}`
+      `the run ended at its time limit (${at}) and nothing completed it. If the layer needs longer, give it more time ` +
+      `(the simulator: ${MORE_TIME}; the native adapter: its livenessMs option)`
     );
   }
   const since = `the last fault or application step (t=${fmtTime(spent.sinceNs)})`;
