@@ -11,12 +11,13 @@ import type {
   Fault,
   FaultKind,
   LinkDirection,
+  NicProfile,
   Scenario,
   SimConfig,
   ThirdPartyOp,
   WorkloadStep,
 } from '../core/scenario';
-import { FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
+import { DEFAULT_CONFIG, FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Opcode, SendWr } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS } from './options';
@@ -41,6 +42,8 @@ export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): 
     maxPaths: Math.max(2, options.maxPaths ?? CHECK_DEFAULTS.maxPaths),
     maxEvents: options.maxEvents ?? CHECK_DEFAULTS.maxEvents,
     livenessNs: options.livenessNs ?? CHECK_DEFAULTS.livenessNs,
+    // Recorded only when it is not the default, so that 'ibta' audits read as they always did.
+    ...(options.nic !== undefined && options.nic !== DEFAULT_CONFIG.nic ? { nic: options.nic } : {}),
   };
 }
 
@@ -126,7 +129,7 @@ type RawFault = {
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
-  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs } = resolveGeneratorLimits(options);
+  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic } = resolveGeneratorLimits(options);
   const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
@@ -207,11 +210,11 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },
     ),
   });
-  return new DomainShrunkScenarios(draft.map((d) => toScenario(d, maxEvents, livenessNs)));
+  return new DomainShrunkScenarios(draft.map((d) => toScenario(d, maxEvents, livenessNs, nic)));
 }
 
 /** Turns a draft into a valid Scenario: WR and path references clamped to what exists. */
-function toScenario(d: Draft, maxEvents: number, livenessNs: number): Scenario {
+function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicProfile | undefined): Scenario {
   const n = d.ops.length;
   const wrRef = (k: number) => ((k - 1) % n) + 1;
   const pathRef = (p: number) => p % d.paths;
@@ -310,6 +313,7 @@ function toScenario(d: Draft, maxEvents: number, livenessNs: number): Scenario {
     rnrRetry: d.rnrRetry,
     maxEvents,
     livenessNs,
+    ...(nic === undefined ? {} : { nic }),
   };
   return { config, workload: [...recvs, ...posts, ...reuse, ...third], faults };
 }

@@ -2,9 +2,10 @@
 import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property } from '../core/property';
+import type { NicProfile } from '../core/scenario';
+import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
-import { DEFAULT_CONFIG } from '../core/scenario';
 
 /**
  * Every default of checkLayer and of the scenario generator, in one place: the checker, the
@@ -29,6 +30,8 @@ export const CHECK_DEFAULTS = {
   maxPaths: 2,
   /** Liveness budget of every generated run (its scenario's config livenessNs), in nanoseconds. */
   livenessNs: DEFAULT_CONFIG.livenessNs,
+  /** The NIC profile of every generated scenario (the simulator's default, IBTA). */
+  nic: DEFAULT_CONFIG.nic as NicProfile,
 } as const;
 
 /** Options of checkLayer (DESIGN.md), plus the limits of the search. Defaults: CHECK_DEFAULTS. */
@@ -62,6 +65,11 @@ export interface CheckOptions {
    * every 2 ms that gives up after 20 ms needs more than the default 5 ms).
    */
   livenessNs?: number;
+  /**
+   * The NIC profile every generated scenario runs under (its config.nic): 'ibta' (default) or
+   * 'rxe' (Linux Soft-RoCE's behaviour where it differs; docs/simulator.md, NIC profiles).
+   */
+  nic?: NicProfile;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
@@ -80,6 +88,7 @@ export interface ResolvedCheckOptions {
   maxFaults: number;
   maxPaths: number;
   livenessNs: number;
+  nic: NicProfile;
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
 
@@ -130,6 +139,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail(`seed must be an integer (got ${String(options.seed)})`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     fail('onProgress must be a function');
+  if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
+    fail(`nic must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(options.nic)})`);
   const d = CHECK_DEFAULTS;
   const maxEvents = positiveInt('maxEvents', d.maxEvents);
   if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2)
@@ -148,6 +159,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     maxFaults: nonNegativeInt('maxFaults', d.maxFaults),
     maxPaths: positiveInt('maxPaths', d.maxPaths),
     livenessNs: positiveInt('livenessNs', d.livenessNs, 'a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms'),
+    nic: options.nic ?? d.nic,
     onProgress: options.onProgress,
   };
 }

@@ -1,6 +1,6 @@
 /** What checkLayer returns: a result per property, each failure with its shrunk counterexample. */
 import type { Verdict } from './property';
-import type { Scenario, SimConfig } from './scenario';
+import type { NicProfile, Scenario, SimConfig } from './scenario';
 import type { Trace } from './trace';
 import type { Opcode } from './verbs';
 
@@ -22,6 +22,8 @@ export interface GeneratorLimits {
   maxEvents: number;
   /** Liveness budget of every run (scenario config livenessNs). */
   livenessNs: number;
+  /** The NIC profile of every run (scenario config nic); absent: 'ibta', the default. */
+  nic?: NicProfile;
 }
 
 /**

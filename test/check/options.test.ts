@@ -25,6 +25,7 @@ describe('checkLayer validates its arguments with errors that say what to do', (
       'checkLayer: livenessNs must be a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms (got 0.5)',
     ],
     [{ livenessNs: '50ms' }, 'checkLayer: livenessNs must be a positive integer of nanoseconds'],
+    [{ nic: 'mlx5' }, "checkLayer: nic must be one of 'ibta', 'rxe' (got mlx5)"],
   ])('rejects %j', async (options, message) => {
     await expect(checkLayer(honest, options as never)).rejects.toThrow(message);
   });
