@@ -109,6 +109,34 @@ describe('realistic time', () => {
     expect(times).toEqual(ran); // the replay called the layer at the same 50 times
   });
 
+  test('folding is deterministic, and a folded firing that the replay finds not idle is a divergence', () => {
+    const scenario = pathZeroDead(16);
+    const layer = withHeartbeat(passThrough, 2_000_000, ['A', 'B']);
+    expect(JSON.stringify(run(scenario, layer).trace)).toBe(JSON.stringify(run(scenario, layer).trace));
+    // Idle in the run; on its 4th firing it reads the wall clock, which the replay pins to 0.
+    const clockReader: FailoverLayer = {
+      name: 'heartbeat-reads-the-clock',
+      create(env) {
+        const inner = passThrough.create(env);
+        let beats = 0;
+        env.setTimer(1_000_000, 'beat');
+        return {
+          ...inner,
+          onTimer() {
+            if (++beats > 3 && Date.now() < 1_000) env.sendControl('clock');
+            env.setTimer(1_000_000, 'beat');
+          },
+        };
+      },
+    };
+    const ex = run(scenario, clockReader);
+    expect(of(ex, 'TimerFired')[0].repeats!.count).toBeGreaterThan(3);
+    const divergence = replayRun(ex, 'low');
+    expect(divergence).toMatchObject({ host: 'A', during: { kind: 'TimerFired', t: 4_000_000 } });
+    expect(divergence?.replayed).toMatchObject({ kind: 'SendControl' });
+    expect(divergence?.nondeterminism.join()).toMatch(/Date\.now\(\)/);
+  });
+
   test('a folded chain survives the trace file and is shown as one line of the lane chart', () => {
     const ex = run(pathZeroDead(20, { retryCnt: 0 }), withHeartbeat(passThrough, 2_000_000));
     const verdict = properties.failureMasking.check(ex) as Extract<Verdict, { status: 'violated' }>;
