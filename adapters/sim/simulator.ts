@@ -18,6 +18,7 @@ import type { ContractEnv } from '../../src/core/env/contract';
 import { describeError } from '../../src/core/errors';
 import { validateScenario } from '../../src/core/validate';
 import { AnchorBoard } from './anchors';
+import type { ResponderMemory } from './external';
 import { runStep } from './apps';
 import type { ReuseWatch } from './apps';
 import { makeLayerEnv } from './env';
@@ -67,6 +68,13 @@ export class Simulator {
   readonly retryCycleNs: number;
   /** The liveness budget: when the run ends at its time limit (./liveness). */
   readonly liveness: LivenessBudget;
+  /**
+   * The longest a run goes on after its last fault or application step: the budget plus the NIC
+   * allowance (./liveness). The fabric (adapters/fabric) drains its last work within it.
+   */
+  readonly livenessNs: number;
+  /** Extension point: a responder memory outside the simulator (./external); unset, the word memory. */
+  responderMemory: ResponderMemory | undefined;
   private readonly idleTimers = new IdleTimerFolder((e) => this.append(e, true));
   private stopped: EndReason | undefined;
 
@@ -93,6 +101,7 @@ export class Simulator {
     const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
     const nicAllowanceNs = (2 * c.paths + 1) * retryCycleNs + (Math.min(c.rnrRetry, 6) + 2) * this.nic.rnrTimerNs;
     this.liveness = new LivenessBudget(c.livenessNs, nicAllowanceNs);
+    this.livenessNs = c.livenessNs + nicAllowanceNs;
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
     this.envs = { A: makeLayerEnv(this, 'A'), B: makeLayerEnv(this, 'B') };
@@ -186,6 +195,34 @@ export class Simulator {
 
   /** Runs the scenario to its end and returns the Execution. */
   run(adapter: Adapter): Execution {
+    this.begin();
+    let reason: EndReason = 'quiescent';
+    let liveness: LivenessSpent | undefined;
+    for (;;) {
+      if (this.stopped) {
+        reason = this.stopped;
+        break;
+      }
+      const t = this.queue.peekTime();
+      if (t === undefined) break;
+      const ended = this.liveness.advance(this.now, t, this.nicWaiting());
+      if (ended) {
+        this.now = ended.endNs;
+        reason = 'time-limit';
+        liveness = ended.spent;
+        break;
+      }
+      this.step();
+    }
+    return this.finish(adapter, reason, liveness);
+  }
+
+  /**
+   * Starts a run without running it: creates the layer instances, arms the faults, schedules the
+   * workload. With step() and finish(), the extension point for an external driver (the fabric
+   * of adapters/fabric) that interleaves virtual time with the posts of real programs.
+   */
+  begin(): void {
     for (const host of ['A', 'B'] as const) {
       try {
         this.instances[host] = this.layer.create(this.envs[host].env);
@@ -199,29 +236,29 @@ export class Simulator {
       if (step.after) this.anchors.wait(step.after, () => this.at(0, () => runStep(this, step)));
       else this.at(0, () => runStep(this, step));
     });
-    let reason: EndReason = 'quiescent';
-    let liveness: LivenessSpent | undefined;
-    for (;;) {
-      if (this.stopped) {
-        reason = this.stopped;
-        break;
-      }
-      const next = this.queue.pop();
-      if (!next) break;
-      const ended = this.liveness.advance(this.now, next.t, this.nicWaiting());
-      if (ended) {
-        this.now = ended.endNs;
-        reason = 'time-limit';
-        liveness = ended.spent;
-        break;
-      }
-      this.now = next.t;
-      try {
-        next.run();
-      } catch (err) {
-        if (err !== EVENT_LIMIT) throw err;
-      }
+  }
+
+  /** Runs the earliest pending action; false when none is left or the event limit stopped the run. */
+  step(): boolean {
+    if (this.stopped) return false;
+    const next = this.queue.pop();
+    if (!next) return false;
+    this.now = next.t;
+    try {
+      next.run();
+    } catch (err) {
+      if (err !== EVENT_LIMIT) throw err;
     }
+    return true;
+  }
+
+  /** Why the run stopped early (the event limit), if it did. */
+  get stoppedBy(): EndReason | undefined {
+    return this.stopped;
+  }
+
+  /** Ends the run: records End and returns the Execution (with how a time-limit run spent its budget). */
+  finish(adapter: Adapter, reason: EndReason, liveness?: LivenessSpent): Execution {
     // A quiescent run ends with its last event, not with a cancelled timer that ran idle.
     if (reason === 'quiescent' && this.trace.length > 0) this.now = this.trace[this.trace.length - 1].t;
     const memory = { A: [...this.memory.A], B: [...this.memory.B] };
