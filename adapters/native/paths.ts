@@ -34,6 +34,8 @@ export class PathEnd {
   freeSlots: number[] = [];
   peer?: EndpointInfo;
   psn = 0;
+  /** The PSN the next send WR posted on this QP carries (every WR here is one packet: one word). */
+  nextPsn = 0;
   /** RTS, ERR, or RECONNECTING while a coordinated reset is in progress. */
   state: 'INIT' | 'RTS' | 'ERR' | 'RECONNECTING' = 'INIT';
   sends: Token[] = [];
@@ -49,9 +51,14 @@ export class PathEnd {
 /** Scratch buffer slots per path: at most this many WRs outstanding on one path. */
 export const SLOTS_PER_PATH = 256;
 
+/** Who learns the wire identity (QP numbers, PSN) of each send WR as it is posted. */
+export type WirePostHook = (post: { path: number; wr: SendWr; psn: number; ownQpn: number; peerQpn: number }) => void;
+
 /** Every path of one host: its resources, its outstanding WRs (tokens) and its reconnects. */
 export class HostPaths {
   readonly ends: PathEnd[];
+  /** Called just before each send WR reaches the QP (exact packet faults key on its PSN). */
+  onWirePost?: WirePostHook;
   /** Outstanding WRs by the wrId the NIC sees. */
   readonly tokens = new Map<number, Token>();
   private nextToken = 1;
@@ -135,9 +142,10 @@ export class HostPaths {
       retryCnt: c.retryCnt,
       rnrRetry: c.rnrRetry,
       sqPsn: end.psn,
-      maxRdAtomic: c.maxDestRdAtomic,
+      maxRdAtomic: c.maxRdAtomic,
     });
     end.state = 'RTS';
+    end.nextPsn = end.psn;
   }
 
   /** Connects every path to the peer's endpoints (both ends call this once, after open()). */
@@ -232,7 +240,11 @@ export class HostPaths {
   postToken(end: PathEnd, token: Token): string | undefined {
     try {
       if (token.kind === 'send') {
-        end.qp.postSend([this.verbsSendWr(end, token)]);
+        const verbsWr = this.verbsSendWr(end, token);
+        const wr = token.wr as SendWr;
+        this.onWirePost?.({ path: end.index, wr, psn: end.nextPsn, ownQpn: end.qp.qpNum, peerQpn: end.peer!.qpNum });
+        end.qp.postSend([verbsWr]);
+        end.nextPsn = (end.nextPsn + 1) & 0xffffff;
         end.sends.push(token);
       } else {
         end.qp.postRecv([

@@ -6,6 +6,8 @@ role=$(sed -n 's/.* role=\([ab]\).*/\1/p' /proc/cmdline)
 REPO=$(readlink -f "$TESTDIR/../..")
 log() { echo "[$role $(cut -d' ' -f1 /proc/uptime)s] $*"; }
 modprobe rdma_rxe || exit 10
+# The exact packet faults (adapters/native/packetFilter.ts) queue RoCEv2 packets to user space.
+modprobe -a nf_tables nft_queue nfnetlink_queue || log "netfilter queue modules missing: exact drops will fail" 
 rdma link add rxe0 type rxe netdev eth0 || exit 11
 rdma link add rxe1 type rxe netdev eth1 || exit 12
 for i in $(seq 100); do
