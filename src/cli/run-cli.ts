@@ -5,6 +5,8 @@ import { auditCommand, AUDIT_USAGE } from './commands/audit';
 import { layersCommand } from './commands/layers';
 import { renderCommand } from './commands/render';
 import { replayCommand } from './commands/replay';
+import { runCommand } from './commands/run';
+import { shrinkCommand } from './commands/shrink';
 import { theoremsCommand } from './commands/theorems';
 import { CliError, EXIT } from './errors';
 import type { CliIo } from './io';
@@ -17,6 +19,8 @@ usage: rdmacheck <command> [options]
   audit LAYER         check every property over every op class; print the audit matrix
   replay FILE         re-run a counterexample file: still fails, now passes, or diverged
   render FILE         render a counterexample as text, mermaid or html
+  run FILE            run a scenario file once against a layer: each verdict and the lane chart
+  shrink FILE         shrink a failing scenario file (a bug report) to a 1-minimal counterexample
   layers              list the reference layers and their rules
   theorems            reproduce the seed paper's theorems on the simulator
   agent               serve the responder side of the native (real verbs) backend
@@ -30,6 +34,8 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   audit: auditCommand,
   replay: replayCommand,
   render: renderCommand,
+  run: runCommand,
+  shrink: shrinkCommand,
   layers: layersCommand,
   theorems: theoremsCommand,
   agent: agentCommand,
@@ -60,7 +66,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Usage and input errors are one line; anything else is a bug or a crash worth its stack with --verbose.
     const oneLine = err instanceof CliError || err instanceof TraceFileError ? err.message : err.message.split('\n')[0];
     io.stderr.write(
-      `${oneLine.startsWith('rdmacheck') || oneLine.startsWith('loadTrace') || oneLine.startsWith('replay') ? '' : 'rdmacheck: '}${oneLine}\n`,
+      `${
+        oneLine.startsWith('rdmacheck') ||
+        oneLine.startsWith('loadTrace') ||
+        oneLine.startsWith('loadScenario') ||
+        oneLine.startsWith('replay')
+          ? ''
+          : 'rdmacheck: '
+      }${oneLine}\n`,
     );
     if (verbose && err.stack !== undefined) io.stderr.write(`${err.stack}\n`);
     return EXIT.usage;
