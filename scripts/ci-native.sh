@@ -39,6 +39,8 @@ took "guest pair"
 
 echo "[ci-native] per-scenario timings on Soft-RoCE:"
 sed 's/^/  /' "$VM_DIR/pair/a/timings.txt" 2>/dev/null || echo "  (none recorded)"
+echo "[ci-native] differential stage (simulator nic rxe vs Soft-RoCE; npm run differential:figure updates README):"
+sed 's/^/  /' "$VM_DIR/pair/a/rdmacheck-differential.txt" 2>/dev/null || echo "  (no differential table came back)"
 if [ -f "$VM_DIR/pair/a/jest.json" ]; then
   node -e '
     const r = require(process.argv[1]);

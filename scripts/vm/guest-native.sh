@@ -7,7 +7,7 @@ REPO=$(readlink -f "$TESTDIR/../..")
 log() { echo "[$role $(cut -d' ' -f1 /proc/uptime)s] $*"; }
 modprobe rdma_rxe || exit 10
 # The exact packet faults (adapters/native/packetFilter.ts) queue RoCEv2 packets to user space.
-modprobe -a nf_tables nft_queue nfnetlink_queue || log "netfilter queue modules missing: exact drops will fail" 
+modprobe -a nf_tables nft_queue nfnetlink_queue || log "netfilter queue modules missing: exact drops will fail"
 rdma link add rxe0 type rxe netdev eth0 || exit 11
 rdma link add rxe1 type rxe netdev eth1 || exit 12
 for i in $(seq 100); do
@@ -29,6 +29,7 @@ node node_modules/jest/bin/jest.js -c scripts/vm/jest.vm.config.js --runInBand -
   --cacheDirectory "$REPO/.vm/jest-cache" --json --outputFile /mnt/out/jest.json 2>&1 | tee /mnt/out/jest.log
 rc=${PIPESTATUS[0]}
 cp /tmp/rdmacheck-native-timings.txt /mnt/out/timings.txt 2>/dev/null
+cp /tmp/rdmacheck-differential.txt /tmp/rdmacheck-differential.json /mnt/out/ 2>/dev/null
 # Stop the agent whatever happened to the suite (it also stops at its own timeout).
 node -e "const s=require('net').connect(18600,'10.1.0.2',()=>s.end(JSON.stringify({type:'shutdown',id:1})+'\n'));s.on('error',()=>{})"
 log "suite rc=$rc"
