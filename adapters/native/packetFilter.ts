@@ -57,15 +57,22 @@ export class PacketFilter {
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const lines: string[] = [];
     let partial = '';
-    let onLine: ((line: string) => void) | undefined;
+    // Lines before the filter object exists are kept; later ones go straight to it.
+    const sink: { onLine?: (line: string) => void } = {};
     child.stdout!.on('data', (d: Buffer) => {
       partial += d.toString();
       const parts = partial.split('\n');
       partial = parts.pop()!;
-      for (const l of parts) (onLine ? onLine(l) : lines.push(l));
+      for (const l of parts) {
+        if (sink.onLine) sink.onLine(l);
+        else lines.push(l);
+      }
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`native.run: the packet filter did not start: ${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`native.run: the packet filter did not start: ${stderr}`)),
+        timeoutMs,
+      );
       const check = () => {
         if (lines.includes('ready')) {
           clearTimeout(timer);
@@ -79,7 +86,7 @@ export class PacketFilter {
       });
     });
     const filter = new PacketFilter(child, fs.openSync(fifo, 'w'), dir);
-    onLine = (l) => filter.report(l);
+    sink.onLine = (l) => filter.report(l);
     for (const l of lines) filter.report(l);
     filter.nft(
       [

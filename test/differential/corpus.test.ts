@@ -20,7 +20,7 @@ describe('the differential corpus', () => {
     expect(new Set(corpus.map((c) => c.name)).size).toBe(corpus.length);
   });
 
-  test("every case runs under the rxe profile with NIC timeouts of 10 or less, and the native adapter can inject its faults", () => {
+  test('every case runs under the rxe profile with NIC timeouts of 10 or less, and the native adapter can inject its faults', () => {
     for (const c of corpus) {
       const config = resolveConfig(c.scenario);
       expect({ name: c.name, nic: config.nic, timeoutOk: config.timeout <= 10 }).toEqual({
@@ -29,7 +29,9 @@ describe('the differential corpus', () => {
         timeoutOk: true,
       });
       for (const f of c.scenario.faults) expect(unsupportedReason(f, { ok: true })).toBeUndefined();
-      expect(() => refuseUnrunnable(c.scenario, {})).not.toThrow(/retries forever|cannot be injected: (?!.*packet filter)/);
+      expect(() => refuseUnrunnable(c.scenario, {})).not.toThrow(
+        /retries forever|cannot be injected: (?!.*packet filter)/,
+      );
       // Drops name A's WRs only (the driver learns PSNs as A posts): B posts nothing but RECVs.
       expect(c.scenario.workload.filter((s) => s.kind === 'post' && (s.host ?? 'A') !== 'A')).toEqual([]);
     }

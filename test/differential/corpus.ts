@@ -38,7 +38,10 @@ export const NAMED_CASES: DifferentialCase[] = [
     layer: 'passThrough',
     scenario: {
       config: BASE,
-      workload: [...posts([{ id: 1, opcode: 'WRITE', addr: 0, value: 1 }]), { kind: 'reuse', addr: 0, expect: 1, value: 2 }],
+      workload: [
+        ...posts([{ id: 1, opcode: 'WRITE', addr: 0, value: 1 }]),
+        { kind: 'reuse', addr: 0, expect: 1, value: 2 },
+      ],
       faults: [{ kind: 'drop-response', wr: 1, count: 'all' }],
     },
   },
@@ -74,7 +77,10 @@ export const NAMED_CASES: DifferentialCase[] = [
     layer: 'failStop',
     scenario: {
       config: BASE,
-      workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 3 }, after: { on: 'post', wr: 9 } }, ...posts([{ id: 9, opcode: 'FETCH_ADD', addr: 1, add: 1 }])],
+      workload: [
+        { kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 3 }, after: { on: 'post', wr: 9 } },
+        ...posts([{ id: 9, opcode: 'FETCH_ADD', addr: 1, add: 1 }]),
+      ],
       faults: [{ kind: 'nic-death', host: 'A', path: 0, after: { on: 'deliver', wr: 9 } }],
     },
   },

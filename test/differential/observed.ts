@@ -24,7 +24,9 @@ export function observed(ex: Execution): Observed {
     const wc = e.wc;
     if (wc.opcode === 'RECV') {
       if (e.host === 'B')
-        recvs.push(`${wc.wrId}:${wc.status}=${wc.status === 'SUCCESS' ? [wc.value ?? '', ...(wc.payload ?? [])].join('/') : ''}`);
+        recvs.push(
+          `${wc.wrId}:${wc.status}=${wc.status === 'SUCCESS' ? [wc.value ?? '', ...(wc.payload ?? [])].join('/') : ''}`,
+        );
       continue;
     }
     if (e.host !== 'A') continue;

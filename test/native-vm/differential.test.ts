@@ -55,7 +55,9 @@ async function compare(c: DifferentialCase): Promise<{ row: Row; real?: Executio
 function table(rows: Row[]): string {
   const lines = rows.map((r) => {
     const mark = r.agree ? 'agree ' : r.known ? 'known ' : 'DIFFER';
-    const detail = r.agree ? r.sim.completions.join(' ') : [...r.diffs, ...(r.known ? [`reason: ${r.known}`] : [])].join('; ');
+    const detail = r.agree
+      ? r.sim.completions.join(' ')
+      : [...r.diffs, ...(r.known ? [`reason: ${r.known}`] : [])].join('; ');
     return `${mark} ${String(r.ms).padStart(6)} ms  ${r.layer.padEnd(11)} ${r.name}: ${detail}`;
   });
   const agree = rows.filter((r) => r.agree).length;
@@ -78,9 +80,18 @@ describeNative('the kernel as referee: simulator (nic rxe) vs Soft-RoCE', () => 
     fs.writeFileSync(`${OUT}.txt`, table(rows) + '\n');
     fs.writeFileSync(
       `${OUT}.json`,
-      JSON.stringify({ agree, total: rows.length, differ: rows.filter((r) => !r.agree).map((r) => ({ name: r.name, diffs: r.diffs, known: r.known })), rows }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          agree,
+          total: rows.length,
+          differ: rows.filter((r) => !r.agree).map((r) => ({ name: r.name, diffs: r.diffs, known: r.known })),
+          rows,
+        },
+        null,
+        2,
+      ) + '\n',
     );
-  }, 900_000);
+  }, 480_000);
 
   test('"drop the response of WR 1 once" with 5 FETCH_ADDs: exactly one response lost on Soft-RoCE, outcome as simulated', () => {
     const { row, real } = mustShow;

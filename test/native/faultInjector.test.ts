@@ -31,7 +31,8 @@ function fakeFilter(): { filter: PacketFilter; commands: string[] } {
   const commands: string[] = [];
   const filter = {
     onDrop: undefined as undefined | ((rule: number, match: number, psn: number) => void),
-    rule: (id: number, dir: string, nth: number, count: number | 'all') => commands.push(`rule ${id} ${dir} ${nth} ${count}`),
+    rule: (id: number, dir: string, nth: number, count: number | 'all') =>
+      commands.push(`rule ${id} ${dir} ${nth} ${count}`),
     key: (id: number, qpn: number, psn?: number) => commands.push(`key ${id} ${qpn} ${psn ?? -1}`),
     stop: () => commands.push('stop'),
   };

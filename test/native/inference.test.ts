@@ -101,7 +101,9 @@ describe('mapping scenarios onto real QPs', () => {
   test("retry_cnt 7 reaches the QP only under nic 'rxe' (rdma_rxe retries forever, as that profile does)", () => {
     expect(wireConfig({ ...DEFAULT_CONFIG, retryCnt: 7, nic: 'rxe' }, {}).retryCnt).toBe(7);
     expect(retryCntRefusal({ ...DEFAULT_CONFIG, retryCnt: 7, nic: 'rxe' }, {})).toBeUndefined();
-    expect(retryCntRefusal({ ...DEFAULT_CONFIG, retryCnt: 7 }, {})).toMatch(/retries forever at 7: set config.nic 'rxe'/);
+    expect(retryCntRefusal({ ...DEFAULT_CONFIG, retryCnt: 7 }, {})).toMatch(
+      /retries forever at 7: set config.nic 'rxe'/,
+    );
     expect(retryCntRefusal({ ...DEFAULT_CONFIG, retryCnt: 6 }, {})).toBeUndefined();
     expect(wireConfig(DEFAULT_CONFIG, { retryCnt: 3, timeout: 12 })).toMatchObject({ retryCnt: 3, timeout: 12 });
   });
@@ -121,7 +123,9 @@ describe('mapping scenarios onto real QPs', () => {
     const without = { ok: false, reason: 'the packet filter helper is missing' };
     expect(unsupportedReason({ kind: 'drop-response', wr: 1, count: 1 }, withFilter)).toBeUndefined();
     expect(unsupportedReason({ kind: 'drop-request', nth: 2, count: 'all' }, withFilter)).toBeUndefined();
-    expect(unsupportedReason({ kind: 'drop-response', count: 1 }, without)).toMatch(/needs the packet filter: .*missing/);
+    expect(unsupportedReason({ kind: 'drop-response', count: 1 }, without)).toMatch(
+      /needs the packet filter: .*missing/,
+    );
     expect(unsupportedReason({ kind: 'corrupt-wqe', path: 0, wr: 1 }, withFilter)).toMatch(/verbs offer no way/);
   });
   test('a scenario the adapter cannot run is refused by a check that needs no agent', () => {
