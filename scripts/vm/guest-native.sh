@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs inside both guests of boot-pair.sh. Brings up Soft-RoCE (rxe0 on eth0, rxe1 on eth1), then
-#   role=b: the agent (host B) on 10.1.0.2:18600 until the driver sends 'shutdown';
+#   role=b: the agent (host B) on 10.3.0.2:18600 (wire 3) until the driver sends 'shutdown';
 #   role=a: the native jest suite (test/native-vm) against that agent; results in /mnt/out.
 role=$(sed -n 's/.* role=\([ab]\).*/\1/p' /proc/cmdline)
 REPO=$(readlink -f "$TESTDIR/../..")
@@ -16,7 +16,8 @@ for i in $(seq 100); do
 done
 log "rxe up: $(rdma link | tr '\n' ';')"
 cd "$REPO" || exit 13
-export RDMACHECK_AGENT=10.1.0.2:18600
+# The harness channel runs on wire 3 (the management network): path faults never cut it.
+export RDMACHECK_AGENT=10.3.0.2:18600
 if [ "$role" = b ]; then
   log "starting the agent"
   timeout "${AGENT_TIMEOUT_S:-540}" node -r ts-node/register/transpile-only adapters/native/agent-cli.ts \
@@ -31,6 +32,6 @@ rc=${PIPESTATUS[0]}
 cp /tmp/rdmacheck-native-timings.txt /mnt/out/timings.txt 2>/dev/null
 cp /tmp/rdmacheck-differential.txt /tmp/rdmacheck-differential.json /mnt/out/ 2>/dev/null
 # Stop the agent whatever happened to the suite (it also stops at its own timeout).
-node -e "const s=require('net').connect(18600,'10.1.0.2',()=>s.end(JSON.stringify({type:'shutdown',id:1})+'\n'));s.on('error',()=>{})"
+node -e "const s=require('net').connect(18600,'10.3.0.2',()=>s.end(JSON.stringify({type:'shutdown',id:1})+'\n'));s.on('error',()=>{})"
 log "suite rc=$rc"
 exit $rc
