@@ -4,8 +4,9 @@
  * --use_old_post_send and without it, and the trace shows the opcode each one posts. perftest
  * 4.5 posts through the extended QP API (ibv_wr_*) only on devices it recognizes (mlx5, EFA,
  * HNS); on any other device, the fabric's as rxe, it falls back to ibv_post_send and says
- * "ibv_wr* API : OFF" (test/fabric/wr-api.test.ts drives the extended API itself). The programs link libmlx5, libefa and librdmacm, for
- * which the build makes stand-ins (adapters/fabric/libibverbs/stubs).
+ * "ibv_wr* API : OFF" (test/fabric/wr-api.test.ts drives the extended API itself). The
+ * programs link libmlx5, libefa and librdmacm, for which the build makes stand-ins
+ * (adapters/fabric/libibverbs/stubs).
  */
 import type { FabricRun } from '../../adapters/fabric';
 import { describeFabric } from './helpers';
