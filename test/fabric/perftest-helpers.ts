@@ -1,7 +1,7 @@
 /** Runs Debian's unmodified perftest programs as server (host A) and client (host B) on the fabric. */
 import { runFabric } from '../../adapters/fabric';
 import type { FabricRun } from '../../adapters/fabric';
-import type { Fault } from '../../src/core/scenario';
+import type { Fault, SimConfig } from '../../src/core/scenario';
 import type { Opcode } from '../../src/core/verbs';
 import { freePort } from './helpers';
 
@@ -25,7 +25,13 @@ export const UNKNOWN_DEVICE_NOTE = 'Device not recognized to implement inline fe
 export function perftest(
   command: string,
   iterations: number,
-  options: { oldPostApi?: boolean; faults?: Fault[]; extra?: string[] } = {},
+  options: {
+    oldPostApi?: boolean;
+    faults?: Fault[];
+    config?: Partial<SimConfig>;
+    extra?: string[];
+    timeoutMs?: number;
+  } = {},
 ): Promise<FabricRun> {
   const port = String(freePort());
   const args = ['-p', port, '-n', String(iterations), ...(options.oldPostApi ? ['--use_old_post_send'] : [])];
@@ -35,9 +41,9 @@ export function perftest(
       { command, args: all },
       { command, args: [...all, 'localhost'], waitForListen: Number(port) },
     ],
-    scenario: { faults: options.faults ?? [] },
+    scenario: { config: options.config, faults: options.faults ?? [] },
     idleAfterExitMs: 300,
-    timeoutMs: 60_000,
+    timeoutMs: options.timeoutMs ?? 60_000,
   });
 }
 

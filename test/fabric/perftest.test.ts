@@ -9,6 +9,7 @@
  * (adapters/fabric/libibverbs/stubs).
  */
 import type { FabricRun } from '../../adapters/fabric';
+import type { Fault } from '../../src/core/scenario';
 import { describeFabric } from './helpers';
 import { PERFTEST_PROGRAMS, UNKNOWN_DEVICE_NOTE, perftest, reportRow } from './perftest-helpers';
 
@@ -54,3 +55,21 @@ for (const api of ['--use_old_post_send', 'default post API'] as const) {
     }
   });
 }
+
+describeFabric('fabric perftest (endless retries)', ['ib_send_lat'])(
+  'perftest under a persistent drop on nic rxe',
+  () => {
+    it('retries forever (retry_cnt 7 on rxe): both sides run until the run is stopped, and the fabric stays up', async () => {
+      const faults: Fault[] = [
+        { kind: 'drop-request', host: 'B', path: 0, count: 'all' },
+        { kind: 'drop-response', host: 'A', path: 0, count: 'all' },
+      ];
+      const run = await perftest('ib_send_lat', ITERATIONS, { config: { nic: 'rxe' }, faults, timeoutMs: 4000 });
+      for (const p of run.programs)
+        expect({ host: p.host, timedOut: p.timedOut }).toEqual({ host: p.host, timedOut: true });
+      const retransmits = run.execution.trace.filter((e) => e.kind === 'Send' && e.retransmit).length;
+      expect(retransmits).toBeGreaterThan(7); // more than retry_cnt: rxe's 7 is forever
+      expect(run.execution.end.reason).not.toBe('event-limit'); // paced to real time, not run into the limit
+    }, 60_000);
+  },
+);
