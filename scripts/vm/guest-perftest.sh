@@ -13,6 +13,14 @@ if [ ! -e /sys/class/infiniband/rxe0 ]; then
 fi
 OUT=/mnt/out/perftest; mkdir -p "$OUT"
 SERVER=10.1.0.2
+# Start together: B waits until A connects once to port 18699 (A may still be running the suite
+# when B's agent stops), then both walk the cases in order.
+if [ "$role" = b ]; then
+  timeout 280 busybox nc -l -p 18699 </dev/null >/dev/null || { log "guest A never came"; exit 20; }
+else
+  for i in $(seq 560); do (exec 3<>"/dev/tcp/$SERVER/18699") 2>/dev/null && break; sleep 0.5; done
+fi
+log "both guests ready"
 n=0
 grep -v -E '^\s*(#|$)' "$HERE/perftest-cases.txt" | while read -r name fault limit command args; do
   n=$((n + 1)); port=$((18700 + n))
