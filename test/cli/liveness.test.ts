@@ -37,7 +37,8 @@ describe('--liveness', () => {
     const out = mkdtempSync(join(tmpdir(), 'rdmacheck-liveness-'));
     const tight = await cli([...audit, '--out', out]);
     expect(tight.code).toBe(1);
-    expect(tight.stdout).toMatch(/never completed.*5ms after the last fault or application step.*--liveness/);
+    // The explanation is wrapped to 100 columns: read it as one line.
+    expect(tight.stdout.replace(/\n/g, ' ')).toMatch(/never completed.*5ms after the last fault or application step.*--liveness/);
     const file = join(out, 'test-slow-rpc.completion-fidelity.WRITE.yaml');
     expect(loadTrace(file).scenario.config?.livenessNs).toBe(5_000_000);
 
