@@ -38,7 +38,9 @@ describe('--liveness', () => {
     const tight = await cli([...audit, '--out', out]);
     expect(tight.code).toBe(1);
     // The explanation is wrapped to 100 columns: read it as one line.
-    expect(tight.stdout.replace(/\n/g, ' ')).toMatch(/never completed.*5ms after the last fault or application step.*--liveness/);
+    expect(tight.stdout.replace(/\n/g, ' ')).toMatch(
+      /never completed.*5ms after the last fault or application step.*--liveness/,
+    );
     const file = join(out, 'test-slow-rpc.completion-fidelity.WRITE.yaml');
     expect(loadTrace(file).scenario.config?.livenessNs).toBe(5_000_000);
 
