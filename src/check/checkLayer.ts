@@ -19,6 +19,7 @@ import { execute, nowMs } from './execute';
 import { describeError } from '../core/errors';
 import { checkSafely } from '../core/safe-check';
 import { resolveCheckOptions } from './options';
+import { replayBeforeReport } from './report-replayed';
 import type { CheckOptions, ResolvedCheckOptions } from './options';
 
 export type { CheckOptions } from './options';
@@ -45,7 +46,9 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
   const perOpcode: PropertyResult[] = [];
   for (const opcode of o.opcodes) {
     const cells = await search(layer, adapter, props, opcode, o, progress);
-    for (const cell of cells) perOpcode.push(await conclude(layer, adapter, cell, opcode, o));
+    const results: PropertyResult[] = [];
+    for (const cell of cells) results.push(await conclude(layer, adapter, cell, opcode, o));
+    perOpcode.push(...(await replayBeforeReport(layer, adapter, results)));
   }
   const overall = props.map((p) =>
     combine(

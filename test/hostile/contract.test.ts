@@ -21,20 +21,23 @@ describe('hostile layers: throws, bad instances', () => {
     expect(layerFaults(a, 'failure-masking')).toContain('create: threw Error: boom');
   });
 
-  it.each(CALLBACKS)('a layer that throws in %s: a LayerFault in the finding, the other properties judged', async (cb) => {
-    const a = await auditHostile(
-      layerOf(`throws-in-${cb}`, (env) => ({
-        ...forwarder(env),
-        [cb]: () => {
-          throw new TypeError(`thrown from ${cb}`);
-        },
-      })),
-    );
-    expect(Object.keys(a.cells).sort()).toEqual([...ALL_PROPERTIES].sort());
-    expect(violated(a).length).toBeGreaterThan(0);
-    const cx = Object.values(a.cells).find((r) => r.counterexample)!.counterexample!;
-    expect(cx.trace.some((e) => e.kind === 'LayerFault' && e.during === cb)).toBe(true);
-  });
+  it.each(CALLBACKS)(
+    'a layer that throws in %s: a LayerFault in the finding, the other properties judged',
+    async (cb) => {
+      const a = await auditHostile(
+        layerOf(`throws-in-${cb}`, (env) => ({
+          ...forwarder(env),
+          [cb]: () => {
+            throw new TypeError(`thrown from ${cb}`);
+          },
+        })),
+      );
+      expect(Object.keys(a.cells).sort()).toEqual([...ALL_PROPERTIES].sort());
+      expect(violated(a).length).toBeGreaterThan(0);
+      const cx = Object.values(a.cells).find((r) => r.counterexample)!.counterexample!;
+      expect(cx.trace.some((e) => e.kind === 'LayerFault' && e.during === cb)).toBe(true);
+    },
+  );
 
   it.each([
     ['null', null, /returned null/],

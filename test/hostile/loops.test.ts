@@ -19,7 +19,10 @@ export const loops = layerOf('loops', (env) => ({
 }));
 
 /** The scenario: one WRITE, no faults. */
-const oneWrite: Scenario = { workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } }], faults: [] };
+const oneWrite: Scenario = {
+  workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } }],
+  faults: [],
+};
 
 describe('a layer that loops inside a callback, calling env', () => {
   it('is stopped by its work budget: the run ends with work-budget and a LayerFault naming the limit', async () => {
