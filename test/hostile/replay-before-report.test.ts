@@ -15,7 +15,10 @@ function everyThirdRunLoses() {
   return layerOf('every-third-run-loses', (env: LayerEnv) => {
     if (env.host === 'A') created++;
     const lose = created % 3 === 0;
-    return { ...forwarder(env), onCompletion: (_p: number, wc: WorkCompletion) => (lose ? undefined : env.deliver(wc)) };
+    return {
+      ...forwarder(env),
+      onCompletion: (_p: number, wc: WorkCompletion) => (lose ? undefined : env.deliver(wc)),
+    };
   });
 }
 
