@@ -10,7 +10,7 @@ import { properties as allProperties } from '../../properties';
 import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
-import type { GeneratorLimits, PropertyResult, Report } from '../core/results';
+import type { CoverageCounts, GeneratorLimits, PropertyResult, Report } from '../core/results';
 import type { Scenario } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
@@ -20,6 +20,7 @@ import { describeError } from '../core/errors';
 import { checkSafely } from '../core/safe-check';
 import { resolveCheckOptions } from './options';
 import type { CheckOptions, ResolvedCheckOptions } from './options';
+import { coverageShortfalls, emptyCoverageRow, tallyRun } from './coverage/tally';
 
 export type { CheckOptions } from './options';
 
@@ -43,8 +44,9 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
   const props = o.properties ?? allProperties.all;
   const progress = { runs: 0, failures: 0 };
   const perOpcode: PropertyResult[] = [];
+  const coverage: CoverageCounts = {};
   for (const opcode of o.opcodes) {
-    const cells = await search(layer, adapter, props, opcode, o, progress);
+    const cells = await search(layer, adapter, props, opcode, o, progress, coverage);
     for (const cell of cells) perOpcode.push(await conclude(layer, adapter, cell, opcode, o));
   }
   const overall = props.map((p) =>
@@ -53,12 +55,15 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
       perOpcode.filter((r) => r.property === p.name),
     ),
   );
+  const shortfalls = coverageShortfalls(coverage, o.requireCoverage);
   return {
     layer: layer.name,
     adapter: adapter.name,
     seed: o.seed,
-    ok: overall.every((r) => r.status !== 'violated'),
+    ok: overall.every((r) => r.status !== 'violated') && shortfalls.length === 0,
     results: [...overall, ...perOpcode],
+    coverage,
+    ...(o.requireCoverage === undefined ? {} : { coverageShortfalls: shortfalls }),
   };
 }
 
@@ -92,8 +97,10 @@ async function search(
   opcode: Opcode,
   o: ResolvedCheckOptions,
   progress: { runs: number; failures: number },
+  coverage: CoverageCounts,
 ): Promise<Cell[]> {
   const cells: Cell[] = props.map((property) => ({ property, runs: 0, timeMs: 0, inconclusive: 0, timedOut: false }));
+  coverage[opcode] ??= emptyCoverageRow();
   let runIndex = -1;
   const judge = async (scenario: Scenario): Promise<boolean> => {
     runIndex++;
@@ -109,6 +116,7 @@ async function search(
       return true;
     }
     const runMs = nowMs() - started;
+    tallyRun(coverage, opcode, run.trace);
     for (const c of active) {
       const t = nowMs();
       const v = await checkSafely(c.property, run);

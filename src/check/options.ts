@@ -4,6 +4,7 @@ import type { FailoverLayer } from '../core/layer';
 import type { Property } from '../core/property';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
+import { validateRequireCoverage } from './coverage/tally';
 
 /**
  * Every default of checkLayer and of the scenario generator, in one place: the checker, the
@@ -52,6 +53,11 @@ export interface CheckOptions {
   maxFaults?: number;
   /** Most paths per scenario (at least 2: a primary and a backup). */
   maxPaths?: number;
+  /**
+   * Least runs per coverage class (src/check/coverage/classes.ts), counted over the whole audit;
+   * an audit below any of them fails naming the class, even if every property holds.
+   */
+  requireCoverage?: Readonly<Record<string, number>>;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
@@ -69,6 +75,7 @@ export interface ResolvedCheckOptions {
   maxOps: number;
   maxFaults: number;
   maxPaths: number;
+  requireCoverage?: Readonly<Record<string, number>>;
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
 
@@ -136,6 +143,9 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     maxOps: positiveInt('maxOps', d.maxOps),
     maxFaults: nonNegativeInt('maxFaults', d.maxFaults),
     maxPaths: positiveInt('maxPaths', d.maxPaths),
+    ...(options.requireCoverage === undefined
+      ? {}
+      : { requireCoverage: validateRequireCoverage('checkLayer', options.requireCoverage) }),
     onProgress: options.onProgress,
   };
 }

@@ -12,6 +12,7 @@ import type { Opcode } from '../core/verbs';
 import { loadLayer } from './load-layer';
 import type { LayerSpec } from './load-layer';
 import type { ProgressUpdate } from './progress';
+import { coverageShortfalls, mergeCoverage } from '../check/coverage/tally';
 
 /** What to audit and how hard. */
 export interface AuditRequest {
@@ -25,6 +26,8 @@ export interface AuditRequest {
   seed?: number;
   /** Wall-clock budget of one op class (search and shrinking), in milliseconds. */
   budgetMsPerOpClass?: number;
+  /** Least runs per coverage class over the whole audit (--require-coverage). */
+  requireCoverage?: Record<string, number>;
 }
 
 /** What the audit tells its caller while it runs. */
@@ -42,7 +45,14 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       ? [...allProperties.all]
       : request.properties.map((name) => allProperties.all.find((p: Property) => p.name === name) as Property);
   const numRuns = request.numRuns ?? CHECK_DEFAULTS.numRuns;
-  const report: Report = { layer: layer.name, adapter: 'sim', seed: request.seed ?? 0, ok: true, results: [] };
+  const report: Report = {
+    layer: layer.name,
+    adapter: 'sim',
+    seed: request.seed ?? 0,
+    ok: true,
+    results: [],
+    coverage: {},
+  };
   for (const opcode of request.opcodes) {
     // One checker call per op class: every property judges the same runs, and the progress
     // display knows when the search of a column ends and its shrinking begins.
@@ -75,6 +85,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
     });
     report.adapter = cellReport.adapter;
     report.seed = cellReport.seed;
+    mergeCoverage(report.coverage!, cellReport.coverage);
     // The checker also returns a result per property over all op classes; the matrix keeps the cells.
     for (const r of cellReport.results.filter((x) => x.opcode !== undefined)) {
       if (r.status === 'violated') report.ok = false;
@@ -90,6 +101,11 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
         },
       });
     }
+  }
+  if (request.requireCoverage !== undefined) {
+    // Judged over the whole audit, not per op class: each column was a separate checker call.
+    report.coverageShortfalls = coverageShortfalls(report.coverage!, request.requireCoverage);
+    if (report.coverageShortfalls.length > 0) report.ok = false;
   }
   return report;
 }

@@ -76,11 +76,33 @@ export interface PropertyResult {
   counterexample?: Counterexample;
 }
 
-/** The audit of one layer. `ok` is true when no property was violated. */
+/**
+ * How many runs exercised each coverage class (src/check/coverage/classes.ts), per op class:
+ * op class (or 'mixed') -> coverage class name -> runs. Plain data, in table order.
+ */
+export type CoverageCounts = Record<string, Record<string, number>>;
+
+/** A coverage class the audit exercised fewer times than CheckOptions.requireCoverage asked. */
+export interface CoverageShortfall {
+  coverageClass: string;
+  required: number;
+  runs: number;
+  /** One sentence naming the class and what to do. */
+  explanation: string;
+}
+
+/**
+ * The audit of one layer. `ok` is true when no property was violated and every required coverage
+ * class was exercised often enough.
+ */
 export interface Report {
   layer: string;
   adapter: string;
   seed: number;
   ok: boolean;
   results: PropertyResult[];
+  /** Runs per op class and coverage class (absent in reports written before coverage existed). */
+  coverage?: CoverageCounts;
+  /** The requireCoverage classes exercised too rarely (the audit then fails). */
+  coverageShortfalls?: CoverageShortfall[];
 }

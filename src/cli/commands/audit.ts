@@ -16,6 +16,8 @@ import { rewrapReport } from '../../report/counterexample';
 import { counterexampleBaseName } from '../../report/file-name';
 import { renderHtml } from '../../report/html';
 import { renderMatrixText } from '../../report/matrix';
+import { renderCoverageText } from '../../report/coverage';
+import { parseRequireCoverage } from '../coverage-option';
 import { replayCommand } from '../../report/replay-command';
 import { choiceOption, intOption, listOption, parseCommand } from '../args';
 import type { AuditEvent, AuditRequest } from '../audit-run';
@@ -38,6 +40,8 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
   --seed N          fast-check seed (default ${CHECK_DEFAULTS.seed}: the same audit every time)
   --time-limit S    wall-clock limit for the whole audit in seconds (default 600)
+  --require-coverage NAME=N,...
+                    fail unless each named coverage class was exercised by at least N runs
   --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
   --format F        text (default) | json | junit
   --verbose         stack traces on errors
@@ -53,6 +57,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     'time-limit': { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
+    'require-coverage': { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(`${AUDIT_USAGE}\n`);
@@ -66,6 +71,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const numRuns = intOption('audit', 'runs', values.runs, 1);
   const seed = intOption('audit', 'seed', values.seed, -2147483648);
   const timeLimitS = intOption('audit', 'time-limit', values['time-limit'], 1) ?? 600;
+  const requireCoverage = parseRequireCoverage('audit', values['require-coverage']);
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
@@ -75,6 +81,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
+    ...(requireCoverage === undefined ? {} : { requireCoverage }),
     // The checker gets 80% of the wall-clock budget, split over op classes; the rest is headroom.
     budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / opcodes.length),
   };
@@ -205,6 +212,12 @@ function textReport(
   );
   lines.push('');
   lines.push(renderMatrixText(report).trimEnd());
+  const coverageTable = renderCoverageText(report);
+  if (coverageTable !== '') {
+    lines.push('', 'coverage: runs that exercised each failure situation, per op class');
+    lines.push(coverageTable.trimEnd());
+  }
+  for (const s of report.coverageShortfalls ?? []) lines.push('', `coverage too low: ${s.explanation}`);
   const violated = report.results.map((r, k) => ({ r, k })).filter(({ r }) => r.counterexample !== undefined);
   for (const { r, k } of violated) {
     const cx = r.counterexample as NonNullable<typeof r.counterexample>;
@@ -222,7 +235,15 @@ function textReport(
   }
   lines.push('');
   const count = report.results.filter((r) => r.status === 'violated').length;
-  lines.push(report.ok ? 'every property holds' : `${count} violated cell${count === 1 ? '' : 's'}`);
+  const short = report.coverageShortfalls?.length ?? 0;
+  lines.push(
+    report.ok
+      ? 'every property holds'
+      : [
+          ...(count > 0 ? [`${count} violated cell${count === 1 ? '' : 's'}`] : ['every property holds']),
+          ...(short > 0 ? [`${short} coverage class${short === 1 ? '' : 'es'} below the requirement`] : []),
+        ].join('; '),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -232,6 +253,8 @@ function jsonReport(report: Report, files: Record<number, string>): unknown {
     adapter: report.adapter,
     seed: report.seed,
     ok: report.ok,
+    coverage: report.coverage ?? {},
+    ...(report.coverageShortfalls === undefined ? {} : { coverageShortfalls: report.coverageShortfalls }),
     results: report.results.map((r, k) => ({
       property: r.property,
       opcode: r.opcode ?? null,
