@@ -10,9 +10,10 @@ import { properties as allProperties } from '../../properties';
 import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
-import type { CoverageCounts, GeneratorLimits, PropertyResult, Report } from '../core/results';
+import type { CoverageCounts, GeneratorLimits, OpClass, PropertyResult, Report } from '../core/results';
 import type { Scenario } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
+import { OPCODES } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
 import { buildCounterexample } from './counterexample';
 import { execute, nowMs } from './execute';
@@ -39,15 +40,28 @@ interface Cell {
 
 /** Audits `layer`: a result per property and op class, each violation with its shrunk counterexample. */
 export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {}): Promise<Report> {
+  return checkColumns(layer, options);
+}
+
+/**
+ * checkLayer over chosen audit columns (default: each selected op class, then 'mixed' when
+ * options.mixed): the CLI runs one column per call to show progress column by column.
+ */
+export async function checkColumns(
+  layer: FailoverLayer,
+  options: CheckOptions = {},
+  only?: readonly OpClass[],
+): Promise<Report> {
   const o = resolveCheckOptions(layer, options);
   const adapter = o.adapter ?? sim();
   const props = o.properties ?? allProperties.all;
   const progress = { runs: 0, failures: 0 };
   const perOpcode: PropertyResult[] = [];
   const coverage: CoverageCounts = {};
-  for (const opcode of o.opcodes) {
-    const cells = await search(layer, adapter, props, opcode, o, progress, coverage);
-    for (const cell of cells) perOpcode.push(await conclude(layer, adapter, cell, opcode, o));
+  const columns: readonly OpClass[] = only ?? [...o.opcodes, ...(o.mixed ? (['mixed'] as const) : [])];
+  for (const column of columns) {
+    const cells = await search(layer, adapter, props, column, o, progress, coverage);
+    for (const cell of cells) perOpcode.push(await conclude(layer, adapter, cell, column, o));
   }
   const overall = props.map((p) =>
     combine(
@@ -67,13 +81,20 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
   };
 }
 
-/** The generator of one op class's scenarios, as checkLayer runs it: what its counterexamples record. */
-export function opClassGenerator(
-  opcode: Opcode,
-  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number },
-): GeneratorLimits {
+/** Bounds of the generator of one audit column, as checkLayer resolves them. */
+type ColumnBounds = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & {
+  maxPaths?: number;
+  /** The op classes the audit selected: what a mixed column draws from (default: all). */
+  opcodes?: readonly Opcode[];
+};
+
+/**
+ * The generator of one audit column's scenarios (an op class, or 'mixed': every selected op class),
+ * as checkLayer runs it: what its counterexamples record.
+ */
+export function opClassGenerator(opcode: OpClass, o: ColumnBounds): GeneratorLimits {
   return resolveGeneratorLimits({
-    opcodes: [opcode],
+    opcodes: opcode === 'mixed' ? (o.opcodes ?? OPCODES) : [opcode],
     maxEvents: o.maxEvents,
     maxOps: o.maxOps,
     maxFaults: o.maxFaults,
@@ -81,11 +102,8 @@ export function opClassGenerator(
   });
 }
 
-/** The arbitrary of one op class's scenarios, as checkLayer generates them (for replaying a path). */
-export function opClassArbitrary(
-  opcode: Opcode,
-  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number },
-): fc.Arbitrary<Scenario> {
+/** The arbitrary of one audit column's scenarios, as checkLayer generates them (for replaying a path). */
+export function opClassArbitrary(opcode: OpClass, o: ColumnBounds): fc.Arbitrary<Scenario> {
   return scenarioArbitrary(opClassGenerator(opcode, o));
 }
 
@@ -94,7 +112,7 @@ async function search(
   layer: FailoverLayer,
   adapter: Adapter,
   props: readonly Property[],
-  opcode: Opcode,
+  opcode: OpClass,
   o: ResolvedCheckOptions,
   progress: { runs: number; failures: number },
   coverage: CoverageCounts,
@@ -151,7 +169,7 @@ async function conclude(
   layer: FailoverLayer,
   adapter: Adapter,
   cell: Cell,
-  opcode: Opcode,
+  opcode: OpClass,
   o: ResolvedCheckOptions,
 ): Promise<PropertyResult> {
   const property = cell.property.name;

@@ -1,10 +1,9 @@
 /** The Counterexample of one violation: the report module's data and renderings. */
 import type { Execution } from '../core/execution';
 import type { Verdict } from '../core/property';
-import type { Counterexample, GeneratorLimits } from '../core/results';
+import type { Counterexample, GeneratorLimits, OpClass } from '../core/results';
 import { makeCounterexample } from '../report/counterexample';
 import { toolVersion } from '../report/version';
-import type { Opcode } from '../core/verbs';
 
 /** What the checker knows about one shrunk violation. */
 export interface ViolationFound {
@@ -15,7 +14,7 @@ export interface ViolationFound {
   path: string;
   /** The generator the seed and path belong to. */
   generator: GeneratorLimits;
-  opcode?: Opcode;
+  opcode?: OpClass;
 }
 
 /** Builds the replayable Counterexample (toYAML/toText/toMermaid come from src/report). */

@@ -37,6 +37,11 @@ export interface CheckOptions {
   properties?: readonly Property[];
   /** Op classes to audit, one column each (default: all six). */
   opcodes?: readonly Opcode[];
+  /**
+   * Add a 'mixed' column whose scenarios draw from every selected op class (default: true when
+   * two or more op classes are selected).
+   */
+  mixed?: boolean;
   /** Generated scenarios per op class. */
   numRuns?: number;
   /** fast-check seed (the default gives the same audit every time; pass another to explore further). */
@@ -67,6 +72,7 @@ export interface ResolvedCheckOptions {
   adapter?: Adapter;
   properties?: readonly Property[];
   opcodes: readonly Opcode[];
+  mixed: boolean;
   numRuns: number;
   seed: number;
   timeLimitMs: number;
@@ -124,6 +130,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed))
     fail(`seed must be an integer (got ${String(options.seed)})`);
+  if (options.mixed !== undefined && typeof options.mixed !== 'boolean')
+    fail(`mixed must be true or false (got ${String(options.mixed)})`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     fail('onProgress must be a function');
   const d = CHECK_DEFAULTS;
@@ -135,6 +143,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     adapter: options.adapter,
     properties: options.properties,
     opcodes: [...new Set(opcodes)],
+    mixed: options.mixed ?? new Set(opcodes).size > 1,
     numRuns: positiveInt('numRuns', d.numRuns),
     seed: options.seed ?? d.seed,
     timeLimitMs: positiveInt('timeLimitMs', d.timeLimitMs),

@@ -5,6 +5,15 @@ import type { Trace } from './trace';
 import type { Opcode } from './verbs';
 
 /**
+ * An audit column: one op class, or 'mixed' (scenarios drawing from every selected op class, so
+ * that a defect needing two, such as a fence between a READ and a WRITE, is within reach).
+ */
+export type OpClass = Opcode | 'mixed';
+
+/** The name of the mixed column. */
+export const MIXED: OpClass = 'mixed';
+
+/**
  * The parameters of the scenario generator (src/check/arbitraries.ts) a counterexample was found
  * with. fast-check's seed and path name a case of one generator: with these recorded, seed + path
  * regenerate the case whatever the defaults of a later version are.
@@ -47,8 +56,8 @@ export interface CounterexampleData {
   config?: SimConfig;
   /** The rdmacheck version that found (or wrote) it. */
   toolVersion?: string;
-  /** Op class the failing run was restricted to, when the audit ran op class by op class. */
-  opcode?: Opcode;
+  /** The audit column of the failing run: the op class it was restricted to, or 'mixed'. */
+  opcode?: OpClass;
 }
 
 /**
@@ -68,7 +77,8 @@ export interface Counterexample extends CounterexampleData {
 /** One property's result (over one op class, or over the whole workload when `opcode` is absent). */
 export interface PropertyResult {
   property: string;
-  opcode?: Opcode;
+  /** The audit column: an op class, or 'mixed'; absent for the result over every column. */
+  opcode?: OpClass;
   status: 'holds' | 'violated' | 'unknown';
   runs: number;
   /** Why the result is unknown (a limit was hit, the adapter cannot observe something). */

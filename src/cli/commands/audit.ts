@@ -20,6 +20,7 @@ import { renderCoverageText } from '../../report/coverage';
 import { parseRequireCoverage } from '../coverage-option';
 import { replayCommand } from '../../report/replay-command';
 import { choiceOption, intOption, listOption, parseCommand } from '../args';
+import { auditColumns } from '../audit-run';
 import type { AuditEvent, AuditRequest } from '../audit-run';
 import type { WorkerMessage } from '../audit-worker';
 import { CliError, EXIT } from '../errors';
@@ -36,6 +37,7 @@ import { junitReport } from '../junit';
 export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   LAYER             a reference layer name (rdmacheck layers) or a .js/.ts module exporting a FailoverLayer
   --opcodes LIST    op classes, comma-separated (default: ${OPCODES.join(',')})
+  --no-mixed        no 'mixed' column (by default, with 2+ op classes, a column of scenarios drawing from all)
   --properties LIST properties, comma-separated (default: all)
   --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
   --seed N          fast-check seed (default ${CHECK_DEFAULTS.seed}: the same audit every time)
@@ -58,6 +60,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     out: { type: 'string' },
     format: { type: 'string' },
     'require-coverage': { type: 'string' },
+    'no-mixed': { type: 'boolean' },
   });
   if (values.help) {
     io.stdout.write(`${AUDIT_USAGE}\n`);
@@ -75,17 +78,20 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
+  const mixed = values['no-mixed'] === true ? false : undefined;
+  const columns = auditColumns({ opcodes, ...(mixed === undefined ? {} : { mixed }) }).length;
   const request: AuditRequest = {
     layer: spec,
     opcodes,
+    ...(mixed === undefined ? {} : { mixed }),
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
     ...(requireCoverage === undefined ? {} : { requireCoverage }),
-    // The checker gets 80% of the wall-clock budget, split over op classes; the rest is headroom.
-    budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / opcodes.length),
+    // The checker gets 80% of the wall-clock budget, split over the columns; the rest is headroom.
+    budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / columns),
   };
-  const progress = createProgress(io, { columns: opcodes.length, runsPerColumn: numRuns ?? CHECK_DEFAULTS.numRuns });
+  const progress = createProgress(io, { columns, runsPerColumn: numRuns ?? CHECK_DEFAULTS.numRuns });
   const report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
     if (event.type === 'progress') progress.update(event.update);
     else if (event.type === 'cell') progress.cellDone(event.update);
