@@ -12,11 +12,12 @@ import type { Scenario, SimConfig } from '../../src/core/scenario';
 import { resolveConfig } from '../../src/core/scenario';
 import type { EndReason, Trace, TraceEvent } from '../../src/core/trace';
 import type { LayerHost, WorkCompletion } from '../../src/core/verbs';
-import { copyWc, ibTimerNs } from '../../src/core/verbs';
+import { copyWc } from '../../src/core/verbs';
 import type { ContractEnv } from '../../src/core/env/contract';
 import { describeError } from '../../src/core/errors';
 import { validateScenario } from '../../src/core/validate';
 import { AnchorBoard } from './anchors';
+import type { ResponderMemory } from './external';
 import { runStep } from './apps';
 import type { ReuseWatch } from './apps';
 import { makeLayerEnv } from './env';
@@ -24,6 +25,8 @@ import { FaultBook } from './faults';
 import type { Link } from './links';
 import { EventQueue } from './queue';
 import { Qp } from './qp';
+import { nicBehaviour } from './profile';
+import type { NicBehaviour } from './profile';
 
 /** Distributes the `Omit` over a union, so each event kind keeps its own fields. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -56,7 +59,9 @@ export class Simulator {
   lastActivityNs = 0;
   /** The newest connection of each path (bumped by every reset). */
   readonly pathEpochs: number[];
-  /** The retransmission timer: 4.096 us * 2^timeout. */
+  /** What the run's NIC profile (config.nic) decides: timers, retries, resources, flushes. */
+  readonly nic: NicBehaviour;
+  /** The retransmission timer: 4.096 us * 2^timeout (rxe: whole jiffies, see ./profile). */
   readonly timeoutNs: number;
   /** A WR's whole transport life on a dead path: (retryCnt + 1) timers. */
   readonly retryCycleNs: number;
@@ -65,6 +70,8 @@ export class Simulator {
    * run out its own retries after the last activity, so a slow timer is not taken for a hang.
    */
   readonly livenessNs: number;
+  /** Extension point: a responder memory outside the simulator (./external); unset, the word memory. */
+  responderMemory: ResponderMemory | undefined;
   private stopped: EndReason | undefined;
 
   constructor(
@@ -83,13 +90,14 @@ export class Simulator {
     }));
     this.nicAlive = { A: new Array(c.paths).fill(true), B: new Array(c.paths).fill(true) };
     this.pathEpochs = new Array(c.paths).fill(0);
-    this.timeoutNs = ibTimerNs(c.timeout);
+    this.nic = nicBehaviour(c);
+    this.timeoutNs = this.nic.retransmitTimerNs;
     // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
     const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
     this.livenessNs = Math.max(
       c.livenessNs,
       (2 * c.paths + 1) * retryCycleNs,
-      (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs,
+      (Math.min(c.rnrRetry, 6) + 2) * this.nic.rnrTimerNs,
     );
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
@@ -163,6 +171,31 @@ export class Simulator {
 
   /** Runs the scenario to its end and returns the Execution. */
   run(adapter: Adapter): Execution {
+    this.begin();
+    let reason: EndReason = 'quiescent';
+    for (;;) {
+      if (this.stopped) {
+        reason = this.stopped;
+        break;
+      }
+      const t = this.queue.peekTime();
+      if (t === undefined) break;
+      if (t > this.lastActivityNs + this.livenessNs) {
+        this.now = this.lastActivityNs + this.livenessNs;
+        reason = 'time-limit';
+        break;
+      }
+      this.step();
+    }
+    return this.finish(adapter, reason);
+  }
+
+  /**
+   * Starts a run without running it: creates the layer instances, arms the faults, schedules the
+   * workload. With step() and finish(), the extension point for an external driver (the fabric
+   * of adapters/fabric) that interleaves virtual time with the posts of real programs.
+   */
+  begin(): void {
     for (const host of ['A', 'B'] as const) {
       try {
         this.instances[host] = this.layer.create(this.envs[host].env);
@@ -176,26 +209,29 @@ export class Simulator {
       if (step.after) this.anchors.wait(step.after, () => this.at(0, () => runStep(this, step)));
       else this.at(0, () => runStep(this, step));
     });
-    let reason: EndReason = 'quiescent';
-    for (;;) {
-      if (this.stopped) {
-        reason = this.stopped;
-        break;
-      }
-      const next = this.queue.pop();
-      if (!next) break;
-      if (next.t > this.lastActivityNs + this.livenessNs) {
-        this.now = this.lastActivityNs + this.livenessNs;
-        reason = 'time-limit';
-        break;
-      }
-      this.now = next.t;
-      try {
-        next.run();
-      } catch (err) {
-        if (err !== EVENT_LIMIT) throw err;
-      }
+  }
+
+  /** Runs the earliest pending action; false when none is left or the event limit stopped the run. */
+  step(): boolean {
+    if (this.stopped) return false;
+    const next = this.queue.pop();
+    if (!next) return false;
+    this.now = next.t;
+    try {
+      next.run();
+    } catch (err) {
+      if (err !== EVENT_LIMIT) throw err;
     }
+    return true;
+  }
+
+  /** Why the run stopped early (the event limit), if it did. */
+  get stoppedBy(): EndReason | undefined {
+    return this.stopped;
+  }
+
+  /** Ends the run: records End and returns the Execution. */
+  finish(adapter: Adapter, reason: EndReason): Execution {
     // A quiescent run ends with its last event, not with a cancelled timer that ran idle.
     if (reason === 'quiescent' && this.trace.length > 0) this.now = this.trace[this.trace.length - 1].t;
     const memory = { A: [...this.memory.A], B: [...this.memory.B] };

@@ -6,8 +6,9 @@
 import type { SendWr, WcStatus } from '../../src/core/verbs';
 import { isAtomic } from '../../src/core/verbs';
 import { setWord } from './apps';
+import { executeExternal } from './external';
 import { sendPacket } from './links';
-import { armTimer, cancelTimer, fail, pump, resync, retransmitFrom } from './nic';
+import { armTimer, cancelTimer, fail, pump, resync, retransmitFrom, spendRetry } from './nic';
 import type { Packet, Qp, Wqe } from './qp';
 import type { Simulator } from './simulator';
 
@@ -82,7 +83,7 @@ function receive(sim: Simulator, qp: Qp, pkt: Packet, duplicate: boolean, note: 
 }
 
 /** Records an Execute at the responder. */
-function executed(
+export function executed(
   sim: Simulator,
   qp: Qp,
   pkt: Packet,
@@ -124,7 +125,9 @@ function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
     }
     if (wr.opcode === 'READ') {
       receive(sim, qp, pkt, true, 'duplicate READ: executed again');
-      const value = sim.memory[qp.host][wr.addr!];
+      const value = sim.responderMemory
+        ? sim.responderMemory.execute(qp.host, qp.path, wr, undefined).value
+        : sim.memory[qp.host][wr.addr!];
       executed(sim, qp, pkt, wr.addr, value, value, 'SUCCESS');
       respond(sim, qp, pkt, { psn: pkt.psn, value });
     } else {
@@ -139,13 +142,14 @@ function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
 
 /** Executes the request with the expected PSN. */
 function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
+  if (sim.responderMemory) return executeExternal(sim, qp, pkt, sim.responderMemory);
   const wr = pkt.wr;
   const host = qp.host;
   const mem = sim.memory[host];
   const needsAddr = wr.opcode !== 'SEND' && !(wr.opcode === 'WRITE_WITH_IMM' && wr.addr === undefined);
   if (needsAddr) {
     // With max_dest_rd_atomic = 0 the responder takes no READ or atomic at all.
-    const noResources = (wr.opcode === 'READ' || isAtomic(wr.opcode)) && sim.config.maxDestRdAtomic === 0;
+    const noResources = (wr.opcode === 'READ' || isAtomic(wr.opcode)) && sim.nic.responderSlots === 0;
     const bad = noResources ? 'REM_INV_REQ_ERR' : addressError(wr, mem.length);
     if (bad) {
       executed(sim, qp, pkt, wr.addr, undefined, undefined, bad);
@@ -194,7 +198,7 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
     else if (wr.opcode === 'FETCH_ADD') setWord(sim, host, addr, old + (wr.add ?? 0));
     else if (wr.opcode === 'CMP_SWAP' && old === (wr.compare ?? 0)) setWord(sim, host, addr, wr.swap ?? 0);
     if (wr.opcode === 'READ' || isAtomic(wr.opcode))
-      holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? old : undefined, sim.config.maxDestRdAtomic);
+      holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? old : undefined, sim.nic.responderSlots);
     value = wr.opcode === 'WRITE' ? undefined : old;
     executed(sim, qp, pkt, addr, wr.opcode === 'WRITE' ? wr.value : mem[addr], old, 'SUCCESS');
   }
@@ -203,21 +207,28 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
   respond(sim, qp, pkt, { psn: pkt.psn, value });
 }
 
-/** REM_INV_REQ_ERR for a missing or misaligned (non-whole) address, REM_ACCESS_ERR out of range. */
+/**
+ * The responder's address checks: a missing address is REM_INV_REQ_ERR, one outside the memory
+ * REM_ACCESS_ERR, and an atomic at a misaligned (fractional: not on an 8-byte word) address
+ * REM_INV_REQ_ERR (rxe_mr.c rxe_mr_do_atomic_op: MISALIGNED_ATOMIC, a NAK "invalid request").
+ * READ and WRITE need no alignment on any device (the simulator refuses to post them misaligned:
+ * see misalignedTransfer), so they are never REM_INV_REQ_ERR for it.
+ */
 function addressError(wr: SendWr, words: number): WcStatus | undefined {
-  if (wr.addr === undefined || !Number.isInteger(wr.addr)) return 'REM_INV_REQ_ERR';
-  if (wr.addr < 0 || wr.addr >= words) return 'REM_ACCESS_ERR';
+  if (wr.addr === undefined) return 'REM_INV_REQ_ERR';
+  if (!(wr.addr >= 0 && Math.ceil(wr.addr) < words)) return 'REM_ACCESS_ERR';
+  if (isAtomic(wr.opcode) && !Number.isInteger(wr.addr)) return 'REM_INV_REQ_ERR';
   return undefined;
 }
 
 /** A READ or atomic takes a responder slot (an atomic keeps its old value); the oldest is evicted. */
-function holdSlot(qp: Qp, psn: number, old: number | undefined, slots: number): void {
+export function holdSlot(qp: Qp, psn: number, old: number | undefined, slots: number): void {
   qp.rdAtomicSlots.set(psn, old);
   while (qp.rdAtomicSlots.size > slots) qp.rdAtomicSlots.delete(qp.rdAtomicSlots.keys().next().value!);
 }
 
 /** Sends the response for `pkt` back to its requester. */
-function respond(
+export function respond(
   sim: Simulator,
   qp: Qp,
   pkt: Packet,
@@ -298,8 +309,7 @@ export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
 /** One retry sequence from `from` (go-back-N), counted against retry_cnt. */
 function retry(sim: Simulator, qp: Qp, from: Wqe, why: string): void {
   if (qp.rnrWaiting) return; // the RNR timer retransmits
-  if (qp.retriesLeft <= 0) return fail(sim, qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${from.wr.id} (${why})`);
-  qp.retriesLeft--;
+  if (!spendRetry(sim, qp)) return fail(sim, qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${from.wr.id} (${why})`);
   qp.retryStarted = true;
   retransmitFrom(sim, qp, from.psn);
 }
@@ -342,7 +352,11 @@ function settle(sim: Simulator, qp: Qp): void {
   pump(sim, qp);
 }
 
-/** Receiver not ready: wait min_rnr_timer and retry, rnr_retry times (7 = forever). */
+/**
+ * Receiver not ready: wait min_rnr_timer and retry, rnr_retry times (7 = forever). IBTA: the
+ * retransmission timer waits too. rxe: it keeps running (rxe_comp.c COMPST_RNR_RETRY leaves
+ * retrans_timer alone), so each expiry during the wait spends a retry (see onTimeout).
+ */
 function onRnrNak(sim: Simulator, qp: Qp, psn: number): void {
   const forever = sim.config.rnrRetry === 7;
   if (!forever && qp.rnrRetriesLeft <= 0) {
@@ -351,9 +365,9 @@ function onRnrNak(sim: Simulator, qp: Qp, psn: number): void {
   }
   if (!forever) qp.rnrRetriesLeft--;
   qp.rnrWaiting = true;
-  cancelTimer(sim, qp);
+  if (!sim.nic.retransmitTimerDuringRnr) cancelTimer(sim, qp);
   const epoch = qp.txEpoch;
-  sim.at(sim.config.minRnrTimerNs, () => {
+  sim.at(sim.nic.rnrTimerNs, () => {
     if (!qp.rnrWaiting || qp.txEpoch !== epoch || !qp.connected) return;
     qp.rnrWaiting = false;
     retransmitFrom(sim, qp, psn);

@@ -11,7 +11,7 @@ import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
 import type { CoverageCounts, GeneratorLimits, OpClass, PropertyResult, Report } from '../core/results';
-import type { Scenario } from '../core/scenario';
+import type { NicProfile, Scenario } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
@@ -84,6 +84,7 @@ export async function checkColumns(
 /** Bounds of the generator of one audit column, as checkLayer resolves them. */
 type ColumnBounds = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & {
   maxPaths?: number;
+  nic?: NicProfile;
   /** The op classes the audit selected: what a mixed column draws from (default: all). */
   opcodes?: readonly Opcode[];
 };
@@ -99,6 +100,7 @@ export function opClassGenerator(opcode: OpClass, o: ColumnBounds): GeneratorLim
     maxOps: o.maxOps,
     maxFaults: o.maxFaults,
     maxPaths: o.maxPaths,
+    nic: o.nic,
   });
 }
 

@@ -2,6 +2,8 @@
 import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property } from '../core/property';
+import type { NicProfile } from '../core/scenario';
+import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { validateRequireCoverage } from './coverage/tally';
@@ -27,6 +29,8 @@ export const CHECK_DEFAULTS = {
   maxFaults: 3,
   /** Most paths per generated scenario: a primary and one backup, as SHIFT has. */
   maxPaths: 2,
+  /** The NIC profile of every generated scenario (the simulator's default, IBTA). */
+  nic: DEFAULT_CONFIG.nic as NicProfile,
 } as const;
 
 /** Options of checkLayer (DESIGN.md), plus the limits of the search. Defaults: CHECK_DEFAULTS. */
@@ -63,6 +67,11 @@ export interface CheckOptions {
    * an audit below any of them fails naming the class, even if every property holds.
    */
   requireCoverage?: Readonly<Record<string, number>>;
+  /**
+   * The NIC profile every generated scenario runs under (its config.nic): 'ibta' (default) or
+   * 'rxe' (Linux Soft-RoCE's behaviour where it differs; docs/simulator.md, NIC profiles).
+   */
+  nic?: NicProfile;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
@@ -82,6 +91,7 @@ export interface ResolvedCheckOptions {
   maxFaults: number;
   maxPaths: number;
   requireCoverage?: Readonly<Record<string, number>>;
+  nic: NicProfile;
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
 
@@ -134,6 +144,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail(`mixed must be true or false (got ${String(options.mixed)})`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     fail('onProgress must be a function');
+  if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
+    fail(`nic must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(options.nic)})`);
   const d = CHECK_DEFAULTS;
   const maxEvents = positiveInt('maxEvents', d.maxEvents);
   if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2)
@@ -155,6 +167,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     ...(options.requireCoverage === undefined
       ? {}
       : { requireCoverage: validateRequireCoverage('checkLayer', options.requireCoverage) }),
+    nic: options.nic ?? d.nic,
     onProgress: options.onProgress,
   };
 }

@@ -69,6 +69,7 @@ export function describeFailoverLayer(
               ...(options.seed === undefined ? {} : { seed: options.seed }),
               ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
               ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
+              ...(options.nic === undefined ? {} : { nic: options.nic }),
             });
             // The checker returns a result per op class and one per property over all of them: keep the one this test is about.
             const mine = report.results.filter(

@@ -23,7 +23,7 @@ describe('CLI usage and input errors: one clear line, exit 2', () => {
 
   test('an unknown command lists the commands', async () => {
     expect(expectOneLineError(await cli(['audti']))).toBe(
-      'rdmacheck: unknown command "audti"; commands: audit, replay, render, layers, theorems, agent (rdmacheck --help)',
+      'rdmacheck: unknown command "audti"; commands: audit, replay, render, run, shrink, layers, theorems, agent, fabric (rdmacheck --help)',
     );
   });
 
@@ -43,6 +43,9 @@ describe('CLI usage and input errors: one clear line, exit 2', () => {
     );
     expect(expectOneLineError(await cli(['audit', 'resend-all', '--format', 'xml']))).toBe(
       'rdmacheck audit: --format must be one of text, json, junit, got "xml"',
+    );
+    expect(expectOneLineError(await cli(['audit', 'resend-all', '--nic', 'mlx5']))).toBe(
+      'rdmacheck audit: --nic must be one of ibta, rxe, got "mlx5"',
     );
     expect(expectOneLineError(await cli(['audit', 'resend-all', '--bogus']))).toMatch(
       /^rdmacheck audit: Unknown option '--bogus'/,
