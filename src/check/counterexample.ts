@@ -12,8 +12,8 @@ export interface ViolationFound {
   execution: Execution;
   seed: number;
   path: string;
-  /** The generator the seed and path belong to. */
-  generator: GeneratorLimits;
+  /** The generator the seed and path belong to (absent when the case was enumerated, not generated). */
+  generator?: GeneratorLimits;
   opcode?: OpClass;
 }
 
@@ -27,7 +27,7 @@ export function buildCounterexample(v: ViolationFound): Counterexample {
     adapter: v.execution.adapter.name,
     seed: v.seed,
     path: v.path,
-    generator: v.generator,
+    ...(v.generator ? { generator: v.generator } : {}),
     scenario: v.execution.scenario,
     trace: v.execution.trace,
     verdict: v.verdict,
