@@ -43,6 +43,9 @@ export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): 
     maxEvents: options.maxEvents ?? CHECK_DEFAULTS.maxEvents,
     // Recorded only when it is not the default, so that 'ibta' audits read as they always did.
     ...(options.nic !== undefined && options.nic !== DEFAULT_CONFIG.nic ? { nic: options.nic } : {}),
+    // Recorded only when on, like nic: a counterexample of the plain generator reads as before.
+    ...(options.swarm === true ? { swarm: true } : {}),
+    ...(options.locality === true ? { locality: true } : {}),
   };
 }
 
@@ -116,40 +119,43 @@ type RawFault = {
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
-  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, nic } = resolveGeneratorLimits(options);
+  const limits = resolveGeneratorLimits(options);
+  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, nic } = limits;
   const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
     nth: fc.integer({ min: 1, max: 2 }),
   });
-  const rawFault: fc.Arbitrary<RawFault> = fc.record({
-    kind: fc.oneof(
-      ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({
-        weight: weight as number,
-        arbitrary: fc.constant(kind as FaultKind),
-      })),
-      { weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) },
-    ),
-    path: fc.oneof(
-      { weight: 3, arbitrary: fc.constant(0) },
-      { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) },
-    ),
-    anyPath: fc.boolean(),
-    wr: fc.integer({ min: 1, max: maxOps }),
-    anyWr: fc.boolean(),
-    nth: fc.integer({ min: 1, max: 3 }),
-    count: fc.oneof(
-      { weight: 2, arbitrary: fc.constant<'all'>('all') },
-      { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) },
-    ),
-    delayNs: fc.integer({ min: 1_000, max: 400_000 }),
-    direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
-    linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
-    host: fc.constantFrom<'A' | 'B'>('A', 'B'),
-    after: anchor,
-    healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
-  });
+  const weightedKinds = fc.oneof(
+    ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({
+      weight: weight as number,
+      arbitrary: fc.constant(kind as FaultKind),
+    })),
+    { weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) },
+  );
+  const rawFault = (kind: fc.Arbitrary<FaultKind>): fc.Arbitrary<RawFault> =>
+    fc.record({
+      kind,
+      path: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) },
+      ),
+      anyPath: fc.boolean(),
+      wr: fc.integer({ min: 1, max: maxOps }),
+      anyWr: fc.boolean(),
+      nth: fc.integer({ min: 1, max: 3 }),
+      count: fc.oneof(
+        { weight: 2, arbitrary: fc.constant<'all'>('all') },
+        { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) },
+      ),
+      delayNs: fc.integer({ min: 1_000, max: 400_000 }),
+      direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
+      linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
+      host: fc.constantFrom<'A' | 'B'>('A', 'B'),
+      after: anchor,
+      healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
+    });
   const draft: fc.Arbitrary<Draft> = fc.record({
     paths: fc.integer({ min: 2, max: maxPaths }),
     retryCnt: fc.integer({ min: 0, max: 3 }),
@@ -191,9 +197,30 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       }),
       { maxLength: 1 },
     ),
-    faults: fc.array(rawFault, { maxLength: maxFaults }),
+    faults: limits.swarm
+      ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
+        fc
+          .subarray([...FAULT_KINDS], { minLength: 1 })
+          .chain((kinds) => fc.array(rawFault(fc.constantFrom(...kinds)), { maxLength: maxFaults }))
+      : fc.array(rawFault(weightedKinds), { maxLength: maxFaults }),
   });
-  return new DomainShrunkScenarios(draft.map((d) => toScenario(d, maxEvents, nic)));
+  return new DomainShrunkScenarios(draft.map((d) => toScenario(limits.locality ? localized(d) : d, maxEvents, nic)));
+}
+
+/**
+ * Fault locality: every fault hits the WR it names and is anchored to that WR's own send or
+ * execution, as an encoding that interleaves posts and faults gets for free (the fault lands on
+ * the WR just posted).
+ */
+function localized(d: Draft): Draft {
+  return {
+    ...d,
+    faults: d.faults.map((f) => ({
+      ...f,
+      anyWr: false,
+      after: { on: f.after.on === 'execute' ? 'execute' : 'send', wr: f.wr, nth: f.after.nth },
+    })),
+  };
 }
 
 /** Turns a draft into a valid Scenario: WR and path references clamped to what exists. */

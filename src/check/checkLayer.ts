@@ -85,6 +85,8 @@ export async function checkColumns(
 type ColumnBounds = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & {
   maxPaths?: number;
   nic?: NicProfile;
+  swarm?: boolean;
+  locality?: boolean;
   /** The op classes the audit selected: what a mixed column draws from (default: all). */
   opcodes?: readonly Opcode[];
 };
@@ -101,6 +103,8 @@ export function opClassGenerator(opcode: OpClass, o: ColumnBounds): GeneratorLim
     maxFaults: o.maxFaults,
     maxPaths: o.maxPaths,
     nic: o.nic,
+    swarm: o.swarm,
+    locality: o.locality,
   });
 }
 

@@ -72,6 +72,10 @@ export interface CheckOptions {
    * 'rxe' (Linux Soft-RoCE's behaviour where it differs; docs/simulator.md, NIC profiles).
    */
   nic?: NicProfile;
+  /** Swarm generation: each scenario draws from its own subset of the fault kinds (bench/generator.ts). */
+  swarm?: boolean;
+  /** Fault locality: each fault targets one WR, anchored to that WR's events (bench/generator.ts). */
+  locality?: boolean;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
@@ -92,6 +96,8 @@ export interface ResolvedCheckOptions {
   maxPaths: number;
   requireCoverage?: Readonly<Record<string, number>>;
   nic: NicProfile;
+  swarm?: boolean;
+  locality?: boolean;
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
 
@@ -168,6 +174,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
       ? {}
       : { requireCoverage: validateRequireCoverage('checkLayer', options.requireCoverage) }),
     nic: options.nic ?? d.nic,
+    ...(options.swarm === undefined ? {} : { swarm: options.swarm }),
+    ...(options.locality === undefined ? {} : { locality: options.locality }),
     onProgress: options.onProgress,
   };
 }

@@ -31,6 +31,10 @@ export interface GeneratorLimits {
   maxEvents: number;
   /** The NIC profile of every run (scenario config nic); absent: 'ibta', the default. */
   nic?: NicProfile;
+  /** Swarm generation: each scenario draws from its own subset of the fault kinds (absent: off). */
+  swarm?: boolean;
+  /** Fault locality: each fault targets one WR and is anchored to that WR's own events (absent: off). */
+  locality?: boolean;
 }
 
 /**
