@@ -35,6 +35,22 @@ describe('verifyLayer', () => {
     expect(r.ok).toBe(false);
   });
 
+  it('the bounded Theorem 1: within 1 post and 1 fault, every transparent reference layer breaks safety or liveness', async () => {
+    const transparent = Object.values(layers).filter((l) => l.transparent === true);
+    expect(transparent.map((l) => l.name).sort()).toEqual([
+      'fail-stop',
+      'pass-through',
+      'read-verify',
+      'resend-all',
+      'timer-hedge',
+    ]);
+    for (const layer of transparent) {
+      const r = await verifyLayer(layer, { maxOps: 1, maxFaults: 1, timeLimitMs: 300_000 });
+      const broken = r.results.filter((x) => x.opcode === undefined && x.status === 'violated').map((x) => x.property);
+      expect({ layer: layer.name, broken: broken.length > 0 }).toEqual({ layer: layer.name, broken: true });
+    }
+  }, 300_000);
+
   it('a time limit too short ends with unknown, saying how far it got', async () => {
     const r = await verifyLayer(layers.completionLog, {
       maxOps: 2,
