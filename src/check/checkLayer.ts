@@ -84,6 +84,7 @@ export async function checkColumns(
 /** Bounds of the generator of one audit column, as checkLayer resolves them. */
 type ColumnBounds = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & {
   maxPaths?: number;
+  livenessNs?: number;
   nic?: NicProfile;
   swarm?: boolean;
   locality?: boolean;
@@ -102,6 +103,7 @@ export function opClassGenerator(opcode: OpClass, o: ColumnBounds): GeneratorLim
     maxOps: o.maxOps,
     maxFaults: o.maxFaults,
     maxPaths: o.maxPaths,
+    livenessNs: o.livenessNs,
     nic: o.nic,
     swarm: o.swarm,
     locality: o.locality,

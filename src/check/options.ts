@@ -29,6 +29,8 @@ export const CHECK_DEFAULTS = {
   maxFaults: 3,
   /** Most paths per generated scenario: a primary and one backup, as SHIFT has. */
   maxPaths: 2,
+  /** Liveness budget of every generated run (its scenario's config livenessNs), in nanoseconds. */
+  livenessNs: DEFAULT_CONFIG.livenessNs,
   /** The NIC profile of every generated scenario (the simulator's default, IBTA). */
   nic: DEFAULT_CONFIG.nic as NicProfile,
   /**
@@ -77,6 +79,13 @@ export interface CheckOptions {
    */
   requireCoverage?: Readonly<Record<string, number>>;
   /**
+   * Liveness budget of every run, in virtual nanoseconds (scenario config livenessNs): how long
+   * the layers get after the last fault or application step to complete every WR, NIC
+   * retransmission waits not counted. Raise it for a layer with millisecond timers (a re-send
+   * every 2 ms that gives up after 20 ms needs more than the default 5 ms).
+   */
+  livenessNs?: number;
+  /**
    * The NIC profile every generated scenario runs under (its config.nic): 'ibta' (default) or
    * 'rxe' (Linux Soft-RoCE's behaviour where it differs; docs/simulator.md, NIC profiles).
    */
@@ -104,6 +113,7 @@ export interface ResolvedCheckOptions {
   maxFaults: number;
   maxPaths: number;
   requireCoverage?: Readonly<Record<string, number>>;
+  livenessNs: number;
   nic: NicProfile;
   swarm: boolean;
   locality: boolean;
@@ -122,10 +132,10 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail('layer must be a FailoverLayer (an object with name and create(env))');
   if (typeof layer.name !== 'string' || layer.name === '') fail('layer.name must be a non-empty string');
   if (options === null || typeof options !== 'object') fail('options must be an object');
-  const positiveInt = (key: keyof CheckOptions, fallback: number): number => {
+  const positiveInt = (key: keyof CheckOptions, fallback: number, what = 'a positive integer'): number => {
     const v = options[key];
     if (v === undefined) return fallback;
-    if (!Number.isSafeInteger(v) || (v as number) <= 0) fail(`${key} must be a positive integer (got ${String(v)})`);
+    if (!Number.isSafeInteger(v) || (v as number) <= 0) fail(`${key} must be ${what} (got ${String(v)})`);
     return v as number;
   };
   const nonNegativeInt = (key: keyof CheckOptions, fallback: number): number => {
@@ -182,6 +192,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     ...(options.requireCoverage === undefined
       ? {}
       : { requireCoverage: validateRequireCoverage('checkLayer', options.requireCoverage) }),
+    livenessNs: positiveInt('livenessNs', d.livenessNs, 'a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms'),
     nic: options.nic ?? d.nic,
     swarm: options.swarm ?? d.swarm,
     locality: options.locality ?? d.locality,

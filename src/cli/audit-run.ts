@@ -33,6 +33,8 @@ export interface AuditRequest {
   budgetMsPerOpClass?: number;
   /** Least runs per coverage class over the whole audit (--require-coverage). */
   requireCoverage?: Record<string, number>;
+  /** Liveness budget of every run, in virtual nanoseconds (the checker's default when absent). */
+  livenessNs?: number;
 }
 
 /** What the audit tells its caller while it runs. */
@@ -76,6 +78,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
         numRuns,
         ...(request.seed === undefined ? {} : { seed: request.seed }),
         ...(request.nic === undefined ? {} : { nic: request.nic }),
+        ...(request.livenessNs === undefined ? {} : { livenessNs: request.livenessNs }),
         ...(budget === undefined
           ? {}
           : {

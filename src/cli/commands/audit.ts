@@ -21,8 +21,9 @@ import { renderMatrixText } from '../../report/matrix';
 import { renderCoverageText } from '../../report/coverage';
 import { parseRequireCoverage } from '../coverage-option';
 import { replayCommand } from '../../report/replay-command';
-import { choiceOption, intOption, listOption, parseCommand } from '../args';
 import { auditColumns } from '../audit-run';
+import { choiceOption, durationOption, intOption, listOption, parseCommand } from '../args';
+import { formatNs } from '../../report/lanes';
 import type { AuditEvent, AuditRequest } from '../audit-run';
 import type { WorkerMessage } from '../audit-worker';
 import { CliError, EXIT } from '../errors';
@@ -44,6 +45,9 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
   --seed N          fast-check seed (default ${CHECK_DEFAULTS.seed}: the same audit every time)
   --time-limit S    wall-clock limit for the whole audit in seconds (default 600)
+  --liveness D      liveness budget of every run: virtual time the layers get after the last fault or
+                    application step to complete every WR, NIC retransmission waits not counted
+                    (ns, us, ms or s, e.g. 50ms; default ${formatNs(CHECK_DEFAULTS.livenessNs)})
   --nic PROFILE     NIC behaviour of the simulated fabric: ${NIC_PROFILES.join(' | ')} (default ${CHECK_DEFAULTS.nic})
   --require-coverage NAME=N,...
                     fail unless each named coverage class was exercised by at least N runs
@@ -60,6 +64,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     runs: { type: 'string' },
     seed: { type: 'string' },
     'time-limit': { type: 'string' },
+    liveness: { type: 'string' },
     nic: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
@@ -79,6 +84,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const seed = intOption('audit', 'seed', values.seed, -2147483648);
   const timeLimitS = intOption('audit', 'time-limit', values['time-limit'], 1) ?? 600;
   const requireCoverage = parseRequireCoverage('audit', values['require-coverage']);
+  const livenessNs = durationOption('audit', 'liveness', values.liveness);
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
   const layerArg = positionals[0];
@@ -92,6 +98,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
+    ...(livenessNs === undefined ? {} : { livenessNs }),
     ...(nic === CHECK_DEFAULTS.nic ? {} : { nic }),
     ...(requireCoverage === undefined ? {} : { requireCoverage }),
     // The checker gets 80% of the wall-clock budget, split over the columns; the rest is headroom.
