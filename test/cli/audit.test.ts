@@ -113,8 +113,18 @@ describe('rdmacheck audit', () => {
     ]);
     expect(json.code).toBe(1);
     const cx = JSON.parse(json.stdout).results[0].counterexample;
-    // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one.
-    const { numRuns: _n, seed: _s, timeLimitMs: _t, shrinkTimeLimitMs: _st, nic: _nic, ...limits } = CHECK_DEFAULTS;
+    // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one; nor are
+    // swarm and locality while off.
+    const {
+      numRuns: _n,
+      seed: _s,
+      timeLimitMs: _t,
+      shrinkTimeLimitMs: _st,
+      nic: _nic,
+      swarm: _sw,
+      locality: _lo,
+      ...limits
+    } = CHECK_DEFAULTS;
     expect(cx.generator).toEqual({ opcodes: ['FETCH_ADD'], ...limits });
     expect(cx.path).toMatch(/^\d+(:\d+)*$/);
   });
