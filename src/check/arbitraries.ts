@@ -21,7 +21,7 @@ import { DEFAULT_CONFIG, FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '.
 import type { Opcode, SendWr } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS } from './options';
-import { shrinkScenario } from './shrink';
+import { DomainShrunkScenarios } from './domainShrunk';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -391,29 +391,5 @@ function makeWr(id: number, o: Draft['ops'][number]): SendWr {
       return { id, opcode: 'SEND', value: 100 + id };
     case 'WRITE_WITH_IMM':
       return { id, opcode: 'WRITE_WITH_IMM', addr: o.addr, value: o.value, imm: id };
-  }
-}
-
-/**
- * Generates with the inner arbitrary, shrinks with the domain shrinker. The values carry no
- * shrink context: every candidate is derived from the Scenario itself, so that a shrunk
- * counterexample can be shrunk further, and fast-check's seed and path still replay it.
- */
-class DomainShrunkScenarios extends fc.Arbitrary<Scenario> {
-  constructor(private readonly inner: fc.Arbitrary<Scenario>) {
-    super();
-  }
-
-  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<Scenario> {
-    return new fc.Value(this.inner.generate(mrng, biasFactor).value, undefined);
-  }
-
-  canShrinkWithoutContext(value: unknown): value is Scenario {
-    const s = value as Scenario;
-    return !!s && typeof s === 'object' && Array.isArray(s.workload) && Array.isArray(s.faults);
-  }
-
-  shrink(value: Scenario): fc.Stream<fc.Value<Scenario>> {
-    return new fc.Stream(shrinkScenario(value)).map((s) => new fc.Value(s, undefined));
   }
 }
