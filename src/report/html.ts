@@ -9,6 +9,7 @@ import { lanesOf, placeEvent } from './lanes';
 import type { Placement } from './lanes';
 import { auditMatrix } from './matrix';
 import { layerFaultSummary } from './layer-faults';
+import { coverageHeatMap, HEATMAP_CSS } from './heatmap';
 import { replayCommand } from './replay-command';
 
 /** Options of renderHtml. */
@@ -49,6 +50,8 @@ function reportPage(report: Report, options: HtmlOptions): string {
   if (faults !== undefined)
     body.push(`<p class="summary violated">${esc(faults[0].toUpperCase() + faults.slice(1))}.</p>`);
   body.push(matrixTable(report));
+  const heat = coverageHeatMap(report);
+  if (heat !== '') body.push(heat);
   report.results.forEach((r, k) => {
     if (r.counterexample === undefined) return;
     body.push(counterexampleSection(r.counterexample, options.files?.[k], `cx${k}`, options.layerModule));
@@ -266,6 +269,7 @@ table.matrix .runs { color: #666; } table.matrix a { color: inherit; }
 .chart text.bolt { font-size: 14px; } .chart text.red, .chart text.fault { fill: #b71c1c; } .chart text.witness { font-weight: bold; }
 .chart .time, .chart .idx { fill: #666; }
 details pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
+${HEATMAP_CSS}
 </style>
 </head>
 <body>
