@@ -29,7 +29,8 @@ export function passMeaning(facts: SampleFacts, command = 'rdmacheck audit LAYER
   const paragraph =
     `What "holds (${runs})" means: no violation in ${runs} generated runs per op class (seed ${seed}); ` +
     `each run has up to ${g.maxOps} application WRs of that op class, up to ${g.maxFaults} faults ` +
-    `(${FAULT_KINDS.join(', ')}) and up to ${g.maxPaths} paths, and every property judges every run. ` +
+    `(${FAULT_KINDS.join(', ')}) and up to ${g.maxPaths} paths, and every property judges every run ` +
+    '(the coverage table counts the failure situations the runs reached). ' +
     'It is a sample, not a proof: a rarer interleaving can need more runs. Next step: more runs, then other seeds:';
   return [
     ...wrap(paragraph, 100),

@@ -5,6 +5,7 @@ import type { Fault, FaultKind, SimConfig } from '../core/scenario';
 import type { EndReason, TraceEvent } from '../core/trace';
 import { OPCODES, QP_STATES, WC_STATUSES } from '../core/verbs';
 import type { LayerHost } from '../core/verbs';
+import { MIXED } from '../core/results';
 import { any, bool, byKind, either, int, list, num, oneOf, oneOfEvery, opt, record, str, strOrNum } from './schema';
 import type { FieldSpec, Spec } from './schema';
 
@@ -231,7 +232,8 @@ export const traceFile: Spec = record({
   property: str,
   layer: str,
   adapter: str,
-  opcode: opt(opcode),
+  // The op class of the audit column: an opcode, or the mixed column (every selected op class).
+  opcode: opt(oneOf(...OPCODES, MIXED)),
   seed: int,
   path: strOrNum,
   generator: opt(

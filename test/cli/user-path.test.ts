@@ -233,14 +233,17 @@ describe('item 8: JUnit for CI', () => {
       file,
     ]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^property\s+WRITE\s+READ$/m);
+    expect(run.stdout).toMatch(/^property\s+WRITE\s+READ\s+mixed$/m);
     const xml = readFileSync(file, 'utf8');
     const names = [...xml.matchAll(/<testcase classname="[^"]+" name="([^"]+)"/g)].map((m) => m[1]);
+    // Each property x op class, and x the mixed column (scenarios drawing from both op classes).
     expect(names.sort()).toEqual([
       'at-most-once [READ]',
       'at-most-once [WRITE]',
+      'at-most-once [mixed]',
       'failure-masking [READ]',
       'failure-masking [WRITE]',
+      'failure-masking [mixed]',
     ]);
     expect(xml).toMatch(/<failure message="[^"]+" type="failure-masking">/);
   });

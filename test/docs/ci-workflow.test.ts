@@ -66,7 +66,7 @@ describe('docs/ci.md: the GitHub Actions example', () => {
     const junit = readFileSync(join(cwd, argv[argv.indexOf('--junit') + 1]), 'utf8');
     const cases = [...junit.matchAll(/<testcase classname="rdmacheck\.my-layer" name="([^"]+)"/g)].map((m) => m[1]);
     expect(cases).toContain('failure-masking [WRITE]');
-    expect(cases).toHaveLength(12); // 6 properties x 2 op classes
+    expect(cases).toHaveLength(18); // 6 properties x (2 op classes + the mixed column)
     expect(readdirSync(join(cwd, argv[argv.indexOf('--out') + 1]))).toContain('my-layer.failure-masking.WRITE.yaml');
   });
 });

@@ -74,8 +74,9 @@ describe('README and docs: TypeScript snippets', () => {
         noEmit: true,
         skipLibCheck: true,
         esModuleInterop: true,
-        module: ts.ModuleKind.CommonJS,
-        moduleResolution: ts.ModuleResolutionKind.Node10,
+        // As an ES module: a snippet may use top-level await, as a reader's ESM script can.
+        module: ts.ModuleKind.ES2022,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
         target: ts.ScriptTarget.ES2022,
         lib: ['lib.es2022.d.ts'],
         types: ['node', 'jest'],
