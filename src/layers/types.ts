@@ -44,6 +44,7 @@ export function describedLayer(layer: FailoverLayer, rule: string, expected: Exp
   return {
     name: layer.name,
     ...(layer.transparent !== undefined ? { transparent: layer.transparent } : {}),
+    ...(layer.opcodes !== undefined ? { opcodes: layer.opcodes } : {}),
     create: (env) => layer.create(env),
     rule,
     expected,
