@@ -70,13 +70,33 @@ export function createMooncakeRetry(options: MooncakeRetryOptions = {}): Failove
   };
 }
 
-/** The Mooncake model at the commit's settings, with its rule and expected audit. */
+/**
+ * The Mooncake model at the commit's settings, with its rule and expected audit.
+ *
+ * Expected audit (docs/field-audits.md has the counterexamples and their verdicts): READ holds
+ * everywhere; WRITE violates at-most-once (a slice whose ACK was lost fails with RETRY_EXC_ERR and
+ * is re-posted to the same address on another rail: wp.cpp:performPollCq:696-711,
+ * redispatch:776-860) and linearizability (that second execution overwrites a word the target
+ * reused in between: the paper's T2). failure-masking holds: with a healthy rail every slice
+ * completes within its 9 tries.
+ */
 export const mooncakeRetry: ReferenceLayer = describedLayer(
   createMooncakeRetry(),
-  `Mooncake @${MOONCAKE_COMMIT.slice(0, 7)}: on a completion error, pause the peer rail, delete the endpoint (siblings flush) and re-post the same slice on the next rail, up to 9 tries`,
+  `models kvcache-ai/Mooncake@${MOONCAKE_COMMIT.slice(0, 10)} (rdma_transport): on a completion error, pause the peer rail, delete the endpoint (its QP to ERR) and re-post the same slice on the next rail, up to 9 tries`,
   {
-    summary: 'PENDING AUDIT',
-    violations: [],
+    summary: 'masks rail failures for WRITE and READ; a WRITE whose ACK was lost executes again',
+    violations: [
+      {
+        property: 'at-most-once',
+        opcodes: ['WRITE'],
+        why: 'a slice whose ACK was lost is re-posted unverified to the same address on another rail (wp.cpp:redispatch:776-860)',
+      },
+      {
+        property: 'linearizability',
+        opcodes: ['WRITE'],
+        why: "the re-posted WRITE overwrites a word the target reused after the first execution (the paper's T2)",
+      },
+    ],
   },
 );
 

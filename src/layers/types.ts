@@ -64,5 +64,6 @@ export function describeLayer(layer: FailoverLayer): string {
   const unreached = ref.expected?.unreached?.length
     ? `; also, beyond the generated scenarios: ${ref.expected.unreached.map((v) => `${v.property} [${v.opcodes.join(', ')}]`).join('; ')}`
     : '';
-  return `${layer.name} (${kind}): ${rule} -- ${expected}${unreached}`;
+  const carries = layer.opcodes ? ` [carries ${layer.opcodes.join(', ')}]` : '';
+  return `${layer.name} (${kind})${carries}: ${rule} -- ${expected}${unreached}`;
 }
