@@ -46,7 +46,9 @@ export function describeFailoverLayer(layer: FailoverLayer, options: DescribeFai
     );
   }
   const props = options.properties ?? [...allProperties.all];
-  const columns: (Opcode | undefined)[] = options.byOpClass ? (options.opcodes ?? [...carriedOpcodes(layer)]) : [undefined];
+  const columns: (Opcode | undefined)[] = options.byOpClass
+    ? (options.opcodes ?? [...carriedOpcodes(layer)])
+    : [undefined];
   describe(`failover layer ${layer.name}`, () => {
     for (const property of props) {
       for (const opcode of columns) {

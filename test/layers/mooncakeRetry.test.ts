@@ -20,7 +20,11 @@ const config: Scenario['config'] = {
   livenessNs: 60 * SECOND,
 };
 const write = (id: number, value = 10 + id): SendWr => ({ id, opcode: 'WRITE', addr: 1, value });
-const post = (wr: SendWr, after?: WorkloadStep['after']): WorkloadStep => ({ kind: 'post', wr, ...(after ? { after } : {}) });
+const post = (wr: SendWr, after?: WorkloadStep['after']): WorkloadStep => ({
+  kind: 'post',
+  wr,
+  ...(after ? { after } : {}),
+});
 const atNs = (t: number) => ({ on: 'at', atNs: t }) as const;
 
 function mooncake(workload: WorkloadStep[], faults: Fault[], layer = layers.mooncakeRetry): Execution {
@@ -95,7 +99,9 @@ describe('mooncake-retry: the remote-error path', () => {
       [post(write(1)), post(write(2), atNs(31 * SECOND))],
       [{ kind: 'drop-response', path: 0, wr: 1, count: 'all' }],
     );
-    const resets = of(ex, 'Reset').filter((e) => e.path === 0).map((e) => e.host);
+    const resets = of(ex, 'Reset')
+      .filter((e) => e.path === 0)
+      .map((e) => e.host);
     expect(resets).toEqual(['A', 'B']);
     expect(executedOn(ex, 2)).toEqual([0]);
   });
@@ -117,9 +123,10 @@ describe('mooncake-retry: the remote-error path', () => {
 
 describe('mooncake-retry: local faults', () => {
   it('wp.cpp:performPollCq:667-695 + tryHandoffToAnotherLocalWorker:877-945: a LOC_QP_OP_ERR charges the rail without pausing it and hands the slice to another local RNIC', () => {
-    const ex = mooncake([post(write(1)), post(write(2), { on: 'deliver', wr: 1 })], [
-      { kind: 'corrupt-wqe', path: 0, wr: 1 },
-    ]);
+    const ex = mooncake(
+      [post(write(1)), post(write(2), { on: 'deliver', wr: 1 })],
+      [{ kind: 'corrupt-wqe', path: 0, wr: 1 }],
+    );
     expect(postedOn(ex, 1)).toEqual([0, 1]);
     // Not paused: the next slice goes back to device 0, through a new endpoint.
     expect(postedOn(ex, 2)).toEqual([0]);
@@ -144,7 +151,10 @@ describe('mooncake-retry: local faults', () => {
 
 describe('mooncake-retry: what it carries', () => {
   it('ep.cpp:submitPostSend:972-974: a READ is a slice like a WRITE and returns its data', () => {
-    const ex = mooncake([post({ id: 1, opcode: 'READ', addr: 0 })], [{ kind: 'nic-death', host: 'B', path: 0, after: { on: 'start' } }]);
+    const ex = mooncake(
+      [post({ id: 1, opcode: 'READ', addr: 0 })],
+      [{ kind: 'nic-death', host: 'B', path: 0, after: { on: 'start' } }],
+    );
     expect(postedOn(ex, 1)).toEqual([0, 1]);
     expect(of(ex, 'Deliver').map((e) => e.wc)).toEqual([{ wrId: 1, status: 'SUCCESS', opcode: 'READ', value: 0 }]);
   });

@@ -8,8 +8,7 @@ import type { LayerEnv } from '../../core/layer';
 
 /** Control messages of the endpoint handshake (setupConnectionsByActive and its ready ACK). */
 export type HandshakeMessage =
-  | { mooncake: 'connect'; path: number; attempt: number }
-  | { mooncake: 'ready'; path: number; attempt: number };
+  { mooncake: 'connect'; path: number; attempt: number } | { mooncake: 'ready'; path: number; attempt: number };
 
 /** True when `msg` is a handshake message of this model. */
 export function isHandshake(msg: unknown): msg is HandshakeMessage {
