@@ -1,6 +1,7 @@
 /** checkLayer's options, their defaults, and their validation (errors say what to do). */
 import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
+import { carriedOpcodes } from '../core/layer';
 import type { Property } from '../core/property';
 import type { NicProfile } from '../core/scenario';
 import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
@@ -40,7 +41,7 @@ export interface CheckOptions {
   adapter?: Adapter;
   /** The properties to check (default `properties.all`). */
   properties?: readonly Property[];
-  /** Op classes to audit, one column each (default: all six). */
+  /** Op classes to audit, one column each (default: the layer's `opcodes`, else all six). */
   opcodes?: readonly Opcode[];
   /** Generated scenarios per op class. */
   numRuns?: number;
@@ -116,11 +117,22 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     if (!Number.isSafeInteger(v) || (v as number) < 0) fail(`${key} must be a non-negative integer (got ${String(v)})`);
     return v as number;
   };
-  const opcodes = options.opcodes ?? OPCODES;
+  if (layer.opcodes !== undefined) {
+    if (!Array.isArray(layer.opcodes) || layer.opcodes.length === 0)
+      fail(`layer.opcodes must be a non-empty list of the op classes the layer carries (${OPCODES.join(', ')})`);
+    for (const op of layer.opcodes)
+      if (!OPCODES.includes(op)) fail(`layer.opcodes: "${String(op)}" is not an opcode (${OPCODES.join(', ')})`);
+  }
+  const carried = carriedOpcodes(layer);
+  const opcodes = options.opcodes ?? carried;
   if (!Array.isArray(opcodes) || opcodes.length === 0)
     fail(`opcodes must be a non-empty list of op classes (${OPCODES.join(', ')})`);
-  for (const op of opcodes)
+  for (const op of opcodes) {
     if (!OPCODES.includes(op)) fail(`opcodes: "${String(op)}" is not an opcode (${OPCODES.join(', ')})`);
+    // Work the layer never accepts is not a failure of the layer: refuse to audit it.
+    if (!carried.includes(op))
+      fail(`opcodes: layer ${layer.name} carries only ${carried.join(', ')} (its opcodes); drop ${op}`);
+  }
   if (options.properties !== undefined) {
     if (!Array.isArray(options.properties) || options.properties.length === 0)
       fail('properties must be a non-empty list of Property (e.g. properties.all)');

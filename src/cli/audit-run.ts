@@ -10,6 +10,8 @@ import type { Property } from '../core/property';
 import type { Report } from '../core/results';
 import type { NicProfile } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
+import { carriedOpcodes } from '../core/layer';
+import { CliError } from './errors';
 import { loadLayer } from './load-layer';
 import type { LayerSpec } from './load-layer';
 import type { ProgressUpdate } from './progress';
@@ -17,8 +19,8 @@ import type { ProgressUpdate } from './progress';
 /** What to audit and how hard. */
 export interface AuditRequest {
   layer: LayerSpec;
-  /** Op classes, one matrix column each (the workload is restricted to that opcode). */
-  opcodes: Opcode[];
+  /** Op classes, one matrix column each (default: the ones the layer carries, its `opcodes`). */
+  opcodes?: Opcode[];
   /** Property names (default every property). */
   properties?: string[];
   /** Generated scenarios per op class (the checker's default when absent). */
@@ -42,13 +44,20 @@ export type AuditEvent =
 export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) => void): Promise<Report> {
   const layer = loadLayer(request.layer);
   emit({ type: 'layer', name: layer.name });
+  const carried = carriedOpcodes(layer);
+  const opcodes = request.opcodes ?? [...carried];
+  const foreign = opcodes.filter((op) => !carried.includes(op));
+  if (foreign.length > 0)
+    throw new CliError(
+      `rdmacheck audit: layer ${layer.name} carries only ${carried.join(', ')}; drop ${foreign.join(', ')} from --opcodes`,
+    );
   const selected: Property[] =
     request.properties === undefined
       ? [...allProperties.all]
       : request.properties.map((name) => allProperties.all.find((p: Property) => p.name === name) as Property);
   const numRuns = request.numRuns ?? CHECK_DEFAULTS.numRuns;
   const report: Report = { layer: layer.name, adapter: 'sim', seed: request.seed ?? 0, ok: true, results: [] };
-  for (const opcode of request.opcodes) {
+  for (const opcode of opcodes) {
     // One checker call per op class: every property judges the same runs, and the progress
     // display knows when the search of a column ends and its shrinking begins.
     const budget = request.budgetMsPerOpClass;

@@ -44,6 +44,7 @@ export function describedLayer(layer: FailoverLayer, rule: string, expected: Exp
   return {
     name: layer.name,
     ...(layer.transparent !== undefined ? { transparent: layer.transparent } : {}),
+    ...(layer.opcodes !== undefined ? { opcodes: layer.opcodes } : {}),
     create: (env) => layer.create(env),
     rule,
     expected,
@@ -63,5 +64,6 @@ export function describeLayer(layer: FailoverLayer): string {
   const unreached = ref.expected?.unreached?.length
     ? `; also, beyond the generated scenarios: ${ref.expected.unreached.map((v) => `${v.property} [${v.opcodes.join(', ')}]`).join('; ')}`
     : '';
-  return `${layer.name} (${kind}): ${rule} -- ${expected}${unreached}`;
+  const carries = layer.opcodes ? ` [carries ${layer.opcodes.join(', ')}]` : '';
+  return `${layer.name} (${kind})${carries}: ${rule} -- ${expected}${unreached}`;
 }

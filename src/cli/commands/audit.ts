@@ -25,7 +25,8 @@ import type { AuditEvent, AuditRequest } from '../audit-run';
 import type { WorkerMessage } from '../audit-worker';
 import { CliError, EXIT } from '../errors';
 import type { CliIo } from '../io';
-import { parseLayerSpec } from '../load-layer';
+import { loadLayer, parseLayerSpec } from '../load-layer';
+import { carriedOpcodes } from '../../core/layer';
 import { createProgress } from '../progress';
 import type { ProgressUpdate } from '../progress';
 import { startAuditWorker } from '../start-worker';
@@ -36,7 +37,7 @@ import { junitReport } from '../junit';
 /** Usage of audit. */
 export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   LAYER             a reference layer name (rdmacheck layers) or a .js/.ts module exporting a FailoverLayer
-  --opcodes LIST    op classes, comma-separated (default: ${OPCODES.join(',')})
+  --opcodes LIST    op classes, comma-separated (default: the ones the layer carries, else ${OPCODES.join(',')})
   --properties LIST properties, comma-separated (default: all)
   --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
   --seed N          fast-check seed (default ${CHECK_DEFAULTS.seed}: the same audit every time)
@@ -70,7 +71,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new CliError('rdmacheck audit: give exactly one layer (see rdmacheck audit --help)');
   const propertyNames = allProperties.all.map((p: Property) => p.name);
-  const opcodes = (listOption('audit', 'opcodes', values.opcodes, OPCODES) ?? [...OPCODES]) as Opcode[];
+  const chosen = listOption('audit', 'opcodes', values.opcodes, OPCODES) as Opcode[] | undefined;
   const properties = listOption('audit', 'properties', values.properties, propertyNames);
   const numRuns = intOption('audit', 'runs', values.runs, 1);
   const seed = intOption('audit', 'seed', values.seed, -2147483648);
@@ -80,9 +81,12 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
+  // The columns: the ones asked for, else the op classes the layer carries (a module layer is
+  // loaded only in the worker, so its count is known there; the progress bar assumes all six).
+  const opcodes = chosen ?? (spec.kind === 'reference' ? [...carriedOpcodes(loadLayer(spec))] : [...OPCODES]);
   const request: AuditRequest = {
     layer: spec,
-    opcodes,
+    ...(chosen === undefined ? {} : { opcodes: chosen }),
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
