@@ -11,7 +11,7 @@ import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
 import type { GeneratorLimits, PropertyResult, Report } from '../core/results';
-import type { NicProfile, Scenario } from '../core/scenario';
+import type { NicProfile, Scenario, ScenarioSettings } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
 import { buildCounterexample } from './counterexample';
@@ -67,6 +67,7 @@ type GeneratorOptions = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'max
   maxPaths?: number;
   livenessNs?: number;
   nic?: NicProfile;
+  config?: ScenarioSettings;
 };
 
 /** The generator of one op class's scenarios, as checkLayer runs it: what its counterexamples record. */
@@ -79,6 +80,7 @@ export function opClassGenerator(opcode: Opcode, o: GeneratorOptions): Generator
     maxPaths: o.maxPaths,
     livenessNs: o.livenessNs,
     nic: o.nic,
+    config: o.config,
   });
 }
 

@@ -3,8 +3,9 @@ import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import { carriedOpcodes } from '../core/layer';
 import type { Property } from '../core/property';
-import type { NicProfile } from '../core/scenario';
+import type { NicProfile, ScenarioSettings } from '../core/scenario';
 import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
+import { validateScenario } from '../core/validate';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 
@@ -71,6 +72,12 @@ export interface CheckOptions {
    * 'rxe' (Linux Soft-RoCE's behaviour where it differs; docs/simulator.md, NIC profiles).
    */
   nic?: NicProfile;
+  /**
+   * Settings every generated scenario takes instead of drawing them (QP timeout, retry counts,
+   * NIC profile, liveness budget...). Default: the layer's own `config` (a stack audited at its
+   * own settings); `{}` draws everything. `livenessNs` and `nic` above win over these.
+   */
+  config?: ScenarioSettings;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
@@ -90,6 +97,8 @@ export interface ResolvedCheckOptions {
   maxPaths: number;
   livenessNs: number;
   nic: NicProfile;
+  /** The given settings other than livenessNs and nic (resolved into their own fields). */
+  config: ScenarioSettings;
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
 
@@ -154,6 +163,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
   if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
     fail(`nic must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(options.nic)})`);
   const d = CHECK_DEFAULTS;
+  const { livenessNs: givenLiveness, nic: givenNic, ...given } = resolveSettings(layer, options, fail);
   const maxEvents = positiveInt('maxEvents', d.maxEvents);
   if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2)
     fail(`maxPaths must be at least 2, so that there is a backup path (got ${options.maxPaths})`);
@@ -170,8 +180,35 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     maxOps: positiveInt('maxOps', d.maxOps),
     maxFaults: nonNegativeInt('maxFaults', d.maxFaults),
     maxPaths: positiveInt('maxPaths', d.maxPaths),
-    livenessNs: positiveInt('livenessNs', d.livenessNs, 'a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms'),
-    nic: options.nic ?? d.nic,
+    livenessNs: positiveInt(
+      'livenessNs',
+      givenLiveness ?? d.livenessNs,
+      'a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms',
+    ),
+    nic: options.nic ?? givenNic ?? d.nic,
+    config: given,
     onProgress: options.onProgress,
   };
+}
+
+/** Config keys a generated scenario cannot take as given (see ScenarioSettings). */
+const UNSETTABLE = ['paths', 'memoryWords', 'maxEvents'];
+
+/** The settings generated scenarios take as given: options.config, else the layer's; checked. */
+function resolveSettings(layer: FailoverLayer, options: CheckOptions, fail: (msg: string) => never): ScenarioSettings {
+  const fromOptions = options.config !== undefined;
+  const settings = fromOptions ? options.config : layer.config;
+  const where = fromOptions ? 'config' : `layer.config (of ${layer.name})`;
+  if (settings === undefined) return {};
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings))
+    fail(`${where} must be an object of scenario settings (e.g. { timeout: 14, retryCnt: 7 })`);
+  for (const key of Object.keys(settings as object))
+    if (UNSETTABLE.includes(key))
+      fail(`${where}.${key} cannot be given: generated scenarios draw it (use maxPaths or maxEvents instead)`);
+  try {
+    validateScenario({ config: { ...settings }, workload: [], faults: [] });
+  } catch (err) {
+    fail(`${where}: ${(err as Error).message.replace(/^scenario\.config\./, '')}`);
+  }
+  return { ...settings };
 }

@@ -8,7 +8,7 @@ import { CHECK_DEFAULTS } from '../check/options';
 import { properties as allProperties } from '../../properties';
 import type { Property } from '../core/property';
 import type { Report } from '../core/results';
-import type { NicProfile } from '../core/scenario';
+import type { NicProfile, ScenarioSettings } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { carriedOpcodes } from '../core/layer';
 import { CliError } from './errors';
@@ -32,6 +32,8 @@ export interface AuditRequest {
   budgetMsPerOpClass?: number;
   /** Liveness budget of every run, in virtual nanoseconds (the checker's default when absent). */
   livenessNs?: number;
+  /** Settings every generated run takes (default: the layer's own config). */
+  config?: ScenarioSettings;
 }
 
 /** What the audit tells its caller while it runs. */
@@ -68,6 +70,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       ...(request.seed === undefined ? {} : { seed: request.seed }),
       ...(request.livenessNs === undefined ? {} : { livenessNs: request.livenessNs }),
       ...(request.nic === undefined ? {} : { nic: request.nic }),
+      ...(request.config === undefined ? {} : { config: request.config }),
       ...(budget === undefined
         ? {}
         : {

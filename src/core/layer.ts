@@ -3,6 +3,7 @@
  * same layer code runs on the simulator and on real NICs. Everything that enters a LayerInstance
  * is an observation; everything it does through its LayerEnv is a decision.
  */
+import type { ScenarioSettings } from './scenario';
 import type { LayerHost, Opcode, PostResult, RecvWr, SendWr, WorkCompletion } from './verbs';
 import { OPCODES } from './verbs';
 
@@ -17,6 +18,12 @@ export interface FailoverLayer {
    * judging the layer on work it never accepts.
    */
   readonly opcodes?: readonly Opcode[];
+  /**
+   * The fabric settings the stack itself runs with (the QP attributes it sets, the liveness budget
+   * its timers need): audits of generated scenarios use these instead of drawing them, unless the
+   * caller passes CheckOptions.config (`{}`: draw everything, as for a layer without settings).
+   */
+  readonly config?: ScenarioSettings;
   /** One instance per host ('A' requester, 'B' responder). */
   create(env: LayerEnv): LayerInstance;
 }
@@ -82,6 +89,12 @@ export interface LayerEnv {
    * responder-side layer executing a peer's WR itself checks the address as the NIC would.
    */
   readonly memoryWords?: number;
+  /**
+   * Words of memory after `memoryWords` that belong to this host's layer (SimConfig.layerMemoryWords),
+   * at addresses [memoryWords, memoryWords + layerMemoryWords): env.memory reaches them, and the peer's
+   * layer may RDMA READ or WRITE them with its own WRs (negative ids). Absent: none.
+   */
+  readonly layerMemoryWords?: number;
   /** Virtual (or real) time in nanoseconds. */
   now(): number;
 }

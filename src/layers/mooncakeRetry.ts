@@ -50,7 +50,7 @@
  */
 import type { FailoverLayer } from '../core/layer';
 import { createMooncakeInitiator } from './mooncake/initiator';
-import { MOONCAKE_COMMIT, MOONCAKE_DEFAULTS } from './mooncake/source';
+import { MOONCAKE_COMMIT, MOONCAKE_DEFAULTS, MOONCAKE_QP_SETTINGS } from './mooncake/source';
 import type { MooncakeSettings } from './mooncake/source';
 import { createMooncakeTarget } from './mooncake/target';
 import { describedLayer } from './types';
@@ -66,6 +66,7 @@ export function createMooncakeRetry(options: MooncakeRetryOptions = {}): Failove
     name: 'mooncake-retry',
     transparent: false,
     opcodes: ['WRITE', 'READ'],
+    config: MOONCAKE_QP_SETTINGS,
     create: (env) => (env.host === 'A' ? createMooncakeInitiator(env, settings) : createMooncakeTarget(env)),
   };
 }

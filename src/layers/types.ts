@@ -45,6 +45,7 @@ export function describedLayer(layer: FailoverLayer, rule: string, expected: Exp
     name: layer.name,
     ...(layer.transparent !== undefined ? { transparent: layer.transparent } : {}),
     ...(layer.opcodes !== undefined ? { opcodes: layer.opcodes } : {}),
+    ...(layer.config !== undefined ? { config: layer.config } : {}),
     create: (env) => layer.create(env),
     rule,
     expected,
@@ -65,5 +66,10 @@ export function describeLayer(layer: FailoverLayer): string {
     ? `; also, beyond the generated scenarios: ${ref.expected.unreached.map((v) => `${v.property} [${v.opcodes.join(', ')}]`).join('; ')}`
     : '';
   const carries = layer.opcodes ? ` [carries ${layer.opcodes.join(', ')}]` : '';
-  return `${layer.name} (${kind})${carries}: ${rule} -- ${expected}${unreached}`;
+  const settings = layer.config
+    ? ` [audited at ${Object.entries(layer.config)
+        .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .join(',')}]`
+    : '';
+  return `${layer.name} (${kind})${carries}${settings}: ${rule} -- ${expected}${unreached}`;
 }

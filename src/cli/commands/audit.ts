@@ -33,6 +33,7 @@ import { startAuditWorker } from '../start-worker';
 import { writeFileAtomic } from '../../report/write-atomic';
 import { compareWithDocumented } from '../documented';
 import { junitReport } from '../junit';
+import { SETTINGS_FORM, settingsOption } from '../settings-option';
 
 /** Usage of audit. */
 export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
@@ -45,6 +46,8 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --liveness D      liveness budget of every run: virtual time the layers get after the last fault or
                     application step to complete every WR, NIC retransmission waits not counted
                     (ns, us, ms or s, e.g. 50ms; default ${formatNs(CHECK_DEFAULTS.livenessNs)})
+  --config LIST     settings every generated run takes instead of drawing them: ${SETTINGS_FORM}
+                    (default: the layer's own, shown by rdmacheck layers; "drawn" draws them all)
   --nic PROFILE     NIC behaviour of the simulated fabric: ${NIC_PROFILES.join(' | ')} (default ${CHECK_DEFAULTS.nic})
   --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
   --format F        text (default) | json | junit
@@ -61,6 +64,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     'time-limit': { type: 'string' },
     liveness: { type: 'string' },
     nic: { type: 'string' },
+    config: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
   });
@@ -79,6 +83,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const livenessNs = durationOption('audit', 'liveness', values.liveness);
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
+  const config = settingsOption('audit', values.config);
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
   // The columns: the ones asked for, else the op classes the layer carries (a module layer is
@@ -92,6 +97,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     ...(seed === undefined ? {} : { seed }),
     ...(livenessNs === undefined ? {} : { livenessNs }),
     ...(nic === CHECK_DEFAULTS.nic ? {} : { nic }),
+    ...(config === undefined ? {} : { config }),
     // The checker gets 80% of the wall-clock budget, split over op classes; the rest is headroom.
     budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / opcodes.length),
   };

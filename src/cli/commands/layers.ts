@@ -24,6 +24,7 @@ export async function layersCommand(argv: string[], io: CliIo): Promise<number> 
           name: l.name,
           transparent: l.transparent === true,
           opcodes: l.opcodes ?? null,
+          config: l.config ?? null,
           rule: l.rule,
           expected: l.expected,
         })),

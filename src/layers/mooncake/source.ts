@@ -47,3 +47,9 @@ export const MOONCAKE_DEFAULTS: Readonly<MooncakeSettings> = {
 
 /** QP attributes of every Mooncake endpoint: timeout 14, retry_cnt 7, rnr_retry 7 (ep.cpp:33-34, 1215-1225). */
 export const MOONCAKE_QP = { timeout: 14, retryCnt: 7, rnrRetry: 7 } as const;
+
+/**
+ * What an audit of the model runs at: Mooncake's QP attributes, and a liveness budget that outlasts
+ * its longest timers (a 30 s rail pause or context recovery after a 10 s ready-ACK wait).
+ */
+export const MOONCAKE_QP_SETTINGS = { ...MOONCAKE_QP, livenessNs: 60 * SECOND_NS } as const;
