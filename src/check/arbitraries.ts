@@ -67,7 +67,7 @@ const RARE_FAULTS_WEIGHT = 1;
  * Fault kinds the generator does not draw yet: drawing a new kind changes every generated audit,
  * so a kind joins the draw with the coverage work that re-measures them (pause: hand-written).
  */
-const NOT_DRAWN: readonly FaultKind[] = ['pause'];
+export const NOT_DRAWN_FAULT_KINDS: readonly FaultKind[] = ['pause'];
 
 /** Addresses the workload uses: few, so that operations collide. */
 const ADDRS = 3;
@@ -141,7 +141,7 @@ type RawFault = {
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
   const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic, config } = resolveGeneratorLimits(options);
-  const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined && !NOT_DRAWN.includes(k));
+  const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined && !NOT_DRAWN_FAULT_KINDS.includes(k));
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
@@ -325,7 +325,7 @@ function toScenario(
           after: anchorOf(f.after),
           ...(f.healAfterNs !== undefined ? { restoreAfterNs: f.healAfterNs } : {}),
         };
-      case 'pause': // not drawn (NOT_DRAWN); mapped for completeness
+      case 'pause': // not drawn (NOT_DRAWN_FAULT_KINDS); mapped for completeness
         return { kind: 'pause', host: f.host, after: anchorOf(f.after), durationNs: f.healAfterNs ?? f.delayNs };
     }
   });
