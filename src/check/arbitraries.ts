@@ -13,16 +13,16 @@ import type {
   LinkDirection,
   NicProfile,
   Scenario,
-  ScenarioSettings,
   SimConfig,
   ThirdPartyOp,
   WorkloadStep,
 } from '../core/scenario';
-import { DEFAULT_CONFIG, FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
+import { DEFAULT_CONFIG, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Opcode, SendWr } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS } from './options';
-import { DomainShrunkScenarios } from './domain-shrunk';
+import { DomainShrunkScenarios } from './domainShrunk';
+import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -43,12 +43,12 @@ export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): 
     maxPaths: Math.max(2, options.maxPaths ?? CHECK_DEFAULTS.maxPaths),
     maxEvents: options.maxEvents ?? CHECK_DEFAULTS.maxEvents,
     livenessNs: options.livenessNs ?? CHECK_DEFAULTS.livenessNs,
+    ...recordedSettings(options.config),
     // Recorded only when it is not the default, so that 'ibta' audits read as they always did.
     ...(options.nic !== undefined && options.nic !== DEFAULT_CONFIG.nic ? { nic: options.nic } : {}),
-    // Recorded only when there are some, so that audits without stack settings read as before.
-    ...(options.config !== undefined && Object.keys(options.config).length > 0
-      ? { config: { ...options.config } }
-      : {}),
+    // Recorded only when on, like nic: a counterexample of the plain generator reads as before.
+    ...(options.swarm === true ? { swarm: true } : {}),
+    ...(options.locality === true ? { locality: true } : {}),
   };
 }
 
@@ -62,12 +62,6 @@ const COMMON_FAULT_WEIGHTS: Partial<Record<FaultKind, number>> = {
   'link-down': 2,
 };
 const RARE_FAULTS_WEIGHT = 1;
-
-/**
- * Fault kinds the generator does not draw yet: drawing a new kind changes every generated audit,
- * so a kind joins the draw with the coverage work that re-measures them (pause: hand-written).
- */
-export const NOT_DRAWN_FAULT_KINDS: readonly FaultKind[] = ['pause'];
 
 /** Addresses the workload uses: few, so that operations collide. */
 const ADDRS = 3;
@@ -140,40 +134,43 @@ type RawFault = {
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
-  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic, config } = resolveGeneratorLimits(options);
-  const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined && !NOT_DRAWN_FAULT_KINDS.includes(k));
+  const limits = resolveGeneratorLimits(options);
+  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic, config } = limits;
+  const rareFaults = DRAWN_FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
     nth: fc.integer({ min: 1, max: 2 }),
   });
-  const rawFault: fc.Arbitrary<RawFault> = fc.record({
-    kind: fc.oneof(
-      ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({
-        weight: weight as number,
-        arbitrary: fc.constant(kind as FaultKind),
-      })),
-      { weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) },
-    ),
-    path: fc.oneof(
-      { weight: 3, arbitrary: fc.constant(0) },
-      { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) },
-    ),
-    anyPath: fc.boolean(),
-    wr: fc.integer({ min: 1, max: maxOps }),
-    anyWr: fc.boolean(),
-    nth: fc.integer({ min: 1, max: 3 }),
-    count: fc.oneof(
-      { weight: 2, arbitrary: fc.constant<'all'>('all') },
-      { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) },
-    ),
-    delayNs: fc.integer({ min: 1_000, max: 400_000 }),
-    direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
-    linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
-    host: fc.constantFrom<'A' | 'B'>('A', 'B'),
-    after: anchor,
-    healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
-  });
+  const weightedKinds = fc.oneof(
+    ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({
+      weight: weight as number,
+      arbitrary: fc.constant(kind as FaultKind),
+    })),
+    { weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) },
+  );
+  const rawFault = (kind: fc.Arbitrary<FaultKind>): fc.Arbitrary<RawFault> =>
+    fc.record({
+      kind,
+      path: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) },
+      ),
+      anyPath: fc.boolean(),
+      wr: fc.integer({ min: 1, max: maxOps }),
+      anyWr: fc.boolean(),
+      nth: fc.integer({ min: 1, max: 3 }),
+      count: fc.oneof(
+        { weight: 2, arbitrary: fc.constant<'all'>('all') },
+        { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) },
+      ),
+      delayNs: fc.integer({ min: 1_000, max: 400_000 }),
+      direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
+      linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
+      host: fc.constantFrom<'A' | 'B'>('A', 'B'),
+      after: anchor,
+      healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
+    });
   const draft: fc.Arbitrary<Draft> = fc.record({
     paths: fc.integer({ min: 2, max: maxPaths }),
     retryCnt: fc.integer({ min: 0, max: 3 }),
@@ -215,27 +212,41 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       }),
       { maxLength: 1 },
     ),
-    faults: fc.array(rawFault, { maxLength: maxFaults }),
+    faults: limits.swarm
+      ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
+        fc
+          .subarray([...DRAWN_FAULT_KINDS], { minLength: 1 })
+          .chain((kinds) => fc.array(rawFault(fc.constantFrom(...kinds)), { maxLength: maxFaults }))
+      : fc.array(rawFault(weightedKinds), { maxLength: maxFaults }),
     realisticTimeout: fc.oneof(
       { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },
     ),
   });
-  const given = config ?? {};
   return new DomainShrunkScenarios(
-    draft.map((d) => toScenario(d, maxEvents, livenessNs, nic, given)),
-    Object.keys(given) as (keyof ScenarioSettings)[],
+    draft.map((d) => withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config)),
+    pinnedKeys(config),
   );
 }
 
+/**
+ * Fault locality: every fault hits the WR it names and is anchored to that WR's own send or
+ * execution, as an encoding that interleaves posts and faults gets for free (the fault lands on
+ * the WR just posted).
+ */
+function localized(d: Draft): Draft {
+  return {
+    ...d,
+    faults: d.faults.map((f) => ({
+      ...f,
+      anyWr: false,
+      after: { on: f.after.on === 'execute' ? 'execute' : 'send', wr: f.wr, nth: f.after.nth },
+    })),
+  };
+}
+
 /** Turns a draft into a valid Scenario: WR and path references clamped to what exists. */
-function toScenario(
-  d: Draft,
-  maxEvents: number,
-  livenessNs: number,
-  nic: NicProfile | undefined,
-  given: ScenarioSettings,
-): Scenario {
+function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicProfile | undefined): Scenario {
   const n = d.ops.length;
   const wrRef = (k: number) => ((k - 1) % n) + 1;
   const pathRef = (p: number) => p % d.paths;
@@ -319,14 +330,14 @@ function toScenario(
         return { kind: 'qp-error', host: f.host, path, after: anchorOf(f.after) };
       case 'corrupt-wqe':
         return { kind: 'corrupt-wqe', path, wr: wrRef(f.wr) };
+      case 'pause': // not drawn (given.ts)
+        throw new Error('scenarioArbitrary: pause faults are not drawn');
       case 'control-loss':
         return {
           kind: 'control-loss',
           after: anchorOf(f.after),
           ...(f.healAfterNs !== undefined ? { restoreAfterNs: f.healAfterNs } : {}),
         };
-      case 'pause': // not drawn (NOT_DRAWN_FAULT_KINDS); mapped for completeness
-        return { kind: 'pause', host: f.host, after: anchorOf(f.after), durationNs: f.healAfterNs ?? f.delayNs };
     }
   });
   const config: Partial<SimConfig> = {
@@ -337,8 +348,6 @@ function toScenario(
     maxEvents,
     livenessNs,
     ...(nic === undefined ? {} : { nic }),
-    // The stack's own settings win over the drawn ones (drawn anyway, so that the rest of a draft is unchanged).
-    ...given,
   };
   return { config, workload: [...recvs, ...posts, ...reuse, ...third], faults };
 }

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { sim, validateScenario } from '../../adapters/sim';
 import { NATIVE_FAULTS } from '../../adapters/native/faults';
-import { NOT_DRAWN_FAULT_KINDS, resolveGeneratorLimits, scenarioArbitrary } from '../../src/check/arbitraries';
+import { resolveGeneratorLimits, scenarioArbitrary } from '../../src/check/arbitraries';
+import { NOT_DRAWN_FAULT_KINDS } from '../../src/check/given';
 import { CHECK_DEFAULTS, resolveCheckOptions } from '../../src/check/options';
 import { FAULT_KINDS } from '../../src/core/scenario';
 import type { Scenario } from '../../src/core/scenario';
@@ -14,10 +15,19 @@ import { honest } from '../properties/canaries';
 
 describe('CHECK_DEFAULTS is what checkLayer and the scenario generator use when an option is absent', () => {
   test('checkLayer', () => {
-    const { adapter: _a, properties: _p, opcodes, onProgress: _o, config, ...limits } = resolveCheckOptions(honest);
+    const {
+      adapter: _a,
+      properties: _p,
+      opcodes,
+      mixed,
+      onProgress: _o,
+      config,
+      ...limits
+    } = resolveCheckOptions(honest);
     expect(limits).toEqual(CHECK_DEFAULTS);
     expect(config).toEqual({}); // a layer that declares no settings: every one drawn
     expect(opcodes).toEqual(OPCODES);
+    expect(mixed).toBe(true); // two or more op classes: a mixed column too
   });
 
   test('the scenario generator', () => {

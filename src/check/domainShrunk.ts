@@ -1,4 +1,4 @@
-/** The arbitrary of generated scenarios, shrunk by the domain shrinker (./shrink) instead of fast-check's. */
+/** The arbitrary wrapper that hands shrinking to rdmacheck's domain shrinker (shrink.ts). */
 import fc from 'fast-check';
 import type { Scenario, ScenarioSettings } from '../core/scenario';
 import { shrinkScenario } from './shrink';
