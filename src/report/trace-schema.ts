@@ -235,7 +235,7 @@ export const traceFile: Spec = record({
   property: str,
   layer: str,
   adapter: str,
-  opcode: opt(opcode),
+  opcode: opt(oneOf(...OPCODES, 'mixed')), // an audit column: an op class, or 'mixed'
   seed: int,
   path: strOrNum,
   generator: opt(

@@ -10,6 +10,8 @@ import { properties } from '../../properties';
 import { layers } from '../../src/layers';
 import { settingsOption } from '../../src/cli/settings-option';
 import { CliError } from '../../src/cli/errors';
+import { counterexampleToYAML } from '../../src/report/codec';
+import { parseTrace } from '../../src/report/load';
 
 const STACK = { timeout: 14, retryCnt: 7, rnrRetry: 7, livenessNs: 60_000_000_000 } as const;
 
@@ -93,5 +95,18 @@ describe('--config', () => {
   ])('refuses %s in one line naming the fix', (raw, message) => {
     expect(() => settingsOption('audit', raw)).toThrow(CliError);
     expect(() => settingsOption('audit', raw)).toThrow(message);
+  });
+});
+
+describe("a counterexample of the 'mixed' column is a valid trace file", () => {
+  test('its header opcode "mixed" reads back (the column it was found in)', async () => {
+    const report = await checkLayer(resendAllAtStackSettings, {
+      opcodes: ['WRITE', 'READ'],
+      properties: [properties.atMostOnce],
+      numRuns: 60,
+    });
+    const cx = report.results.find((r) => r.opcode === 'mixed')?.counterexample;
+    expect(cx).toBeDefined();
+    expect(parseTrace(counterexampleToYAML(cx!)).opcode).toBe('mixed');
   });
 });
