@@ -11,7 +11,7 @@ import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
 import type { CoverageCounts, GeneratorLimits, OpClass, PropertyResult, Report } from '../core/results';
-import type { NicProfile, Scenario } from '../core/scenario';
+import type { NicProfile, Scenario, ScenarioSettings } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
@@ -89,6 +89,7 @@ type ColumnBounds = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaul
   maxPaths?: number;
   livenessNs?: number;
   nic?: NicProfile;
+  config?: ScenarioSettings;
   swarm?: boolean;
   locality?: boolean;
   /** The op classes the audit selected: what a mixed column draws from (default: all). */
@@ -108,6 +109,7 @@ export function opClassGenerator(opcode: OpClass, o: ColumnBounds): GeneratorLim
     maxPaths: o.maxPaths,
     livenessNs: o.livenessNs,
     nic: o.nic,
+    config: o.config,
     swarm: o.swarm,
     locality: o.locality,
   });

@@ -3,13 +3,27 @@
  * same layer code runs on the simulator and on real NICs. Everything that enters a LayerInstance
  * is an observation; everything it does through its LayerEnv is a decision.
  */
-import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from './verbs';
+import type { ScenarioSettings } from './scenario';
+import type { LayerHost, Opcode, PostResult, RecvWr, SendWr, WorkCompletion } from './verbs';
+import { OPCODES } from './verbs';
 
 /** A failover layer: a factory of one instance per host. */
 export interface FailoverLayer {
   readonly name: string;
   /** Sender-only logic: never uses the control channel nor the responder's cooperation. */
   readonly transparent?: boolean;
+  /**
+   * The op classes the layer carries (default: all). A layer that moves only WRITE and READ (a
+   * transfer engine) declares so: audits and contract tests then generate only these, instead of
+   * judging the layer on work it never accepts.
+   */
+  readonly opcodes?: readonly Opcode[];
+  /**
+   * The fabric settings the stack itself runs with (the QP attributes it sets, the liveness budget
+   * its timers need): audits of generated scenarios use these instead of drawing them, unless the
+   * caller passes CheckOptions.config (`{}`: draw everything, as for a layer without settings).
+   */
+  readonly config?: ScenarioSettings;
   /** One instance per host ('A' requester, 'B' responder). */
   create(env: LayerEnv): LayerInstance;
 }
@@ -75,6 +89,12 @@ export interface LayerEnv {
    * responder-side layer executing a peer's WR itself checks the address as the NIC would.
    */
   readonly memoryWords?: number;
+  /**
+   * Words of memory after `memoryWords` that belong to this host's layer (SimConfig.layerMemoryWords),
+   * at addresses [memoryWords, memoryWords + layerMemoryWords): env.memory reaches them, and the peer's
+   * layer may RDMA READ or WRITE them with its own WRs (negative ids). Absent: none.
+   */
+  readonly layerMemoryWords?: number;
   /** Virtual (or real) time in nanoseconds. */
   now(): number;
 }
@@ -100,4 +120,14 @@ export function isFailoverLayer(value: unknown): value is FailoverLayer {
     typeof (value as FailoverLayer).name === 'string' &&
     typeof (value as FailoverLayer).create === 'function'
   );
+}
+
+/**
+ * The op classes `layer` carries, in the audit matrix's order: its declared `opcodes`, or every
+ * opcode when it declares none (unknown names are kept out; checkLayer reports them).
+ */
+export function carriedOpcodes(layer: Pick<FailoverLayer, 'opcodes'>): readonly Opcode[] {
+  const declared = layer.opcodes;
+  if (!Array.isArray(declared)) return OPCODES;
+  return OPCODES.filter((op) => declared.includes(op));
 }

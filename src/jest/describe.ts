@@ -1,9 +1,9 @@
 /** describeFailoverLayer: one jest test per property (and op class), with accepted violations. */
 import type { FailoverLayer } from '../core/layer';
+import { carriedOpcodes } from '../core/layer';
 import type { Property } from '../core/property';
 import type { PropertyResult } from '../core/results';
 import type { Opcode } from '../core/verbs';
-import { OPCODES } from '../core/verbs';
 import { checkLayer } from '../check/checkLayer';
 import { properties as allProperties } from '../../properties';
 import { loadNativeLayer } from '../../adapters/clayer';
@@ -52,7 +52,9 @@ export function describeFailoverLayer(
     );
   }
   const props = options.properties ?? [...allProperties.all];
-  const columns: (Opcode | undefined)[] = options.byOpClass ? (options.opcodes ?? [...OPCODES]) : [undefined];
+  const columns: (Opcode | undefined)[] = options.byOpClass
+    ? (options.opcodes ?? [...carriedOpcodes(layer)])
+    : [undefined];
   describe(`failover layer ${layer.name}`, () => {
     for (const property of props) {
       for (const opcode of columns) {

@@ -168,28 +168,33 @@ const anchor: Spec = record({
 const count = either('a positive integer or "all"', nat, oneOf('all'));
 const packetMatch = { path: opt(nat), wr: opt(int), host: opt(layerHost), nth: opt(nat), count: opt(count) };
 
+/** A scenario's config overrides (SimConfig, src/core/scenario.ts): every field optional. */
+const simConfig: Spec = record({
+  paths: opt(nat),
+  timeout: opt(nat),
+  retryCnt: opt(nat),
+  rnrRetry: opt(nat),
+  minRnrTimerNs: opt(time),
+  maxDestRdAtomic: opt(nat),
+  maxRdAtomic: opt(nat),
+  nic: opt(nicProfile),
+  postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })),
+  wireDelayNs: opt(time),
+  controlDelayNs: opt(time),
+  appDelayNs: opt(time),
+  memoryWords: opt(nat),
+  livenessNs: opt(time),
+  maxEvents: opt(nat),
+  layerMemoryWords: opt(nat),
+  pollDelayNs: opt(record({ A: opt(time), B: opt(time) })),
+  pathDevice: opt(list(nat)),
+  resetCancelsInFlight: opt(bool),
+  maxLayerSteps: opt(nat),
+});
+
 /** A scenario: config overrides, workload steps, faults (src/core/scenario.ts). */
 export const scenario: Spec = record({
-  config: opt(
-    record({
-      paths: opt(nat),
-      timeout: opt(nat),
-      retryCnt: opt(nat),
-      rnrRetry: opt(nat),
-      minRnrTimerNs: opt(time),
-      maxDestRdAtomic: opt(nat),
-      maxRdAtomic: opt(nat),
-      nic: opt(nicProfile),
-      postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })),
-      wireDelayNs: opt(time),
-      controlDelayNs: opt(time),
-      appDelayNs: opt(time),
-      memoryWords: opt(nat),
-      livenessNs: opt(time),
-      maxEvents: opt(nat),
-      maxLayerSteps: opt(nat),
-    }),
-  ),
+  config: opt(simConfig),
   workload: list(
     byKind({
       post: { host: opt(layerHost), wr: sendWr, after: opt(anchor) },
@@ -220,6 +225,7 @@ export const scenario: Spec = record({
       'qp-error': { host: layerHost, path: nat, after: anchor },
       'corrupt-wqe': { host: opt(layerHost), path: nat, wr: int, nth: opt(nat) },
       'control-loss': { after: anchor, restoreAfterNs: opt(time) },
+      pause: { host: layerHost, after: anchor, durationNs: time },
     }),
   ),
 });
@@ -230,7 +236,7 @@ export const traceFile: Spec = record({
   property: str,
   layer: str,
   adapter: str,
-  opcode: opt(opcode),
+  opcode: opt(oneOf(...OPCODES, 'mixed')), // an audit column: an op class, or 'mixed'
   seed: int,
   path: strOrNum,
   generator: opt(
@@ -243,6 +249,7 @@ export const traceFile: Spec = record({
       maxEvents: nat,
       livenessNs: opt(nat),
       nic: opt(nicProfile),
+      config: opt(simConfig),
     }),
   ),
   verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),

@@ -28,7 +28,8 @@ import type { AuditEvent, AuditRequest } from '../audit-run';
 import type { WorkerMessage } from '../audit-worker';
 import { CliError, EXIT } from '../errors';
 import type { CliIo } from '../io';
-import { parseLayerSpec } from '../load-layer';
+import { loadLayer, parseLayerSpec } from '../load-layer';
+import { carriedOpcodes } from '../../core/layer';
 import { createProgress } from '../progress';
 import type { ProgressUpdate } from '../progress';
 import { startAuditWorker } from '../start-worker';
@@ -36,6 +37,7 @@ import { writeFileAtomic } from '../../report/write-atomic';
 import { compareWithDocumented } from '../documented';
 import { junitReport } from '../junit';
 import { replayInFreshWorkers } from '../fresh-replay';
+import { SETTINGS_FORM, settingsOption } from '../settings-option';
 
 /** Wall-clock limit of one counterexample's replay in a fresh worker. */
 const FRESH_REPLAY_LIMIT_MS = 60_000;
@@ -43,7 +45,7 @@ const FRESH_REPLAY_LIMIT_MS = 60_000;
 /** Usage of audit. */
 export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   LAYER             a reference layer name (rdmacheck layers) or a .js/.ts module exporting a FailoverLayer
-  --opcodes LIST    op classes, comma-separated (default: ${OPCODES.join(',')})
+  --opcodes LIST    op classes, comma-separated (default: the ones the layer carries, else ${OPCODES.join(',')})
   --no-mixed        no 'mixed' column (by default, with 2+ op classes, a column of scenarios drawing from all)
   --properties LIST properties, comma-separated (default: all)
   --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
@@ -52,6 +54,8 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --liveness D      liveness budget of every run: virtual time the layers get after the last fault or
                     application step to complete every WR, NIC retransmission waits not counted
                     (ns, us, ms or s, e.g. 50ms; default ${formatNs(CHECK_DEFAULTS.livenessNs)})
+  --config LIST     settings every generated run takes instead of drawing them: ${SETTINGS_FORM}
+                    (default: the layer's own, shown by rdmacheck layers; "drawn" draws them all)
   --nic PROFILE     NIC behaviour of the simulated fabric: ${NIC_PROFILES.join(' | ')} (default ${CHECK_DEFAULTS.nic})
   --require-coverage NAME=N,...
                     fail unless each named coverage class was exercised by at least N runs
@@ -70,6 +74,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     'time-limit': { type: 'string' },
     liveness: { type: 'string' },
     nic: { type: 'string' },
+    config: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
     'require-coverage': { type: 'string' },
@@ -82,7 +87,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new CliError('rdmacheck audit: give exactly one layer (see rdmacheck audit --help)');
   const propertyNames = allProperties.all.map((p: Property) => p.name);
-  const opcodes = (listOption('audit', 'opcodes', values.opcodes, OPCODES) ?? [...OPCODES]) as Opcode[];
+  const chosen = listOption('audit', 'opcodes', values.opcodes, OPCODES) as Opcode[] | undefined;
   const properties = listOption('audit', 'properties', values.properties, propertyNames);
   const numRuns = intOption('audit', 'runs', values.runs, 1);
   const seed = intOption('audit', 'seed', values.seed, -2147483648);
@@ -91,19 +96,24 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const livenessNs = durationOption('audit', 'liveness', values.liveness);
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
+  const config = settingsOption('audit', values.config);
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
+  // The columns: the ones asked for, else the op classes the layer carries (a module layer is
+  // loaded only in the worker, so its count is known there; the progress bar assumes all six).
+  const opcodes = chosen ?? (spec.kind === 'reference' ? [...carriedOpcodes(loadLayer(spec))] : [...OPCODES]);
   const mixed = values['no-mixed'] === true ? false : undefined;
   const columns = auditColumns({ opcodes, ...(mixed === undefined ? {} : { mixed }) }).length;
   const request: AuditRequest = {
     layer: spec,
-    opcodes,
+    ...(chosen === undefined ? {} : { opcodes: chosen }),
     ...(mixed === undefined ? {} : { mixed }),
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
     ...(livenessNs === undefined ? {} : { livenessNs }),
     ...(nic === CHECK_DEFAULTS.nic ? {} : { nic }),
+    ...(config === undefined ? {} : { config }),
     ...(requireCoverage === undefined ? {} : { requireCoverage }),
     // The checker gets 80% of the wall-clock budget, split over the columns; the rest is headroom.
     budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / columns),

@@ -45,6 +45,8 @@ export interface EnvTransport {
   readonly paths: number;
   /** Words of this host's memory (the address rule's bound). */
   readonly memoryWords: number;
+  /** Words after memoryWords that belong to the layer (SimConfig.layerMemoryWords; absent: none). */
+  readonly layerMemoryWords?: number;
   /** Appends one event of this host's layer to the run's record. */
   record(e: EnvEvent): void;
   /**
@@ -182,6 +184,7 @@ export function contractEnv(t: EnvTransport): ContractEnv {
     host,
     paths,
     memoryWords,
+    ...(t.layerMemoryWords ? { layerMemoryWords: t.layerMemoryWords } : {}),
     post,
     postRecv,
     reset,
@@ -201,7 +204,9 @@ export function contractEnv(t: EnvTransport): ContractEnv {
 
 /** The host's own memory through its CPU: checked, recorded, then done on the transport's words. */
 function contractMemory(t: EnvTransport, fault: (during: string, reason: string) => void): LocalMemory {
-  const { host, memoryWords } = t;
+  const { host } = t;
+  // The layer's own words follow the application's: its CPU reaches both.
+  const memoryWords = t.memoryWords + (t.layerMemoryWords ?? 0);
   /** The first rule the operation breaks, recorded as a LayerFault; true when none. */
   const allowed = (op: string, addr: number, misuse?: string): boolean => {
     const reason = badAddress(addr, memoryWords) ?? misuse;
