@@ -53,7 +53,7 @@ export function decisionAction(d: DecisionEvent | ReplayedDecision): string {
     case 'Reset':
       return canonical({ t: r.t, kind: d.kind, path: r.path });
     case 'Deliver':
-      return canonical({ t: r.t, kind: d.kind, wc: r.wc });
+      return canonical({ t: r.t, kind: d.kind, wc: r.wc, forWr: r.forWr });
     case 'SetTimer':
       return canonical({ t: r.t, kind: d.kind, delayNs: r.delayNs, token: r.token });
     case 'SendControl':

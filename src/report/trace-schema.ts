@@ -69,7 +69,7 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   Post: { ...decided, path: int, wr: sendWr, ok: bool, error: opt(str) },
   PostRecv: { ...decided, path: int, wr: recvWr, ok: bool, error: opt(str) },
   Reset: { ...decided, path: int },
-  Deliver: { ...decided, wc },
+  Deliver: { ...decided, wc, forWr: opt(int) },
   SetTimer: { ...decided, delayNs: num(), token: str },
   SendControl: { ...decided, msg: any },
   MemOp: {
