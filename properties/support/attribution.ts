@@ -31,7 +31,9 @@ export function attributionCall(wr: SendWr): string {
     case 'SEND':
       return deliver;
     case 'WRITE_WITH_IMM':
-      return wr.addr === undefined ? deliver : `env.memory.write(${wr.addr}, ${wr.value ?? 0}, ${forWr}) and ${deliver}`;
+      return wr.addr === undefined
+        ? deliver
+        : `env.memory.write(${wr.addr}, ${wr.value ?? 0}, ${forWr}) and ${deliver}`;
   }
 }
 
