@@ -23,7 +23,7 @@ export const completionFidelity = defineProperty(
     const recvs = appRecvs(run.trace);
     const wrs = appWrs(run.trace);
     for (const w of wrs) {
-      const v = checkWr(run, w, exact, recvs);
+      const v = checkWr(run, w, exact, wrs, recvs);
       if (v) return v;
     }
     for (const r of recvs) {
@@ -40,7 +40,7 @@ export const completionFidelity = defineProperty(
   },
 );
 
-function checkWr(run: Execution, w: AppWr, exact: boolean, recvs: AppRecv[]): Verdict | undefined {
+function checkWr(run: Execution, w: AppWr, exact: boolean, wrs: AppWr[], recvs: AppRecv[]): Verdict | undefined {
   const name = describeWr(w.host, w.wr);
   if (w.deliveries.length > 1) {
     const [a, b] = w.deliveries;
@@ -51,7 +51,7 @@ function checkWr(run: Execution, w: AppWr, exact: boolean, recvs: AppRecv[]): Ve
     };
   }
   const d = w.deliveries[0];
-  if (!d) return missingCompletion(run, w, recvs);
+  if (!d) return missingCompletion(run, w, wrs, recvs);
   if (d.wc.status !== 'SUCCESS' || !exact) return undefined;
   const before = w.effects.filter((e) => e.i < d.i);
   if (before.length === 0) {
@@ -90,10 +90,11 @@ function checkValue(w: AppWr, d: AppWr['deliveries'][number], effects: AppWr['ef
 }
 
 /** No completion at all: a violation once the run is over, unless the WR could never complete. */
-function missingCompletion(run: Execution, w: AppWr, recvs: AppRecv[]): Verdict | undefined {
+function missingCompletion(run: Execution, w: AppWr, wrs: AppWr[], recvs: AppRecv[]): Verdict | undefined {
   if (w.wr.signaled === false || run.end.reason === 'event-limit') return undefined;
   if (!validAddress(w.wr, run.config.memoryWords)) return undefined;
-  if (lacksBuffer(w, appWrs(run.trace), recvs)) return undefined;
+  // (lacksBuffer finds `w` among `wrs` by identity: both must come from the same appWrs call.)
+  if (lacksBuffer(w, wrs, recvs)) return undefined;
   const end = run.trace[run.trace.length - 1];
   return {
     status: 'violated',
