@@ -11,7 +11,13 @@ import { checkLayer } from '../../src/check';
 import type { Adapter, Execution } from '../../src/core/execution';
 import type { Fault, Scenario, WorkloadStep } from '../../src/core/scenario';
 import { OPCODES } from '../../src/core/verbs';
-import { GIVE_UP_NS, RESEND_NS, RNR_NS, controlChannelRpc } from '../fixtures/layers/controlChannelRpc';
+import {
+  GIVE_UP_NS,
+  RESEND_NS,
+  RNR_NS,
+  controlChannelRpc,
+  createControlChannelRpc,
+} from '../fixtures/layers/controlChannelRpc';
 import { of, recvDeliveries, sendDeliveries } from './helpers';
 
 /** The liveness budget the issue gives this layer: longer than its 20 ms give-up. */
@@ -128,5 +134,29 @@ describe('the control-channel RPC fixture: the audit', () => {
     expect(new Set(report.results.map((r) => r.opcode).filter(Boolean))).toEqual(new Set(OPCODES));
     expect(report.results.map((r) => r.property)).toEqual(expect.arrayContaining(properties.all.map((p) => p.name)));
     expect(report.ok).toBe(true);
+  }, 120_000);
+
+  it('the same audit is not blind: it catches the fixture without its dedup log, and without its attribution', async () => {
+    const adapter = withLivenessNs(sim(), LIVENESS_NS);
+    const noDedupe = await checkLayer(createControlChannelRpc({ dedupe: false }), {
+      adapter,
+      opcodes: ['FETCH_ADD'],
+      properties: [properties.atMostOnce],
+    });
+    expect(noDedupe.results[0]).toMatchObject({
+      status: 'violated',
+      counterexample: { explanation: expect.stringMatching(/executed twice at B: by B's layer \(fetchAdd\)/) },
+    });
+    const unattributed = await checkLayer(createControlChannelRpc({ attribute: false }), {
+      adapter,
+      opcodes: ['READ'],
+      properties: [properties.completionFidelity],
+    });
+    expect(unattributed.results[0]).toMatchObject({
+      status: 'violated',
+      counterexample: {
+        explanation: expect.stringMatching(/never took effect at B\. .*env\.memory\.read\(\d, \{ forWr: 1 \}\)/),
+      },
+    });
   }, 120_000);
 });
