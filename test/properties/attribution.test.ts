@@ -7,6 +7,7 @@
  */
 import { sim } from '../../adapters/sim';
 import { properties } from '../../properties';
+import { replayRun } from '../../properties/support/replay';
 import type { Execution } from '../../src/core/execution';
 import type { FailoverLayer } from '../../src/core/layer';
 import type { Property, Verdict } from '../../src/core/property';
@@ -218,5 +219,28 @@ describe('a relay that receives into its own buffers and attributes the delivery
       ex.trace.filter((e) => e.kind === 'Deliver' && e.host === 'B').map((e) => e.kind === 'Deliver' && e.forWr),
     ).toEqual([1, 2]);
     for (const p of SAFETY) expect([p.name, check(p, ex)]).toEqual([p.name, { status: 'holds' }]);
+  });
+});
+
+describe('the observation replay replays attributions', () => {
+  it('a replay reproduces the forWr of every delivery and read, and a record that differs only in a forWr is a divergence', () => {
+    const ex = run(controlChannelRpc, [
+      recv(1),
+      post({ id: 1, opcode: 'SEND', value: 11 }),
+      post({ id: 2, opcode: 'READ', addr: 0 }),
+    ]);
+    expect(replayRun(ex, 'low')).toBeUndefined();
+    for (const kind of ['Deliver', 'MemOp'] as const) {
+      const tampered = structuredClone(ex.trace);
+      const attributed = tampered.find((e) => e.kind === kind && e.host === 'B' && e.forWr !== undefined);
+      if (!attributed || (attributed.kind !== 'Deliver' && attributed.kind !== 'MemOp'))
+        throw new Error(`no attributed ${kind}`);
+      attributed.forWr = 99;
+      expect(replayRun({ ...ex, trace: tampered }, 'low')).toMatchObject({
+        host: 'B',
+        recorded: { kind, forWr: 99 },
+        replayed: { kind, forWr: attributed.kind === 'Deliver' ? 1 : 2 },
+      });
+    }
   });
 });
