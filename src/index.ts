@@ -59,3 +59,11 @@ export {
 export type { TheoremWitness } from './check';
 export { native, runAgent } from '../adapters/native';
 export type { NativeOptions, AgentOptions, AgentHandle, Availability, NativePathOptions } from '../adapters/native';
+export {
+  loadNativeLayer,
+  describeNativeLayer,
+  NativeLayerError,
+  LayerCrash,
+  LAYER_ABI_VERSION,
+} from '../adapters/clayer';
+export type { NativeLayer, NativeLayerOptions, NativeDescriptor, ControlBytes } from '../adapters/clayer';

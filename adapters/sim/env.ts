@@ -6,7 +6,9 @@
 import type { ContractEnv } from '../../src/core/env/contract';
 import { contractEnv } from '../../src/core/env/contract';
 import { copyControl } from '../../src/core/env/rules';
+import { misalignedTransfer } from '../../src/core/validate';
 import type { LayerHost } from '../../src/core/verbs';
+import { isAtomic } from '../../src/core/verbs';
 import { setWord } from './apps';
 import { pump, reconnect } from './nic';
 import { other } from './qp';
@@ -30,6 +32,9 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
         return undefined;
       }
       if (!qp.connected) return `QP ${path} is in ${qp.state}; ibv_post_send needs RTS`;
+      // Legal RC, but beyond the word-addressed memory: refused and said so, never answered wrongly.
+      if (wr.addr !== undefined && !Number.isInteger(wr.addr) && !isAtomic(wr.opcode))
+        return misalignedTransfer(wr.opcode, wr.addr);
       const wqe: Wqe = {
         wr,
         psn: qp.nextPsn++,

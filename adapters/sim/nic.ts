@@ -4,8 +4,8 @@
  * send queue pump, go-back-N retransmission, the retransmission timer). What it does when a
  * packet arrives is in ./transport.
  */
-import type { QpState, WcStatus } from '../../src/core/verbs';
-import { LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
+import type { QpState, WcStatus, WorkCompletion } from '../../src/core/verbs';
+import { LEGAL_QP_TRANSITIONS, returnsValue } from '../../src/core/verbs';
 import { sendPacket } from './links';
 import { other } from './qp';
 import type { Packet, Qp } from './qp';
@@ -21,8 +21,9 @@ export function transition(sim: Simulator, qp: Qp, to: QpState, reason: string):
 }
 
 /**
- * Puts a QP in ERR: the WQE that failed (if any) completes with `status`, then every later
- * outstanding send WQE and every posted RECV completes with WR_FLUSH_ERR, in order.
+ * Puts a QP in ERR: the WQE that failed (if any) completes with `status`, every other outstanding
+ * send WQE and every posted RECV with WR_FLUSH_ERR, each queue in order. The send queue flushes
+ * before the receive queue, or (profile rxe) the two interleave: see flushOrder.
  */
 export function fail(sim: Simulator, qp: Qp, status: WcStatus | undefined, reason: string, failingPsn?: number): void {
   if (qp.state === 'ERR' || qp.state === 'RESET') return;
@@ -32,14 +33,35 @@ export function fail(sim: Simulator, qp: Qp, status: WcStatus | undefined, reaso
   qp.retryStarted = false;
   // Without an explicit failing WQE, the error belongs to the oldest outstanding one.
   const errPsn = failingPsn ?? qp.sq[0]?.psn;
-  for (const wqe of qp.sq) {
-    const s: WcStatus = status && wqe.psn === errPsn ? status : 'WR_FLUSH_ERR';
-    sim.complete(qp.host, qp.path, { wrId: wqe.wr.id, status: s, opcode: wqe.wr.opcode });
-  }
+  const sends: WorkCompletion[] = qp.sq.map((wqe) => ({
+    wrId: wqe.wr.id,
+    status: status && wqe.psn === errPsn ? status : 'WR_FLUSH_ERR',
+    opcode: wqe.wr.opcode,
+  }));
+  const recvs: WorkCompletion[] = qp.rq.map((r) => ({ wrId: r.id, status: 'WR_FLUSH_ERR', opcode: 'RECV' }));
   qp.sq = [];
   qp.sendIdx = 0;
-  for (const r of qp.rq) sim.complete(qp.host, qp.path, { wrId: r.id, status: 'WR_FLUSH_ERR', opcode: 'RECV' });
   qp.rq = [];
+  for (const wc of flushOrder(sends, recvs, sim.nic.interleavedFlush)) sim.complete(qp.host, qp.path, wc);
+}
+
+/**
+ * The order of a failed QP's completions. The send queue's, up to its real error, come first
+ * (rxe_comp.c: the completer completes the failing WQE before rxe_qp_error). Then either the rest
+ * of the send queue and the receive queue after it, or, when `interleaved` (rxe: the recv and
+ * send tasks flush concurrently), one of each in turn, the receive queue first as rxe_qp_error
+ * schedules its task first: a deterministic choice among the orders rxe can produce.
+ */
+export function flushOrder(sends: WorkCompletion[], recvs: WorkCompletion[], interleaved: boolean): WorkCompletion[] {
+  if (!interleaved) return [...sends, ...recvs];
+  const errors = sends.findIndex((wc) => wc.status !== 'WR_FLUSH_ERR') + 1;
+  const order = sends.slice(0, errors);
+  const restOfSends = sends.slice(errors);
+  for (let k = 0; k < Math.max(recvs.length, restOfSends.length); k++) {
+    if (k < recvs.length) order.push(recvs[k]);
+    if (k < restOfSends.length) order.push(restOfSends[k]);
+  }
+  return order;
 }
 
 /**
@@ -86,11 +108,24 @@ export function resync(sim: Simulator, qp: Qp): void {
 
 // The requester's transmission.
 
-/** Transmits what the send queue may send now: new WQEs in order, stopping at a fence. */
+/**
+ * Transmits what the send queue may send now: new WQEs in order, stopping at a fence, and at a
+ * READ or atomic beyond the initiator depth (max_rd_atomic: "number of outstanding RDMA reads &
+ * atomic operations", ibv_modify_qp(3)) until a completion returns a credit: rxe_req.c
+ * check_init_depth takes one at the first transmission, rxe_comp.c complete_ack returns it; on
+ * hardware the later READs/atomics likewise "will still be sitting in the SQ" (bnxt_re, commit
+ * a25d112fe9c8).
+ */
 export function pump(sim: Simulator, qp: Qp): void {
   if (!qp.connected || qp.rnrWaiting) return;
+  // Every WQE before sendIdx was transmitted and has not completed: it holds its credit.
+  let credits = sim.nic.initiatorDepth - qp.sq.slice(0, qp.sendIdx).filter((w) => returnsValue(w.wr.opcode)).length;
   while (qp.sendIdx < qp.sq.length) {
     const wqe = qp.sq[qp.sendIdx];
+    if (returnsValue(wqe.wr.opcode)) {
+      if (credits <= 0) return;
+      credits--;
+    }
     // IBV_SEND_FENCE: wait until every earlier READ/atomic of this send queue has completed.
     if (
       wqe.wr.fence &&
@@ -112,6 +147,13 @@ export function pump(sim: Simulator, qp: Qp): void {
 export function transmit(sim: Simulator, qp: Qp, psn: number, retransmit: boolean): void {
   const wqe = qp.wqeAt(psn);
   if (!wqe) return;
+  if (sim.nic.localPortDownFailsSend && !sim.nicAlive[qp.host][qp.path]) {
+    // rxe: no route through a netdev that is down, the packet is never built (rxe_net.c
+    // rxe_find_route fails, -EHOSTUNREACH; rxe_req.c: LOC_QP_OP_ERR, the QP goes to ERR). The
+    // error lands on the oldest outstanding WQE, as rxe's completer reaches it first.
+    fail(sim, qp, 'LOC_QP_OP_ERR', `${qp.host}'s netdev ${qp.path} is down: no route (rxe)`);
+    return;
+  }
   wqe.sent = true;
   const txSeq = (wqe.lastTx = qp.txCount++);
   // Anchors on this Send fire once the packet is on the wire, so a fault they start hits
@@ -145,7 +187,7 @@ export function retransmitFrom(sim: Simulator, qp: Qp, fromPsn: number): void {
   }
 }
 
-/** (Re)starts the retransmission timer: 4.096 us * 2^timeout; timeout 0 means none (IBTA). */
+/** (Re)starts the retransmission timer: 4.096 us * 2^timeout (rxe: in jiffies); timeout 0 means none. */
 export function armTimer(sim: Simulator, qp: Qp): void {
   cancelTimer(sim, qp);
   if (sim.config.timeout === 0) return;
@@ -176,10 +218,15 @@ function onTimeout(sim: Simulator, qp: Qp): void {
     psn: head.psn,
     retriesLeft: qp.retriesLeft,
   });
-  if (qp.retriesLeft > 0) {
-    qp.retriesLeft--;
-    retransmitFrom(sim, qp, head.psn);
-  } else {
-    fail(sim, qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${head.wr.id}`);
-  }
+  // rxe: a timer that expires during an RNR wait spends a retry too; the RNR timer retransmits.
+  if (spendRetry(sim, qp)) retransmitFrom(sim, qp, head.psn);
+  else fail(sim, qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${head.wr.id}`);
+}
+
+/** Spends one of retry_cnt's retries; false when none is left. rxe never spends retry_cnt 7. */
+export function spendRetry(sim: Simulator, qp: Qp): boolean {
+  if (sim.nic.retriesForever) return true;
+  if (qp.retriesLeft <= 0) return false;
+  qp.retriesLeft--;
+  return true;
 }

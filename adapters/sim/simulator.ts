@@ -12,7 +12,7 @@ import type { Scenario, SimConfig } from '../../src/core/scenario';
 import { resolveConfig } from '../../src/core/scenario';
 import type { EndReason, Trace, TraceEvent } from '../../src/core/trace';
 import type { LayerHost, WorkCompletion } from '../../src/core/verbs';
-import { copyWc, ibTimerNs } from '../../src/core/verbs';
+import { copyWc } from '../../src/core/verbs';
 import type { ContractEnv } from '../../src/core/env/contract';
 import { describeError } from '../../src/core/errors';
 import { validateScenario } from '../../src/core/validate';
@@ -24,6 +24,8 @@ import { FaultBook } from './faults';
 import type { Link } from './links';
 import { EventQueue } from './queue';
 import { Qp } from './qp';
+import { nicBehaviour } from './profile';
+import type { NicBehaviour } from './profile';
 
 /** Distributes the `Omit` over a union, so each event kind keeps its own fields. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -56,7 +58,9 @@ export class Simulator {
   lastActivityNs = 0;
   /** The newest connection of each path (bumped by every reset). */
   readonly pathEpochs: number[];
-  /** The retransmission timer: 4.096 us * 2^timeout. */
+  /** What the run's NIC profile (config.nic) decides: timers, retries, resources, flushes. */
+  readonly nic: NicBehaviour;
+  /** The retransmission timer: 4.096 us * 2^timeout (rxe: whole jiffies, see ./profile). */
   readonly timeoutNs: number;
   /** A WR's whole transport life on a dead path: (retryCnt + 1) timers. */
   readonly retryCycleNs: number;
@@ -83,13 +87,14 @@ export class Simulator {
     }));
     this.nicAlive = { A: new Array(c.paths).fill(true), B: new Array(c.paths).fill(true) };
     this.pathEpochs = new Array(c.paths).fill(0);
-    this.timeoutNs = ibTimerNs(c.timeout);
+    this.nic = nicBehaviour(c);
+    this.timeoutNs = this.nic.retransmitTimerNs;
     // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
     const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
     this.livenessNs = Math.max(
       c.livenessNs,
       (2 * c.paths + 1) * retryCycleNs,
-      (Math.min(c.rnrRetry, 6) + 2) * c.minRnrTimerNs,
+      (Math.min(c.rnrRetry, 6) + 2) * this.nic.rnrTimerNs,
     );
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);

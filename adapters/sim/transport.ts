@@ -7,7 +7,7 @@ import type { SendWr, WcStatus } from '../../src/core/verbs';
 import { isAtomic } from '../../src/core/verbs';
 import { setWord } from './apps';
 import { sendPacket } from './links';
-import { armTimer, cancelTimer, fail, pump, resync, retransmitFrom } from './nic';
+import { armTimer, cancelTimer, fail, pump, resync, retransmitFrom, spendRetry } from './nic';
 import type { Packet, Qp, Wqe } from './qp';
 import type { Simulator } from './simulator';
 
@@ -145,7 +145,7 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
   const needsAddr = wr.opcode !== 'SEND' && !(wr.opcode === 'WRITE_WITH_IMM' && wr.addr === undefined);
   if (needsAddr) {
     // With max_dest_rd_atomic = 0 the responder takes no READ or atomic at all.
-    const noResources = (wr.opcode === 'READ' || isAtomic(wr.opcode)) && sim.config.maxDestRdAtomic === 0;
+    const noResources = (wr.opcode === 'READ' || isAtomic(wr.opcode)) && sim.nic.responderSlots === 0;
     const bad = noResources ? 'REM_INV_REQ_ERR' : addressError(wr, mem.length);
     if (bad) {
       executed(sim, qp, pkt, wr.addr, undefined, undefined, bad);
@@ -194,7 +194,7 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
     else if (wr.opcode === 'FETCH_ADD') setWord(sim, host, addr, old + (wr.add ?? 0));
     else if (wr.opcode === 'CMP_SWAP' && old === (wr.compare ?? 0)) setWord(sim, host, addr, wr.swap ?? 0);
     if (wr.opcode === 'READ' || isAtomic(wr.opcode))
-      holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? old : undefined, sim.config.maxDestRdAtomic);
+      holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? old : undefined, sim.nic.responderSlots);
     value = wr.opcode === 'WRITE' ? undefined : old;
     executed(sim, qp, pkt, addr, wr.opcode === 'WRITE' ? wr.value : mem[addr], old, 'SUCCESS');
   }
@@ -203,10 +203,17 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
   respond(sim, qp, pkt, { psn: pkt.psn, value });
 }
 
-/** REM_INV_REQ_ERR for a missing or misaligned (non-whole) address, REM_ACCESS_ERR out of range. */
+/**
+ * The responder's address checks: a missing address is REM_INV_REQ_ERR, one outside the memory
+ * REM_ACCESS_ERR, and an atomic at a misaligned (fractional: not on an 8-byte word) address
+ * REM_INV_REQ_ERR (rxe_mr.c rxe_mr_do_atomic_op: MISALIGNED_ATOMIC, a NAK "invalid request").
+ * READ and WRITE need no alignment on any device (the simulator refuses to post them misaligned:
+ * see misalignedTransfer), so they are never REM_INV_REQ_ERR for it.
+ */
 function addressError(wr: SendWr, words: number): WcStatus | undefined {
-  if (wr.addr === undefined || !Number.isInteger(wr.addr)) return 'REM_INV_REQ_ERR';
-  if (wr.addr < 0 || wr.addr >= words) return 'REM_ACCESS_ERR';
+  if (wr.addr === undefined) return 'REM_INV_REQ_ERR';
+  if (!(wr.addr >= 0 && Math.ceil(wr.addr) < words)) return 'REM_ACCESS_ERR';
+  if (isAtomic(wr.opcode) && !Number.isInteger(wr.addr)) return 'REM_INV_REQ_ERR';
   return undefined;
 }
 
@@ -298,8 +305,7 @@ export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
 /** One retry sequence from `from` (go-back-N), counted against retry_cnt. */
 function retry(sim: Simulator, qp: Qp, from: Wqe, why: string): void {
   if (qp.rnrWaiting) return; // the RNR timer retransmits
-  if (qp.retriesLeft <= 0) return fail(sim, qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${from.wr.id} (${why})`);
-  qp.retriesLeft--;
+  if (!spendRetry(sim, qp)) return fail(sim, qp, 'RETRY_EXC_ERR', `retry_cnt exhausted on WR ${from.wr.id} (${why})`);
   qp.retryStarted = true;
   retransmitFrom(sim, qp, from.psn);
 }
@@ -342,7 +348,11 @@ function settle(sim: Simulator, qp: Qp): void {
   pump(sim, qp);
 }
 
-/** Receiver not ready: wait min_rnr_timer and retry, rnr_retry times (7 = forever). */
+/**
+ * Receiver not ready: wait min_rnr_timer and retry, rnr_retry times (7 = forever). IBTA: the
+ * retransmission timer waits too. rxe: it keeps running (rxe_comp.c COMPST_RNR_RETRY leaves
+ * retrans_timer alone), so each expiry during the wait spends a retry (see onTimeout).
+ */
 function onRnrNak(sim: Simulator, qp: Qp, psn: number): void {
   const forever = sim.config.rnrRetry === 7;
   if (!forever && qp.rnrRetriesLeft <= 0) {
@@ -351,9 +361,9 @@ function onRnrNak(sim: Simulator, qp: Qp, psn: number): void {
   }
   if (!forever) qp.rnrRetriesLeft--;
   qp.rnrWaiting = true;
-  cancelTimer(sim, qp);
+  if (!sim.nic.retransmitTimerDuringRnr) cancelTimer(sim, qp);
   const epoch = qp.txEpoch;
-  sim.at(sim.config.minRnrTimerNs, () => {
+  sim.at(sim.nic.rnrTimerNs, () => {
     if (!qp.rnrWaiting || qp.txEpoch !== epoch || !qp.connected) return;
     qp.rnrWaiting = false;
     retransmitFrom(sim, qp, psn);

@@ -14,8 +14,8 @@ ts() { echo "[vm-prepare +${SECONDS}s] $*"; }
 
 if [ -z "${SKIP_APT:-}" ]; then
   ts "apt-get install (qemu, rdma-core, libibverbs-dev, busybox, iproute2)"
-  apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+  apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     qemu-system-x86 rdma-core ibverbs-utils ibverbs-providers libibverbs-dev perftest \
     busybox-static kmod cpio iproute2 bc g++ make >/dev/null
 fi

@@ -11,12 +11,13 @@ import type {
   Fault,
   FaultKind,
   LinkDirection,
+  NicProfile,
   Scenario,
   SimConfig,
   ThirdPartyOp,
   WorkloadStep,
 } from '../core/scenario';
-import { FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
+import { DEFAULT_CONFIG, FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Opcode, SendWr } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS } from './options';
@@ -40,6 +41,8 @@ export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): 
     maxFaults: options.maxFaults ?? CHECK_DEFAULTS.maxFaults,
     maxPaths: Math.max(2, options.maxPaths ?? CHECK_DEFAULTS.maxPaths),
     maxEvents: options.maxEvents ?? CHECK_DEFAULTS.maxEvents,
+    // Recorded only when it is not the default, so that 'ibta' audits read as they always did.
+    ...(options.nic !== undefined && options.nic !== DEFAULT_CONFIG.nic ? { nic: options.nic } : {}),
   };
 }
 
@@ -113,7 +116,7 @@ type RawFault = {
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
-  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths } = resolveGeneratorLimits(options);
+  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, nic } = resolveGeneratorLimits(options);
   const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
@@ -190,11 +193,11 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     ),
     faults: fc.array(rawFault, { maxLength: maxFaults }),
   });
-  return new DomainShrunkScenarios(draft.map((d) => toScenario(d, maxEvents)));
+  return new DomainShrunkScenarios(draft.map((d) => toScenario(d, maxEvents, nic)));
 }
 
 /** Turns a draft into a valid Scenario: WR and path references clamped to what exists. */
-function toScenario(d: Draft, maxEvents: number): Scenario {
+function toScenario(d: Draft, maxEvents: number, nic: NicProfile | undefined): Scenario {
   const n = d.ops.length;
   const wrRef = (k: number) => ((k - 1) % n) + 1;
   const pathRef = (p: number) => p % d.paths;
@@ -292,6 +295,7 @@ function toScenario(d: Draft, maxEvents: number): Scenario {
     timeout: d.timeout,
     rnrRetry: d.rnrRetry,
     maxEvents,
+    ...(nic === undefined ? {} : { nic }),
   };
   return { config, workload: [...recvs, ...posts, ...reuse, ...third], faults };
 }

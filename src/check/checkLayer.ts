@@ -11,7 +11,7 @@ import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
 import type { GeneratorLimits, PropertyResult, Report } from '../core/results';
-import type { Scenario } from '../core/scenario';
+import type { NicProfile, Scenario } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
 import { buildCounterexample } from './counterexample';
@@ -62,25 +62,26 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
   };
 }
 
+/** What opClassGenerator reads of checkLayer's options. */
+type GeneratorOptions = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & {
+  maxPaths?: number;
+  nic?: NicProfile;
+};
+
 /** The generator of one op class's scenarios, as checkLayer runs it: what its counterexamples record. */
-export function opClassGenerator(
-  opcode: Opcode,
-  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number },
-): GeneratorLimits {
+export function opClassGenerator(opcode: Opcode, o: GeneratorOptions): GeneratorLimits {
   return resolveGeneratorLimits({
     opcodes: [opcode],
     maxEvents: o.maxEvents,
     maxOps: o.maxOps,
     maxFaults: o.maxFaults,
     maxPaths: o.maxPaths,
+    nic: o.nic,
   });
 }
 
 /** The arbitrary of one op class's scenarios, as checkLayer generates them (for replaying a path). */
-export function opClassArbitrary(
-  opcode: Opcode,
-  o: Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & { maxPaths?: number },
-): fc.Arbitrary<Scenario> {
+export function opClassArbitrary(opcode: Opcode, o: GeneratorOptions): fc.Arbitrary<Scenario> {
   return scenarioArbitrary(opClassGenerator(opcode, o));
 }
 

@@ -2,6 +2,8 @@
 import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property } from '../core/property';
+import type { NicProfile } from '../core/scenario';
+import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 
@@ -26,6 +28,8 @@ export const CHECK_DEFAULTS = {
   maxFaults: 3,
   /** Most paths per generated scenario: a primary and one backup, as SHIFT has. */
   maxPaths: 2,
+  /** The NIC profile of every generated scenario (the simulator's default, IBTA). */
+  nic: DEFAULT_CONFIG.nic as NicProfile,
 } as const;
 
 /** Options of checkLayer (DESIGN.md), plus the limits of the search. Defaults: CHECK_DEFAULTS. */
@@ -52,6 +56,11 @@ export interface CheckOptions {
   maxFaults?: number;
   /** Most paths per scenario (at least 2: a primary and a backup). */
   maxPaths?: number;
+  /**
+   * The NIC profile every generated scenario runs under (its config.nic): 'ibta' (default) or
+   * 'rxe' (Linux Soft-RoCE's behaviour where it differs; docs/simulator.md, NIC profiles).
+   */
+  nic?: NicProfile;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
@@ -69,6 +78,7 @@ export interface ResolvedCheckOptions {
   maxOps: number;
   maxFaults: number;
   maxPaths: number;
+  nic: NicProfile;
   onProgress?: (p: { runs: number; failures: number }) => void;
 }
 
@@ -119,6 +129,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail(`seed must be an integer (got ${String(options.seed)})`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     fail('onProgress must be a function');
+  if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
+    fail(`nic must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(options.nic)})`);
   const d = CHECK_DEFAULTS;
   const maxEvents = positiveInt('maxEvents', d.maxEvents);
   if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2)
@@ -136,6 +148,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     maxOps: positiveInt('maxOps', d.maxOps),
     maxFaults: nonNegativeInt('maxFaults', d.maxFaults),
     maxPaths: positiveInt('maxPaths', d.maxPaths),
+    nic: options.nic ?? d.nic,
     onProgress: options.onProgress,
   };
 }

@@ -8,6 +8,7 @@ import { CHECK_DEFAULTS } from '../check/options';
 import { properties as allProperties } from '../../properties';
 import type { Property } from '../core/property';
 import type { Report } from '../core/results';
+import type { NicProfile } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { loadLayer } from './load-layer';
 import type { LayerSpec } from './load-layer';
@@ -23,6 +24,8 @@ export interface AuditRequest {
   /** Generated scenarios per op class (the checker's default when absent). */
   numRuns?: number;
   seed?: number;
+  /** NIC profile of the simulated fabric (the checker's default when absent). */
+  nic?: NicProfile;
   /** Wall-clock budget of one op class (search and shrinking), in milliseconds. */
   budgetMsPerOpClass?: number;
 }
@@ -52,6 +55,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       opcodes: [opcode],
       numRuns,
       ...(request.seed === undefined ? {} : { seed: request.seed }),
+      ...(request.nic === undefined ? {} : { nic: request.nic }),
       ...(budget === undefined
         ? {}
         : {

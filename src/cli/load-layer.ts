@@ -6,6 +6,7 @@ import type { FailoverLayer } from '../core/layer';
 import { layers } from '../layers';
 import { findReferenceLayer } from '../check/replay';
 import { CliError } from './errors';
+import { checkNativeLayerFile, isSharedLibrary, loadNativeLayerFile } from './native-layer';
 
 /** What the user asked for: a reference layer by name, or a module file. */
 export type LayerSpec = { kind: 'reference'; name: string } | { kind: 'module'; file: string };
@@ -22,13 +23,17 @@ export function referenceLayerList(): string[] {
  * slash or a .js/.ts/.cjs/.mjs extension) must exist; otherwise it must name a reference layer.
  */
 export function parseLayerSpec(arg: string, cwd: string): LayerSpec {
-  const looksLikePath = /[\\/]/.test(arg) || /\.(c|m)?(j|t)s$/.test(arg);
+  const looksLikePath = /[\\/]/.test(arg) || /\.(c|m)?(j|t)s$/.test(arg) || isSharedLibrary(arg);
   if (looksLikePath) {
     const file = resolve(cwd, arg);
     if (!existsSync(file)) throw new CliError(`rdmacheck: layer module ${arg} does not exist`);
+    if (isSharedLibrary(file)) {
+      checkNativeLayerFile(file);
+      return { kind: 'module', file };
+    }
     if (!['.js', '.cjs', '.ts', '.cts'].includes(extname(file))) {
       throw new CliError(
-        `rdmacheck: layer module ${arg} must be a .js or .ts file (ES modules: compile to CommonJS or use .ts)`,
+        `rdmacheck: layer module ${arg} must be a .js or .ts file (ES modules: compile to CommonJS or use .ts), or a C-ABI layer library (.so, .dylib)`,
       );
     }
     return { kind: 'module', file };
@@ -48,6 +53,7 @@ export function loadLayer(spec: LayerSpec): FailoverLayer {
     if (layer === undefined) throw new CliError(`rdmacheck: unknown layer "${spec.name}"`);
     return layer;
   }
+  if (isSharedLibrary(spec.file)) return loadNativeLayerFile(spec.file);
   if (/\.c?ts$/.test(spec.file)) registerTypeScript(spec.file);
   let exported: unknown;
   try {

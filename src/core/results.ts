@@ -1,6 +1,6 @@
 /** What checkLayer returns: a result per property, each failure with its shrunk counterexample. */
 import type { Verdict } from './property';
-import type { Scenario, SimConfig } from './scenario';
+import type { NicProfile, Scenario, SimConfig } from './scenario';
 import type { Trace } from './trace';
 import type { Opcode } from './verbs';
 
@@ -20,6 +20,8 @@ export interface GeneratorLimits {
   maxPaths: number;
   /** Event limit of every run (scenario config maxEvents). */
   maxEvents: number;
+  /** The NIC profile of every run (scenario config nic); absent: 'ibta', the default. */
+  nic?: NicProfile;
 }
 
 /**

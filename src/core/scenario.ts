@@ -5,20 +5,43 @@
  */
 import type { LayerHost, RecvWr, SendWr } from './verbs';
 
+const nicProfileList = ['ibta', 'rxe'] as const;
+
+/**
+ * A NIC profile: 'ibta' follows the IBTA specification (and mlx5, which follows it); 'rxe' follows
+ * the Linux kernel's Soft-RoCE driver where it differs (docs/simulator.md lists every difference).
+ */
+export type NicProfile = (typeof nicProfileList)[number];
+
+/** Every NIC profile, the default first. */
+export const NIC_PROFILES: readonly NicProfile[] = nicProfileList;
+
 /** Fabric and limits of one run. Times are virtual nanoseconds. */
 export interface SimConfig {
   /** NIC pairs A<->B; path 0 is the primary, 1.. the backups. */
   paths: number;
-  /** IB local ACK timeout exponent: the retransmission timer is ibTimerNs(timeout) = 4.096 us * 2^timeout. */
+  /**
+   * IB local ACK timeout exponent: the retransmission timer is ibTimerNs(timeout) = 4.096 us *
+   * 2^timeout (nic 'rxe': rxeTimerNs, whole 4 ms jiffies).
+   */
   timeout: number;
-  /** Transport retries after a timeout or sequence NAK (0..7) before RETRY_EXC_ERR. */
+  /** Transport retries after a timeout or sequence NAK (0..7) before RETRY_EXC_ERR (nic 'rxe': 7 is forever). */
   retryCnt: number;
   /** RNR retries (0..7, 7 = forever) before RNR_RETRY_EXC_ERR. */
   rnrRetry: number;
-  /** How long a requester waits after an RNR NAK before retrying. */
+  /** How long a requester waits after an RNR NAK before retrying (nic 'rxe': whole jiffies, at least one). */
   minRnrTimerNs: number;
   /** Responder's cache of recent atomic results (max_dest_rd_atomic slots). */
   maxDestRdAtomic: number;
+  /**
+   * Requester's initiator depth (max_rd_atomic): READs and atomics outstanding at once; later ones
+   * wait until a response returns a credit (rxe_req.c check_init_depth). Default: maxDestRdAtomic,
+   * as the native adapter sets it. A value above the peer's maxDestRdAtomic is a misconfiguration
+   * real RC allows: the responder then evicts resources of requests still outstanding.
+   */
+  maxRdAtomic: number;
+  /** Which NIC's behaviour the simulator follows where devices differ (docs/simulator.md, NIC profiles). */
+  nic: NicProfile;
   /** Posting to a QP in ERR: refused at once, or accepted and flushed (both exist). */
   postToErrQp: 'reject' | 'flush';
   /** One-way latency of every link. */
@@ -43,6 +66,8 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
   rnrRetry: 2,
   minRnrTimerNs: 10_000,
   maxDestRdAtomic: 4,
+  maxRdAtomic: 4, // resolveConfig: the scenario's maxDestRdAtomic unless it sets maxRdAtomic
+  nic: 'ibta',
   postToErrQp: 'flush',
   wireDelayNs: 1_000,
   controlDelayNs: 5_000,
@@ -137,7 +162,12 @@ export type Fault =
     }
   /** A link goes down in one direction or both; up again after `upAfterNs` if given (a flap). */
   | { kind: 'link-down'; path: number; direction: LinkDirection; after: Anchor; upAfterNs?: number }
-  /** A NIC dies: local (host A's own) raises PORT_ERR there; either way the path carries nothing. */
+  /**
+   * A NIC dies, or its netdev goes down (`ip link set dev down`, which is how the native adapter
+   * injects it): the host's layer gets PORT_ERR and the path carries nothing. Under nic 'rxe' the
+   * host's next transmission on that path also fails LOC_QP_OP_ERR and its QP goes to ERR
+   * (rxe_net.c: the route lookup fails); under 'ibta' its requests time out.
+   */
   | { kind: 'nic-death'; host: 'A' | 'B'; path: number; after: Anchor; reviveAfterNs?: number }
   /** A QP goes to ERR (e.g. the remote one): its queues flush; packets to it are dropped. */
   | { kind: 'qp-error'; host: 'A' | 'B'; path: number; after: Anchor }
@@ -171,9 +201,11 @@ export interface Scenario {
   faults: Fault[];
 }
 
-/** The scenario's config with defaults filled in. */
+/** The scenario's config with defaults filled in (maxRdAtomic defaults to the resolved maxDestRdAtomic). */
 export function resolveConfig(scenario: Scenario): SimConfig {
-  return { ...DEFAULT_CONFIG, ...(scenario.config ?? {}) };
+  const config = { ...DEFAULT_CONFIG, ...(scenario.config ?? {}) };
+  if (scenario.config?.maxRdAtomic === undefined) config.maxRdAtomic = config.maxDestRdAtomic;
+  return config;
 }
 
 /**

@@ -1,7 +1,15 @@
 /** Scenario validation: a bad scenario is refused with a message naming the field and the fix. */
 import type { Anchor, Fault, Scenario, WorkloadStep } from './scenario';
-import { ANCHOR_KINDS, DEFAULT_CONFIG, FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from './scenario';
-import { OPCODES } from './verbs';
+import {
+  ANCHOR_KINDS,
+  DEFAULT_CONFIG,
+  FAULT_KINDS,
+  LINK_DIRECTIONS,
+  NIC_PROFILES,
+  THIRD_PARTY_OPS,
+  resolveConfig,
+} from './scenario';
+import { OPCODES, isAtomic } from './verbs';
 
 /** A scenario that cannot run; the message names the field and what is expected. */
 export class ScenarioError extends Error {
@@ -17,6 +25,7 @@ const INT_RANGES: Record<string, [number, number]> = {
   retryCnt: [0, 7],
   rnrRetry: [0, 7],
   maxDestRdAtomic: [0, 64],
+  maxRdAtomic: [0, 64],
   memoryWords: [1, 1 << 20],
   minRnrTimerNs: [0, Number.MAX_SAFE_INTEGER],
   wireDelayNs: [0, Number.MAX_SAFE_INTEGER],
@@ -43,7 +52,7 @@ function checkScenario(s: Scenario): void {
   if (!s || typeof s !== 'object') fail('', 'a scenario must be an object with workload and faults');
   if (!Array.isArray(s.workload)) fail('workload', 'must be a list of steps');
   if (!Array.isArray(s.faults)) fail('faults', 'must be a list (use [] for none)');
-  const config = { ...DEFAULT_CONFIG, ...(s.config ?? {}) };
+  const config = resolveConfig(s);
   for (const key of Object.keys(s.config ?? {})) {
     if (!(key in DEFAULT_CONFIG))
       fail(`config.${key}`, `unknown setting (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`);
@@ -55,6 +64,8 @@ function checkScenario(s: Scenario): void {
   }
   if (config.postToErrQp !== 'reject' && config.postToErrQp !== 'flush')
     fail('config.postToErrQp', `must be 'reject' or 'flush'`);
+  if (!NIC_PROFILES.includes(config.nic))
+    fail('config.nic', `must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(config.nic)})`);
   const paths = config.paths;
   const ids = { A: new Set<number>(), B: new Set<number>() };
   const recvIds = { A: new Set<number>(), B: new Set<number>() };
@@ -75,6 +86,9 @@ function checkScenario(s: Scenario): void {
           fail(`${at}.wr.opcode`, `"${String(wr.opcode)}" is not an opcode (${OPCODES.join(', ')})`);
         if (wr.opcode !== 'SEND' && wr.opcode !== 'WRITE_WITH_IMM' && typeof wr.addr !== 'number')
           fail(`${at}.wr.addr`, `${wr.opcode} needs an address`);
+        // A fractional word address is how a scenario names a misaligned one (see misalignedTransfer).
+        if (typeof wr.addr === 'number' && !Number.isInteger(wr.addr) && !isAtomic(wr.opcode))
+          fail(`${at}.wr.addr`, misalignedTransfer(wr.opcode, wr.addr));
         for (const f of ['value', 'add', 'compare', 'swap', 'imm'] as const) {
           if (wr[f] !== undefined && !Number.isSafeInteger(wr[f])) fail(`${at}.wr.${f}`, 'must be a safe integer');
         }
@@ -142,6 +156,18 @@ function checkScenario(s: Scenario): void {
         );
     }
   });
+}
+
+/**
+ * Why a READ or WRITE at a fractional (misaligned) address cannot be simulated. IBTA requires
+ * alignment of atomics only, so such a transfer is legal RC, but it straddles two 8-byte words, a
+ * partial-word effect the word-addressed memory cannot represent (and a trace file cannot carry).
+ */
+export function misalignedTransfer(opcode: string, addr: number): string {
+  return (
+    `${opcode} at address ${addr} straddles two words, which the word-addressed memory cannot represent; ` +
+    'use a whole word address (only atomics may be misaligned: the responder answers them REM_INV_REQ_ERR)'
+  );
 }
 
 function checkAddr(addr: unknown, where: string, words: number, fail: (w: string, m: string) => never): void {

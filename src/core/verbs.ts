@@ -110,6 +110,27 @@ export function ibTimerNs(timeout: number): number {
   return 4096 * 2 ** timeout;
 }
 
+/**
+ * rdma_rxe's timer tick: one jiffy at HZ=250, 4 ms (the kernel's timers fire on jiffies; HZ=250
+ * is the common distribution setting; at HZ=1000 every rxe floor below would be 1 ms).
+ */
+export const RXE_JIFFY_NS = 4_000_000;
+
+/**
+ * rdma_rxe's retransmission timer for a timeout exponent: 4.096 us * 2^timeout truncated to whole
+ * jiffies, and at least one (rxe_qp.c rxe_qp_from_attr: nsecs_to_jiffies, `j ? j : 1`). So every
+ * timeout up to 10 waits one jiffy: milliseconds, not microseconds. (Timeout 0 means no timer at
+ * all, as with ibTimerNs; callers handle that case.)
+ */
+export function rxeTimerNs(timeout: number): number {
+  return Math.max(1, Math.floor(ibTimerNs(timeout) / RXE_JIFFY_NS)) * RXE_JIFFY_NS;
+}
+
+/** rdma_rxe's RNR wait: rounded up to whole jiffies, at least one (rxe_comp.c rnrnak_jiffies). */
+export function rxeRnrTimerNs(ns: number): number {
+  return Math.max(1, Math.ceil(ns / RXE_JIFFY_NS)) * RXE_JIFFY_NS;
+}
+
 /** True for the opcodes that read or modify remote memory atomically. */
 export function isAtomic(op: Opcode): boolean {
   return op === 'FETCH_ADD' || op === 'CMP_SWAP';

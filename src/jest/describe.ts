@@ -6,6 +6,7 @@ import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { checkLayer } from '../check/checkLayer';
 import { properties as allProperties } from '../../properties';
+import { loadNativeLayer } from '../../adapters/clayer';
 import { failureMessage, resolveOutDir, writeCounterexample } from './failure';
 import { jestGlobals } from './globals';
 import type { MatcherOptions } from './matchers';
@@ -34,12 +35,17 @@ export interface DescribeFailoverLayerOptions extends MatcherOptions {
 }
 
 /**
- * Declares a jest `describe` block for `layer` with one test per property (per op class when
+ * Declares a jest `describe` block for `layer` (or the C-ABI layer library at that path) with one test per property (per op class when
  * byOpClass). A failing test's message holds the explanation, the seed, the replay command and
  * the lane chart, and the counterexample YAML is written to outDir.
  */
-export function describeFailoverLayer(layer: FailoverLayer, options: DescribeFailoverLayerOptions = {}): void {
+export function describeFailoverLayer(
+  layerOrLibrary: FailoverLayer | string,
+  options: DescribeFailoverLayerOptions = {},
+): void {
   const { describe, test } = jestGlobals('describeFailoverLayer');
+  // A path is a C-ABI layer library (include/rdmacheck/layer.h), run isolated in child processes.
+  const layer = typeof layerOrLibrary === 'string' ? loadNativeLayer(layerOrLibrary) : layerOrLibrary;
   if (layer === null || typeof layer !== 'object' || typeof layer.create !== 'function') {
     throw new Error(
       'describeFailoverLayer: the first argument must be a FailoverLayer (an object with a name and create(env))',
@@ -63,6 +69,7 @@ export function describeFailoverLayer(layer: FailoverLayer, options: DescribeFai
               ...(options.seed === undefined ? {} : { seed: options.seed }),
               ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
               ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
+              ...(options.nic === undefined ? {} : { nic: options.nic }),
             });
             // The checker returns a result per op class and one per property over all of them: keep the one this test is about.
             const mine = report.results.filter(

@@ -2,6 +2,7 @@
 import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property } from '../core/property';
+import type { NicProfile } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { checkLayer } from '../check/checkLayer';
 import { isFailoverLayer } from '../core/layer';
@@ -16,6 +17,8 @@ export interface MatcherOptions {
   /** The checker's time budget per check. */
   timeLimitMs?: number;
   adapter?: Adapter;
+  /** The NIC profile of the simulated fabric: 'ibta' (default) or 'rxe' (CheckOptions.nic). */
+  nic?: NicProfile;
   /** Folder for counterexample YAML files (default $RDMACHECK_OUT_DIR or ./rdmacheck-counterexamples). */
   outDir?: string;
   /** The module path of this layer, for the replay command in failure messages. */
@@ -98,6 +101,7 @@ async function check(api: string, received: unknown, property: Property, options
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
     ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
+    ...(options.nic === undefined ? {} : { nic: options.nic }),
   });
   // Several results (one per op class) fold into the worst: violated over unknown over holds.
   const overall = report.results.filter((r) => r.opcode === undefined);

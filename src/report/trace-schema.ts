@@ -1,6 +1,6 @@
 /** The schema of a trace file (`rdmacheck: 1`): header, config, scenario and every event kind. */
 import type { Verdict } from '../core/property';
-import { ANCHOR_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
+import { ANCHOR_KINDS, LINK_DIRECTIONS, NIC_PROFILES, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Fault, FaultKind, SimConfig } from '../core/scenario';
 import type { EndReason, TraceEvent } from '../core/trace';
 import { OPCODES, QP_STATES, WC_STATUSES } from '../core/verbs';
@@ -15,6 +15,7 @@ const layerHost = oneOfEvery<LayerHost>({ A: true, B: true });
 const wcStatus = oneOf(...WC_STATUSES);
 const qpState = oneOf(...QP_STATES);
 const thirdPartyOp = oneOf(...THIRD_PARTY_OPS);
+const nicProfile = oneOf(...NIC_PROFILES);
 /** The field `F` of trace events of kind `K`, e.g. Ack's `nak`. */
 type EventField<K extends TraceEvent['kind'], F extends string> = NonNullable<
   Extract<TraceEvent, { kind: K }>[F & keyof Extract<TraceEvent, { kind: K }>]
@@ -175,6 +176,8 @@ export const scenario: Spec = record({
       rnrRetry: opt(nat),
       minRnrTimerNs: opt(time),
       maxDestRdAtomic: opt(nat),
+      maxRdAtomic: opt(nat),
+      nic: opt(nicProfile),
       postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })),
       wireDelayNs: opt(time),
       controlDelayNs: opt(time),
@@ -227,7 +230,9 @@ export const traceFile: Spec = record({
   opcode: opt(opcode),
   seed: int,
   path: strOrNum,
-  generator: opt(record({ opcodes: list(opcode), maxOps: nat, maxFaults: nat, maxPaths: nat, maxEvents: nat })),
+  generator: opt(
+    record({ opcodes: list(opcode), maxOps: nat, maxFaults: nat, maxPaths: nat, maxEvents: nat, nic: opt(nicProfile) }),
+  ),
   verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),
   explanation: str,
   witness: list(nat),

@@ -20,6 +20,7 @@ export interface ImportRule {
 const CORE = 'src/core';
 const SIM = 'adapters/sim';
 const NATIVE = 'adapters/native';
+const CLAYER = 'adapters/clayer';
 const PROPERTIES = 'properties';
 const LAYERS = 'src/layers';
 const REPORT = 'src/report';
@@ -28,7 +29,7 @@ const CLI = 'src/cli';
 const JEST = 'src/jest';
 
 /** What the top (cli, jest, the barrels) stands on: everything but each other. */
-const BELOW_THE_TOP = [CORE, CHECK, REPORT, SIM, NATIVE, PROPERTIES, LAYERS];
+const BELOW_THE_TOP = [CORE, CHECK, REPORT, SIM, NATIVE, CLAYER, PROPERTIES, LAYERS];
 
 /**
  * The table. A file belongs to the first row that matches it (file rows come before the folder
@@ -49,6 +50,12 @@ export const IMPORT_TABLE: readonly ImportRule[] = [
     kind: 'folder',
     mayImport: [CORE],
     why: 'an adapter implements the core contracts (not the simulator)',
+  },
+  {
+    part: CLAYER,
+    kind: 'folder',
+    mayImport: [CORE],
+    why: 'C-ABI layers become FailoverLayers on the core contract',
   },
   { part: PROPERTIES, kind: 'folder', mayImport: [CORE], why: 'a property is a pure function of an Execution' },
   { part: LAYERS, kind: 'folder', mayImport: [CORE], why: 'a reference layer sees only the LayerEnv contract' },

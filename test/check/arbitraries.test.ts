@@ -33,6 +33,15 @@ describe('scenario arbitraries', () => {
     expect(xs.every((s) => s.config?.maxEvents === 1234)).toBe(true);
   });
 
+  it("carry the NIC profile in every scenario's config (absent for the default, ibta)", () => {
+    const rxe = fc.sample(scenarioArbitrary({ nic: 'rxe' }), { seed: 9, numRuns: 50 });
+    expect(rxe.every((s) => s.config?.nic === 'rxe')).toBe(true);
+    const ibta = fc.sample(scenarioArbitrary({ nic: 'ibta' }), { seed: 9, numRuns: 50 });
+    expect(ibta.every((s) => s.config?.nic === undefined)).toBe(true);
+    // The profile changes the fabric, not the draw: the same seed gives the same workloads and faults.
+    expect(rxe.map((s) => s.workload)).toEqual(ibta.map((s) => s.workload));
+  });
+
   it('are a pure function of the seed', () => {
     const a = fc.sample(scenarioArbitrary(), { seed: 42, numRuns: 50 });
     const b = fc.sample(scenarioArbitrary(), { seed: 42, numRuns: 50 });

@@ -95,6 +95,25 @@ describe('checkLayer', () => {
     expect(details.counterexample![0]).toEqual(cx.scenario);
   });
 
+  it("runs every scenario under CheckOptions.nic; the counterexample's generator records it, so seed and path replay it", async () => {
+    const report = await checkLayer(resendOnError, {
+      numRuns: 50,
+      opcodes: ['FETCH_ADD'],
+      properties: [properties.atMostOnce],
+      nic: 'rxe',
+    });
+    const cx = row(report, 'at-most-once', 'FETCH_ADD').counterexample!;
+    expect([cx.generator?.nic, cx.scenario.config?.nic, cx.config?.nic]).toEqual(['rxe', 'rxe', 'rxe']);
+    const details = fc.check(
+      fc.property(
+        counterexampleArbitrary(cx),
+        (s) => (properties.atMostOnce.check(sim().runSync!(s, resendOnError)) as Verdict).status !== 'violated',
+      ),
+      { seed: cx.seed, path: cx.path, numRuns: 1, endOnFailure: true },
+    );
+    expect(details.counterexample![0]).toEqual(cx.scenario);
+  });
+
   it('is deterministic: the same seed gives the same report', async () => {
     const a = await checkLayer(resendOnError, { numRuns: 30, opcodes: ['WRITE'], seed: 99 });
     const b = await checkLayer(resendOnError, { numRuns: 30, opcodes: ['WRITE'], seed: 99 });

@@ -20,6 +20,7 @@ describe('checkLayer validates its arguments with errors that say what to do', (
     [{ adapter: {} }, 'checkLayer: adapter must be an Adapter (e.g. sim() from rdmacheck)'],
     [{ maxEvents: 5 }, 'checkLayer: maxEvents must be at least 10 (got 5)'],
     [{ onProgress: 3 }, 'checkLayer: onProgress must be a function'],
+    [{ nic: 'mlx5' }, "checkLayer: nic must be one of 'ibta', 'rxe' (got mlx5)"],
   ])('rejects %j', async (options, message) => {
     await expect(checkLayer(honest, options as never)).rejects.toThrow(message);
   });

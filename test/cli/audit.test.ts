@@ -111,9 +111,24 @@ describe('rdmacheck audit', () => {
     ]);
     expect(json.code).toBe(1);
     const cx = JSON.parse(json.stdout).results[0].counterexample;
-    const { numRuns: _n, seed: _s, timeLimitMs: _t, shrinkTimeLimitMs: _st, ...limits } = CHECK_DEFAULTS;
+    // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one.
+    const { numRuns: _n, seed: _s, timeLimitMs: _t, shrinkTimeLimitMs: _st, nic: _nic, ...limits } = CHECK_DEFAULTS;
     expect(cx.generator).toEqual({ opcodes: ['FETCH_ADD'], ...limits });
     expect(cx.path).toMatch(/^\d+(:\d+)*$/);
+  });
+
+  test('--nic rxe generates every scenario under the rxe profile, and the counterexample records it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'rdmacheck-audit-rxe-'));
+    const argv = ['audit', 'resend-all', '--opcodes', 'FETCH_ADD', '--properties', 'at-most-once', '--runs', '30'];
+    const text = await cli([...argv, '--nic', 'rxe', '--out', out]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^rdmacheck audit: layer resend-all on sim \(nic rxe\), seed 1/);
+    expect(text.stdout).toContain('the documented audits are for nic ibta; this one ran under nic rxe: not compared');
+    const file = readdirSync(out).find((f) => f.endsWith('.yaml'))!;
+    const cx = loadTrace(join(out, file));
+    expect(cx.generator?.nic).toBe('rxe');
+    expect(cx.scenario.config?.nic).toBe('rxe');
+    expect(cx.config?.nic).toBe('rxe');
   });
 
   test('--format junit is JUnit XML with a failure per violated cell', async () => {

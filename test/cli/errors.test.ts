@@ -44,6 +44,9 @@ describe('CLI usage and input errors: one clear line, exit 2', () => {
     expect(expectOneLineError(await cli(['audit', 'resend-all', '--format', 'xml']))).toBe(
       'rdmacheck audit: --format must be one of text, json, junit, got "xml"',
     );
+    expect(expectOneLineError(await cli(['audit', 'resend-all', '--nic', 'mlx5']))).toBe(
+      'rdmacheck audit: --nic must be one of ibta, rxe, got "mlx5"',
+    );
     expect(expectOneLineError(await cli(['audit', 'resend-all', '--bogus']))).toMatch(
       /^rdmacheck audit: Unknown option '--bogus'/,
     );

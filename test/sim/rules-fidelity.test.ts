@@ -1,9 +1,14 @@
 /**
  * RC fidelity rules found by a second reading of the simulator (each was a defect once): the
- * liveness budget, packets in flight, implied NAKs, responder resources, RNR waits, resets.
+ * liveness budget, packets in flight, implied NAKs, the initiator depth and responder resources,
+ * RNR waits, resets.
  */
 import type { FailoverLayer } from '../../src/core/layer';
+import type { Scenario, SimConfig } from '../../src/core/scenario';
+import { DEFAULT_CONFIG, resolveConfig } from '../../src/core/scenario';
 import type { SendWr } from '../../src/core/verbs';
+import { layers } from '../../src/layers';
+import { passThrough } from '../../src/layers/passThrough';
 import { delivered, executions, of, run } from './helpers';
 
 const write = (id: number, addr = 0, value = id): SendWr => ({ id, opcode: 'WRITE', addr, value });
@@ -73,23 +78,89 @@ describe('RC fidelity', () => {
     expect(of(ex, 'Execute').find((e) => e.wr === 2)!.i).toBeLessThan(lost[0].i);
   });
 
-  test("rule: READs and atomics share the responder's max_dest_rd_atomic slots", () => {
+  test('rxe_req.c check_init_depth: READs/atomics beyond max_rd_atomic wait for credits (later WRs wait behind them)', () => {
     const ex = run({
-      config: { maxDestRdAtomic: 1 },
+      config: { maxRdAtomic: 2 },
+      workload: [
+        { kind: 'post', wr: { id: 1, opcode: 'READ', addr: 0 } },
+        { kind: 'post', wr: { id: 2, opcode: 'FETCH_ADD', addr: 1, add: 1 } },
+        { kind: 'post', wr: { id: 3, opcode: 'READ', addr: 2 } },
+        { kind: 'post', wr: write(4, 3) },
+      ],
+      faults: [],
+    });
+    expect(delivered(ex)).toEqual(['1:SUCCESS', '2:SUCCESS', '3:SUCCESS', '4:SUCCESS']);
+    const firstSend = (wr: number) => of(ex, 'Send').find((e) => e.wr === wr && !e.retransmit)!.i;
+    const response = (wr: number) => of(ex, 'Ack').find((e) => e.wr === wr)!.i;
+    expect(firstSend(2)).toBeLessThan(response(1)); // two credits: WR 2 goes at once
+    expect(firstSend(3)).toBeGreaterThan(response(1)); // the third waits until WR 1 completes
+    expect(firstSend(4)).toBeGreaterThan(firstSend(3)); // the send queue is processed in order
+  });
+
+  test('initiator depth: maxRdAtomic defaults to maxDestRdAtomic, as the native adapter sets max_rd_atomic', () => {
+    expect(resolveConfig({ config: { maxDestRdAtomic: 2 }, workload: [], faults: [] }).maxRdAtomic).toBe(2);
+    expect(resolveConfig({ workload: [], faults: [] }).maxRdAtomic).toBe(DEFAULT_CONFIG.maxDestRdAtomic);
+    expect(resolveConfig({ config: { maxRdAtomic: 8 }, workload: [], faults: [] }).maxRdAtomic).toBe(8);
+  });
+
+  // Issue 10, part 1: without the initiator depth, all five went out at once, WR 5 evicted WR 1's
+  // responder resource and WR 1's retransmission was dropped (1:RETRY_EXC_ERR, 2..5:WR_FLUSH_ERR).
+  const fiveAdds = (config: Partial<SimConfig> = {}): Partial<Scenario> => ({
+    config,
+    workload: [1, 2, 3, 4, 5].map((id) => ({
+      kind: 'post' as const,
+      wr: { id, opcode: 'FETCH_ADD' as const, addr: 0, add: 1 },
+    })),
+    faults: [{ kind: 'drop-response', wr: 1 }],
+  });
+
+  test.each([
+    ['pass-through', passThrough],
+    ['resend-all', layers.resendAll],
+    ['shift-no-atomic-abort', layers.shiftNoAtomicAbort],
+  ])(
+    'initiator depth: five FETCH_ADDs (+1 on word 0), the response of WR 1 lost once: all SUCCESS, B[0] = 5 (%s)',
+    (_name, layer) => {
+      const ex = run(fiveAdds(), layer);
+      expect(delivered(ex)).toEqual(['1:SUCCESS', '2:SUCCESS', '3:SUCCESS', '4:SUCCESS', '5:SUCCESS']);
+      expect(ex.end.memory.B[0]).toBe(5);
+      for (const wr of [1, 2, 3, 4, 5]) expect([wr, executions(ex, wr)]).toEqual([wr, 1]);
+      expect(of(ex, 'Receive').some((r) => r.duplicate && r.wr === 1 && r.note?.includes('atomic cache'))).toBe(true);
+    },
+  );
+
+  test("misconfiguration: maxRdAtomic above the peer's maxDestRdAtomic lets the responder evict resources of outstanding requests", () => {
+    const ex = run(fiveAdds({ maxDestRdAtomic: 4, maxRdAtomic: 5 }));
+    const duplicates = of(ex, 'Receive').filter((r) => r.duplicate && r.wr === 1);
+    expect(duplicates.length).toBeGreaterThan(0);
+    expect(duplicates.every((r) => r.note?.includes('evicted'))).toBe(true);
+    expect(delivered(ex)).toEqual([
+      '1:RETRY_EXC_ERR',
+      '2:WR_FLUSH_ERR',
+      '3:WR_FLUSH_ERR',
+      '4:WR_FLUSH_ERR',
+      '5:WR_FLUSH_ERR',
+    ]);
+  });
+
+  test("rule: READs and atomics share the responder's max_dest_rd_atomic slots (reached only past the initiator depth)", () => {
+    const ex = run({
+      config: { maxDestRdAtomic: 1, maxRdAtomic: 2 },
       workload: [
         { kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 } },
         { kind: 'post', wr: { id: 2, opcode: 'READ', addr: 1 } },
       ],
       faults: [{ kind: 'drop-response', wr: 1 }],
     });
-    expect(
-      of(ex, 'Receive')
-        .filter((r) => r.duplicate && r.wr === 1)
-        .every((r) => r.note?.includes('evicted')),
-    ).toBe(true);
+    const duplicates = of(ex, 'Receive').filter((r) => r.duplicate && r.wr === 1);
+    expect(duplicates.length).toBeGreaterThan(0);
+    expect(duplicates.every((r) => r.note?.includes('evicted'))).toBe(true);
     expect(delivered(ex)[0]).toBe('1:RETRY_EXC_ERR');
+  });
+
+  test('rxe_resp.c check_resource: a responder with max_dest_rd_atomic 0 answers a READ REM_INV_REQ_ERR', () => {
     const none = run({
-      config: { maxDestRdAtomic: 0 },
+      config: { maxDestRdAtomic: 0, maxRdAtomic: 1 },
       workload: [{ kind: 'post', wr: { id: 1, opcode: 'READ', addr: 0 } }],
       faults: [],
     });

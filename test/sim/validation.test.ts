@@ -22,6 +22,12 @@ test.each([
   [{ workload: [], faults: [{ kind: 'meteor' }] }, /faults\[0\]\.kind: "meteor" is not a fault kind/],
   [{ config: { retryCnt: 9 }, workload: [], faults: [] }, /config\.retryCnt: must be an integer in 0\.\.7/],
   [{ config: { retry_cnt: 3 }, workload: [], faults: [] }, /config\.retry_cnt: unknown setting/],
+  [{ config: { maxRdAtomic: 65 }, workload: [], faults: [] }, /config\.maxRdAtomic: must be an integer in 0\.\.64/],
+  [{ config: { nic: 'mlx5' }, workload: [], faults: [] }, /config\.nic: must be one of 'ibta', 'rxe' \(got mlx5\)/],
+  [
+    { workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 2.5, value: 1 } }], faults: [] },
+    /wr\.addr: WRITE at address 2\.5 straddles two words.*only atomics may be misaligned/,
+  ],
   [
     { workload: [{ kind: 'reuse', addr: 99, expect: 1, value: 2 }], faults: [] },
     /workload\[0\]\.addr: must be a word address in 0\.\.15/,
