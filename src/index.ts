@@ -28,6 +28,17 @@ export type {
   CompletionLogOptions,
 } from './layers';
 export { checkLayer } from './check';
+export { minimizeScenario, MINIMIZE_DEFAULTS } from './check';
+export type {
+  MinimizeOptions,
+  MinimizeResult,
+  Shrunk,
+  DoesNotFail,
+  NotReproduced,
+  JudgedRun,
+  JudgedProperty,
+  DescentProgress,
+} from './check';
 export type { CheckOptions } from './check';
 export { properties } from '../properties';
 export { replay, findReferenceLayer, firstDivergence } from './check/replay';
@@ -44,8 +55,10 @@ export {
   renderHtml,
   renderMatrixText,
   replayCommand,
+  loadScenario,
+  parseScenario,
 } from './report/index';
-export type { LoadedTrace } from './report/index';
+export type { LoadedTrace, LoadedScenario } from './report/index';
 export { CHECK_DEFAULTS, regenerateScenario, counterexampleArbitrary } from './check';
 export {
   scenarioArbitrary,

@@ -138,6 +138,10 @@ export function pump(sim: Simulator, qp: Qp): void {
       fail(sim, qp, 'LOC_QP_OP_ERR', `corrupt WQE of WR ${wqe.wr.id}`, wqe.psn);
       return;
     }
+    if (wqe.localError) {
+      fail(sim, qp, wqe.localError, `local error ${wqe.localError} on WR ${wqe.wr.id}`, wqe.psn);
+      return;
+    }
     qp.sendIdx++;
     transmit(sim, qp, wqe.psn, false);
   }

@@ -16,6 +16,8 @@ export interface Wqe {
   corrupt: boolean;
   /** Sequence number of this WQE's latest transmission on its QP (links are FIFO). */
   lastTx: number;
+  /** A local error found at post time (a bad lkey: LOC_PROT_ERR): completes with it, not sent. */
+  localError?: import('../../src/core/verbs').WcStatus;
 }
 
 /** A packet on a link. Requests carry the WR; responses carry the ACK/NAK for a PSN. */

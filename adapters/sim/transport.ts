@@ -6,6 +6,7 @@
 import type { SendWr, WcStatus } from '../../src/core/verbs';
 import { isAtomic } from '../../src/core/verbs';
 import { setWord } from './apps';
+import { executeExternal } from './external';
 import { sendPacket } from './links';
 import { armTimer, cancelTimer, fail, pump, resync, retransmitFrom, spendRetry } from './nic';
 import type { Packet, Qp, Wqe } from './qp';
@@ -82,7 +83,7 @@ function receive(sim: Simulator, qp: Qp, pkt: Packet, duplicate: boolean, note: 
 }
 
 /** Records an Execute at the responder. */
-function executed(
+export function executed(
   sim: Simulator,
   qp: Qp,
   pkt: Packet,
@@ -124,7 +125,9 @@ function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
     }
     if (wr.opcode === 'READ') {
       receive(sim, qp, pkt, true, 'duplicate READ: executed again');
-      const value = sim.memory[qp.host][wr.addr!];
+      const value = sim.responderMemory
+        ? sim.responderMemory.execute(qp.host, qp.path, wr, undefined).value
+        : sim.memory[qp.host][wr.addr!];
       executed(sim, qp, pkt, wr.addr, value, value, 'SUCCESS');
       respond(sim, qp, pkt, { psn: pkt.psn, value });
     } else {
@@ -139,6 +142,7 @@ function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
 
 /** Executes the request with the expected PSN. */
 function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
+  if (sim.responderMemory) return executeExternal(sim, qp, pkt, sim.responderMemory);
   const wr = pkt.wr;
   const host = qp.host;
   const mem = sim.memory[host];
@@ -218,13 +222,13 @@ function addressError(wr: SendWr, words: number): WcStatus | undefined {
 }
 
 /** A READ or atomic takes a responder slot (an atomic keeps its old value); the oldest is evicted. */
-function holdSlot(qp: Qp, psn: number, old: number | undefined, slots: number): void {
+export function holdSlot(qp: Qp, psn: number, old: number | undefined, slots: number): void {
   qp.rdAtomicSlots.set(psn, old);
   while (qp.rdAtomicSlots.size > slots) qp.rdAtomicSlots.delete(qp.rdAtomicSlots.keys().next().value!);
 }
 
 /** Sends the response for `pkt` back to its requester. */
-function respond(
+export function respond(
   sim: Simulator,
   qp: Qp,
   pkt: Packet,

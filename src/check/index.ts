@@ -7,6 +7,17 @@ export { counterexampleArbitrary, generatorOf, regenerateScenario } from './rege
 export type { SeedAndPath } from './regenerate';
 export type { ScenarioArbitraryOptions } from './arbitraries';
 export { shrinkScenario } from './shrink';
+export { counterexampleOfRun, describeLimit, minimizeScenario, MINIMIZE_DEFAULTS, scenarioSize } from './minimize';
+export type {
+  DescentProgress,
+  DoesNotFail,
+  JudgedProperty,
+  JudgedRun,
+  MinimizeOptions,
+  MinimizeResult,
+  NotReproduced,
+  Shrunk,
+} from './minimize';
 export { buildCounterexample } from './counterexample';
 export {
   CAS_ABA,

@@ -2,9 +2,12 @@
 import { TraceFileError } from '../report/schema';
 import { agentCommand } from './commands/agent';
 import { auditCommand, AUDIT_USAGE } from './commands/audit';
+import { fabricCommand } from './commands/fabric';
 import { layersCommand } from './commands/layers';
 import { renderCommand } from './commands/render';
 import { replayCommand } from './commands/replay';
+import { runCommand } from './commands/run';
+import { shrinkCommand } from './commands/shrink';
 import { theoremsCommand } from './commands/theorems';
 import { CliError, EXIT } from './errors';
 import type { CliIo } from './io';
@@ -17,9 +20,12 @@ usage: rdmacheck <command> [options]
   audit LAYER         check every property over every op class; print the audit matrix
   replay FILE         re-run a counterexample file: still fails, now passes, or diverged
   render FILE         render a counterexample as text, mermaid or html
+  run FILE            run a scenario file once against a layer: each verdict and the lane chart
+  shrink FILE         shrink a failing scenario file (a bug report) to a 1-minimal counterexample
   layers              list the reference layers and their rules
   theorems            reproduce the seed paper's theorems on the simulator
   agent               serve the responder side of the native (real verbs) backend
+  fabric -- PROGS     run unmodified libibverbs programs on the simulated fabric
   help COMMAND        usage of one command
 Exit codes: 0 every property holds, 1 violations found, 2 usage or input error.
 Add --verbose for stack traces.
@@ -30,9 +36,12 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   audit: auditCommand,
   replay: replayCommand,
   render: renderCommand,
+  run: runCommand,
+  shrink: shrinkCommand,
   layers: layersCommand,
   theorems: theoremsCommand,
   agent: agentCommand,
+  fabric: fabricCommand,
 };
 
 /** Runs the CLI on `argv` (without node and the script); resolves to the exit code. Never throws. */
@@ -60,7 +69,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Usage and input errors are one line; anything else is a bug or a crash worth its stack with --verbose.
     const oneLine = err instanceof CliError || err instanceof TraceFileError ? err.message : err.message.split('\n')[0];
     io.stderr.write(
-      `${oneLine.startsWith('rdmacheck') || oneLine.startsWith('loadTrace') || oneLine.startsWith('replay') ? '' : 'rdmacheck: '}${oneLine}\n`,
+      `${
+        oneLine.startsWith('rdmacheck') ||
+        oneLine.startsWith('loadTrace') ||
+        oneLine.startsWith('loadScenario') ||
+        oneLine.startsWith('replay')
+          ? ''
+          : 'rdmacheck: '
+      }${oneLine}\n`,
     );
     if (verbose && err.stack !== undefined) io.stderr.write(`${err.stack}\n`);
     return EXIT.usage;

@@ -58,6 +58,8 @@ const wcStatusList = [
   'REM_OP_ERR',
   'LOC_LEN_ERR',
   'LOC_QP_OP_ERR',
+  // A local protection error (a bad lkey): the fabric's real programs can make one.
+  'LOC_PROT_ERR',
 ] as const;
 
 /** Completion status, as ibv_wc_status names it (without the IBV_WC_ prefix). */

@@ -20,7 +20,7 @@ export function renderMermaid(data: CounterexampleData, options: MermaidOptions 
   const last = lanes[lanes.length - 1].id;
   const lines: string[] = ['sequenceDiagram'];
   lines.push(
-    `  %% rdmacheck: ${oneLine(data.property)} violated by ${oneLine(data.layer)} (seed ${data.seed}, path ${oneLine(data.path)})`,
+    `  %% rdmacheck: ${oneLine(data.property)} violated by ${oneLine(data.layer)} (${data.path === '' ? 'a given scenario' : `seed ${data.seed}, path ${oneLine(data.path)}`})`,
   );
   for (const lane of lanes) lines.push(`  participant ${lane.id} as ${escapeText(lane.title)}`);
   for (const e of data.trace) {

@@ -24,6 +24,11 @@ export interface SchemaContext {
   lines: LineCounter;
   /** The API name that starts each message ("loadTrace"). */
   api: string;
+  /**
+   * Refuse fields a record does not know (hand-written files: a misspelt optional field would
+   * otherwise be silently ignored). Trace files are read leniently: newer minor versions add fields.
+   */
+  strict?: boolean;
 }
 
 /** Checks one node (undefined when the field is absent). */
@@ -148,10 +153,11 @@ export function opt(spec: Spec): FieldSpec {
   return { spec, optional: true };
 }
 
-/** A map with these fields (unknown extra fields are allowed: files from newer minor versions). */
-export function record(fields: Record<string, Spec | FieldSpec>): Spec {
+/** A map with these fields (unknown extra fields are allowed, unless the context is strict). */
+export function record(fields: Record<string, Spec | FieldSpec>, tag?: string): Spec {
   return (node, field, ctx, parent) => {
     if (!isMap(node)) fail(ctx, node, parent, field, 'a map');
+    if (ctx.strict) refuseUnknownKeys(node, field, ctx, [...(tag === undefined ? [] : [tag]), ...Object.keys(fields)]);
     for (const [name, f] of Object.entries(fields)) {
       const { spec, optional } = typeof f === 'function' ? { spec: f, optional: false } : f;
       const child = valueNode(node, name);
@@ -163,7 +169,7 @@ export function record(fields: Record<string, Spec | FieldSpec>): Spec {
 
 /** A map whose `kind` field picks the record spec that checks the rest. */
 export function byKind<T extends Record<string, Record<string, Spec | FieldSpec>>>(kinds: T): Spec {
-  const specs = new Map(Object.entries(kinds).map(([kind, fields]) => [kind, record(fields)]));
+  const specs = new Map(Object.entries(kinds).map(([kind, fields]) => [kind, record(fields, 'kind')]));
   const kindSpec = oneOf(...specs.keys());
   return (node, field, ctx, parent) => {
     if (!isMap(node)) fail(ctx, node, parent, field, 'a map');
@@ -172,6 +178,22 @@ export function byKind<T extends Record<string, Record<string, Spec | FieldSpec>
     const kind = (kindNode as { value: string }).value;
     (specs.get(kind) as Spec)(node, `${field} (${kind})`, ctx, parent);
   };
+}
+
+/** Throws at the first key of `node` that is not in `known`, listing the known ones. */
+function refuseUnknownKeys(node: YAMLMap, field: string, ctx: SchemaContext, known: readonly string[]): void {
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? pair.key.value : pair.key;
+    if (typeof key === 'string' && known.includes(key)) continue;
+    const { line, col } = ctx.lines.linePos((pair.key as Node | null)?.range?.[0] ?? node.range?.[0] ?? 0);
+    const where = field === '' ? String(key) : `${field}.${String(key)}`;
+    throw new TraceFileError(
+      `${ctx.api}: ${ctx.file}:${line}:${col}: ${where}: unknown field; expected one of ${known.join(', ')}`,
+      ctx.file,
+      line,
+      col,
+    );
+  }
 }
 
 /** The value node of `key` in a map, or undefined when the key is absent. */

@@ -46,6 +46,18 @@ export function renderText(data: CounterexampleData, options: TextOptions = {}):
   return `${lines.join('\n')}\n`;
 }
 
+/** The lane chart alone (no header), for a run no property faulted: `rdmacheck run` on a passing scenario. */
+export function renderChart(data: Pick<CounterexampleData, 'trace' | 'scenario' | 'events'>): string {
+  const lines = chartLines(
+    data.trace,
+    data.scenario,
+    lanesOf(data.scenario, data.trace),
+    new Set(data.events),
+    undefined,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
 /** The chart rows: a header of lane titles, then one row per event. */
 function chartLines(
   trace: Trace,

@@ -164,7 +164,7 @@ const anchor: Spec = record({
 });
 
 const count = either('a positive integer or "all"', nat, oneOf('all'));
-const packetMatch = { path: opt(nat), wr: opt(int), nth: opt(nat), count: opt(count) };
+const packetMatch = { path: opt(nat), wr: opt(int), host: opt(layerHost), nth: opt(nat), count: opt(count) };
 
 /** A scenario: config overrides, workload steps, faults (src/core/scenario.ts). */
 export const scenario: Spec = record({
