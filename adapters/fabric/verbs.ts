@@ -7,6 +7,7 @@
 import type { SendWr } from '../../src/core/verbs';
 import { LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
 import { fail, pump, transition } from '../sim/nic';
+import { nextPsn } from '../sim/psn';
 import type { Fabric } from './fabric';
 import type { Host, QueuePair, Sge } from './host';
 import { qpNumber } from './host';
@@ -227,7 +228,8 @@ function postSend(fabric: Fabric, host: Host, req: Request): Answer {
       fabric.sim.complete(host.name, qp.path, { wrId: id, status: 'WR_FLUSH_ERR', opcode });
       return;
     }
-    sq.sq.push({ wr, psn: sq.nextPsn++, sent: false, acked: false, lastTx: -1, corrupt: false, localError });
+    sq.sq.push({ wr, psn: sq.nextPsn, sent: false, acked: false, lastTx: -1, corrupt: false, localError });
+    sq.nextPsn = nextPsn(sq.nextPsn); // 24-bit PSNs wrap
     pump(fabric.sim, sq);
   });
   return ok();

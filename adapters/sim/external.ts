@@ -9,6 +9,7 @@
 import type { LayerHost, RecvWr, SendWr, WcStatus } from '../../src/core/verbs';
 import { consumesRecv, isAtomic } from '../../src/core/verbs';
 import { fail } from './nic';
+import { nextPsn } from './psn';
 import type { Packet, Qp } from './qp';
 import type { Simulator } from './simulator';
 import { executed, holdSlot, respond } from './transport';
@@ -65,11 +66,12 @@ export function executeExternal(sim: Simulator, qp: Qp, pkt: Packet, mem: Respon
       ...(wr.imm !== undefined ? { imm: wr.imm } : {}),
     });
   }
-  if (wr.opcode === 'READ' || isAtomic(wr.opcode)) {
-    holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? effect.value : undefined, sim.nic.responderSlots);
+  if (wr.opcode === 'READ' || wr.opcode === 'FETCH_ADD' || wr.opcode === 'CMP_SWAP') {
+    const slot = { opcode: wr.opcode, addr: wr.addr ?? 0, ...(wr.opcode !== 'READ' ? { old: effect.value } : {}) };
+    holdSlot(qp, pkt.psn, slot, sim.nic.responderSlots);
   }
   executed(sim, qp, pkt, wr.addr, effect.value, undefined, 'SUCCESS');
-  qp.ePsn++;
+  qp.ePsn = nextPsn(qp.ePsn);
   qp.nakSent = false;
   respond(sim, qp, pkt, { psn: pkt.psn, value: effect.value });
 }

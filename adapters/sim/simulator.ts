@@ -57,8 +57,6 @@ export class Simulator {
   readonly watches: ReuseWatch[] = [];
   /** The latest fault, application step or NIC retry: the liveness budget counts from here. */
   lastActivityNs = 0;
-  /** The newest connection of each path (bumped by every reset). */
-  readonly pathEpochs: number[];
   /** What the run's NIC profile (config.nic) decides: timers, retries, resources, flushes. */
   readonly nic: NicBehaviour;
   /** The retransmission timer: 4.096 us * 2^timeout (rxe: whole jiffies, see ./profile). */
@@ -89,7 +87,6 @@ export class Simulator {
       'b-to-a': { up: true, lastArrival: 0 },
     }));
     this.nicAlive = { A: new Array(c.paths).fill(true), B: new Array(c.paths).fill(true) };
-    this.pathEpochs = new Array(c.paths).fill(0);
     this.nic = nicBehaviour(c);
     this.timeoutNs = this.nic.retransmitTimerNs;
     // Room for a layer to try every path twice, each through the NIC's whole retry cycle.

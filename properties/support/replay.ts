@@ -51,6 +51,8 @@ export function decisionAction(d: DecisionEvent | ReplayedDecision): string {
     case 'PostRecv':
       return canonical({ t: r.t, kind: d.kind, path: r.path, wr: r.wr });
     case 'Reset':
+      return canonical({ t: r.t, kind: d.kind, path: r.path, sqPsn: r.sqPsn ?? 0, rqPsn: r.rqPsn ?? 0 });
+    case 'MoveToError':
       return canonical({ t: r.t, kind: d.kind, path: r.path });
     case 'Deliver':
       return canonical({ t: r.t, kind: d.kind, wc: r.wc, forWr: r.forWr });
@@ -113,6 +115,7 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
       post: () => refusal(next(host), 'Post'),
       postRecv: () => refusal(next(host), 'PostRecv'),
       reset: () => undefined,
+      moveToError: () => undefined,
       setTimer: () => undefined,
       sendControl: () => undefined,
       word: () => {

@@ -104,6 +104,9 @@ export const LEGAL_QP_TRANSITIONS: Readonly<Record<QpState, readonly QpState[]>>
   ERR: ['RESET', 'ERR'],
 };
 
+/** Packet sequence numbers are 24-bit (IBTA BTH:PSN): they count modulo 2^24 and wrap. */
+export const PSN_MODULUS = 0x1000000;
+
 /**
  * The IB transport's retransmission timer for a local ACK timeout exponent: 4.096 us * 2^timeout
  * (timeout 0 means no timer at all; callers handle that case).

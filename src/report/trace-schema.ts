@@ -69,7 +69,9 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   ControlReceived: { ...observed, msg: any },
   Post: { ...decided, path: int, wr: sendWr, ok: bool, error: opt(str) },
   PostRecv: { ...decided, path: int, wr: recvWr, ok: bool, error: opt(str) },
-  Reset: { ...decided, path: int },
+  // The PSNs are absent from files written before resets chose them explicitly (both were 0).
+  Reset: { ...decided, path: int, sqPsn: opt(nat), rqPsn: opt(nat) },
+  MoveToError: { ...decided, path: int },
   Deliver: { ...decided, wc, forWr: opt(int) },
   SetTimer: { ...decided, delayNs: num(), token: str },
   SendControl: { ...decided, msg: any },
