@@ -28,6 +28,8 @@ export interface AuditRequest {
   nic?: NicProfile;
   /** Wall-clock budget of one op class (search and shrinking), in milliseconds. */
   budgetMsPerOpClass?: number;
+  /** Liveness budget of every run, in virtual nanoseconds (the checker's default when absent). */
+  livenessNs?: number;
 }
 
 /** What the audit tells its caller while it runs. */
@@ -55,6 +57,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       opcodes: [opcode],
       numRuns,
       ...(request.seed === undefined ? {} : { seed: request.seed }),
+      ...(request.livenessNs === undefined ? {} : { livenessNs: request.livenessNs }),
       ...(request.nic === undefined ? {} : { nic: request.nic }),
       ...(budget === undefined
         ? {}
