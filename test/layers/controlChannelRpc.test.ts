@@ -8,8 +8,8 @@
 import { sim } from '../../adapters/sim';
 import { properties } from '../../properties';
 import { checkLayer } from '../../src/check';
-import type { Adapter, Execution } from '../../src/core/execution';
-import type { Fault, Scenario, WorkloadStep } from '../../src/core/scenario';
+import type { Execution } from '../../src/core/execution';
+import type { Fault, WorkloadStep } from '../../src/core/scenario';
 import { OPCODES } from '../../src/core/verbs';
 import {
   GIVE_UP_NS,
@@ -109,24 +109,9 @@ describe('the control-channel RPC fixture: what it does', () => {
   });
 });
 
-/**
- * The simulator with the scenario's liveness budget replaced: the stand-in for
- * CheckOptions.livenessNs until that option lands (fid-time).
- */
-function withLivenessNs(adapter: Adapter, livenessNs: number): Adapter {
-  const longer = (s: Scenario): Scenario => ({ ...s, config: { ...s.config, livenessNs } });
-  const wrapped: Adapter = {
-    name: adapter.name,
-    capabilities: adapter.capabilities,
-    runSync: (s, layer) => adapter.runSync!(longer(s), layer),
-    run: (s, layer) => adapter.run(longer(s), layer),
-  };
-  return wrapped;
-}
-
 describe('the control-channel RPC fixture: the audit', () => {
   it('checkLayer with a 50 ms liveness budget: every property holds on every op class', async () => {
-    const report = await checkLayer(controlChannelRpc, { adapter: withLivenessNs(sim(), LIVENESS_NS) });
+    const report = await checkLayer(controlChannelRpc, { livenessNs: LIVENESS_NS });
     const notHolding = report.results
       .filter((r) => r.status !== 'holds')
       .map((r) => `${r.property} ${r.opcode ?? 'all'}: ${r.status} ${r.counterexample?.explanation ?? r.reason ?? ''}`);
@@ -137,9 +122,8 @@ describe('the control-channel RPC fixture: the audit', () => {
   }, 120_000);
 
   it('the same audit is not blind: it catches the fixture without its dedup log, and without its attribution', async () => {
-    const adapter = withLivenessNs(sim(), LIVENESS_NS);
     const noDedupe = await checkLayer(createControlChannelRpc({ dedupe: false }), {
-      adapter,
+      livenessNs: LIVENESS_NS,
       opcodes: ['FETCH_ADD'],
       properties: [properties.atMostOnce],
     });
@@ -148,7 +132,7 @@ describe('the control-channel RPC fixture: the audit', () => {
       counterexample: { explanation: expect.stringMatching(/executed twice at B: by B's layer \(fetchAdd\)/) },
     });
     const unattributed = await checkLayer(createControlChannelRpc({ attribute: false }), {
-      adapter,
+      livenessNs: LIVENESS_NS,
       opcodes: ['READ'],
       properties: [properties.completionFidelity],
     });
