@@ -20,6 +20,7 @@ import { execute, nowMs } from './execute';
 import { describeError } from '../core/errors';
 import { checkSafely } from '../core/safe-check';
 import { resolveCheckOptions } from './options';
+import { replayBeforeReport } from './report-replayed';
 import type { CheckOptions, ResolvedCheckOptions } from './options';
 import { coverageShortfalls, emptyCoverageRow, tallyRun } from './coverage/tally';
 
@@ -61,7 +62,9 @@ export async function checkColumns(
   const columns: readonly OpClass[] = only ?? [...o.opcodes, ...(o.mixed ? (['mixed'] as const) : [])];
   for (const column of columns) {
     const cells = await search(layer, adapter, props, column, o, progress, coverage);
-    for (const cell of cells) perOpcode.push(await conclude(layer, adapter, cell, column, o));
+    const results: PropertyResult[] = [];
+    for (const cell of cells) results.push(await conclude(layer, adapter, cell, column, o));
+    perOpcode.push(...(await replayBeforeReport(layer, adapter, results)));
   }
   const overall = props.map((p) =>
     combine(

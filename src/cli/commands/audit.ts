@@ -35,6 +35,10 @@ import { startAuditWorker } from '../start-worker';
 import { writeFileAtomic } from '../../report/write-atomic';
 import { compareWithDocumented } from '../documented';
 import { junitReport } from '../junit';
+import { replayInFreshWorkers } from '../fresh-replay';
+
+/** Wall-clock limit of one counterexample's replay in a fresh worker. */
+const FRESH_REPLAY_LIMIT_MS = 60_000;
 
 /** Usage of audit. */
 export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
@@ -108,7 +112,9 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
     if (event.type === 'progress') progress.update(event.update);
     else if (event.type === 'cell') progress.cellDone(event.update);
-  }).finally(() => progress.finish());
+  })
+    .then((r) => (spec.kind === 'module' ? replayInFreshWorkers(r, spec, FRESH_REPLAY_LIMIT_MS) : r))
+    .finally(() => progress.finish());
   // A module layer is not known by name: its replay command needs --layer with the path given here.
   const layerModule = spec.kind === 'module' ? layerArg : undefined;
   const files = writeOutputs(

@@ -85,9 +85,12 @@ describe('coverage classes', () => {
   });
 
   it('a timer of the layer fires: layer-timer-fired (timer-hedge sets one per WR)', () => {
-    expect(classesOf(layers.timerHedge, { workload: [write], faults: [{ kind: 'delay', direction: 'response', delayNs: 400_000 }] })).toContain(
-      'layer-timer-fired',
-    );
+    expect(
+      classesOf(layers.timerHedge, {
+        workload: [write],
+        faults: [{ kind: 'delay', direction: 'response', delayNs: 400_000 }],
+      }),
+    ).toContain('layer-timer-fired');
   });
 
   it('a control message sent while the management network is down: control-channel-loss', () => {

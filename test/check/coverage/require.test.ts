@@ -56,7 +56,9 @@ describe('requireCoverage', () => {
     expect(report.coverageShortfalls!.map((s) => [s.coverageClass, s.required, s.runs])).toEqual([
       ['control-channel-loss', 1, 0],
     ]);
-    expect(report.coverageShortfalls![0].explanation).toMatch(/control-channel-loss .* exercised by 0 runs, fewer than the 1 required/);
+    expect(report.coverageShortfalls![0].explanation).toMatch(
+      /control-channel-loss .* exercised by 0 runs, fewer than the 1 required/,
+    );
   });
 
   it.each([
