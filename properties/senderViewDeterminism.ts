@@ -88,14 +88,15 @@ function decisionText(d: TraceEvent | DecisionEvent | ReplayedDecision | undefin
       return `MoveToError path ${r.path}`;
     case 'Deliver': {
       const wc = r.wc as { wrId: number; status: string; value?: number };
-      return `Deliver WR ${wc.wrId} ${wc.status}${wc.value !== undefined ? ` value ${wc.value}` : ''}`;
+      const forWr = r.forWr !== undefined ? ` for the peer's WR ${String(r.forWr)}` : '';
+      return `Deliver WR ${wc.wrId} ${wc.status}${wc.value !== undefined ? ` value ${wc.value}` : ''}${forWr}`;
     }
     case 'SetTimer':
       return `SetTimer ${r.token} in ${fmtTime(r.delayNs as number)}`;
     case 'SendControl':
       return `SendControl ${JSON.stringify(r.msg)}`;
     case 'MemOp':
-      return `memory.${r.op}(${r.addr})`;
+      return `memory.${r.op}(${r.addr}${r.forWr !== undefined ? `, { forWr: ${String(r.forWr)} }` : ''})`;
     default:
       return `nothing (its next event is the observation ${r.kind})`;
   }

@@ -58,7 +58,7 @@ export function decisionAction(d: DecisionEvent | ReplayedDecision): string {
     case 'MoveToError':
       return canonical({ t: r.t, kind: d.kind, path: r.path });
     case 'Deliver':
-      return canonical({ t: r.t, kind: d.kind, wc: r.wc });
+      return canonical({ t: r.t, kind: d.kind, wc: r.wc, forWr: r.forWr });
     case 'SetTimer':
       return canonical({ t: r.t, kind: d.kind, delayNs: r.delayNs, token: r.token });
     case 'SendControl':

@@ -28,15 +28,32 @@ export interface FailoverLayer {
   create(env: LayerEnv): LayerInstance;
 }
 
-/** Options of a memory operation a responder-side layer does on behalf of a peer's WR. */
+/**
+ * Options of a memory operation a responder-side layer does on behalf of a peer's WR (README,
+ * "Effects a layer performs itself").
+ */
 export interface MemOpOptions {
-  /** The peer application's WR id whose effect this is (counted by at-most-once). */
+  /**
+   * The peer application's WR id whose effect this is: a write, fetchAdd or cmpSwap is that
+   * WR's execution (at-most-once counts it), a read serves that READ (its data).
+   */
+  forWr?: number;
+}
+
+/** Options of a completion a layer hands its application. */
+export interface DeliverOptions {
+  /**
+   * For a SUCCESS RECV completion the layer filled itself (the message came over the control
+   * channel or through its own buffers): the peer application's SEND or WRITE_WITH_IMM WR id
+   * whose message this is. The delivery is then that message's effect at this host.
+   */
   forWr?: number;
 }
 
 /** This host's own memory, by its own CPU (no network). Addresses are word indices. */
 export interface LocalMemory {
-  read(addr: number): number;
+  /** The word at `addr`; with `forWr`, the data of the peer's READ `forWr`, served by this layer. */
+  read(addr: number, options?: MemOpOptions): number;
   write(addr: number, value: number, options?: MemOpOptions): void;
   /** Adds `add`, returns the old value. */
   fetchAdd(addr: number, add: number, options?: MemOpOptions): number;
@@ -77,8 +94,11 @@ export interface LayerEnv {
    * completes with WR_FLUSH_ERR (unlike reset, which discards them silently). The peer is not told.
    */
   moveToError(path: number): void;
-  /** Hand a completion to the application. */
-  deliver(wc: WorkCompletion): void;
+  /**
+   * Hand a completion to the application. `{ forWr }` attributes a SUCCESS RECV completion to
+   * the peer application's WR whose message the layer received itself.
+   */
+  deliver(wc: WorkCompletion, options?: DeliverOptions): void;
   /** Ask for onTimer(token) after `delayNs`. */
   setTimer(delayNs: number, token: string): void;
   /** A message to the peer host's instance over the management network (plain JSON data). */

@@ -72,7 +72,7 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   // The PSNs are absent from files written before resets chose them explicitly (both were 0).
   Reset: { ...decided, path: int, sqPsn: opt(nat), rqPsn: opt(nat) },
   MoveToError: { ...decided, path: int },
-  Deliver: { ...decided, wc },
+  Deliver: { ...decided, wc, forWr: opt(int) },
   SetTimer: { ...decided, delayNs: num(), token: str },
   SendControl: { ...decided, msg: any },
   MemOp: {

@@ -9,7 +9,7 @@
  * Hot path: every call of a simulated layer goes through here; nothing is allocated beyond the
  * copy and the recorded event.
  */
-import type { LayerEnv, LocalMemory, MemOpOptions, ResetPsns } from '../layer';
+import type { DeliverOptions, LayerEnv, LocalMemory, MemOpOptions, ResetPsns } from '../layer';
 import type { DecisionEvent, TraceEvent } from '../trace';
 import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../verbs';
 import { copyWc, copyWr } from '../verbs';
@@ -21,6 +21,7 @@ import {
   badWordValue,
   controlRefusal,
   copyControl,
+  deliverAttributionMisuse,
   deliverMisuse,
   malformedCompletion,
   postMisuse,
@@ -35,6 +36,7 @@ type Unstamped<T> = T extends unknown ? Omit<T, 'i' | 't'> : never;
 export type EnvEvent = Unstamped<DecisionEvent | Extract<TraceEvent, { kind: 'LayerFault' }>>;
 
 type MemOpEvent = Extract<EnvEvent, { kind: 'MemOp' }>;
+type DeliverEvent = Extract<EnvEvent, { kind: 'Deliver' }>;
 
 /**
  * What an adapter supplies: its fabric. The contract calls these only for calls that passed its
@@ -149,16 +151,23 @@ export function contractEnv(t: EnvTransport): ContractEnv {
   };
 
   // A delivery is recorded even when it is misuse (the application did receive it); the
-  // LayerFault follows. Only a value that is no completion at all is refused outright.
-  const deliver = (wcIn: WorkCompletion): void => {
+  // LayerFault follows. Only a value that is no completion at all is refused outright. An
+  // attribution that breaks its rule is left out of the record (the completion still reaches
+  // the application, as nobody's effect) and is a LayerFault of its own.
+  const deliver = (wcIn: WorkCompletion, options?: DeliverOptions): void => {
     const malformed = malformedCompletion(wcIn);
     if (malformed) return fault('deliver', malformed);
     const wc = copyWc(wcIn);
-    t.record({ kind: 'Deliver', host, wc });
+    const forWr: unknown = options?.forWr;
+    const badAttribution = deliverAttributionMisuse(wc, forWr);
+    const e: DeliverEvent = { kind: 'Deliver', host, wc };
+    if (forWr !== undefined && !badAttribution) e.forWr = forWr as number;
+    t.record(e);
     const isRecv = wc.opcode === 'RECV';
     const delivered = isRecv ? deliveredRecvs : deliveredSends;
     const misuse = deliverMisuse(isRecv, wc.wrId, isRecv ? recvIds : sendIds, delivered);
     if (misuse) fault('deliver', misuse);
+    if (badAttribution) fault('deliver', badAttribution);
     delivered.add(wc.wrId);
   };
 
@@ -220,10 +229,10 @@ function contractMemory(t: EnvTransport, fault: (during: string, reason: string)
     return e;
   };
   return {
-    read(addr) {
-      if (!allowed('read', addr)) return 0;
+    read(addr, o) {
+      if (!allowed('read', addr, badForWr(o?.forWr))) return 0;
       const old = t.word(addr);
-      t.record({ kind: 'MemOp', host, op: 'read', addr, old });
+      t.record(attribute({ kind: 'MemOp', host, op: 'read', addr, old }, o));
       return old;
     },
     write(addr, value, o) {

@@ -4,7 +4,7 @@
  * records a LayerFault with this reason. The texts are part of the trace, so every adapter (and
  * the observation replay) must take them from here: one wording, one judgement.
  */
-import type { LayerHost, RecvWr, SendWr } from '../verbs';
+import type { LayerHost, RecvWr, SendWr, WorkCompletion } from '../verbs';
 import { OPCODES, PSN_MODULUS, WC_STATUSES } from '../verbs';
 
 /** Why `path` is not a path of a fabric with `paths` paths. */
@@ -138,4 +138,20 @@ export function badForWr(forWr: unknown): string | undefined {
   return forWr === undefined || Number.isInteger(forWr)
     ? undefined
     : `forWr ${String(forWr)} is not a WR id (an integer)`;
+}
+
+/**
+ * Why `forWr` cannot attribute the delivered completion `wc`: it must name a WR (an integer),
+ * and only a SUCCESS RECV completion carries a received message (a completion of this host's own
+ * send WR, or an error completion, received nothing that could be a peer WR's effect).
+ */
+export function deliverAttributionMisuse(wc: WorkCompletion, forWr: unknown): string | undefined {
+  if (forWr === undefined) return undefined;
+  const notAnId = badForWr(forWr);
+  if (notAnId) return notAnId;
+  if (wc.opcode !== 'RECV')
+    return `forWr ${String(forWr)} attributes a received message, but this completes the application's own ${wc.opcode} WR ${wc.wrId}; only a RECV completion takes forWr`;
+  if (wc.status !== 'SUCCESS')
+    return `forWr ${String(forWr)} attributes a received message, but RECV ${wc.wrId} completes ${wc.status} (an error completion received nothing); deliver it without forWr`;
+  return undefined;
 }
