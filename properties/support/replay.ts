@@ -17,6 +17,7 @@ import { decisions, isObservation } from '../../src/core/trace';
 import type { LayerHost } from '../../src/core/verbs';
 import { copyWc, copyWr } from '../../src/core/verbs';
 import { canonical } from './history';
+import { sameData } from './same';
 
 /** A decision made during the replay (a DecisionEvent without index, host and results). */
 export type ReplayedDecision = { t: number; kind: DecisionEvent['kind'] } & Record<string, unknown>;
@@ -43,34 +44,32 @@ const WORLD_VALUES: Record<ReplayWorld, { random: number; dateNow: number; perfN
   high: { random: 0.9999999, dateNow: 4_102_444_800_001, perfNow: 987_654_321.123 },
 };
 
+/** The fields of each decision kind that make its action (what the layer chose), `t` and `kind` aside. */
+const ACTION_FIELDS: Record<DecisionEvent['kind'], readonly string[]> = {
+  Post: ['path', 'wr'],
+  PostRecv: ['path', 'wr'],
+  Reset: ['path'],
+  Deliver: ['wc'],
+  SetTimer: ['delayNs', 'token'],
+  SendControl: ['msg'],
+  MemOp: ['op', 'addr', 'value', 'add', 'compare', 'swap', 'forWr'],
+};
+
 /** The action part of a decision (what the layer chose), without what the fabric answered. */
 export function decisionAction(d: DecisionEvent | ReplayedDecision): string {
   const r = d as Record<string, unknown>;
-  switch (d.kind) {
-    case 'Post':
-    case 'PostRecv':
-      return canonical({ t: r.t, kind: d.kind, path: r.path, wr: r.wr });
-    case 'Reset':
-      return canonical({ t: r.t, kind: d.kind, path: r.path });
-    case 'Deliver':
-      return canonical({ t: r.t, kind: d.kind, wc: r.wc });
-    case 'SetTimer':
-      return canonical({ t: r.t, kind: d.kind, delayNs: r.delayNs, token: r.token });
-    case 'SendControl':
-      return canonical({ t: r.t, kind: d.kind, msg: r.msg });
-    case 'MemOp':
-      return canonical({
-        t: r.t,
-        kind: d.kind,
-        op: r.op,
-        addr: r.addr,
-        value: r.value,
-        add: r.add,
-        compare: r.compare,
-        swap: r.swap,
-        forWr: r.forWr,
-      });
-  }
+  const action: Record<string, unknown> = { t: r.t, kind: d.kind };
+  for (const f of ACTION_FIELDS[d.kind]) action[f] = r[f];
+  return canonical(action);
+}
+
+/** True when two decisions chose the same action: `decisionAction(a) === decisionAction(b)`, without the strings. */
+export function sameAction(a: DecisionEvent | ReplayedDecision, b: DecisionEvent | ReplayedDecision): boolean {
+  if (a.kind !== b.kind || !sameData(a.t, b.t)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const f of ACTION_FIELDS[a.kind]) if (!sameData(x[f], y[f])) return false;
+  return true;
 }
 
 /** Replays `run` in one world; undefined when every decision of both hosts matches the record. */
@@ -89,7 +88,7 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
     // A run cut by the event limit stopped in the middle of a callback: decisions past the end
     // of its record are not a divergence (the property then says unknown, never holds).
     if (!rec && run.end.reason === 'event-limit') return;
-    if (!divergence && (!rec || decisionAction(rec) !== decisionAction(d))) {
+    if (!divergence && (!rec || !sameAction(rec, d))) {
       divergence = { host, position: k, recorded: rec, replayed: d, during, nondeterminism: [] };
     }
   };

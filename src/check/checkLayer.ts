@@ -99,7 +99,9 @@ async function search(
   const judge = async (scenario: Scenario): Promise<boolean> => {
     runIndex++;
     const active = cells.filter((c) => !c.failure && !c.timedOut);
-    if (active.length === 0) return true; // every property is decided: the remaining runs are skipped
+    // Every property is decided (failed, or out of time): no more runs. An interrupting
+    // precondition failure ends fast-check's loop without counting a failure or shrinking.
+    if (active.length === 0) throw new fc.PreconditionFailure(true);
     const started = nowMs();
     let run: Execution;
     try {
