@@ -65,36 +65,46 @@ export function decisionAction(d: DecisionEvent | ReplayedDecision): string {
 
 /** True when two decisions chose the same action: `decisionAction(a) === decisionAction(b)`, without the strings. */
 export function sameAction(a: DecisionEvent | ReplayedDecision, b: DecisionEvent | ReplayedDecision): boolean {
-  if (a.kind !== b.kind || !sameData(a.t, b.t)) return false;
+  return sameActionAt(a, b, b.t);
+}
+
+/** sameAction of `a` and of `b` taken at time `t` (b's own `t` ignored): no copy of `b` needed. */
+function sameActionAt(a: DecisionEvent | ReplayedDecision, b: { kind: string }, t: number): boolean {
+  if (a.kind !== b.kind || !sameData(a.t, t)) return false;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
   for (const f of ACTION_FIELDS[a.kind]) if (!sameData(x[f], y[f])) return false;
   return true;
 }
 
-/** Replays `run` in one world; undefined when every decision of both hosts matches the record. */
-export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence | undefined {
+/**
+ * Replays `run` in one world; undefined when every decision of both hosts matches the record.
+ * `seen.calls`, when given, receives how many times the layer consulted a clock or Math.random.
+ */
+export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: number }): ReplayDivergence | undefined {
   const recorded: Record<LayerHost, DecisionEvent[]> = { A: decisions(run.trace, 'A'), B: decisions(run.trace, 'B') };
-  const replayed: Record<LayerHost, ReplayedDecision[]> = { A: [], B: [] };
+  // How many decisions each host has made in the replay (the replayed decisions themselves are
+  // copied only at a divergence: a replay of a run that agrees allocates none).
+  const replayed: Record<LayerHost, number> = { A: 0, B: 0 };
   const calls = new Map<string, number>();
   let now = 0;
   let during: ObservationEvent | undefined;
   let divergence: ReplayDivergence | undefined;
 
-  const decide = (host: LayerHost, d: ReplayedDecision): void => {
-    const k = replayed[host].length;
-    replayed[host].push(d);
+  const decide = (host: LayerHost, d: { kind: string }, t: number): void => {
+    const k = replayed[host]++;
     const rec = recorded[host][k];
     // A run cut by the event limit stopped in the middle of a callback: decisions past the end
     // of its record are not a divergence (the property then says unknown, never holds).
     if (!rec && run.end.reason === 'event-limit') return;
-    if (!divergence && (!rec || !sameAction(rec, d))) {
-      divergence = { host, position: k, recorded: rec, replayed: d, during, nondeterminism: [] };
+    if (!divergence && (!rec || !sameActionAt(rec, d, t))) {
+      const replayedDecision = { ...d, t } as ReplayedDecision;
+      divergence = { host, position: k, recorded: rec, replayed: replayedDecision, during, nondeterminism: [] };
     }
   };
 
   /** The recorded decision the next replayed one of `host` is compared with. */
-  const next = (host: LayerHost): DecisionEvent | undefined => recorded[host][replayed[host].length];
+  const next = (host: LayerHost): DecisionEvent | undefined => recorded[host][replayed[host]];
   /** What the fabric answered the recorded post: its refusal, or undefined when it was posted. */
   const refusal = (rec: DecisionEvent | undefined, kind: 'Post' | 'PostRecv'): string | undefined =>
     rec && rec.kind === kind && !rec.ok ? (rec.error ?? 'refused') : undefined;
@@ -107,7 +117,7 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
       paths: run.config.paths,
       memoryWords: run.config.memoryWords,
       record: (e) => {
-        if (e.kind !== 'LayerFault') decide(host, { ...e, t: now } as ReplayedDecision);
+        if (e.kind !== 'LayerFault') decide(host, e, now);
       },
       post: () => refusal(next(host), 'Post'),
       postRecv: () => refusal(next(host), 'PostRecv'),
@@ -154,13 +164,14 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
   }
   if (!divergence) {
     for (const host of ['A', 'B'] as const) {
-      const k = replayed[host].length;
+      const k = replayed[host];
       if (k < recorded[host].length) {
         divergence = { host, position: k, recorded: recorded[host][k], during: undefined, nondeterminism: [] };
         break;
       }
     }
   }
+  if (seen) seen.calls = [...calls.values()].reduce((a, b) => a + b, 0);
   if (divergence) divergence.nondeterminism = [...calls.entries()].map(([n, c]) => `${n} x${c}`);
   return divergence;
 }
