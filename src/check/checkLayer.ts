@@ -57,6 +57,7 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
     layer: layer.name,
     adapter: adapter.name,
     seed: o.seed,
+    ...(o.shard === undefined ? {} : { shard: o.shard }),
     ok: overall.every((r) => r.status !== 'violated'),
     results: [...overall, ...perOpcode],
   };

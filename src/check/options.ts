@@ -6,6 +6,8 @@ import type { NicProfile } from '../core/scenario';
 import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
+import type { Shard } from './shard';
+import { shardSeed, validShard } from './shard';
 
 /**
  * Every default of checkLayer and of the scenario generator, in one place: the checker, the
@@ -63,6 +65,12 @@ export interface CheckOptions {
   nic?: NicProfile;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
+  /**
+   * Shard `index` of `count` of a campaign (src/check/shard.ts): the audit runs under seed
+   * `seed + index - 1`, so shards search disjoint, reproducible streams; merge their reports with
+   * `rdmacheck merge`.
+   */
+  shard?: Shard;
 }
 
 /** The options with every default filled in. */
@@ -80,6 +88,7 @@ export interface ResolvedCheckOptions {
   maxPaths: number;
   nic: NicProfile;
   onProgress?: (p: { runs: number; failures: number }) => void;
+  shard?: Shard;
 }
 
 /** The default seed: audits are reproducible unless the caller asks for another seed. */
@@ -131,6 +140,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail('onProgress must be a function');
   if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
     fail(`nic must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(options.nic)})`);
+  const shard = options.shard === undefined ? undefined : validShard(options.shard, 'checkLayer');
   const d = CHECK_DEFAULTS;
   const maxEvents = positiveInt('maxEvents', d.maxEvents);
   if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2)
@@ -141,7 +151,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     properties: options.properties,
     opcodes: [...new Set(opcodes)],
     numRuns: positiveInt('numRuns', d.numRuns),
-    seed: options.seed ?? d.seed,
+    seed: shardSeed(options.seed ?? d.seed, shard),
     timeLimitMs: positiveInt('timeLimitMs', d.timeLimitMs),
     shrinkTimeLimitMs: nonNegativeInt('shrinkTimeLimitMs', d.shrinkTimeLimitMs),
     maxEvents,
@@ -150,5 +160,6 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     maxPaths: positiveInt('maxPaths', d.maxPaths),
     nic: options.nic ?? d.nic,
     onProgress: options.onProgress,
+    ...(shard === undefined ? {} : { shard }),
   };
 }

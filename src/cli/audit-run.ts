@@ -10,6 +10,7 @@ import type { Property } from '../core/property';
 import type { Report } from '../core/results';
 import type { NicProfile } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
+import type { Shard } from '../check/shard';
 import { loadLayer } from './load-layer';
 import type { LayerSpec } from './load-layer';
 import type { ProgressUpdate } from './progress';
@@ -28,6 +29,8 @@ export interface AuditRequest {
   nic?: NicProfile;
   /** Wall-clock budget of one op class (search and shrinking), in milliseconds. */
   budgetMsPerOpClass?: number;
+  /** This audit's shard of a campaign (its seed becomes seed + index - 1). */
+  shard?: Shard;
 }
 
 /** What the audit tells its caller while it runs. */
@@ -56,6 +59,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       numRuns,
       ...(request.seed === undefined ? {} : { seed: request.seed }),
       ...(request.nic === undefined ? {} : { nic: request.nic }),
+      ...(request.shard === undefined ? {} : { shard: request.shard }),
       ...(budget === undefined
         ? {}
         : {
@@ -79,6 +83,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
     });
     report.adapter = cellReport.adapter;
     report.seed = cellReport.seed;
+    if (cellReport.shard !== undefined) report.shard = cellReport.shard;
     // The checker also returns a result per property over all op classes; the matrix keeps the cells.
     for (const r of cellReport.results.filter((x) => x.opcode !== undefined)) {
       if (r.status === 'violated') report.ok = false;

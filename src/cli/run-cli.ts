@@ -3,6 +3,7 @@ import { TraceFileError } from '../report/schema';
 import { agentCommand } from './commands/agent';
 import { auditCommand, AUDIT_USAGE } from './commands/audit';
 import { layersCommand } from './commands/layers';
+import { mergeCommand } from './commands/merge';
 import { renderCommand } from './commands/render';
 import { replayCommand } from './commands/replay';
 import { runCommand } from './commands/run';
@@ -17,6 +18,7 @@ export const USAGE = `rdmacheck ${toolVersion()}: property-based testing for RDM
 
 usage: rdmacheck <command> [options]
   audit LAYER         check every property over every op class; print the audit matrix
+  merge REPORT...     fold the JSON reports of a sharded audit (audit --shard I/N) into one matrix
   replay FILE         re-run a counterexample file: still fails, now passes, or diverged
   render FILE         render a counterexample as text, mermaid or html
   run FILE            run a scenario file once against a layer: each verdict and the lane chart
@@ -32,6 +34,7 @@ ${AUDIT_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   audit: auditCommand,
+  merge: mergeCommand,
   replay: replayCommand,
   render: renderCommand,
   run: runCommand,
