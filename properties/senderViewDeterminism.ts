@@ -86,7 +86,9 @@ function decisionText(d: TraceEvent | DecisionEvent | ReplayedDecision | undefin
     case 'PostRecv':
       return `PostRecv ${(r.wr as { id: number }).id} on path ${r.path}`;
     case 'Reset':
-      return `Reset path ${r.path}`;
+      return `Reset path ${r.path} (sq PSN ${String(r.sqPsn ?? 0)}, rq PSN ${String(r.rqPsn ?? 0)})`;
+    case 'MoveToError':
+      return `MoveToError path ${r.path}`;
     case 'Deliver': {
       const wc = r.wc as { wrId: number; status: string; value?: number };
       return `Deliver WR ${wc.wrId} ${wc.status}${wc.value !== undefined ? ` value ${wc.value}` : ''}`;

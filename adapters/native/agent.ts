@@ -137,8 +137,6 @@ class Session {
       case 'control':
         this.rt().deliverControl(m.msg);
         return {};
-      case 'peerReset':
-        return { psn: this.rt().onPeerReset(Number(m.path), Number(m.psn)) };
       case 'fault':
         return this.fault(String(m.action), Number(m.path));
       case 'status':
@@ -181,7 +179,6 @@ class Session {
         outcome: (outcome) => ch.send({ type: 'outcome', outcome }),
         nicWrite: (write) => ch.send({ type: 'nicWrite', write }),
         control: (msg) => ch.send({ type: 'control', msg }),
-        peerReset: async (path, psn) => Number((await ch.request({ type: 'peerReset', path, psn })).psn),
       },
     });
     const endpoints = this.runtime.open();

@@ -122,7 +122,6 @@ class Driver {
         outcome: (o) => this.outcomes.push(o),
         nicWrite: (w) => this.onNicWrite(w),
         control: (msg) => this.forwardControl(msg),
-        peerReset: async (path, psn) => Number((await ch.request({ type: 'peerReset', path, psn })).psn),
       },
     });
     this.runtime.hooks.beforePost = (host, path, wr) => this.faults.beforePost(host, path, wr);
@@ -257,8 +256,6 @@ class Driver {
         }
         this.runtime.deliverControl(m.msg);
         return undefined;
-      case 'peerReset':
-        return { psn: this.runtime.onPeerReset(Number(m.path), Number(m.psn)) };
       default:
         throw new Error(`native: unexpected message '${m.type}' from the agent`);
     }

@@ -1,7 +1,7 @@
 /**
  * The native transport under the LayerEnv contract (src/core/env): what a decision that passed
- * the contract's rules does on real verbs. Posts go to the path's QP (queued while the path
- * reconnects), timers run on real time (scaled), control messages go to the peer through the
+ * the contract's rules does on real verbs. Posts go to the path's QP, resets and moves to ERR
+ * change this host's QP alone (as in the simulator), timers run on real time (scaled), control messages go to the peer through the
  * host's sink, memory operations scan for NIC writes first. Every rule, copy and refusal of
  * misuse is the contract's, shared with the simulator and the observation replay.
  */
@@ -45,10 +45,6 @@ export function makeEnv(rt: EnvRuntime): ContractEnv {
       const token = rt.paths.allocToken(end, 'send', wr);
       if (typeof token === 'string') return token;
       rt.hooks.beforePost?.(host, path, wr);
-      if (end.state === 'RECONNECTING') {
-        end.queued.push({ kind: 'send', token });
-        return undefined;
-      }
       return rt.paths.postToken(end, token) || undefined;
     },
     postRecv(path, wr) {
@@ -57,11 +53,18 @@ export function makeEnv(rt: EnvRuntime): ContractEnv {
       if (typeof token === 'string') return token;
       return rt.paths.postToken(end, token) || undefined;
     },
-    reset(path) {
+    reset(path, sqPsn, rqPsn) {
       try {
-        rt.paths.resetPath(rt.paths.ends[path]);
+        rt.paths.resetPath(rt.paths.ends[path], sqPsn, rqPsn);
       } catch (err) {
-        rt.layerFault('reset', `reconnecting path ${path} failed: ${describeError(err)}`);
+        rt.layerFault('reset', `resetting path ${path} failed: ${describeError(err)}`);
+      }
+    },
+    moveToError(path) {
+      try {
+        rt.paths.forceError(path, 'moved to ERR by the layer');
+      } catch (err) {
+        rt.layerFault('moveToError', `moving path ${path} to ERR failed: ${describeError(err)}`);
       }
     },
     setTimer(delayNs, token) {

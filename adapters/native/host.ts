@@ -223,7 +223,7 @@ export class HostRuntime implements HostContext, EnvRuntime {
     this.app.checkWatches();
   }
 
-  /** True while this host still has work in flight (WRs, queued posts, timers, reconnects). */
+  /** True while this host still has work in flight (WRs, timers). */
   busy(): boolean {
     if (this.timers.size > 0) return true;
     return this.paths.busy();
@@ -231,14 +231,9 @@ export class HostRuntime implements HostContext, EnvRuntime {
 
   // ------------------------------------------------------------------ the peer and faults
 
-  /** The peer reset its end of `path` and starts at `peerPsn`; returns our PSN (see HostPaths.onPeerReset). */
-  onPeerReset(path: number, peerPsn: number): number {
-    return this.paths.onPeerReset(path, peerPsn);
-  }
-
   /** Forces this host's QP of `path` to ERR (fault qp-error): its queues flush. */
   forceError(path: number): void {
-    this.paths.forceError(path);
+    this.paths.forceError(path, 'fault: qp-error');
   }
 
   /** Outcomes of WRs still outstanding at the end of the run. */

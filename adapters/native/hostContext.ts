@@ -36,8 +36,6 @@ export interface HostSink {
   nicWrite(w: NicWrite): void;
   /** A control message from this host's layer to the peer's. */
   control(msg: unknown): void;
-  /** Coordinated reconnect: the peer must reconnect its end of `path` to our new PSN; resolves to its PSN. */
-  peerReset(path: number, psn: number): Promise<number>;
 }
 
 /** The host runtime as its parts see it: its name, its clock, its recorder and its layer. */

@@ -1,10 +1,11 @@
 /**
  * One host's RDMA resources per path (device, PD, CQ, MRs, QP), the WRs it has outstanding on
- * them, and every change of a QP's connection: connecting to the peer, the coordinated reconnect
- * behind env.reset, the peer's reconnect, and a QP forced to ERR by a fault.
+ * them, and every change of a QP's connection: connecting to the peer, the one-ended reset behind
+ * env.reset (explicit PSNs, the peer untouched, as in the simulator), and a QP moved to ERR by the
+ * layer (env.moveToError) or by a fault.
  */
 import { describeError } from '../../src/core/errors';
-import type { RecvWr, SendWr } from '../../src/core/verbs';
+import type { QpState, RecvWr, SendWr } from '../../src/core/verbs';
 import type { VerbsAddon, VerbsContext, VerbsCq, VerbsMr, VerbsPd, VerbsQp, VerbsSendWr } from './binding';
 import type { EndpointInfo, NativePathOptions, WireConfig } from './config';
 import { WORD_BYTES } from './config';
@@ -33,13 +34,10 @@ export class PathEnd {
   scratch!: BigInt64Array;
   freeSlots: number[] = [];
   peer?: EndpointInfo;
-  psn = 0;
-  /** RTS, ERR, or RECONNECTING while a coordinated reset is in progress. */
-  state: 'INIT' | 'RTS' | 'ERR' | 'RECONNECTING' = 'INIT';
+  /** INIT until connected, then RTS, or ERR after an error or a move to ERR (until a reset). */
+  state: 'INIT' | 'RTS' | 'ERR' = 'INIT';
   sends: Token[] = [];
   recvs: Token[] = [];
-  /** Posts made while reconnecting; posted once the QP is back in RTS. */
-  queued: { kind: 'send' | 'recv'; token: Token }[] = [];
   constructor(
     readonly index: number,
     readonly opts: NativePathOptions,
@@ -49,13 +47,15 @@ export class PathEnd {
 /** Scratch buffer slots per path: at most this many WRs outstanding on one path. */
 export const SLOTS_PER_PATH = 256;
 
+/** The first PSN of every connection at the start of a run, both ways: 0, as in the simulator. */
+export const INITIAL_PSN = 0;
+
 /** Every path of one host: its resources, its outstanding WRs (tokens) and its reconnects. */
 export class HostPaths {
   readonly ends: PathEnd[];
   /** Outstanding WRs by the wrId the NIC sees. */
   readonly tokens = new Map<number, Token>();
   private nextToken = 1;
-  private psnEpoch = 0;
 
   constructor(
     private readonly rt: HostContext,
@@ -84,7 +84,6 @@ export class HostPaths {
       end.freeSlots = Array.from({ length: SLOTS_PER_PATH }, (_, k) => SLOTS_PER_PATH - 1 - k);
       end.qp = end.pd.createQp({ sendCq: end.cq, recvCq: end.cq, maxSendWr: 256, maxRecvWr: 256 });
       this.toInit(end);
-      end.psn = this.freshPsn(end.index);
       return this.info(end);
     });
   }
@@ -94,16 +93,10 @@ export class HostPaths {
     return {
       qpNum: end.qp.qpNum,
       gid: end.ctx.queryGid(port, end.opts.gidIndex ?? 1),
-      psn: end.psn,
+      psn: INITIAL_PSN,
       rkey: end.memMr.rkey,
       addr: end.memMr.addr.toString(),
     };
-  }
-
-  private freshPsn(path: number): number {
-    // Deterministic and distinct per host, path and reconnect: easy to recognise in a capture.
-    const base = this.rt.host === 'A' ? 0x100000 : 0x800000;
-    return (base + path * 0x10000 + 0x100 * this.psnEpoch++) & 0xffffff;
   }
 
   private toInit(end: PathEnd): void {
@@ -116,25 +109,33 @@ export class HostPaths {
     end.state = 'INIT';
   }
 
-  /** RTR then RTS towards the peer's endpoint: our sends start at end.psn, we expect peerPsn. */
-  private toRts(end: PathEnd, peer: EndpointInfo): void {
+  /**
+   * INIT -> RTR towards the peer's QP: the receive PSN is set here and only here (the RTS -> RTS
+   * attributes do not include it), so only a reset changes what this end expects.
+   */
+  private toRtr(end: PathEnd, peer: EndpointInfo, rqPsn: number): void {
     const c = this.config;
     end.peer = peer;
     end.qp.modify({
       state: 'RTR',
       pathMtu: c.pathMtu,
       destQpNum: peer.qpNum,
-      rqPsn: peer.psn,
+      rqPsn,
       maxDestRdAtomic: c.maxDestRdAtomic,
       minRnrTimer: c.minRnrTimer,
       ah: { dgid: peer.gid, sgidIndex: end.opts.gidIndex ?? 1, portNum: end.opts.port ?? 1, hopLimit: 64 },
     });
+  }
+
+  /** RTR -> RTS: this end's requests start at `sqPsn`. */
+  private toRts(end: PathEnd, sqPsn: number): void {
+    const c = this.config;
     end.qp.modify({
       state: 'RTS',
       timeout: c.timeout,
       retryCnt: c.retryCnt,
       rnrRetry: c.rnrRetry,
-      sqPsn: end.psn,
+      sqPsn,
       maxRdAtomic: c.maxDestRdAtomic,
     });
     end.state = 'RTS';
@@ -142,7 +143,10 @@ export class HostPaths {
 
   /** Connects every path to the peer's endpoints (both ends call this once, after open()). */
   connect(peers: EndpointInfo[]): void {
-    this.ends.forEach((end, i) => this.toRts(end, peers[i]));
+    this.ends.forEach((end, i) => {
+      this.toRtr(end, peers[i], peers[i].psn);
+      this.toRts(end, INITIAL_PSN);
+    });
   }
 
   /** Releases every device (its QPs first: see handles.h). */
@@ -156,9 +160,9 @@ export class HostPaths {
     }
   }
 
-  /** True while a path still has WRs in flight, queued posts or a reconnect under way. */
+  /** True while a path still has WRs in flight. */
   busy(): boolean {
-    return this.ends.some((e) => e.sends.length > 0 || e.queued.length > 0 || e.state === 'RECONNECTING');
+    return this.ends.some((e) => e.sends.length > 0);
   }
 
   // ------------------------------------------------------------------ posting
@@ -266,30 +270,25 @@ export class HostPaths {
   /** Outcomes of WRs still outstanding at the end of the run. */
   flushOutcomes(): void {
     for (const end of this.ends) {
-      for (const t of [...end.sends, ...end.queued.filter((q) => q.kind === 'send').map((q) => q.token)])
-        this.finish(end, t, 'pending');
+      for (const t of end.sends) this.finish(end, t, 'pending');
       end.sends = [];
     }
   }
 
-  // ------------------------------------------------------------------ reconnect (env.reset)
+  // ------------------------------------------------------------------ reset and ERR
 
   /**
-   * env.reset(path): this QP goes RESET -> INIT at once (its WQEs are discarded without
-   * completions); the peer re-arms its end for our fresh PSN over the harness channel, and then
-   * we go RTR -> RTS. Posts made meanwhile are queued and posted in order once we are in RTS.
+   * env.reset(path, psns): this QP alone goes RESET -> INIT -> RTR (expecting `rqPsn`) -> RTS
+   * (sending from `sqPsn`), at once. Its WQEs are discarded without completions (rxe_qp_reset);
+   * CQEs already polled-for stay in the CQ and are ignored (their tokens are gone). The peer is
+   * not touched: it expects its old PSN until its own layer resets it, exactly as in the simulator.
    */
-  resetPath(end: PathEnd): void {
-    const from = end.state === 'RECONNECTING' ? 'RTS' : end.state;
+  resetPath(end: PathEnd, sqPsn: number, rqPsn: number): void {
+    const step = (from: QpState, to: QpState): void =>
+      this.rt.record({ kind: 'QpState', host: this.rt.host, path: end.index, from, to, reason: 'reset by the layer' });
+    const from = end.state;
     end.qp.modify({ state: 'RESET' });
-    this.rt.record({
-      kind: 'QpState',
-      host: this.rt.host,
-      path: end.index,
-      from,
-      to: 'RESET',
-      reason: 'reset by the layer',
-    });
+    step(from, 'RESET');
     for (const t of end.sends) this.finish(end, t, 'discarded');
     for (const t of end.recvs) {
       this.tokens.delete(t.id);
@@ -298,78 +297,24 @@ export class HostPaths {
     end.sends = [];
     end.recvs = [];
     this.toInit(end);
-    this.rt.record({
-      kind: 'QpState',
-      host: this.rt.host,
-      path: end.index,
-      from: 'RESET',
-      to: 'INIT',
-      reason: 'reset by the layer',
-    });
-    end.state = 'RECONNECTING';
-    end.psn = this.freshPsn(end.index);
-    const psn = end.psn;
-    this.sink.peerReset(end.index, psn).then(
-      (peerPsn) => {
-        if (end.psn !== psn) return; // a later reset superseded this one
-        this.toRts(end, { ...end.peer!, psn: peerPsn });
-        this.rt.record({
-          kind: 'QpState',
-          host: this.rt.host,
-          path: end.index,
-          from: 'INIT',
-          to: 'RTS',
-          reason: 'reset by the layer',
-        });
-        const queued = end.queued;
-        end.queued = [];
-        for (const q of queued) this.postToken(end, q.token);
-      },
-      (err) => this.rt.layerFault('reset', `the peer did not re-arm path ${end.index}: ${describeError(err)}`),
-    );
+    step('RESET', 'INIT');
+    this.toRtr(end, end.peer!, rqPsn);
+    step('INIT', 'RTR');
+    this.toRts(end, sqPsn);
+    step('RTR', 'RTS');
   }
 
   /**
-   * The peer reset its end of `path` and starts at `peerPsn`: re-arm ours for the new connection
-   * (as the simulator does: our responder state starts afresh, our posted RECVs stay, our
-   * unfinished sends go out again on the new connection). A QP in ERR stays in ERR.
+   * Moves this host's QP of `path` to ERR (env.moveToError, or the fault qp-error): the NIC flushes
+   * its queues, so every outstanding WQE completes with WR_FLUSH_ERR through the CQ. A QP already
+   * in ERR is left as it is, as in the simulator.
    */
-  onPeerReset(path: number, peerPsn: number): number {
+  forceError(path: number, reason: string): void {
     const end = this.ends[path];
-    if (end.state === 'ERR' || !end.peer) {
-      end.peer = end.peer && { ...end.peer, psn: peerPsn };
-      return end.psn;
-    }
-    if (end.state === 'RECONNECTING') {
-      // Both ends reset at once: our own reconnect carries on; answer with our pending PSN.
-      end.peer = { ...end.peer, psn: peerPsn };
-      return end.psn;
-    }
-    const sends = end.sends;
-    const recvs = end.recvs;
-    end.qp.modify({ state: 'RESET' });
-    this.toInit(end);
-    end.psn = this.freshPsn(path);
-    this.toRts(end, { ...end.peer, psn: peerPsn });
-    end.sends = [];
-    end.recvs = [];
-    // Fresh tokens: CQ entries of the old QP incarnation must not match the re-posted WRs.
-    for (const old of [...recvs, ...sends]) {
-      this.tokens.delete(old.id);
-      const token: Token = { ...old, id: this.nextToken++ };
-      this.tokens.set(token.id, token);
-      const err = this.postToken(end, token);
-      if (err && token.kind === 'send') this.finish(end, token, 'discarded');
-    }
-    return end.psn;
-  }
-
-  /** Forces this host's QP of `path` to ERR (fault qp-error): its queues flush. */
-  forceError(path: number): void {
-    const end = this.ends[path];
-    const from = end.state === 'RECONNECTING' ? 'INIT' : end.state;
+    if (end.state === 'ERR') return;
+    const from = end.state;
     end.qp.modify({ state: 'ERR' });
     end.state = 'ERR';
-    this.rt.record({ kind: 'QpState', host: this.rt.host, path, from, to: 'ERR', reason: 'fault: qp-error' });
+    this.rt.record({ kind: 'QpState', host: this.rt.host, path, from, to: 'ERR', reason });
   }
 }

@@ -10,7 +10,8 @@ import { misalignedTransfer } from '../../src/core/validate';
 import type { LayerHost } from '../../src/core/verbs';
 import { isAtomic } from '../../src/core/verbs';
 import { setWord } from './apps';
-import { pump, reconnect } from './nic';
+import { moveToError, pump, reconnect } from './nic';
+import { nextPsn } from './psn';
 import { other } from './qp';
 import type { Wqe } from './qp';
 import type { Simulator } from './simulator';
@@ -37,13 +38,14 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
         return misalignedTransfer(wr.opcode, wr.addr);
       const wqe: Wqe = {
         wr,
-        psn: qp.nextPsn++,
+        psn: qp.nextPsn,
         sent: false,
         acked: false,
         lastTx: -1,
         corrupt: sim.faults.isCorrupt(host, path, wr.id),
       };
       qp.sq.push(wqe);
+      qp.nextPsn = nextPsn(qp.nextPsn);
       return undefined;
     },
     // After the Post is recorded, so the Send events it causes follow it (a QP in ERR sends nothing).
@@ -59,7 +61,8 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
       qp.rq.push(wr);
       return undefined;
     },
-    reset: (path) => reconnect(sim, sim.qps[host][path]),
+    reset: (path, sqPsn, rqPsn) => reconnect(sim, sim.qps[host][path], sqPsn, rqPsn),
+    moveToError: (path) => moveToError(sim, sim.qps[host][path]),
     setTimer(delayNs, token) {
       sim.at(delayNs, () => {
         sim.record({ kind: 'TimerFired', host, obs: host, token });

@@ -86,6 +86,7 @@ export class FaultBook {
   private hits(s: PacketFaultState, packet: Packet): boolean {
     const f = s.fault;
     if (f.path !== undefined && f.path !== packet.path) return false;
+    if (f.host !== undefined && f.host !== packet.requester) return false;
     // A sequence NAK answers for the PSN the responder expects, not for the request that
     // prompted it: it is no WR's response, so a fault aimed at one WR does not match it.
     if (f.wr !== undefined && (f.wr !== packet.wr.id || packet.nak === 'SEQ')) return false;
@@ -170,7 +171,7 @@ export class FaultBook {
 
 /** One line naming a packet fault, for the Fault event. */
 function describePacketFault(f: PacketFault): string {
-  const which = `${f.wr !== undefined ? `WR ${f.wr}` : 'any WR'} on ${f.path !== undefined ? `path ${f.path}` : 'any path'}`;
+  const which = `${f.host !== undefined ? `${f.host}'s ` : ''}${f.wr !== undefined ? `WR ${f.wr}` : 'any WR'} on ${f.path !== undefined ? `path ${f.path}` : 'any path'}`;
   const window = `from match ${f.nth ?? 1}, ${f.count === 'all' ? 'all later' : `${f.count ?? 1}`}`;
   if (f.kind === 'delay') return `${f.direction}s of ${which} delayed ${f.delayNs} ns (${window})`;
   return `${f.kind === 'drop-request' ? 'requests' : 'responses'} of ${which} dropped (${window})`;

@@ -1,13 +1,13 @@
 /**
  * What a simulated NIC does on its own to its QPs: the QP state machine (legal transitions,
- * failing to ERR with its flushes, a layer's reconnect) and the requester's transmission (the
+ * failing to ERR with its flushes, a layer's reset or move to ERR) and the requester's transmission (the
  * send queue pump, go-back-N retransmission, the retransmission timer). What it does when a
  * packet arrives is in ./transport.
  */
 import type { QpState, WcStatus, WorkCompletion } from '../../src/core/verbs';
 import { LEGAL_QP_TRANSITIONS, returnsValue } from '../../src/core/verbs';
 import { sendPacket } from './links';
-import { other } from './qp';
+import { psnDiff } from './psn';
 import type { Packet, Qp } from './qp';
 import type { Simulator } from './simulator';
 
@@ -28,9 +28,7 @@ export function transition(sim: Simulator, qp: Qp, to: QpState, reason: string):
 export function fail(sim: Simulator, qp: Qp, status: WcStatus | undefined, reason: string, failingPsn?: number): void {
   if (qp.state === 'ERR' || qp.state === 'RESET') return;
   transition(sim, qp, 'ERR', reason);
-  cancelTimer(sim, qp);
-  qp.rnrWaiting = false;
-  qp.retryStarted = false;
+  stopTimers(sim, qp);
   // Without an explicit failing WQE, the error belongs to the oldest outstanding one.
   const errPsn = failingPsn ?? qp.sq[0]?.psn;
   const sends: WorkCompletion[] = qp.sq.map((wqe) => ({
@@ -65,45 +63,46 @@ export function flushOrder(sends: WorkCompletion[], recvs: WorkCompletion[], int
 }
 
 /**
- * Reconnects a QP (RESET -> INIT -> RTR -> RTS): outstanding WQEs are discarded without
- * completions and the connection starts a fresh PSN space; the peer's responder state is reset
- * too, since the new connection has no memory of what the old one executed.
+ * A layer's env.moveToError (ibv_modify_qp to ERR): every outstanding WQE completes with
+ * WR_FLUSH_ERR. The peer is not told (RC has no disconnect message): its requests to this QP
+ * are dropped and end in RETRY_EXC_ERR.
  */
-export function reconnect(sim: Simulator, qp: Qp): void {
+export function moveToError(sim: Simulator, qp: Qp): void {
+  fail(sim, qp, undefined, 'moved to ERR by the layer');
+}
+
+/**
+ * A layer's env.reset: this end only goes RESET -> INIT -> RTR -> RTS (rxe_qp.c rxe_qp_reset,
+ * rxe_qp_from_attr). Its outstanding send and receive WQEs are discarded without completions;
+ * its responder state starts afresh, expecting `rqPsn` (set only on INIT -> RTR) with an empty
+ * atomic cache; its requests start at `sqPsn`. The peer's QP keeps expecting its old PSN: the
+ * connection works again only once the peer's layer resets its end with the mirror image.
+ * Packets still on the wire from before are judged by their PSNs alone, like any other.
+ */
+export function reconnect(sim: Simulator, qp: Qp, sqPsn: number, rqPsn: number): void {
   transition(sim, qp, 'RESET', 'reset by the layer');
-  cancelTimer(sim, qp);
+  stopTimers(sim, qp);
   qp.sq = [];
   qp.rq = [];
   qp.sendIdx = 0;
-  qp.rnrWaiting = false;
-  qp.retryStarted = false;
-  const peer = sim.qps[other(qp.host)][qp.path];
-  const epoch = ++sim.pathEpochs[qp.path];
-  qp.txEpoch = qp.rxEpoch = epoch;
-  qp.nextPsn = 0;
+  qp.nextPsn = sqPsn;
   qp.retriesLeft = sim.config.retryCnt;
   qp.rnrRetriesLeft = sim.config.rnrRetry;
-  for (const end of [qp, peer]) {
-    end.ePsn = 0;
-    end.nakSent = false;
-    end.rdAtomicSlots.clear();
-  }
-  peer.rxEpoch = epoch;
-  // The peer's outstanding requests belong to the old connection: responses already on the
-  // wire still reach it, but retransmissions are stale, so it ends in RETRY_EXC_ERR as a real
-  // RC requester whose partner QP vanished. With nothing outstanding it joins the new one.
-  resync(sim, peer);
+  qp.ePsn = rqPsn;
+  qp.nakSent = false;
+  qp.rdAtomicSlots.clear();
   transition(sim, qp, 'INIT', 'reset by the layer');
   transition(sim, qp, 'RTR', 'reset by the layer');
   transition(sim, qp, 'RTS', 'reset by the layer');
 }
 
-/** A requester with nothing outstanding joins its path's newest connection (fresh PSNs). */
-export function resync(sim: Simulator, qp: Qp): void {
-  const epoch = sim.pathEpochs[qp.path];
-  if (qp.txEpoch === epoch || qp.sq.length > 0) return;
-  qp.txEpoch = epoch;
-  qp.nextPsn = 0;
+/** Stops the retransmission and RNR timers and any retry under way (the QP left RTS). */
+function stopTimers(sim: Simulator, qp: Qp): void {
+  cancelTimer(sim, qp);
+  if (qp.rnrTimer) qp.rnrTimer.cancelled = true;
+  qp.rnrTimer = undefined;
+  qp.rnrWaiting = false;
+  qp.retryStarted = false;
 }
 
 // The requester's transmission.
@@ -138,6 +137,10 @@ export function pump(sim: Simulator, qp: Qp): void {
       fail(sim, qp, 'LOC_QP_OP_ERR', `corrupt WQE of WR ${wqe.wr.id}`, wqe.psn);
       return;
     }
+    if (wqe.localError) {
+      fail(sim, qp, wqe.localError, `local error ${wqe.localError} on WR ${wqe.wr.id}`, wqe.psn);
+      return;
+    }
     qp.sendIdx++;
     transmit(sim, qp, wqe.psn, false);
   }
@@ -166,7 +169,6 @@ export function transmit(sim: Simulator, qp: Qp, psn: number, retransmit: boolea
     kind: 'request',
     path: qp.path,
     requester: qp.host,
-    epoch: qp.txEpoch,
     txSeq,
     psn,
     wr: wqe.wr,
@@ -181,7 +183,7 @@ export function retransmitFrom(sim: Simulator, qp: Qp, fromPsn: number): void {
   if (qp.rnrWaiting) return; // the RNR timer will retransmit
   const head = qp.sq[0];
   if (!head) return;
-  for (let k = Math.max(0, fromPsn - head.psn); k < qp.sq.length; k++) {
+  for (let k = Math.max(0, psnDiff(fromPsn, head.psn)); k < qp.sq.length; k++) {
     const wqe = qp.sq[k];
     if (wqe.sent && !wqe.acked) transmit(sim, qp, wqe.psn, true);
   }

@@ -1,6 +1,15 @@
 /** Queue pairs, work-queue elements and packets of the simulated RC fabric. */
 import type { LayerHost, QpState, RecvWr, SendWr } from '../../src/core/verbs';
+import { psnDiff } from './psn';
 import type { Scheduled } from './queue';
+
+/** A responder resource of a READ or atomic (max_dest_rd_atomic slots), by PSN. */
+export interface RdAtomicSlot {
+  opcode: 'READ' | 'FETCH_ADD' | 'CMP_SWAP';
+  addr: number;
+  /** The atomic's old value (undefined for a READ, which is executed again). */
+  old?: number;
+}
 
 /** A send WQE: one posted WR and its transport progress. */
 export interface Wqe {
@@ -16,6 +25,8 @@ export interface Wqe {
   corrupt: boolean;
   /** Sequence number of this WQE's latest transmission on its QP (links are FIFO). */
   lastTx: number;
+  /** A local error found at post time (a bad lkey: LOC_PROT_ERR): completes with it, not sent. */
+  localError?: import('../../src/core/verbs').WcStatus;
 }
 
 /** A packet on a link. Requests carry the WR; responses carry the ACK/NAK for a PSN. */
@@ -24,11 +35,6 @@ export interface Packet {
   path: number;
   /** The requester host (responses travel back to it). */
   requester: LayerHost;
-  /**
-   * Connection epoch: a request carries its requester's txEpoch, a response the epoch of the
-   * request it answers. A receiver drops packets of another epoch (a connection since reset).
-   */
-  epoch: number;
   /** Which transmission of its QP this request is (responses echo it: see Wqe.lastTx). */
   txSeq: number;
   psn: number;
@@ -41,10 +47,6 @@ export interface Packet {
 /** One end of a path's RC connection. The requester and responder halves live together. */
 export class Qp {
   state: QpState = 'RTS';
-  /** The connection this end's requests belong to (unchanged while it has old ones to finish). */
-  txEpoch = 0;
-  /** The connection whose requests this end's responder accepts. */
-  rxEpoch = 0;
   // Requester half.
   sq: Wqe[] = [];
   /** Index in sq of the next WQE to transmit for the first time. */
@@ -60,15 +62,14 @@ export class Qp {
   retryStarted = false;
   /** Waiting out an RNR NAK: no retransmission timer meanwhile. */
   rnrWaiting = false;
+  /** The pending RNR timer, if waiting (a reset or an error cancels it). */
+  rnrTimer: Scheduled | undefined = undefined;
   // Responder half.
   rq: RecvWr[] = [];
   ePsn = 0;
   nakSent = false;
-  /**
-   * Responder resources of READs and atomics (max_dest_rd_atomic slots, oldest evicted first):
-   * PSN -> the atomic's old value (undefined for a READ, which is executed again).
-   */
-  rdAtomicSlots = new Map<number, number | undefined>();
+  /** Responder resources of READs and atomics (max_dest_rd_atomic slots, oldest evicted first), by PSN. */
+  rdAtomicSlots = new Map<number, RdAtomicSlot>();
 
   constructor(
     readonly host: LayerHost,
@@ -80,10 +81,20 @@ export class Qp {
     this.rnrRetriesLeft = rnrRetry;
   }
 
-  /** The outstanding WQE with `psn` (the send queue holds consecutive PSNs), if any. */
+  /** The outstanding WQE with `psn` (the send queue holds consecutive PSNs, modulo 2^24), if any. */
   wqeAt(psn: number): Wqe | undefined {
     const head = this.sq[0];
-    return head === undefined ? undefined : this.sq[psn - head.psn];
+    if (head === undefined) return undefined;
+    const k = psnDiff(psn, head.psn);
+    return k >= 0 ? this.sq[k] : undefined;
+  }
+
+  /** True when `psn` is one this requester has sent and not yet completed: a response for it is no ghost. */
+  awaits(psn: number): boolean {
+    const head = this.sq[0];
+    if (head === undefined) return false;
+    const k = psnDiff(psn, head.psn);
+    return k >= 0 && k < this.sendIdx;
   }
 
   /** The QP can send and receive. */

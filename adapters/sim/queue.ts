@@ -35,6 +35,12 @@ export class EventQueue {
     return item;
   }
 
+  /** The time of the earliest live action, without removing it (undefined when none is left). */
+  peekTime(): number | undefined {
+    while (this.heap.length > 0 && this.heap[0].cancelled) this.popAny();
+    return this.heap[0]?.t;
+  }
+
   /** Removes and returns the earliest live action (undefined when none is left). */
   pop(): Scheduled | undefined {
     let item = this.popAny();

@@ -17,6 +17,7 @@ import type { ContractEnv } from '../../src/core/env/contract';
 import { describeError } from '../../src/core/errors';
 import { validateScenario } from '../../src/core/validate';
 import { AnchorBoard } from './anchors';
+import type { ResponderMemory } from './external';
 import { runStep } from './apps';
 import type { ReuseWatch } from './apps';
 import { makeLayerEnv } from './env';
@@ -56,8 +57,6 @@ export class Simulator {
   readonly watches: ReuseWatch[] = [];
   /** The latest fault, application step or NIC retry: the liveness budget counts from here. */
   lastActivityNs = 0;
-  /** The newest connection of each path (bumped by every reset). */
-  readonly pathEpochs: number[];
   /** What the run's NIC profile (config.nic) decides: timers, retries, resources, flushes. */
   readonly nic: NicBehaviour;
   /** The retransmission timer: 4.096 us * 2^timeout (rxe: whole jiffies, see ./profile). */
@@ -69,6 +68,8 @@ export class Simulator {
    * run out its own retries after the last activity, so a slow timer is not taken for a hang.
    */
   readonly livenessNs: number;
+  /** Extension point: a responder memory outside the simulator (./external); unset, the word memory. */
+  responderMemory: ResponderMemory | undefined;
   private stopped: EndReason | undefined;
 
   constructor(
@@ -86,7 +87,6 @@ export class Simulator {
       'b-to-a': { up: true, lastArrival: 0 },
     }));
     this.nicAlive = { A: new Array(c.paths).fill(true), B: new Array(c.paths).fill(true) };
-    this.pathEpochs = new Array(c.paths).fill(0);
     this.nic = nicBehaviour(c);
     this.timeoutNs = this.nic.retransmitTimerNs;
     // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
@@ -168,6 +168,31 @@ export class Simulator {
 
   /** Runs the scenario to its end and returns the Execution. */
   run(adapter: Adapter): Execution {
+    this.begin();
+    let reason: EndReason = 'quiescent';
+    for (;;) {
+      if (this.stopped) {
+        reason = this.stopped;
+        break;
+      }
+      const t = this.queue.peekTime();
+      if (t === undefined) break;
+      if (t > this.lastActivityNs + this.livenessNs) {
+        this.now = this.lastActivityNs + this.livenessNs;
+        reason = 'time-limit';
+        break;
+      }
+      this.step();
+    }
+    return this.finish(adapter, reason);
+  }
+
+  /**
+   * Starts a run without running it: creates the layer instances, arms the faults, schedules the
+   * workload. With step() and finish(), the extension point for an external driver (the fabric
+   * of adapters/fabric) that interleaves virtual time with the posts of real programs.
+   */
+  begin(): void {
     for (const host of ['A', 'B'] as const) {
       try {
         this.instances[host] = this.layer.create(this.envs[host].env);
@@ -181,26 +206,29 @@ export class Simulator {
       if (step.after) this.anchors.wait(step.after, () => this.at(0, () => runStep(this, step)));
       else this.at(0, () => runStep(this, step));
     });
-    let reason: EndReason = 'quiescent';
-    for (;;) {
-      if (this.stopped) {
-        reason = this.stopped;
-        break;
-      }
-      const next = this.queue.pop();
-      if (!next) break;
-      if (next.t > this.lastActivityNs + this.livenessNs) {
-        this.now = this.lastActivityNs + this.livenessNs;
-        reason = 'time-limit';
-        break;
-      }
-      this.now = next.t;
-      try {
-        next.run();
-      } catch (err) {
-        if (err !== EVENT_LIMIT) throw err;
-      }
+  }
+
+  /** Runs the earliest pending action; false when none is left or the event limit stopped the run. */
+  step(): boolean {
+    if (this.stopped) return false;
+    const next = this.queue.pop();
+    if (!next) return false;
+    this.now = next.t;
+    try {
+      next.run();
+    } catch (err) {
+      if (err !== EVENT_LIMIT) throw err;
     }
+    return true;
+  }
+
+  /** Why the run stopped early (the event limit), if it did. */
+  get stoppedBy(): EndReason | undefined {
+    return this.stopped;
+  }
+
+  /** Ends the run: records End and returns the Execution. */
+  finish(adapter: Adapter, reason: EndReason): Execution {
     // A quiescent run ends with its last event, not with a cancelled timer that ran idle.
     if (reason === 'quiescent' && this.trace.length > 0) this.now = this.trace[this.trace.length - 1].t;
     const memory = { A: [...this.memory.A], B: [...this.memory.B] };

@@ -6,9 +6,11 @@
 import type { SendWr, WcStatus } from '../../src/core/verbs';
 import { isAtomic } from '../../src/core/verbs';
 import { setWord } from './apps';
+import { executeExternal } from './external';
 import { sendPacket } from './links';
-import { armTimer, cancelTimer, fail, pump, resync, retransmitFrom, spendRetry } from './nic';
-import type { Packet, Qp, Wqe } from './qp';
+import { armTimer, cancelTimer, fail, pump, retransmitFrom, spendRetry } from './nic';
+import { nextPsn, psnDiff } from './psn';
+import type { Packet, Qp, RdAtomicSlot, Wqe } from './qp';
 import type { Simulator } from './simulator';
 
 /** A request arrived at the responder QP `qp`. */
@@ -25,18 +27,11 @@ export function onRequest(sim: Simulator, qp: Qp, pkt: Packet): void {
     });
     return;
   }
-  if (pkt.epoch !== qp.rxEpoch) {
-    sim.record({
-      kind: 'PacketLost',
-      host: 'net',
-      path: pkt.path,
-      wr: wr.id,
-      psn: pkt.psn,
-      reason: 'stale packet of a connection since reset',
-    });
-    return;
-  }
-  if (pkt.psn > qp.ePsn) {
+  // Judged by its PSN alone (rxe_resp.c check_psn): ahead of the expected PSN is out of sequence,
+  // behind it (within 2^23, modulo 2^24) a duplicate. The wire has no notion of which connection
+  // a packet belongs to, so a request sent before either end was reset meets the same rules.
+  const diff = psnDiff(pkt.psn, qp.ePsn);
+  if (diff > 0) {
     // A gap: an earlier request was lost. One sequence NAK per gap (IBTA), carrying the expected PSN.
     receive(sim, qp, pkt, false, `out of sequence: expected PSN ${qp.ePsn}`);
     if (!qp.nakSent) {
@@ -45,7 +40,7 @@ export function onRequest(sim: Simulator, qp: Qp, pkt: Packet): void {
     }
     return;
   }
-  if (pkt.psn < qp.ePsn) {
+  if (diff < 0) {
     onDuplicate(sim, qp, pkt);
     return;
   }
@@ -82,7 +77,7 @@ function receive(sim: Simulator, qp: Qp, pkt: Packet, duplicate: boolean, note: 
 }
 
 /** Records an Execute at the responder. */
-function executed(
+export function executed(
   sim: Simulator,
   qp: Qp,
   pkt: Packet,
@@ -106,13 +101,19 @@ function executed(
   });
 }
 
-/** A request whose PSN was already executed: a retransmission after a lost response. */
+/**
+ * A request whose PSN is behind the expected one: a retransmission after a lost response, or a
+ * request of a restarted PSN space that the responder has already passed (rxe_resp.c
+ * duplicate_request). A SEND or WRITE is ACKed again and not executed. A READ or atomic needs
+ * the responder resource (max_dest_rd_atomic slot) its PSN holds: a READ of the same word is
+ * executed again, an atomic answered from the slot's saved result; without a matching resource
+ * (evicted, cleared by a reset, or holding another request) it is dropped.
+ */
 function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
   const wr = pkt.wr;
   if (wr.opcode === 'READ' || isAtomic(wr.opcode)) {
-    // READs and atomics hold a responder resource (max_dest_rd_atomic): a duplicate whose slot
-    // was evicted is dropped; a READ is executed again, an atomic answered from its slot.
-    if (!qp.rdAtomicSlots.has(pkt.psn)) {
+    const slot = qp.rdAtomicSlots.get(pkt.psn);
+    if (!slot) {
       receive(
         sim,
         qp,
@@ -122,14 +123,27 @@ function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
       );
       return;
     }
+    const matches = wr.opcode === 'READ' ? slot.opcode === 'READ' && slot.addr === wr.addr : slot.opcode !== 'READ';
+    if (!matches) {
+      receive(
+        sim,
+        qp,
+        pkt,
+        true,
+        `duplicate ${wr.opcode}: its PSN's responder resource holds another request, dropped`,
+      );
+      return;
+    }
     if (wr.opcode === 'READ') {
       receive(sim, qp, pkt, true, 'duplicate READ: executed again');
-      const value = sim.memory[qp.host][wr.addr!];
+      const value = sim.responderMemory
+        ? sim.responderMemory.execute(qp.host, qp.path, wr, undefined).value
+        : sim.memory[qp.host][wr.addr!];
       executed(sim, qp, pkt, wr.addr, value, value, 'SUCCESS');
       respond(sim, qp, pkt, { psn: pkt.psn, value });
     } else {
       receive(sim, qp, pkt, true, 'duplicate atomic: answered from the atomic cache');
-      respond(sim, qp, pkt, { psn: pkt.psn, value: qp.rdAtomicSlots.get(pkt.psn) });
+      respond(sim, qp, pkt, { psn: pkt.psn, value: slot.old });
     }
   } else {
     receive(sim, qp, pkt, true, 'duplicate: ACKed again, not executed');
@@ -139,6 +153,7 @@ function onDuplicate(sim: Simulator, qp: Qp, pkt: Packet): void {
 
 /** Executes the request with the expected PSN. */
 function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
+  if (sim.responderMemory) return executeExternal(sim, qp, pkt, sim.responderMemory);
   const wr = pkt.wr;
   const host = qp.host;
   const mem = sim.memory[host];
@@ -193,12 +208,17 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
     if (wr.opcode === 'WRITE') setWord(sim, host, addr, wr.value ?? 0);
     else if (wr.opcode === 'FETCH_ADD') setWord(sim, host, addr, old + (wr.add ?? 0));
     else if (wr.opcode === 'CMP_SWAP' && old === (wr.compare ?? 0)) setWord(sim, host, addr, wr.swap ?? 0);
-    if (wr.opcode === 'READ' || isAtomic(wr.opcode))
-      holdSlot(qp, pkt.psn, isAtomic(wr.opcode) ? old : undefined, sim.nic.responderSlots);
+    if (wr.opcode !== 'WRITE')
+      holdSlot(
+        qp,
+        pkt.psn,
+        { opcode: wr.opcode, addr, ...(isAtomic(wr.opcode) ? { old } : {}) },
+        sim.nic.responderSlots,
+      );
     value = wr.opcode === 'WRITE' ? undefined : old;
     executed(sim, qp, pkt, addr, wr.opcode === 'WRITE' ? wr.value : mem[addr], old, 'SUCCESS');
   }
-  qp.ePsn++;
+  qp.ePsn = nextPsn(qp.ePsn);
   qp.nakSent = false;
   respond(sim, qp, pkt, { psn: pkt.psn, value });
 }
@@ -218,26 +238,26 @@ function addressError(wr: SendWr, words: number): WcStatus | undefined {
 }
 
 /** A READ or atomic takes a responder slot (an atomic keeps its old value); the oldest is evicted. */
-function holdSlot(qp: Qp, psn: number, old: number | undefined, slots: number): void {
-  qp.rdAtomicSlots.set(psn, old);
+export function holdSlot(qp: Qp, psn: number, slot: RdAtomicSlot, slots: number): void {
+  qp.rdAtomicSlots.delete(psn); // a reused PSN takes the newest place
+  qp.rdAtomicSlots.set(psn, slot);
   while (qp.rdAtomicSlots.size > slots) qp.rdAtomicSlots.delete(qp.rdAtomicSlots.keys().next().value!);
 }
 
 /** Sends the response for `pkt` back to its requester. */
-function respond(
+export function respond(
   sim: Simulator,
   qp: Qp,
   pkt: Packet,
   r: { psn: number; nak?: Packet['nak']; status?: WcStatus; value?: number },
 ): void {
-  // A response belongs to the connection of the request it answers; it echoes its txSeq.
+  // A response echoes the txSeq of the request it answers (see Wqe.lastTx).
   sendPacket(
     sim,
     {
       kind: 'response',
       path: pkt.path,
       requester: pkt.requester,
-      epoch: pkt.epoch,
       txSeq: pkt.txSeq,
       psn: r.psn,
       wr: pkt.wr,
@@ -253,7 +273,7 @@ function respond(
 
 /** A response arrived at the requester QP `qp`. */
 export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
-  if (!qp.connected || pkt.epoch !== qp.txEpoch) return; // a reset or failed QP ignores old responses
+  if (!qp.connected) return; // a QP in ERR (or being reset) takes no responses
   const target = qp.wqeAt(pkt.psn);
   sim.record({
     kind: 'Ack',
@@ -265,6 +285,11 @@ export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
     status: pkt.status,
     value: pkt.value,
   });
+  // A ghost: a response for no PSN this requester has sent and not yet completed (a duplicate
+  // ACK, or one from before a reset whose PSN lies outside the new window) is dropped (IBTA
+  // 9.9.2.4; rxe_comp.c check_psn ignores responses older than the oldest WQE). One whose PSN
+  // falls inside the window is taken for what it says, whichever request it answered.
+  if (!qp.awaits(pkt.psn)) return;
   if (pkt.nak === 'SEQ') {
     ackBefore(sim, qp, pkt.psn);
     const first = qp.sq.find((w) => w.sent && !w.acked);
@@ -274,7 +299,7 @@ export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
   // Any response for PSN n while an earlier READ/atomic, last sent before the request this
   // answers, still lacks its data: that data was lost (implied NAK). Links are FIFO, so a WQE
   // sent after it may still be answered; one retry sequence at a time, as rxe's started_retry.
-  const missing = qp.sq.find((w) => w.psn < pkt.psn && !w.acked && carriesData(w));
+  const missing = qp.sq.find((w) => psnDiff(w.psn, pkt.psn) < 0 && !w.acked && carriesData(w));
   const impliedNak = missing !== undefined && missing.lastTx < pkt.txSeq;
   if (pkt.nak === 'ERR' || pkt.nak === 'RNR') {
     ackBefore(sim, qp, pkt.psn);
@@ -287,7 +312,7 @@ export function onResponse(sim: Simulator, qp: Qp, pkt: Packet): void {
       return fail(sim, qp, pkt.status ?? 'REM_OP_ERR', `remote error ${pkt.status} on PSN ${pkt.psn}`, pkt.psn);
     return onRnrNak(sim, qp, pkt.psn);
   }
-  if (!target) return; // a duplicate ACK of an already completed WQE
+  if (!target) return;
   const progressed = !target.acked;
   target.acked = true;
   target.value = pkt.value;
@@ -313,7 +338,7 @@ function retry(sim: Simulator, qp: Qp, from: Wqe, why: string): void {
 /** A cumulative ACK: every sent non-data WQE before `psn` was executed. */
 function ackBefore(sim: Simulator, qp: Qp, psn: number): void {
   for (const w of qp.sq) {
-    if (w.psn >= psn) break;
+    if (psnDiff(w.psn, psn) >= 0) break;
     if (w.sent && !carriesData(w)) w.acked = true;
   }
   retire(sim, qp);
@@ -336,7 +361,6 @@ function retire(sim: Simulator, qp: Qp): void {
       ...(carriesData(w) ? { value: w.value } : {}),
     });
   }
-  if (qp.sq.length === 0) resync(sim, qp);
 }
 
 /** Restarts or stops the retransmission timer and sends what became sendable. */
@@ -362,9 +386,10 @@ function onRnrNak(sim: Simulator, qp: Qp, psn: number): void {
   if (!forever) qp.rnrRetriesLeft--;
   qp.rnrWaiting = true;
   if (!sim.nic.retransmitTimerDuringRnr) cancelTimer(sim, qp);
-  const epoch = qp.txEpoch;
-  sim.at(sim.nic.rnrTimerNs, () => {
-    if (!qp.rnrWaiting || qp.txEpoch !== epoch || !qp.connected) return;
+  // A reset or an error cancels this timer (nic.ts stopTimers).
+  qp.rnrTimer = sim.queue.push(sim.now + sim.nic.rnrTimerNs, () => {
+    qp.rnrTimer = undefined;
+    if (!qp.rnrWaiting || !qp.connected) return;
     qp.rnrWaiting = false;
     retransmitFrom(sim, qp, psn);
     pump(sim, qp);

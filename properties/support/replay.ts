@@ -48,18 +48,29 @@ const WORLD_VALUES: Record<ReplayWorld, { random: number; dateNow: number; perfN
 const ACTION_FIELDS: Record<DecisionEvent['kind'], readonly string[]> = {
   Post: ['path', 'wr'],
   PostRecv: ['path', 'wr'],
-  Reset: ['path'],
+  Reset: ['path', 'sqPsn', 'rqPsn'],
+  MoveToError: ['path'],
   Deliver: ['wc'],
   SetTimer: ['delayNs', 'token'],
   SendControl: ['msg'],
   MemOp: ['op', 'addr', 'value', 'add', 'compare', 'swap', 'forWr'],
 };
 
+/** Action fields a decision may leave out, and the value they then have (a Reset's starting PSNs). */
+const ACTION_DEFAULTS: Partial<Record<DecisionEvent['kind'], Record<string, unknown>>> = {
+  Reset: { sqPsn: 0, rqPsn: 0 },
+};
+
+/** Field `f` of a decision of kind `kind`, its default when absent. */
+function actionField(r: Record<string, unknown>, kind: DecisionEvent['kind'], f: string): unknown {
+  return r[f] ?? ACTION_DEFAULTS[kind]?.[f];
+}
+
 /** The action part of a decision (what the layer chose), without what the fabric answered. */
 export function decisionAction(d: DecisionEvent | ReplayedDecision): string {
   const r = d as Record<string, unknown>;
   const action: Record<string, unknown> = { t: r.t, kind: d.kind };
-  for (const f of ACTION_FIELDS[d.kind]) action[f] = r[f];
+  for (const f of ACTION_FIELDS[d.kind]) action[f] = actionField(r, d.kind, f);
   return canonical(action);
 }
 
@@ -73,7 +84,8 @@ function sameActionAt(a: DecisionEvent | ReplayedDecision, b: { kind: string }, 
   if (a.kind !== b.kind || !sameData(a.t, t)) return false;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
-  for (const f of ACTION_FIELDS[a.kind]) if (!sameData(x[f], y[f])) return false;
+  for (const f of ACTION_FIELDS[a.kind])
+    if (!sameData(actionField(x, a.kind, f), actionField(y, a.kind, f))) return false;
   return true;
 }
 
@@ -122,6 +134,7 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
       post: () => refusal(next(host), 'Post'),
       postRecv: () => refusal(next(host), 'PostRecv'),
       reset: () => undefined,
+      moveToError: () => undefined,
       setTimer: () => undefined,
       sendControl: () => undefined,
       word: () => {

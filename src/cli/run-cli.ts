@@ -2,6 +2,7 @@
 import { TraceFileError } from '../report/schema';
 import { agentCommand } from './commands/agent';
 import { auditCommand, AUDIT_USAGE } from './commands/audit';
+import { fabricCommand } from './commands/fabric';
 import { layersCommand } from './commands/layers';
 import { mergeCommand } from './commands/merge';
 import { renderCommand } from './commands/render';
@@ -26,6 +27,7 @@ usage: rdmacheck <command> [options]
   layers              list the reference layers and their rules
   theorems            reproduce the seed paper's theorems on the simulator
   agent               serve the responder side of the native (real verbs) backend
+  fabric -- PROGS     run unmodified libibverbs programs on the simulated fabric
   help COMMAND        usage of one command
 Exit codes: 0 every property holds, 1 violations found, 2 usage or input error.
 Add --verbose for stack traces.
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   layers: layersCommand,
   theorems: theoremsCommand,
   agent: agentCommand,
+  fabric: fabricCommand,
 };
 
 /** Runs the CLI on `argv` (without node and the script); resolves to the exit code. Never throws. */

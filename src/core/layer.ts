@@ -30,6 +30,17 @@ export interface LocalMemory {
   cmpSwap(addr: number, compare: number, swap: number, options?: MemOpOptions): number;
 }
 
+/**
+ * The initial PSNs of a reconnected QP (24-bit, 0..2^24-1; each defaults to 0): `sqPsn`, the
+ * first PSN this end sends (ibv_modify_qp to RTS, sq_psn); `rqPsn`, the first PSN it expects
+ * from the peer (to RTR, rq_psn). The peer's end must be reset with the mirror image (its sqPsn =
+ * this rqPsn, its rqPsn = this sqPsn) for the connection to work again.
+ */
+export interface ResetPsns {
+  sqPsn?: number;
+  rqPsn?: number;
+}
+
 /** What a layer instance can do: its decisions. */
 export interface LayerEnv {
   readonly host: LayerHost;
@@ -39,8 +50,19 @@ export interface LayerEnv {
   post(path: number, wr: SendWr): PostResult;
   /** ibv_post_recv on the QP of `path`. */
   postRecv(path: number, wr: RecvWr): PostResult;
-  /** Reconnect this host's QP of `path` (RESET -> INIT -> RTR -> RTS): fresh PSNs, queues discarded. */
-  reset(path: number): void;
+  /**
+   * Reconnect THIS host's QP of `path`: RESET -> INIT -> RTR (expecting `rqPsn`) -> RTS (sending
+   * from `sqPsn`). Its posted send and receive WQEs are discarded without completions and its
+   * responder state (expected PSN, atomic cache) starts afresh. The peer's QP is not touched: it
+   * still expects its old PSN until its own layer resets it too (the receive PSN is set only on
+   * INIT -> RTR), so a layer must coordinate the peer's reset, e.g. over sendControl.
+   */
+  reset(path: number, psns?: ResetPsns): void;
+  /**
+   * ibv_modify_qp to ERR on this host's QP of `path`: every outstanding send and receive WQE
+   * completes with WR_FLUSH_ERR (unlike reset, which discards them silently). The peer is not told.
+   */
+  moveToError(path: number): void;
   /** Hand a completion to the application. */
   deliver(wc: WorkCompletion): void;
   /** Ask for onTimer(token) after `delayNs`. */

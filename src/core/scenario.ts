@@ -142,14 +142,15 @@ export const LINK_DIRECTIONS: readonly LinkDirection[] = linkDirectionList;
 
 /**
  * One fault. Packet faults match the packets of one path (any path unless `path`) and one WR
- * (any unless `wr`), starting at the `nth` match (default 1), for `count` matches (default 1;
- * 'all' = every later match). Event faults happen when their anchor fires.
+ * (any unless `wr`) of one requester host (either unless `host`: requests it sends, responses
+ * it gets), starting at the `nth` match (default 1), for `count` matches (default 1; 'all' =
+ * every later match). Event faults happen when their anchor fires.
  */
 export type Fault =
   /** A request is lost on the wire before the responder sees it (PacketLost). */
-  | { kind: 'drop-request'; path?: number; wr?: number; nth?: number; count?: number | 'all' }
+  | { kind: 'drop-request'; path?: number; wr?: number; host?: LayerHost; nth?: number; count?: number | 'all' }
   /** A response (ACK, READ data, atomic result) is lost after the responder executed (AckLost). */
-  | { kind: 'drop-response'; path?: number; wr?: number; nth?: number; count?: number | 'all' }
+  | { kind: 'drop-response'; path?: number; wr?: number; host?: LayerHost; nth?: number; count?: number | 'all' }
   /** Packets are delayed by `delayNs` (links stay FIFO: later packets queue behind). */
   | {
       kind: 'delay';
@@ -157,6 +158,7 @@ export type Fault =
       delayNs: number;
       path?: number;
       wr?: number;
+      host?: LayerHost;
       nth?: number;
       count?: number | 'all';
     }

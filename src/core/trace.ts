@@ -37,7 +37,10 @@ export type ObservationEvent =
 export type DecisionEvent =
   | (EventBase & { kind: 'Post'; host: LayerHost; path: number; wr: SendWr; ok: boolean; error?: string })
   | (EventBase & { kind: 'PostRecv'; host: LayerHost; path: number; wr: RecvWr; ok: boolean; error?: string })
-  | (EventBase & { kind: 'Reset'; host: LayerHost; path: number })
+  /** The layer reset its QP of `path`, choosing the initial PSNs it sends from and expects. */
+  | (EventBase & { kind: 'Reset'; host: LayerHost; path: number; sqPsn: number; rqPsn: number })
+  /** The layer moved its QP of `path` to ERR (its outstanding WQEs flush). */
+  | (EventBase & { kind: 'MoveToError'; host: LayerHost; path: number })
   | (EventBase & { kind: 'Deliver'; host: LayerHost; wc: WorkCompletion })
   | (EventBase & { kind: 'SetTimer'; host: LayerHost; delayNs: number; token: string })
   | (EventBase & { kind: 'SendControl'; host: LayerHost; msg: unknown })
@@ -207,6 +210,7 @@ const DECISION_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
   'Post',
   'PostRecv',
   'Reset',
+  'MoveToError',
   'Deliver',
   'SetTimer',
   'SendControl',

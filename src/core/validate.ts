@@ -126,6 +126,7 @@ function checkScenario(s: Scenario): void {
       case 'drop-response':
       case 'delay':
         if (f.nth !== undefined && (!Number.isInteger(f.nth) || f.nth < 1)) fail(`${at}.nth`, 'counts from 1');
+        if (f.host !== undefined && f.host !== 'A' && f.host !== 'B') fail(`${at}.host`, "must be 'A' or 'B'");
         if (f.count !== undefined && f.count !== 'all' && (!Number.isInteger(f.count) || f.count < 1))
           fail(`${at}.count`, "must be a positive integer or 'all'");
         if (f.kind === 'delay') {

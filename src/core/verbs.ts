@@ -58,6 +58,8 @@ const wcStatusList = [
   'REM_OP_ERR',
   'LOC_LEN_ERR',
   'LOC_QP_OP_ERR',
+  // A local protection error (a bad lkey): the fabric's real programs can make one.
+  'LOC_PROT_ERR',
 ] as const;
 
 /** Completion status, as ibv_wc_status names it (without the IBV_WC_ prefix). */
@@ -101,6 +103,9 @@ export const LEGAL_QP_TRANSITIONS: Readonly<Record<QpState, readonly QpState[]>>
   SQE: ['RESET', 'ERR', 'RTS'],
   ERR: ['RESET', 'ERR'],
 };
+
+/** Packet sequence numbers are 24-bit (IBTA BTH:PSN): they count modulo 2^24 and wrap. */
+export const PSN_MODULUS = 0x1000000;
 
 /**
  * The IB transport's retransmission timer for a local ACK timeout exponent: 4.096 us * 2^timeout

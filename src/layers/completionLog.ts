@@ -1,8 +1,10 @@
 import type { LayerEnv, LayerInstance } from '../core/layer';
-import type { SendWr, WcStatus, WorkCompletion } from '../core/verbs';
+import type { SendWr, WorkCompletion } from '../core/verbs';
 import { AppCompletions } from './common/appCompletions';
 import { AppRecvs } from './common/appRecvs';
 import { LayerIds } from './common/ids';
+import { PeerResets } from './common/peerResets';
+import { executeRequest } from './common/rpcExecute';
 import { RecvRelay } from './common/recvRelay';
 import { PathSendQueues } from './common/sendQueues';
 import { isPathFailure } from './common/status';
@@ -40,6 +42,8 @@ interface Op {
   failingSinceNs?: number;
   /** 'direct': the WR itself is on the wire; 'rpc': a request for it; 'query': asking whether a message arrived. */
   phase: 'direct' | 'rpc' | 'query';
+  /** No path was usable for the last attempt: a timer tries again. */
+  waiting?: boolean;
   /** The id and path of the WR on the wire for the current attempt. */
   postedId?: number;
   path?: number;
@@ -58,17 +62,24 @@ interface Op {
  *   path after an error completion or after responseTimeoutNs without an answer.
  * - SEND and WRITE_WITH_IMM go as themselves (application id; payload prefixed with a message
  *   seq) and the receiver's layer, which receives into its own buffers on every path, records the
- *   seq and fills the application's RECVs in order. After an error the requester resets the old
- *   QP and asks, by an RPC QUERY, whether message seq k arrived; the responder first resets its
- *   end of the old path (so a delayed copy can never execute later: the new connection has fresh
- *   PSNs on both ends) and answers from its log; only a message that did not arrive is re-sent.
+ *   seq and fills the application's RECVs in order. After an error the requester asks, by an RPC
+ *   QUERY, whether message seq k arrived; the responder first fences the old path (below) and
+ *   answers from its log; only a message that did not arrive is re-sent.
  * - READ goes as itself and is simply re-posted on the next path (idempotent).
+ * - A path given up is reset on both ends (PeerResets): this end at once, to a new incarnation
+ *   whose PSNs lie far from the old ones; the peer follows when told, over the management network
+ *   and in every RPC request and response (each carries its sender's incarnation of every path),
+ *   and the path is used again only once both ends are known to be there. A reset of one end
+ *   alone would leave the peer expecting its old PSN: the requests of the restarted end would be
+ *   ACKed as duplicates without ever executing.
  * Why it is correct: every effect happens at most once (request seqs are deduplicated where they
- * execute; a message is re-sent only after the responder, having fenced the old connection,
- * says it never arrived), every WR is retried until a path answers (failure-masking), results
- * come from the one execution, and one operation at a time keeps the application's order. It
- * never uses the control channel, so control-loss changes nothing; a third party's CAS on the
- * responder's memory is just another operation between two of ours.
+ * execute; a message is re-sent only after the responder, having moved every path it was sent
+ * on to a newer incarnation, so that nothing of the old connection can still execute, says it
+ * never arrived), every WR is retried until a path answers (failure-masking), results come from
+ * the one execution, and one operation at a time keeps the application's order. The management
+ * network only speeds reconnection up: with it lost, the incarnations travel in the RPCs of a
+ * working path. A third party's CAS on the responder's memory is just another operation between
+ * two of ours.
  *
  * Expected audit: every property holds for every op class.
  */
@@ -92,6 +103,7 @@ class CompletionLog implements LayerInstance {
   private readonly app: AppCompletions;
   private readonly queues: PathSendQueues;
   private readonly relay: RecvRelay;
+  private readonly resets: PeerResets;
   private current = 0;
   private readonly waiting: SendWr[] = [];
   /** Every path failed the last operation given up: later ones get one attempt per path until a success. */
@@ -100,7 +112,7 @@ class CompletionLog implements LayerInstance {
   private nextRpcSeq = 0;
   private nextMsgSeq = 0;
   // Responder side.
-  private readonly rpcLog = new Map<number, RpcResponse>();
+  private readonly rpcLog = new Map<number, Omit<RpcResponse, 'incarnations'>>();
   private readonly messagesSeen = new Set<number>();
   private readonly appRecvs: AppRecvs;
 
@@ -117,6 +129,11 @@ class CompletionLog implements LayerInstance {
       isLayerMessage: () => true,
       onLayerMessage: (path, wc) => this.onMessage(path, wc),
       onPathError: (p) => this.abandonPath(p),
+    });
+    this.resets = new PeerResets(env, {
+      onPeerReset: (p) => this.afterReset(p),
+      onUsable: () => this.resumeWaiting(),
+      retryNs: o.responseTimeoutNs,
     });
     this.relay.start();
   }
@@ -151,10 +168,26 @@ class CompletionLog implements LayerInstance {
     this.abandonPath(path);
   }
 
+  onControl(msg: unknown): void {
+    this.resets.onControl(msg);
+  }
+
   onTimer(token: string): void {
-    const [, seq, attempt] = token.split(':').map(Number);
+    if (this.resets.onTimer(token)) return;
+    const [kind, seq, attempt] = token.split(':');
     const op = this.op;
-    if (op && op.phase !== 'direct' && op.rpcSeq === seq && op.attempts === attempt && op.path !== undefined)
+    if (kind === 'wait') {
+      if (op?.waiting && op.attempts === Number(attempt)) this.resumeWaiting();
+      return;
+    }
+    if (
+      op &&
+      op.phase !== 'direct' &&
+      !op.waiting &&
+      op.rpcSeq === Number(seq) &&
+      op.attempts === Number(attempt) &&
+      op.path !== undefined
+    )
       this.abandonPath(op.path);
   }
 
@@ -189,11 +222,35 @@ class CompletionLog implements LayerInstance {
       return;
     }
     op.attempts++;
+    const path = this.usablePath();
+    if (path === undefined) {
+      // Every path waits for its peer's end to be reset too: try again a little later (or as
+      // soon as one is usable), counting this as an attempt so that an outage still gives up.
+      op.waiting = true;
+      this.env.setTimer(this.o.responseTimeoutNs, `wait:${op.rpcSeq ?? -1}:${op.attempts}`);
+      return;
+    }
+    op.waiting = false;
+    this.current = path;
     const wr = this.wireWr(op);
     op.postedId = wr.id;
-    op.path = this.current;
-    if (this.env.post(this.current, wr).ok) this.queues.add(this.current, wr, wr.id >= 0);
-    else this.abandonPath(this.current);
+    op.path = path;
+    if (this.env.post(path, wr).ok) this.queues.add(path, wr, wr.id >= 0);
+    else this.abandonPath(path);
+  }
+
+  /** The current path if both its ends are at one incarnation, else the next such path. */
+  private usablePath(): number | undefined {
+    for (let k = 0; k < this.env.paths; k++) {
+      const path = (this.current + k) % this.env.paths;
+      if (this.resets.usable(path)) return path;
+    }
+    return undefined;
+  }
+
+  /** A path became usable again: an operation waiting for one goes on. */
+  private resumeWaiting(): void {
+    if (this.op?.waiting) this.attempt();
   }
 
   /** What goes on the wire for the operation's current phase. */
@@ -218,7 +275,7 @@ class CompletionLog implements LayerInstance {
             add: 0,
             compare: 0,
             swap: 0,
-            failedPath: op.path ?? 0,
+            incarnations: this.resets.incarnations(),
           }
         : {
             seq: op.rpcSeq!,
@@ -229,7 +286,7 @@ class CompletionLog implements LayerInstance {
             add: wr.add ?? 0,
             compare: wr.compare ?? 0,
             swap: wr.swap ?? 0,
-            failedPath: 0,
+            incarnations: this.resets.incarnations(),
           };
     return { id: this.ids.take(), opcode: 'SEND', payload: encodeRequest(request) };
   }
@@ -243,17 +300,26 @@ class CompletionLog implements LayerInstance {
   }
 
   /**
-   * Gives up on `path`: resets this end at once (its WRs are dropped without completions, and a
-   * delayed request of the old connection can no longer execute), moves on to the next path and
-   * retries the current operation there; a message that may have arrived is asked about first.
+   * Gives up on `path`: resets this end at once to a new incarnation (its WRs are dropped without
+   * completions, and a delayed request of the old connection can no longer execute here) and has
+   * the peer follow (PeerResets); then as afterReset.
    */
   private abandonPath(path: number): void {
+    this.resets.reset(path);
+    this.afterReset(path);
+  }
+
+  /**
+   * This end of `path` was reset (by this layer or to follow the peer): its WRs and buffers are
+   * gone without completions. Fresh buffers are posted; the current operation, if it was on
+   * that path, moves on to the next one; a message that may have arrived is asked about first.
+   */
+  private afterReset(path: number): void {
     this.queues.abandon(path);
-    this.env.reset(path);
     this.queues.clear(path);
     this.relay.onReset(path);
     const op = this.op;
-    if (!op || op.path !== path) return;
+    if (!op || op.waiting || op.path !== path) return;
     if (path === this.current) this.current = (path + 1) % this.env.paths;
     if (op.phase === 'direct' && op.msgSeq !== undefined) {
       op.phase = 'query';
@@ -263,6 +329,7 @@ class CompletionLog implements LayerInstance {
   }
 
   private onResponse(r: RpcResponse): void {
+    r.incarnations.forEach((inc, p) => this.resets.learn(p, inc));
     const op = this.op;
     if (!op || op.phase === 'direct' || op.rpcSeq !== r.seq) return; // a late answer to an earlier attempt
     if (op.phase === 'query') {
@@ -289,42 +356,28 @@ class CompletionLog implements LayerInstance {
 
   private onRequest(path: number, payload: number[]): void {
     const req = decodeRequest(payload);
+    // Catch up with the requester's incarnations first: every path it gave up (on which the
+    // message a QUERY asks about may have been sent) is fenced before the answer, so nothing of
+    // the old connection can arrive after it. The arrival path is in use: both ends agree on it.
+    req.incarnations.forEach((inc, p) => p !== path && this.resets.learn(p, inc));
     if (req.op === RpcOp.QUERY) {
-      // Fence the old connection before answering: nothing sent on it can arrive after this.
-      if (req.failedPath !== path && req.failedPath >= 0 && req.failedPath < this.env.paths)
-        this.abandonPath(req.failedPath);
       return this.respond(path, { seq: req.seq, status: 'SUCCESS', value: this.messagesSeen.has(req.value) ? 1 : 0 });
     }
     let result = this.rpcLog.get(req.seq);
     if (!result) {
-      result = this.execute(req);
+      result = executeRequest(this.env, req);
       this.rpcLog.set(req.seq, result);
     }
     this.respond(path, result);
   }
 
-  /** Executes a request once, checking the address as the NIC would. */
-  private execute(req: ReturnType<typeof decodeRequest>): RpcResponse {
-    const bad = this.addressError(req.addr);
-    if (bad) return { seq: req.seq, status: bad, value: 0 };
-    const forWr = { forWr: req.appWr };
-    const mem = this.env.memory;
-    let value = 0;
-    if (req.op === RpcOp.WRITE) mem.write(req.addr, req.value, forWr);
-    else if (req.op === RpcOp.FETCH_ADD) value = mem.fetchAdd(req.addr, req.add, forWr);
-    else value = mem.cmpSwap(req.addr, req.compare, req.swap, forWr);
-    return { seq: req.seq, status: 'SUCCESS', value };
-  }
-
-  private addressError(addr: number): WcStatus | undefined {
-    if (!Number.isInteger(addr)) return 'REM_INV_REQ_ERR';
-    const words = this.env.memoryWords;
-    if (addr < 0 || (words !== undefined && addr >= words)) return 'REM_ACCESS_ERR';
-    return undefined;
-  }
-
-  private respond(path: number, r: RpcResponse): void {
-    const wr: SendWr = { id: this.ids.take(), opcode: 'SEND', payload: encodeResponse(r) };
+  /** Answers on the path the request came on, with this end's incarnations. */
+  private respond(path: number, r: Omit<RpcResponse, 'incarnations'>): void {
+    const wr: SendWr = {
+      id: this.ids.take(),
+      opcode: 'SEND',
+      payload: encodeResponse({ ...r, incarnations: this.resets.incarnations() }),
+    };
     if (this.env.post(path, wr).ok) this.queues.add(path, wr, false);
   }
 

@@ -19,7 +19,10 @@ import type { ReferenceLayer } from './types';
  * (the receiver consumed and reused the word, T2: it no longer holds the value, so the stale
  * WRITE is re-executed over the reuse, Theorem 1). SEND/WRITE_WITH_IMM cannot be verified by a
  * READ: duplicates and queue sliding as in resendAll, and a re-sent WRITE_WITH_IMM re-writes its
- * word after the receiver reused it (linearizability, T2). failure-masking holds.
+ * word after the receiver reused it (linearizability, T2). failure-masking holds. Like resendAll
+ * it resets only its own end of a failed path, so back on that path its restarted PSNs are
+ * duplicates at the peer's QP, ACKed without executing: completion-fidelity fails for SEND and
+ * WRITE_WITH_IMM too (a message reported SUCCESS that never arrived).
  */
 export const readVerify: ReferenceLayer = describedLayer(
   {
@@ -48,8 +51,8 @@ export const readVerify: ReferenceLayer = describedLayer(
       },
       {
         property: 'completion-fidelity',
-        opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'],
-        why: 'a WR whose word merely looks right (someone else wrote it) is reported SUCCESS without having executed',
+        opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+        why: "a WR whose word merely looks right (someone else wrote it) is reported SUCCESS without having executed; and a WR re-posted on a path reset at this end only is a duplicate at the peer's QP, ACKed without executing",
       },
     ],
   },

@@ -6,7 +6,8 @@ import type { ReferenceLayer } from './types';
  * resendAll (LubeRDMA-style resend buffer). Decision rule: every WR goes to the current path;
  * the layer keeps every WR without a completion; on an error completion, a refused post or a
  * PORT_ERR of the current path it re-posts all of them, in posting order, on the next path, and
- * resets the failed QP once it has drained. The receiver keeps a buffer for each unfilled
+ * resets its own end of the failed QP once it has drained (transparent: the peer's end is not
+ * told). The receiver keeps a buffer for each unfilled
  * application RECV on every path (it cannot know which path the sender will use) and fills the
  * application's RECVs in arrival order.
  *
@@ -17,9 +18,14 @@ import type { ReferenceLayer } from './types';
  * fills the next RECV, Theorem 2); linearizability for WRITE and WRITE_WITH_IMM (a stale
  * re-write after the receiver reused the word, T2: WRITE_WITH_IMM writes memory like a WRITE),
  * FETCH_ADD (double count) and CMP_SWAP (double success / ABA, Theorem 2). READ is safe.
- * completion-fidelity holds: a re-executed atomic reports the old value of its second execution,
- * which is a value one of its executions produced (the property's rule); the harm is the double
- * effect, which at-most-once and linearizability report.
+ * A re-executed atomic reports the old value of its second execution, which is a value one of
+ * its executions produced (completion-fidelity's rule); the harm is the double effect, which
+ * at-most-once and linearizability report. But completion-fidelity fails for every class but READ
+ * because of the reset: a reset changes the layer's own end only (the peer's QP keeps expecting
+ * its old PSN until its own layer resets it, and a transparent layer has no way to ask), so when
+ * the layer comes back to a path it reset, its restarted PSNs are duplicates at the peer's QP,
+ * ACKed without executing: the WR completes SUCCESS and never took effect. (A duplicate READ is
+ * re-executed or dropped, never falsely completed.)
  */
 export const resendAll: ReferenceLayer = describedLayer(
   {
@@ -29,7 +35,8 @@ export const resendAll: ReferenceLayer = describedLayer(
   },
   'on an error or PORT_ERR, re-post every uncompleted WR on the next path',
   {
-    summary: 'masks failures, but re-executes whatever executed before a lost ACK (Theorems 1 and 2)',
+    summary:
+      'masks failures, but re-executes whatever executed before a lost ACK (Theorems 1 and 2), and its one-ended resets complete WRs that never ran',
     violations: [
       {
         property: 'at-most-once',
@@ -45,6 +52,11 @@ export const resendAll: ReferenceLayer = describedLayer(
         property: 'linearizability',
         opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
         why: 'a stale re-write (WRITE or WRITE_WITH_IMM) after reuse (T2), a double FETCH_ADD, a double CAS success (ABA)',
+      },
+      {
+        property: 'completion-fidelity',
+        opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+        why: "it resets only its own end of a failed path: back on that path, its restarted PSNs are duplicates at the peer's QP, ACKed without executing, so the WR completes SUCCESS without effect",
       },
     ],
   },

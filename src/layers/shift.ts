@@ -39,6 +39,15 @@ export type { ShiftOptions } from './shiftOptions';
  * switch-back exchange, is not recovered (everything outstanding completes with the error).
  * The leader leaves its failed default QP in ERR until the peer's counter arrives: a fresh QP
  * would accept a message after the leader's counter was taken, and the peer would re-send it.
+ * Resets: env.reset resets one end only, and the peer's QP keeps expecting its old PSN until its
+ * own layer resets it. The handshake is what resets both ends of the default QP, as in shift.md:
+ * the follower before it answers, the leader once the answer (and the counter) is in, both with
+ * the captured PSNs (0 both ways), so the probe and the switch-back meet a matching connection.
+ * Two resets are one-ended: a probe that failed resets the leader's end again (harmless: every
+ * probe is the same READ of word 0 at PSN 0, which the follower's end executes as new or again as
+ * a duplicate), and a backup that failed while back on the default QP is reset at the end that
+ * saw it; the peer's end then still expects its old PSN, so a later fallback's handshake arrives
+ * there as a duplicate, is ACKed without being delivered, and times out (see shiftAudit.ts).
  *
  * Expected audit (shift): at-most-once and linearizability fail for WRITE only (one-sided WRs are
  * re-sent from the first unacknowledged: "best effort", Theorem 1, and the paper's T2 when the

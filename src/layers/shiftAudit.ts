@@ -80,7 +80,10 @@ function shiftViolations(o: ResolvedShiftOptions): ExpectedViolation[] {
  * while path 0, which failed first, has already healed), SHIFT has no third place to go and
  * returns the error, so failure-masking fails for the op classes it otherwise masks. Generated
  * scenarios reach it rarely (two faults on two paths in the right order): seed 7 finds it in
- * about 100 runs, seed 1 not in 200. test/layers/shift.test.ts shows it.
+ * about 100 runs, seed 1 not in 200. test/layers/shift.test.ts shows it. A backup that failed
+ * after the switch-back ends the same way at the next fallback: SHIFT resets only the end that
+ * saw the failure, so the handshake's WRITE_WITH_IMM is a duplicate at the peer's end (ACKed, not
+ * delivered) and the handshake times out.
  */
 function secondFailureUnreached(o: ResolvedShiftOptions): ExpectedViolation[] {
   const masked: ExpectedViolation['opcodes'] = o.atomicAbort
@@ -90,7 +93,7 @@ function secondFailureUnreached(o: ResolvedShiftOptions): ExpectedViolation[] {
     {
       property: 'failure-masking',
       opcodes: masked,
-      why: 'a second failure, of the backup during the fallback, is returned to the application (SHIFT does not recover from it)',
+      why: 'a second failure, of the backup during the fallback (or after the switch-back, whose one-ended reset leaves the next handshake a duplicate at the peer), is returned to the application (SHIFT does not recover from it)',
     },
   ];
 }

@@ -30,7 +30,8 @@ interface Hedged {
  * once more on the other path. The first SUCCESS is delivered, later completions of the other
  * copy are dropped. An error of one copy while the other is in flight is ignored; an error of the
  * only copy hedges at once; an error of both is delivered. A failed path becomes the backup and
- * is reset once drained. Receivers keep buffers for the application's RECVs on every path.
+ * is reset (its own end only) once drained. Receivers keep buffers for the application's RECVs
+ * on every path.
  *
  * Expected audit: the sender cannot tell a slow path from a dead one (Theorem 1), so under mere
  * delay, with no failure at all, every non-idempotent WR executes twice: at-most-once fails for
@@ -39,7 +40,10 @@ interface Hedged {
  * receiver reused it, T2), FETCH_ADD, CMP_SWAP. READ is safe. failure-masking fails for every op
  * class, by its rule: a hedge is one extra copy, not a failover loop, so when both copies fail
  * (the backup has an outage of its own while the primary fails, even one that heals a moment
- * later) the error is delivered and the healed path is never tried again.
+ * later) the error is delivered and the healed path is never tried again. completion-fidelity fails
+ * for every class but READ: a failed path is reset at this end only (the peer's QP keeps
+ * expecting its old PSN), so a copy later posted there is a duplicate at the peer, ACKed without
+ * executing, and its SUCCESS is delivered for a WR that never ran.
  */
 export function createTimerHedge(options: TimerHedgeOptions = {}): ReferenceLayer {
   const hedgeDelayNs = options.hedgeDelayNs ?? 16_000;
@@ -64,6 +68,11 @@ export function createTimerHedge(options: TimerHedgeOptions = {}): ReferenceLaye
           property: 'linearizability',
           opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
           why: "double FETCH_ADD / CAS; a late copy of a WRITE or WRITE_WITH_IMM lands over the receiver's reuse (T2)",
+        },
+        {
+          property: 'completion-fidelity',
+          opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+          why: "a path failed once is reset at this end only: a copy posted there later is a duplicate at the peer's QP, ACKed without executing, and its SUCCESS is delivered",
         },
         {
           property: 'failure-masking',

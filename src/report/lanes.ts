@@ -57,6 +57,13 @@ export function lanesOf(scenario: Scenario, trace: Trace): Lane[] {
   return lanesFor(paths, third);
 }
 
+/** The PSNs a reset chose, unless both are the default 0 (trace files before they were recorded have none). */
+function resetPsns(e: { sqPsn?: number; rqPsn?: number }): string {
+  const sq = e.sqPsn ?? 0;
+  const rq = e.rqPsn ?? 0;
+  return sq === 0 && rq === 0 ? '' : ` (sq PSN ${sq}, rq PSN ${rq})`;
+}
+
 /** How to draw event `e` (`scenario` names the fault behind each Fault event). */
 export function placeEvent(e: TraceEvent, scenario: Scenario): Placement {
   const nic = (host: string, path: number) => (host === 'B' ? 'nicB' : `path${path}`);
@@ -96,7 +103,9 @@ export function placeEvent(e: TraceEvent, scenario: Scenario): Placement {
         e.ok ? undefined : 'error',
       );
     case 'Reset':
-      return arrow(layer(e.host), nic(e.host, e.path), `reset QP of path ${e.path}`);
+      return arrow(layer(e.host), nic(e.host, e.path), `reset QP of path ${e.path}${resetPsns(e)}`);
+    case 'MoveToError':
+      return arrow(layer(e.host), nic(e.host, e.path), `move QP of path ${e.path} to ERR`, 'error');
     case 'Deliver':
       return arrow(layer(e.host), app(e.host), `deliver ${describeWc(e.wc)}`, errorOf(e.wc));
     case 'SetTimer':

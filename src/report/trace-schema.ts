@@ -69,7 +69,9 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   ControlReceived: { ...observed, msg: any },
   Post: { ...decided, path: int, wr: sendWr, ok: bool, error: opt(str) },
   PostRecv: { ...decided, path: int, wr: recvWr, ok: bool, error: opt(str) },
-  Reset: { ...decided, path: int },
+  // The PSNs are absent from files written before resets chose them explicitly (both were 0).
+  Reset: { ...decided, path: int, sqPsn: opt(nat), rqPsn: opt(nat) },
+  MoveToError: { ...decided, path: int },
   Deliver: { ...decided, wc },
   SetTimer: { ...decided, delayNs: num(), token: str },
   SendControl: { ...decided, msg: any },
@@ -164,7 +166,7 @@ const anchor: Spec = record({
 });
 
 const count = either('a positive integer or "all"', nat, oneOf('all'));
-const packetMatch = { path: opt(nat), wr: opt(int), nth: opt(nat), count: opt(count) };
+const packetMatch = { path: opt(nat), wr: opt(int), host: opt(layerHost), nth: opt(nat), count: opt(count) };
 
 /** A scenario: config overrides, workload steps, faults (src/core/scenario.ts). */
 export const scenario: Spec = record({

@@ -20,6 +20,7 @@ export interface ImportRule {
 const CORE = 'src/core';
 const SIM = 'adapters/sim';
 const NATIVE = 'adapters/native';
+const FABRIC = 'adapters/fabric';
 const CLAYER = 'adapters/clayer';
 const PROPERTIES = 'properties';
 const LAYERS = 'src/layers';
@@ -29,7 +30,7 @@ const CLI = 'src/cli';
 const JEST = 'src/jest';
 
 /** What the top (cli, jest, the barrels) stands on: everything but each other. */
-const BELOW_THE_TOP = [CORE, CHECK, REPORT, SIM, NATIVE, CLAYER, PROPERTIES, LAYERS];
+const BELOW_THE_TOP = [CORE, CHECK, REPORT, SIM, NATIVE, CLAYER, FABRIC, PROPERTIES, LAYERS];
 
 /**
  * The table. A file belongs to the first row that matches it (file rows come before the folder
@@ -56,6 +57,12 @@ export const IMPORT_TABLE: readonly ImportRule[] = [
     kind: 'folder',
     mayImport: [CORE],
     why: 'C-ABI layers become FailoverLayers on the core contract',
+  },
+  {
+    part: FABRIC,
+    kind: 'folder',
+    mayImport: [CORE, SIM],
+    why: 'a bridge: real programs driven through the simulator RC transport',
   },
   { part: PROPERTIES, kind: 'folder', mayImport: [CORE], why: 'a property is a pure function of an Execution' },
   { part: LAYERS, kind: 'folder', mayImport: [CORE], why: 'a reference layer sees only the LayerEnv contract' },

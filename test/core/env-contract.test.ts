@@ -22,7 +22,8 @@ function harness(fabric: { refusePost?: string; refusePostRecv?: string } = {}) 
     post: (path, wr) => (calls.push(['post', path, wr]), fabric.refusePost),
     posted: (path, wr) => void calls.push(['posted', path, wr]),
     postRecv: (path, wr) => (calls.push(['postRecv', path, wr]), fabric.refusePostRecv),
-    reset: (path) => void calls.push(['reset', path]),
+    reset: (path, sqPsn, rqPsn) => void calls.push(['reset', path, sqPsn, rqPsn]),
+    moveToError: (path) => void calls.push(['moveToError', path]),
     setTimer: (delayNs, token) => void calls.push(['setTimer', delayNs, token]),
     sendControl: (msg) => void calls.push(['sendControl', msg]),
     word: (addr) => words[addr],
@@ -108,6 +109,7 @@ describe('the LayerEnv contract: posts', () => {
       posted: () => void order.push('posted'),
       postRecv: () => undefined,
       reset: () => undefined,
+      moveToError: () => undefined,
       setTimer: () => undefined,
       sendControl: () => undefined,
       word: () => 0,
@@ -162,8 +164,42 @@ describe('the LayerEnv contract: reset, deliveries', () => {
     ]);
     expect(h.calls).toEqual([]);
     h.env.reset(1);
-    expect(h.events.at(-1)).toEqual({ kind: 'Reset', host: 'A', path: 1 });
-    expect(h.calls).toEqual([['reset', 1]]);
+    expect(h.events.at(-1)).toEqual({ kind: 'Reset', host: 'A', path: 1, sqPsn: 0, rqPsn: 0 });
+    expect(h.calls).toEqual([['reset', 1, 0, 0]]);
+  });
+
+  it('rule: a reset chooses its initial PSNs explicitly (default 0 each) and records them; they are 24-bit', () => {
+    const h = harness();
+    h.env.reset(0, { sqPsn: 0xffffff, rqPsn: 5 });
+    h.env.reset(1, { rqPsn: 7 });
+    expect(h.events).toEqual([
+      { kind: 'Reset', host: 'A', path: 0, sqPsn: 0xffffff, rqPsn: 5 },
+      { kind: 'Reset', host: 'A', path: 1, sqPsn: 0, rqPsn: 7 },
+    ]);
+    expect(h.calls).toEqual([
+      ['reset', 0, 0xffffff, 5],
+      ['reset', 1, 0, 7],
+    ]);
+    const bad = harness();
+    bad.env.reset(0, { sqPsn: 0x1000000 });
+    bad.env.reset(0, { rqPsn: 1.5 });
+    bad.env.reset(0, null as unknown as { sqPsn: number });
+    expect(bad.faults()).toEqual([
+      'reset: sqPsn 16777216 is not a PSN (PSNs are 24-bit: integers 0..16777215)',
+      'reset: rqPsn 1.5 is not a PSN (PSNs are 24-bit: integers 0..16777215)',
+      "reset: reset's PSNs must be an object { sqPsn?, rqPsn? } (got null)",
+    ]);
+    expect(bad.calls).toEqual([]);
+  });
+
+  it('rule: moveToError on a path that does not exist is a LayerFault; a real path is recorded, then moved to ERR', () => {
+    const h = harness();
+    h.env.moveToError(2);
+    expect(h.faults()).toEqual(['moveToError: path 2 does not exist (paths are 0..1)']);
+    expect(h.calls).toEqual([]);
+    h.env.moveToError(0);
+    expect(h.events.at(-1)).toEqual({ kind: 'MoveToError', host: 'A', path: 0 });
+    expect(h.calls).toEqual([['moveToError', 0]]);
   });
 
   it('rule: a value that is no work completion is refused as a LayerFault and not recorded as a delivery', () => {

@@ -27,6 +27,10 @@ function misuse(env: LayerEnv): unknown[] {
     env.postRecv(-1, { id: -1 }),
     env.postRecv(0, { id: 888 }),
     env.reset(2),
+    env.reset(0, { sqPsn: 2 ** 24 }),
+    env.reset(0, { rqPsn: -1 }),
+    env.reset(0, 'psn' as unknown as { sqPsn: number }),
+    env.moveToError(9),
     env.deliver(null as unknown as WorkCompletion),
     env.deliver({ wrId: 1, status: 'OK', opcode: 'WRITE' } as unknown as WorkCompletion),
     env.deliver({ wrId: 777, status: 'SUCCESS', opcode: 'WRITE' }),
@@ -52,11 +56,17 @@ function misuseRecord(events: readonly Partial<TraceEvent>[]): unknown[] {
 function nativeEnv(): { env: LayerEnv; events: Partial<TraceEvent>[] } {
   const events: Partial<TraceEvent>[] = [];
   const words = new Array<number>(16).fill(0);
-  const ends = [0, 1].map(() => ({ state: 'RTS', queued: [] }));
+  const ends = [0, 1].map(() => ({ state: 'RTS' }));
   const rt = {
     host: 'A',
     options: { config: { memoryWords: 16 }, sink: { control: () => undefined } },
-    paths: { ends, allocToken: () => ({}), postToken: () => undefined, resetPath: () => undefined },
+    paths: {
+      ends,
+      allocToken: () => ({}),
+      postToken: () => undefined,
+      resetPath: () => undefined,
+      forceError: () => undefined,
+    },
     hooks: {},
     handlerT: undefined,
     now: () => 0,
@@ -149,6 +159,7 @@ describe('one LayerEnv contract on every transport', () => {
       'which the application never posted',
       'a second completion',
       'is not a safe integer',
+      'PSNs are 24-bit',
     ];
     const files = ['src', 'adapters', 'properties'].flatMap(sources);
     expect(files.length).toBeGreaterThan(50);

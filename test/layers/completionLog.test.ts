@@ -1,3 +1,4 @@
+import type { Fault, Scenario } from '../../src/core/scenario';
 import { layers } from '../../src/layers';
 import { executions, layerEffects, memoryB, of, recvDeliveries, run, sendDeliveries } from './helpers';
 
@@ -98,6 +99,50 @@ describe('completionLog: the positive control executes every WR exactly once and
       expect(executions(ex, 2)).toBe(1);
     },
   );
+
+  /**
+   * Path 0 loses A's requests for a while (B has nothing outstanding there, so only A notices)
+   * and path 1 dies for good later: the third FETCH_ADD can only go back to path 0. A reset of
+   * A's end alone would leave B's end expecting its old PSN, and A's restarted request would be
+   * ACKed as a duplicate without ever reaching B's layer.
+   */
+  const backToAPathGivenUp = (extraFaults: Fault[]): Scenario => {
+    const fetchAdd = (id: number, atNs: number) => ({
+      kind: 'post' as const,
+      wr: { id, opcode: 'FETCH_ADD' as const, addr: id, add: 1 },
+      after: { on: 'at' as const, atNs },
+    });
+    return {
+      workload: [fetchAdd(1, 0), fetchAdd(2, 20_000), fetchAdd(3, 500_000)],
+      faults: [
+        { kind: 'link-down', path: 0, direction: 'a-to-b', after: { on: 'at', atNs: 10_000 }, upAfterNs: 300_000 },
+        { kind: 'link-down', path: 1, direction: 'a-to-b', after: { on: 'at', atNs: 400_000 } },
+        ...extraFaults,
+      ],
+    };
+  };
+
+  it('a path given up is reset on both ends before it carries anything again', () => {
+    const ex = run(layers.completionLog, backToAPathGivenUp([]));
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '2:SUCCESS', '3:SUCCESS']);
+    expect(memoryB(ex).slice(1, 4)).toEqual([1, 1, 1]);
+    // Each reset of A's end is followed by B's, to the same PSNs, before the path is used again.
+    const resets = of(ex, 'Reset').map((r) => `${r.host}:${r.path}:${r.sqPsn}/${r.rqPsn}`);
+    // Incarnation 1 starts 2^16 below PSN 0: the old connection's traffic is ahead of it, out of sequence.
+    expect(resets).toEqual([
+      'A:0:16711680/16711680',
+      'B:0:16711680/16711680',
+      'A:1:16711680/16711680',
+      'B:1:16711680/16711680',
+    ]);
+  });
+
+  it('with the management network lost, the incarnations travel in the RPCs of a working path', () => {
+    const ex = run(layers.completionLog, backToAPathGivenUp([{ kind: 'control-loss', after: { on: 'start' } }]));
+    expect(of(ex, 'ControlLost').length).toBeGreaterThan(0);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '2:SUCCESS', '3:SUCCESS']);
+    expect(memoryB(ex).slice(1, 4)).toEqual([1, 1, 1]);
+  });
 
   it('a READ through a dead path is simply re-read on the backup', () => {
     const ex = run(layers.completionLog, {

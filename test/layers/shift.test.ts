@@ -174,6 +174,47 @@ describe('shift: a second failure during the fallback (documented, rarely reache
   });
 });
 
+describe('shift: resets are one-ended; the handshake resets both ends of the default QP', () => {
+  it('the follower resets its end of the default QP before it answers, the leader once the counter is in: both to PSN 0, and the probe and the switch-back find a matching connection', () => {
+    const ex = run(layers.shift, switchBack);
+    expect(
+      of(ex, 'Reset')
+        .filter((r) => r.path === 0)
+        .map((r) => `${r.host}:${r.sqPsn}/${r.rqPsn}`),
+    ).toEqual(['B:0/0', 'A:0/0']);
+    expect(of(ex, 'Receive').filter((r) => r.path === 0 && r.duplicate)).toEqual([]);
+  });
+
+  it("a backup that failed after the switch-back is reset at A's end only: the next fallback's handshake is a duplicate at B's end, never delivered, and SHIFT gives up", () => {
+    // WRITE 1 is dropped everywhere: the first fallback, the probe and (no fence) the switch-back
+    // leave it retrying on the backup, which fails and is reset at A's end. Path 0 fails for good
+    // before WRITE 2: the second fallback's WRITE_WITH_IMM restarts at PSN 0 on the backup, where
+    // B's end still expects PSN 1.
+    const ex = run(layers.shiftNoFence, {
+      config: { paths: 2, retryCnt: 1, timeout: 4 },
+      workload: [
+        { kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } },
+        { kind: 'post', wr: { id: 2, opcode: 'WRITE', addr: 1, value: 2 }, after: { on: 'at', atNs: 1_200_000 } },
+      ],
+      faults: [
+        { kind: 'drop-request', wr: 1, count: 'all' },
+        { kind: 'link-down', path: 0, direction: 'both', after: { on: 'at', atNs: 1_100_000 } },
+      ],
+    });
+    expect(
+      of(ex, 'Reset')
+        .filter((r) => r.path === 1)
+        .map((r) => r.host),
+    ).toEqual(['A']);
+    const handshakes = of(ex, 'Receive').filter((r) => r.host === 'B' && r.path === 1 && r.op === 'WRITE_WITH_IMM');
+    expect(handshakes.map((r) => [r.psn, r.duplicate])).toEqual([
+      [0, false],
+      [0, true],
+    ]);
+    expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR', '2:RETRY_EXC_ERR']);
+  });
+});
+
 describe('shift variants: each removed mechanism shows its defect', () => {
   it('shiftNoAtomicAbort: the FETCH_ADD whose ACK was lost executes twice (word 2 = 10)', () => {
     const ex = run(layers.shiftNoAtomicAbort, atomicWithLostAck);

@@ -1,7 +1,8 @@
 /**
  * The other real faults: a QP forced to ERR flushes what is posted on it, and a NIC that dies
  * (ip link down) raises the real PORT_ERR async event on its host, then PORT_ACTIVE on revival;
- * env.reset reconnects a path for real (both ends re-armed with fresh PSNs).
+ * env.reset resets one end of a path for real, with explicit PSNs; a layer that resets both ends
+ * (coordinated over the control channel) has a working connection again.
  */
 import { passThrough } from '../../src/layers/passThrough';
 import { runScenario } from '../../src/check/run';
@@ -54,7 +55,7 @@ describeNative('QP errors and NIC deaths on real verbs', () => {
 });
 
 describeNative('env.reset on real verbs: a coordinated reconnect', () => {
-  test('after RETRY_EXC_ERR the layer resets path 0 and re-posts; the WRITE then succeeds on the new connection', async () => {
+  test('after RETRY_EXC_ERR both ends reset path 0 (B first, asked over control) and A re-posts; the WRITE then succeeds on the new connection', async () => {
     const scenario: Scenario = {
       config: { retryCnt: 0 },
       workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 3, value: 8 } }],
@@ -66,13 +67,17 @@ describeNative('env.reset on real verbs: a coordinated reconnect', () => {
     const got = {
       delivered: of(run, 'Deliver').map((e) => e.wc.status),
       B3: run.end.memory.B[3],
-      resets: of(run, 'Reset').length > 0,
-      rearmed: of(run, 'QpState').some((e) => e.host === 'A' && e.from === 'INIT' && e.to === 'RTS'),
+      resets: of(run, 'Reset')
+        .slice(0, 2)
+        .map((r) => `${r.host}:${r.sqPsn}/${r.rqPsn}`),
+      rearmed: ['A', 'B'].every((h) =>
+        of(run, 'QpState').some((e) => e.host === h && e.from === 'RTR' && e.to === 'RTS'),
+      ),
     };
     expect({ ...got, trace: got.delivered[0] === 'SUCCESS' ? 'ok' : brief(run) }).toEqual({
       delivered: ['SUCCESS'],
       B3: 8,
-      resets: true,
+      resets: ['B:0/0', 'A:0/0'],
       rearmed: true,
       trace: 'ok',
     });

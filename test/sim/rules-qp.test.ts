@@ -5,7 +5,7 @@ import type { FailoverLayer } from '../../src/core/layer';
 import { passThrough } from '../../src/layers/passThrough';
 import { LEGAL_QP_TRANSITIONS } from '../../src/core/verbs';
 import type { QpState } from '../../src/core/verbs';
-import { delivered, executions, of, run } from './helpers';
+import { delivered, of, run } from './helpers';
 
 const STATES: QpState[] = ['RESET', 'INIT', 'RTR', 'RTS', 'SQD', 'SQE', 'ERR'];
 
@@ -24,100 +24,7 @@ describe('queue-pair rules', () => {
     expect(LEGAL_QP_TRANSITIONS.ERR).toEqual(['RESET', 'ERR']);
   });
 
-  /** Posts WR 1 on path 0; on its error resets path 0 and re-posts it there (a fresh connection). */
-  const resetAndRepost: FailoverLayer = {
-    name: 'reset-and-repost',
-    create: (env) => {
-      const wrs = new Map<number, import('../../src/core/verbs').SendWr>();
-      let resets = 0;
-      return {
-        postSend: (wr) => {
-          wrs.set(wr.id, wr);
-          env.post(0, wr);
-        },
-        postRecv: (wr) => void env.postRecv(0, wr),
-        onCompletion: (_p, wc) => {
-          if (wc.status !== 'SUCCESS' && resets++ === 0) {
-            env.reset(0);
-            env.post(0, wrs.get(wc.wrId)!);
-            return;
-          }
-          env.deliver(wc);
-        },
-      };
-    },
-  };
-
-  test('rule: a reconnected QP starts a fresh PSN space and has no memory of what the old QP executed', () => {
-    const ex = run(
-      {
-        config: { retryCnt: 1 },
-        workload: [{ kind: 'post', wr: { id: 1, opcode: 'FETCH_ADD', addr: 0, add: 1 } }],
-        faults: [
-          { kind: 'link-down', path: 0, direction: 'b-to-a', after: { on: 'execute', wr: 1 }, upAfterNs: 150_000 },
-        ],
-      },
-      resetAndRepost,
-    );
-    expect(
-      of(ex, 'QpState')
-        .filter((q) => q.host === 'A')
-        .map((q) => q.to),
-    ).toEqual(['ERR', 'RESET', 'INIT', 'RTR', 'RTS']);
-    expect(
-      of(ex, 'Send')
-        .filter((s) => !s.retransmit)
-        .map((s) => s.psn),
-    ).toEqual([0, 0]); // PSN 0 again
-    expect(executions(ex, 1)).toBe(2); // not recognised as a duplicate: executed twice
-    expect(ex.end.memory.B[0]).toBe(2);
-  });
-
-  test('rule: RESET discards outstanding WQEs without completions', () => {
-    const resetAtOnce: FailoverLayer = {
-      name: 'reset-at-once',
-      create: (env) => ({
-        postSend: (wr) => {
-          env.post(0, wr);
-          env.reset(0);
-        },
-        postRecv: (wr) => void env.postRecv(0, wr),
-        onCompletion: (_p, wc) => env.deliver(wc),
-      }),
-    };
-    const ex = run(
-      { workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } }], faults: [] },
-      resetAtOnce,
-    );
-    expect(of(ex, 'Completion')).toEqual([]);
-  });
-
-  test("rule: when one end reconnects, the peer's outstanding requests belong to the old connection and end in RETRY_EXC_ERR", () => {
-    const bResetsSoon: FailoverLayer = {
-      name: 'b-resets',
-      create: (env) => ({
-        postSend: (wr) => void env.post(0, wr),
-        postRecv: (wr) => void env.postRecv(0, wr),
-        onCompletion: (_p, wc) => env.deliver(wc),
-        onTimer: () => env.reset(0),
-        ...(env.host === 'B' ? { onPortEvent: () => undefined } : {}),
-      }),
-    };
-    const layer: FailoverLayer = {
-      name: 'b-resets',
-      create: (env) => {
-        const inst = bResetsSoon.create(env);
-        if (env.host === 'B') env.setTimer(500, 'reset');
-        return inst;
-      },
-    };
-    const ex = run(
-      { workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 1, value: 5 } }], faults: [] },
-      layer,
-    );
-    expect(of(ex, 'PacketLost').some((p) => p.reason.startsWith('stale'))).toBe(true);
-    expect(delivered(ex)).toEqual(['1:RETRY_EXC_ERR']);
-  });
+  // Resets (one-ended, explicit PSNs, what they discard) and moves to ERR: rules-reset.test.ts.
 
   test('rule: completions of one receive queue follow post order, even when a fault fires on the Execute', () => {
     const ex = run({

@@ -9,7 +9,7 @@
  * Hot path: every call of a simulated layer goes through here; nothing is allocated beyond the
  * copy and the recorded event.
  */
-import type { LayerEnv, LocalMemory, MemOpOptions } from '../layer';
+import type { LayerEnv, LocalMemory, MemOpOptions, ResetPsns } from '../layer';
 import type { DecisionEvent, TraceEvent } from '../trace';
 import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../verbs';
 import { copyWc, copyWr } from '../verbs';
@@ -17,6 +17,7 @@ import {
   badAddress,
   badForWr,
   badPath,
+  badResetPsns,
   badWordValue,
   controlRefusal,
   copyControl,
@@ -55,8 +56,13 @@ export interface EnvTransport {
   posted?(path: number, wr: SendWr): void;
   /** As post, for a RECV. */
   postRecv(path: number, wr: RecvWr): string | undefined;
-  /** Reconnects this host's QP of `path` (the Reset is already recorded). */
-  reset(path: number): void;
+  /**
+   * Reconnects this host's QP of `path` with these initial PSNs (the Reset is already recorded):
+   * its WQEs are discarded without completions; the peer's QP is not touched.
+   */
+  reset(path: number, sqPsn: number, rqPsn: number): void;
+  /** Moves this host's QP of `path` to ERR, flushing its WQEs (the MoveToError is already recorded). */
+  moveToError(path: number): void;
   /** Arms a timer (the SetTimer is already recorded); firing it is the transport's. */
   setTimer(delayNs: number, token: string): void;
   /** Carries a private copy of a control message to the peer (the SendControl is already recorded). */
@@ -122,11 +128,22 @@ export function contractEnv(t: EnvTransport): ContractEnv {
     return { ok: true };
   };
 
-  const reset = (path: number): void => {
-    const misuse = badPath(path, paths);
+  // The PSNs are chosen here, explicitly (0 unless given), and recorded: a trace shows which
+  // PSNs each end of a reconnected path sends from and expects.
+  const reset = (path: number, psns?: ResetPsns): void => {
+    const misuse = badPath(path, paths) ?? badResetPsns(psns);
     if (misuse) return fault('reset', misuse);
-    t.record({ kind: 'Reset', host, path });
-    t.reset(path);
+    const sqPsn = psns?.sqPsn ?? 0;
+    const rqPsn = psns?.rqPsn ?? 0;
+    t.record({ kind: 'Reset', host, path, sqPsn, rqPsn });
+    t.reset(path, sqPsn, rqPsn);
+  };
+
+  const moveToError = (path: number): void => {
+    const misuse = badPath(path, paths);
+    if (misuse) return fault('moveToError', misuse);
+    t.record({ kind: 'MoveToError', host, path });
+    t.moveToError(path);
   };
 
   // A delivery is recorded even when it is misuse (the application did receive it); the
@@ -168,6 +185,7 @@ export function contractEnv(t: EnvTransport): ContractEnv {
     post,
     postRecv,
     reset,
+    moveToError,
     deliver,
     setTimer,
     sendControl,

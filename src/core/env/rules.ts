@@ -5,13 +5,29 @@
  * the observation replay) must take them from here: one wording, one judgement.
  */
 import type { LayerHost, RecvWr, SendWr } from '../verbs';
-import { OPCODES, WC_STATUSES } from '../verbs';
+import { OPCODES, PSN_MODULUS, WC_STATUSES } from '../verbs';
 
 /** Why `path` is not a path of a fabric with `paths` paths. */
 export function badPath(path: unknown, paths: number): string | undefined {
   return Number.isInteger(path) && (path as number) >= 0 && (path as number) < paths
     ? undefined
     : `path ${String(path)} does not exist (paths are 0..${paths - 1})`;
+}
+
+/**
+ * Why the `psns` of reset(path, psns) are not initial PSNs: an object (or nothing) whose sqPsn and
+ * rqPsn, when given, are 24-bit PSNs (integers 0..2^24-1).
+ */
+export function badResetPsns(psns: unknown): string | undefined {
+  if (psns === undefined) return undefined;
+  if (typeof psns !== 'object' || psns === null)
+    return `reset's PSNs must be an object { sqPsn?, rqPsn? } (got ${psns === null ? 'null' : typeof psns})`;
+  for (const name of ['sqPsn', 'rqPsn'] as const) {
+    const psn = (psns as Record<string, unknown>)[name];
+    if (psn !== undefined && !(Number.isInteger(psn) && (psn as number) >= 0 && (psn as number) < PSN_MODULUS))
+      return `${name} ${String(psn)} is not a PSN (PSNs are 24-bit: integers 0..${PSN_MODULUS - 1})`;
+  }
+  return undefined;
 }
 
 /** Why a layer may not post `wr` on `path` (appIds: the application's WR ids on `host`). */

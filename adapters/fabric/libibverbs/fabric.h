@@ -1,0 +1,84 @@
+/*
+ * rdmacheck's libibverbs-compatible library: shared declarations.
+ *
+ * The library replaces libibverbs.so.1 for programs run on rdmacheck's fabric: it hands out
+ * its own ibv_context (whose ops carry post_send, post_recv and poll_cq, which programs call
+ * through static inline wrappers, see <infiniband/verbs.h>) and forwards every verb to the
+ * fabric server over a unix socket (RDMACHECK_FABRIC_SOCKET). Struct layouts come from the
+ * installed libibverbs-dev headers, so programs built against them see what they expect.
+ */
+#ifndef RDMACHECK_FABRIC_H
+#define RDMACHECK_FABRIC_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <infiniband/verbs.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FAB_EXPORT __attribute__((visibility("default")))
+#define FAB_MAX_DEVICES 8
+#define FAB_LINE 4096
+
+/* One simulated device: the ibv_device programs see, plus what the fabric told about it. */
+struct fab_device {
+	struct ibv_device dev;
+	int index;
+	uint64_t guid;
+};
+
+/* The context: a verbs_context, so that extended verbs (ibv_create_qp_ex, ...) can be added. */
+struct fab_context {
+	struct fab_device *device;
+	struct verbs_context vctx; /* must be last: verbs_get_ctx finds it by offset */
+};
+
+/* A registered region, as the library keeps it to check SGEs before touching memory. */
+struct fab_mr {
+	struct ibv_mr mr;
+	unsigned int access;
+	struct fab_mr *next;
+};
+
+struct fab_cq {
+	struct ibv_cq cq;
+	int id;
+};
+
+/* resources.c: CQs by the fabric's id (for ibv_get_cq_event). */
+struct fab_cq *fab_cq_by_id(int id);
+
+struct fab_qp {
+	struct ibv_qp qp;
+	struct ibv_qp_cap cap;
+	int sq_sig_all;
+	struct ibv_qp_attr attr; /* the attributes last set, for ibv_query_qp */
+};
+
+/* rpc.c: one request line, one answer line (and raw bytes, when either carries them). */
+int fab_connect(void);
+int fab_host_index(void);
+int fab_rpc(const char *request, const void *data, size_t data_len, char *answer, size_t answer_len);
+int fab_rpc_begin(const char *request, const void *data, size_t data_len, char *answer, size_t answer_len);
+int fab_read_bytes(void *buf, size_t len);
+int fab_read_line(char *out, size_t out_len);
+int fab_skip_bytes(size_t len);
+void fab_rpc_end(void);
+int fab_answer_errno(const char *answer);
+
+/* device.c */
+struct fab_device *fab_device_of(struct ibv_context *ctx);
+void fab_gid_of(int device_index, union ibv_gid *gid);
+
+/* resources.c: the MR table the data path checks SGEs against. */
+struct fab_mr *fab_find_mr(uint32_t lkey, uint64_t addr, uint64_t len, unsigned int need_access);
+
+/* datapath.c: the ops the context carries. */
+int fab_post_send(struct ibv_qp *qp, struct ibv_send_wr *wr, struct ibv_send_wr **bad_wr);
+int fab_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr, struct ibv_recv_wr **bad_wr);
+int fab_poll_cq(struct ibv_cq *cq, int num_entries, struct ibv_wc *wc);
+int fab_req_notify_cq(struct ibv_cq *cq, int solicited_only);
+
+#endif
