@@ -63,7 +63,8 @@ const ACTION_DEFAULTS: Partial<Record<DecisionEvent['kind'], Record<string, unkn
 
 /** Field `f` of a decision of kind `kind`, its default when absent. */
 function actionField(r: Record<string, unknown>, kind: DecisionEvent['kind'], f: string): unknown {
-  return r[f] ?? ACTION_DEFAULTS[kind]?.[f];
+  const defaults = ACTION_DEFAULTS[kind];
+  return defaults !== undefined && f in defaults ? (r[f] ?? defaults[f]) : r[f];
 }
 
 /** The action part of a decision (what the layer chose), without what the fabric answered. */
