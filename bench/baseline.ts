@@ -31,7 +31,10 @@ type Cmd = fc.Command<Model, Builder>;
 
 /** Posts a WR of the op class. */
 class Post implements Cmd {
-  constructor(readonly fields: { addr: number; value: number; add: number; compare: number; swap: number }, readonly opcode: Opcode) {}
+  constructor(
+    readonly fields: { addr: number; value: number; add: number; compare: number; swap: number },
+    readonly opcode: Opcode,
+  ) {}
   check = () => true;
   run(m: Model, b: Builder): void {
     const id = ++b.lastWr;
@@ -65,7 +68,11 @@ class Recv implements Cmd {
 
 /** The receiver waits for `expect` in a word, then writes `value` there (a generic reuse). */
 class Reuse implements Cmd {
-  constructor(readonly addr: number, readonly expect: number, readonly value: number) {}
+  constructor(
+    readonly addr: number,
+    readonly expect: number,
+    readonly value: number,
+  ) {}
   check = () => true;
   run(_m: Model, b: Builder): void {
     b.workload.push({ kind: 'reuse', addr: this.addr, expect: this.expect, value: this.value });
@@ -75,11 +82,21 @@ class Reuse implements Cmd {
 
 /** A third-party operation on B's memory once the last WR executed. */
 class Third implements Cmd {
-  constructor(readonly op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP', readonly addr: number, readonly a: number, readonly c: number) {}
+  constructor(
+    readonly op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP',
+    readonly addr: number,
+    readonly a: number,
+    readonly c: number,
+  ) {}
   check = (m: Readonly<Model>) => m.posted > 0;
   run(_m: Model, b: Builder): void {
     const after: Anchor = { on: 'execute', wr: b.lastWr };
-    const args = this.op === 'WRITE' ? { value: this.a } : this.op === 'FETCH_ADD' ? { add: this.a } : { compare: this.a, swap: this.c };
+    const args =
+      this.op === 'WRITE'
+        ? { value: this.a }
+        : this.op === 'FETCH_ADD'
+          ? { add: this.a }
+          : { compare: this.a, swap: this.c };
     b.workload.push({ kind: 'third', op: this.op, addr: this.addr, ...args, after });
   }
   toString = () => `Third(${this.op},${this.addr},${this.a},${this.c})`;
@@ -87,7 +104,18 @@ class Third implements Cmd {
 
 /** A fault of any kind, on the WR posted just before. */
 class Inject implements Cmd {
-  constructor(readonly f: { kind: Fault['kind']; path: number; on: 'post' | 'send' | 'execute' | 'deliver'; count: number | 'all'; host: 'A' | 'B'; reverse: boolean; heal?: number; delayNs: number }) {}
+  constructor(
+    readonly f: {
+      kind: Fault['kind'];
+      path: number;
+      on: 'post' | 'send' | 'execute' | 'deliver';
+      count: number | 'all';
+      host: 'A' | 'B';
+      reverse: boolean;
+      heal?: number;
+      delayNs: number;
+    },
+  ) {}
   check = (m: Readonly<Model>) => m.posted > 0;
   run(_m: Model, b: Builder): void {
     const f = this.f;
@@ -97,9 +125,22 @@ class Inject implements Cmd {
       f.kind === 'drop-request' || f.kind === 'drop-response'
         ? { kind: f.kind, path: f.path, wr, count: f.count }
         : f.kind === 'delay'
-          ? { kind: 'delay', direction: f.reverse ? 'response' : 'request', delayNs: f.delayNs, path: f.path, wr, count: f.count }
+          ? {
+              kind: 'delay',
+              direction: f.reverse ? 'response' : 'request',
+              delayNs: f.delayNs,
+              path: f.path,
+              wr,
+              count: f.count,
+            }
           : f.kind === 'link-down'
-            ? { kind: 'link-down', path: f.path, direction: f.reverse ? 'b-to-a' : 'both', after, ...(f.heal ? { upAfterNs: f.heal } : {}) }
+            ? {
+                kind: 'link-down',
+                path: f.path,
+                direction: f.reverse ? 'b-to-a' : 'both',
+                after,
+                ...(f.heal ? { upAfterNs: f.heal } : {}),
+              }
             : f.kind === 'nic-death'
               ? { kind: 'nic-death', host: f.host, path: f.path, after, ...(f.heal ? { reviveAfterNs: f.heal } : {}) }
               : f.kind === 'qp-error'
@@ -116,7 +157,13 @@ class Inject implements Cmd {
 function commandsOf(opcode: Opcode): fc.Arbitrary<Iterable<Cmd>> {
   const small = fc.integer({ min: 0, max: 3 });
   const post = fc
-    .record({ addr: fc.integer({ min: 0, max: 2 }), value: fc.integer({ min: 1, max: 9 }), add: fc.integer({ min: 1, max: 5 }), compare: small, swap: small })
+    .record({
+      addr: fc.integer({ min: 0, max: 2 }),
+      value: fc.integer({ min: 1, max: 9 }),
+      add: fc.integer({ min: 1, max: 5 }),
+      compare: small,
+      swap: small,
+    })
     .map((f) => new Post(f, opcode));
   const inject = fc
     .record({
@@ -134,8 +181,17 @@ function commandsOf(opcode: Opcode): fc.Arbitrary<Iterable<Cmd>> {
     [
       post,
       fc.constant(null).map(() => new Recv()),
-      fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 10, max: 19 })).map(([a, e, v]) => new Reuse(a, e, v)),
-      fc.tuple(fc.constantFrom<'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'>('WRITE', 'FETCH_ADD', 'CMP_SWAP'), fc.integer({ min: 0, max: 2 }), small, small).map(([o, a, x, y]) => new Third(o, a, x, y)),
+      fc
+        .tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 10, max: 19 }))
+        .map(([a, e, v]) => new Reuse(a, e, v)),
+      fc
+        .tuple(
+          fc.constantFrom<'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'>('WRITE', 'FETCH_ADD', 'CMP_SWAP'),
+          fc.integer({ min: 0, max: 2 }),
+          small,
+          small,
+        )
+        .map(([o, a, x, y]) => new Third(o, a, x, y)),
       inject,
     ],
     { maxCommands: 10 },

@@ -17,12 +17,13 @@ export interface Bug {
   property: Property;
 }
 
-const bug = (
-  depth: Bug['depth'],
-  layerName: keyof typeof layers,
-  opcode: Opcode,
-  property: Property,
-): Bug => ({ name: `${layerName} + ${opcode}: ${property.name}`, depth, layer: layers[layerName], opcode, property });
+const bug = (depth: Bug['depth'], layerName: keyof typeof layers, opcode: Opcode, property: Property): Bug => ({
+  name: `${layerName} + ${opcode}: ${property.name}`,
+  depth,
+  layer: layers[layerName],
+  opcode,
+  property,
+});
 
 /** Every bug the bench measures, shallow first. */
 export const BUGS: readonly Bug[] = [

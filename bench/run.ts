@@ -58,7 +58,10 @@ function machine(): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = { machine: machine(), settings: { seeds, budget, checkRuns, heapScenarios } };
+  const results: Record<string, unknown> = {
+    machine: machine(),
+    settings: { seeds, budget, checkRuns, heapScenarios },
+  };
   console.log(`rdmacheck bench: ${JSON.stringify(results.machine)}`);
   if (wanted('throughput')) {
     const generator = generatorRate(quick ? 2_000 : 10_000);
@@ -67,18 +70,35 @@ async function main(): Promise<void> {
     printTable(
       'Simulator alone (generated scenarios, every op class, best of 3)',
       ['layer', 'events/run', 'M events/s', 'runs/s'],
-      simulator.map((r) => [r.layer, fmt(r.eventsPerRun), (r.eventsPerSecond / 1e6).toFixed(2), fmt(Math.round(r.runsPerSecond))]),
+      simulator.map((r) => [
+        r.layer,
+        fmt(r.eventsPerRun),
+        (r.eventsPerSecond / 1e6).toFixed(2),
+        fmt(Math.round(r.runsPerSecond)),
+      ]),
     );
     const checker = await checkerRates(checkRuns);
     printTable(
       `Checker: every property, every op class, ${checkRuns} runs per op class (shrinking included)`,
       ['layer', 'scenarios', 'seconds', 'scenarios/s', 'violated'],
-      checker.map((r) => [r.layer, fmt(r.scenarios), r.seconds.toFixed(2), fmt(Math.round(r.scenariosPerSecond)), r.violated.join(', ') || '-']),
+      checker.map((r) => [
+        r.layer,
+        fmt(r.scenarios),
+        r.seconds.toFixed(2),
+        fmt(Math.round(r.scenariosPerSecond)),
+        r.violated.join(', ') || '-',
+      ]),
     );
     results.throughput = { generatorScenariosPerSecond: generator, simulator, checker };
   }
   if (wanted('hunts')) {
-    const hunts: { bug: string; depth: string; rdmacheck: HuntSummary; baseline: HuntSummary; raw: { rdmacheck: Hunt[]; baseline: Hunt[] } }[] = [];
+    const hunts: {
+      bug: string;
+      depth: string;
+      rdmacheck: HuntSummary;
+      baseline: HuntSummary;
+      raw: { rdmacheck: Hunt[]; baseline: Hunt[] };
+    }[] = [];
     for (const bug of BUGS) {
       const mine: Hunt[] = [];
       const theirs: Hunt[] = [];
@@ -87,9 +107,17 @@ async function main(): Promise<void> {
         mine.push(await huntWithRdmacheck(bug, seed, budget));
         theirs.push(await huntWithBaseline(bug, seed, budget));
       }
-      const entry = { bug: bug.name, depth: bug.depth, rdmacheck: summarize(mine), baseline: summarize(theirs), raw: { rdmacheck: mine, baseline: theirs } };
+      const entry = {
+        bug: bug.name,
+        depth: bug.depth,
+        rdmacheck: summarize(mine),
+        baseline: summarize(theirs),
+        raw: { rdmacheck: mine, baseline: theirs },
+      };
       hunts.push(entry);
-      console.log(`  ${bug.name}: rdmacheck ${entry.rdmacheck.found}/${seeds}, baseline ${entry.baseline.found}/${seeds}`);
+      console.log(
+        `  ${bug.name}: rdmacheck ${entry.rdmacheck.found}/${seeds}, baseline ${entry.baseline.found}/${seeds}`,
+      );
     }
     const row = (label: string, s: HuntSummary) => [
       label,
@@ -111,7 +139,13 @@ async function main(): Promise<void> {
       hunts.map((h) => {
         const r = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? (a / b).toFixed(2) : '-');
         const total = (s: HuntSummary) => s.msToFailure.median + s.msAfterFailure.median;
-        return [h.bug, r(h.baseline.runs.median, h.rdmacheck.runs.median), r(h.baseline.msToFailure.median, h.rdmacheck.msToFailure.median), r(total(h.baseline), total(h.rdmacheck)), r(h.baseline.size.median, h.rdmacheck.size.median)];
+        return [
+          h.bug,
+          r(h.baseline.runs.median, h.rdmacheck.runs.median),
+          r(h.baseline.msToFailure.median, h.rdmacheck.msToFailure.median),
+          r(total(h.baseline), total(h.rdmacheck)),
+          r(h.baseline.size.median, h.rdmacheck.size.median),
+        ];
       }),
     );
     results.hunts = hunts;

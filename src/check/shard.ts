@@ -34,7 +34,8 @@ export function validShard(shard: unknown, api: string): Shard {
     Number.isSafeInteger(s.count) &&
     (s.index as number) >= 1 &&
     (s.index as number) <= (s.count as number);
-  if (!ok) throw new TypeError(`${api}: shard must be { index, count } with 1 <= index <= count, e.g. { index: 2, count: 4 }`);
+  if (!ok)
+    throw new TypeError(`${api}: shard must be { index, count } with 1 <= index <= count, e.g. { index: 2, count: 4 }`);
   return { index: s!.index!, count: s!.count! };
 }
 

@@ -69,7 +69,12 @@ export function asJsonAudit(x: unknown, source: string): JsonAudit {
   if (typeof r.scenarios !== 'number' || typeof r.elapsedMs !== 'number')
     return fail('no scenarios or elapsedMs: written by an older rdmacheck');
   for (const c of r.results)
-    if (!c || typeof c.property !== 'string' || typeof c.runs !== 'number' || !['holds', 'violated', 'unknown'].includes(c.status))
+    if (
+      !c ||
+      typeof c.property !== 'string' ||
+      typeof c.runs !== 'number' ||
+      !['holds', 'violated', 'unknown'].includes(c.status)
+    )
       return fail('a result without property, status or runs');
   return r as JsonAudit;
 }
@@ -92,10 +97,12 @@ export function mergeAudits(reports: { source: string; audit: JsonAudit }[]): Me
     seeds.set(audit.seed, source);
   }
   const counts = new Set(reports.map((r) => r.audit.shard?.count).filter((c): c is number => c !== undefined));
-  if (counts.size > 1) throw new Error(`the reports come from campaigns of ${[...counts].join(' and ')} shards: merge one campaign`);
+  if (counts.size > 1)
+    throw new Error(`the reports come from campaigns of ${[...counts].join(' and ')} shards: merge one campaign`);
   const count = [...counts][0];
   const covered = new Set(reports.map((r) => r.audit.shard?.index));
-  const missingShards = count === undefined ? [] : Array.from({ length: count }, (_, k) => k + 1).filter((i) => !covered.has(i));
+  const missingShards =
+    count === undefined ? [] : Array.from({ length: count }, (_, k) => k + 1).filter((i) => !covered.has(i));
 
   const cells = new Map<string, JsonResult[]>();
   for (const { audit } of reports)
@@ -135,6 +142,12 @@ function mergeCell(shards: JsonResult[]): JsonResult {
   }
   const unknown = shards.filter((r) => r.status === 'unknown');
   if (unknown.length > 0)
-    return { property, opcode, status: 'unknown', runs, reason: `${unknown.length} of ${shards.length} shards: ${unknown[0].reason ?? 'no reason given'}` };
+    return {
+      property,
+      opcode,
+      status: 'unknown',
+      runs,
+      reason: `${unknown.length} of ${shards.length} shards: ${unknown[0].reason ?? 'no reason given'}`,
+    };
   return { property, opcode, status: 'holds', runs };
 }

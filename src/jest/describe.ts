@@ -68,7 +68,10 @@ export function describeFailoverLayer(
   const shard = resolveShard(options.shard);
   const props = options.properties ?? [...allProperties.all];
   const columns: (Opcode | undefined)[] = options.byOpClass ? (options.opcodes ?? [...OPCODES]) : [undefined];
-  const title = shard === undefined ? '' : ` (shard ${shard.index}/${shard.count}${options.shard === undefined ? ` from ${SHARD_ENV}` : ''})`;
+  const title =
+    shard === undefined
+      ? ''
+      : ` (shard ${shard.index}/${shard.count}${options.shard === undefined ? ` from ${SHARD_ENV}` : ''})`;
   describe(`failover layer ${layer.name}${title}`, () => {
     for (const property of props) {
       for (const opcode of columns) {

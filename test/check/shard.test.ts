@@ -15,7 +15,9 @@ describe('parseShard', () => {
   });
 
   it.each(['0/4', '5/4', '2', 'a/b', '-1/2', '2/0', ''])('refuses "%s" with the form to write', (text) => {
-    expect(() => parseShard(text, 'api')).toThrow(`api: shard must be "i/n" with 1 <= i <= n, e.g. "2/4" (got "${text}")`);
+    expect(() => parseShard(text, 'api')).toThrow(
+      `api: shard must be "i/n" with 1 <= i <= n, e.g. "2/4" (got "${text}")`,
+    );
   });
 
   it('reads RDMACHECK_SHARD, and nothing when it is unset or empty', () => {

@@ -58,12 +58,18 @@ describe('mergeAudits', () => {
   });
 
   it('refuses reports of two layers, or the same shard twice', () => {
-    expect(() => mergeAudits([{ source: 'a', audit: shard(1) }, { source: 'b', audit: shard(2, { layer: 'shift' }) }])).toThrow(
-      'b audits shift on sim, a audits resend-all on sim: merge the shards of one campaign',
-    );
-    expect(() => mergeAudits([{ source: 'a', audit: shard(1) }, { source: 'b', audit: shard(1) }])).toThrow(
-      'b and a ran the same seed 1: the same shard twice (give each once)',
-    );
+    expect(() =>
+      mergeAudits([
+        { source: 'a', audit: shard(1) },
+        { source: 'b', audit: shard(2, { layer: 'shift' }) },
+      ]),
+    ).toThrow('b audits shift on sim, a audits resend-all on sim: merge the shards of one campaign');
+    expect(() =>
+      mergeAudits([
+        { source: 'a', audit: shard(1) },
+        { source: 'b', audit: shard(1) },
+      ]),
+    ).toThrow('b and a ran the same seed 1: the same shard twice (give each once)');
   });
 });
 
@@ -72,7 +78,20 @@ describe('rdmacheck audit --shard and rdmacheck merge', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rdmacheck-merge-'));
     const files: string[] = [];
     for (const i of [1, 2]) {
-      const run = await cli(['audit', 'resend-all', '--opcodes', 'FETCH_ADD', '--properties', 'at-most-once', '--runs', '20', '--shard', `${i}/2`, '--format', 'json']);
+      const run = await cli([
+        'audit',
+        'resend-all',
+        '--opcodes',
+        'FETCH_ADD',
+        '--properties',
+        'at-most-once',
+        '--runs',
+        '20',
+        '--shard',
+        `${i}/2`,
+        '--format',
+        'json',
+      ]);
       expect(run.code).toBe(1);
       const report = JSON.parse(run.stdout);
       expect(report).toMatchObject({ seed: i, shard: { index: i, count: 2 } });
@@ -90,12 +109,16 @@ describe('rdmacheck audit --shard and rdmacheck merge', () => {
   it('refuses a bad shard and a file that is no audit report, in one line', async () => {
     const bad = await cli(['audit', 'resend-all', '--shard', '3/2']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe('rdmacheck audit: --shard: shard must be "i/n" with 1 <= i <= n, e.g. "2/4" (got "3/2")');
+    expect(bad.stderr.trim()).toBe(
+      'rdmacheck audit: --shard: shard must be "i/n" with 1 <= i <= n, e.g. "2/4" (got "3/2")',
+    );
     const dir = mkdtempSync(join(tmpdir(), 'rdmacheck-merge-'));
     writeFileSync(join(dir, 'x.json'), '{"layer": "x"}');
     const notReport = await cli(['merge', join(dir, 'x.json')]);
     expect(notReport.code).toBe(2);
     expect(notReport.stderr.trim().split('\n')).toHaveLength(1);
-    expect(notReport.stderr).toContain('is not an audit report (no layer or adapter); write one with rdmacheck audit LAYER --format json');
+    expect(notReport.stderr).toContain(
+      'is not an audit report (no layer or adapter); write one with rdmacheck audit LAYER --format json',
+    );
   });
 });

@@ -11,7 +11,9 @@ import { describeFailoverLayer } from '../../src/jest';
 import { resendAll } from '../../src/layers/resendAll';
 
 /** The suite names and the first test's failure message of one describeFailoverLayer call. */
-async function declare(options: Parameters<typeof describeFailoverLayer>[1]): Promise<{ suites: string[]; failure: string }> {
+async function declare(
+  options: Parameters<typeof describeFailoverLayer>[1],
+): Promise<{ suites: string[]; failure: string }> {
   const g = globalThis as unknown as Record<string, unknown>;
   const saved = { describe: g.describe, test: g.test };
   const suites: string[] = [];

@@ -26,19 +26,24 @@ export async function mergeCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${MERGE_USAGE}\n`);
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw new CliError('rdmacheck merge: give the shard reports (see rdmacheck merge --help)');
+  if (positionals.length === 0)
+    throw new CliError('rdmacheck merge: give the shard reports (see rdmacheck merge --help)');
   const format = choiceOption('merge', 'format', values.format, ['text', 'json'] as const, 'text');
   const reports = positionals.map((file) => {
     let text: string;
     try {
       text = readFileSync(resolve(io.cwd, file), 'utf8');
     } catch (e) {
-      throw new CliError(`rdmacheck merge: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new CliError(
+        `rdmacheck merge: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
     try {
       return { source: file, audit: asJsonAudit(JSON.parse(text), file) };
     } catch (e) {
-      throw new CliError(`rdmacheck merge: ${e instanceof SyntaxError ? `${file} is not JSON (${e.message})` : (e as Error).message}`);
+      throw new CliError(
+        `rdmacheck merge: ${e instanceof SyntaxError ? `${file} is not JSON (${e.message})` : (e as Error).message}`,
+      );
     }
   });
   let merged: MergedCampaign;
@@ -61,7 +66,8 @@ function mergedText(m: MergedCampaign): string {
       `(the shards' own rates add up to ${Math.round(perShard).toLocaleString('en-US')}/s)`,
     '',
   ];
-  if (m.missingShards.length > 0) lines.push(`missing shards: ${m.missingShards.join(', ')} of ${m.shards[0].shard?.count}`, '');
+  if (m.missingShards.length > 0)
+    lines.push(`missing shards: ${m.missingShards.join(', ')} of ${m.shards[0].shard?.count}`, '');
   const asReport: Report = {
     layer: m.layer,
     adapter: m.adapter,
@@ -78,9 +84,12 @@ function mergedText(m: MergedCampaign): string {
   for (const r of m.results.filter((x) => x.counterexample !== undefined)) {
     const cx = r.counterexample!;
     lines.push('', `${r.property} [${r.opcode ?? 'all'}] violated: ${cx.explanation}`);
-    lines.push(`  ${seedLine(cx.seed, cx.path)}${cx.size === undefined ? '' : `; size ${cx.size}`}${cx.file ? `; file ${cx.file}` : ''}`);
+    lines.push(
+      `  ${seedLine(cx.seed, cx.path)}${cx.size === undefined ? '' : `; size ${cx.size}`}${cx.file ? `; file ${cx.file}` : ''}`,
+    );
   }
-  for (const r of m.results.filter((x) => x.status === 'unknown')) lines.push(`${r.property} [${r.opcode ?? 'all'}] unknown: ${r.reason}`);
+  for (const r of m.results.filter((x) => x.status === 'unknown'))
+    lines.push(`${r.property} [${r.opcode ?? 'all'}] unknown: ${r.reason}`);
   const count = m.results.filter((r) => r.status === 'violated').length;
   lines.push('', m.ok ? 'every property holds' : `${count} violated cell${count === 1 ? '' : 's'}`);
   return `${lines.join('\n')}\n`;

@@ -131,7 +131,8 @@ function copyJsonData(x: unknown, depth: number): unknown {
         const out = new Array<unknown>(x.length);
         for (let k = 0; k < x.length; k++) {
           const v = x[k];
-          const c = v === undefined || typeof v === 'function' || typeof v === 'symbol' ? null : copyJsonData(v, depth + 1);
+          const c =
+            v === undefined || typeof v === 'function' || typeof v === 'symbol' ? null : copyJsonData(v, depth + 1);
           if (c === NOT_PLAIN) return NOT_PLAIN;
           out[k] = c;
         }
