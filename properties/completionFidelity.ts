@@ -10,6 +10,7 @@ import { isAtomic } from '../src/core/verbs';
 import { appRecvs, appWrs, lacksBuffer, validAddress } from './support/history';
 import type { AppRecv, AppWr } from './support/history';
 import { describeRecv, describeWr, fmtTime } from './support/describe';
+import { runEndClause } from './support/runEnd';
 import { defineProperty } from './support/safe';
 
 /** The completion-fidelity property. */
@@ -89,9 +90,7 @@ function missingCompletion(run: Execution, w: AppWr, recvs: AppRecv[]): Verdict 
   const end = run.trace[run.trace.length - 1];
   return {
     status: 'violated',
-    explanation:
-      `${describeWr(w.host, w.wr)} never completed: the run ended (${run.end.reason}) at t=${fmtTime(run.end.timeNs)} ` +
-      'without any completion for it, so the application waits forever.',
+    explanation: `${describeWr(w.host, w.wr)} never completed, so the application waits forever: ${runEndClause(run)}.`,
     events: [w.post.i, end.i],
   };
 }

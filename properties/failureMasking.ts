@@ -1,11 +1,12 @@
 /**
  * failure-masking: if some path stays healthy (or heals), every WR the application posted
- * eventually completes with SUCCESS: no error surfaced, no hang. The simulator's liveness phase
- * (livenessNs after the last fault or application step) bounds "eventually", so a hang is a
- * violation with its trace, never a timeout of the test runner.
+ * eventually completes with SUCCESS: no error surfaced, no hang. The liveness budget (livenessNs
+ * after the last fault or application step, NIC retransmission waits not charged) bounds
+ * "eventually", so a hang is a violation with its trace, never a timeout of the test runner.
  */
 import { appRecvs, appWrs, lacksBuffer, validAddress } from './support/history';
 import { describeWr, fmtTime } from './support/describe';
+import { runEndClause } from './support/runEnd';
 import { pathHealth } from './support/health';
 import { defineProperty } from './support/safe';
 
@@ -38,13 +39,9 @@ export const failureMasking = defineProperty(
         };
       }
       const end = run.trace[run.trace.length - 1];
-      const why =
-        run.end.reason === 'time-limit'
-          ? `the layer hung: nothing completed it within the liveness budget (${fmtTime(run.config.livenessNs)} after the last fault or step)`
-          : 'the run went quiet with nothing left to do, so the layer lost it';
       return {
         status: 'violated',
-        explanation: `${describeWr(w.host, w.wr)} never completed although ${healthy}; ${why} (run ended at t=${fmtTime(run.end.timeNs)}).`,
+        explanation: `${describeWr(w.host, w.wr)} never completed although ${healthy}; ${runEndClause(run)}.`,
         events: [w.post.i, end.i],
       };
     }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # CI stage (after `npm test`): the native ibverbs backend on real kernel Soft-RoCE.
 #   1. host packages, the guest kernel (downloaded, pruned) and the initramfs (scripts/vm/prepare.sh)
-#   2. the addon, strictly (this stage needs it): node scripts/build-native.js --strict
+#   2. the addon, strictly (this stage needs it): node scripts/build-native.js --strict; the packet filter
 #   3. jest's transform cache warmed on the host (the guests are slow TCG machines)
 #   4. two QEMU guests wired by two links; guest B runs the agent, guest A test/native-vm
 # Prints per-scenario timings; exits non-zero when any step or test fails.
@@ -23,6 +23,11 @@ step "build the addon"
 node scripts/build-native.js --strict || fail "the addon did not build (see above)"
 took "addon build"
 
+step "build the exact packet filter (adapters/native/filter/roce-filter.c)"
+cc -O2 -Wall -o adapters/native/build/roce-filter adapters/native/filter/roce-filter.c -lnetfilter_queue ||
+  fail "the packet filter did not build (libnetfilter-queue-dev installed?)"
+took "filter build"
+
 step "warm jest's cache for the guests (the suite skips on the host: no RDMA device here)"
 node node_modules/jest/bin/jest.js -c scripts/vm/jest.vm.config.js --cacheDirectory "$VM_DIR/jest-cache" --silent >/dev/null 2>&1
 took "cache warm-up"
@@ -34,6 +39,8 @@ took "guest pair"
 
 echo "[ci-native] per-scenario timings on Soft-RoCE:"
 sed 's/^/  /' "$VM_DIR/pair/a/timings.txt" 2>/dev/null || echo "  (none recorded)"
+echo "[ci-native] differential stage (simulator nic rxe vs Soft-RoCE; npm run differential:figure updates README):"
+sed 's/^/  /' "$VM_DIR/pair/a/rdmacheck-differential.txt" 2>/dev/null || echo "  (no differential table came back)"
 if [ -f "$VM_DIR/pair/a/jest.json" ]; then
   node -e '
     const r = require(process.argv[1]);

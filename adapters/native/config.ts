@@ -24,6 +24,8 @@ export interface WireConfig {
   /** IB-encoded min_rnr_timer (0..31). */
   minRnrTimer: number;
   maxDestRdAtomic: number;
+  /** The requester's initiator depth (max_rd_atomic). */
+  maxRdAtomic: number;
   pathMtu: 1024;
 }
 
@@ -41,7 +43,7 @@ export interface EndpointInfo {
 export interface QpOverrides {
   /** Local ACK timeout exponent to use instead of the scenario's (rxe waits at least one jiffy). */
   timeout?: number;
-  /** retry_cnt instead of the scenario's; 7 is 'forever' on rxe, so values are capped at 6. */
+  /** retry_cnt instead of the scenario's (0..6: rdma_rxe treats 7 as retry forever). */
   retryCnt?: number;
 }
 
@@ -68,8 +70,9 @@ export function rnrTimerCode(ns: number): number {
 
 /** The wire config for a scenario's config, with the overrides applied. */
 export function wireConfig(c: SimConfig, o: QpOverrides): WireConfig {
-  // rdma_rxe treats retry_cnt 7 as "retry forever" (the IB spec does not): never pass 7.
-  const retryCnt = Math.min(o.retryCnt ?? c.retryCnt, 6);
+  // rdma_rxe treats retry_cnt 7 as "retry forever" (the IB spec does not): 7 goes to the QP only
+  // under nic 'rxe', whose simulator profile does the same; retryCntRefusal refuses it otherwise.
+  const retryCnt = o.retryCnt ?? c.retryCnt;
   return {
     paths: c.paths,
     memoryWords: c.memoryWords,
@@ -78,8 +81,15 @@ export function wireConfig(c: SimConfig, o: QpOverrides): WireConfig {
     rnrRetry: c.rnrRetry,
     minRnrTimer: rnrTimerCode(c.minRnrTimerNs),
     maxDestRdAtomic: Math.max(1, Math.min(c.maxDestRdAtomic, 16)),
+    maxRdAtomic: Math.max(1, Math.min(c.maxRdAtomic, 16)),
     pathMtu: 1024,
   };
+}
+
+/** Why the scenario's retry_cnt cannot run on rdma_rxe as the scenario means it, or undefined. */
+export function retryCntRefusal(c: SimConfig, o: QpOverrides): string | undefined {
+  if (o.retryCnt !== undefined || c.retryCnt !== 7 || c.nic === 'rxe') return undefined;
+  return "config.retryCnt 7 means 7 retries under nic 'ibta', but rdma_rxe retries forever at 7: set config.nic 'rxe' (the simulator then retries forever too) or retryCnt 6 or less";
 }
 
 /** Distributes the `Omit` over a union, so each event kind keeps its own fields. */

@@ -13,9 +13,11 @@ import type { LayerHost } from '../../src/core/verbs';
 import { validateScenario } from '../../src/core/validate';
 import type { VerbsAddon } from './binding';
 import type { EndpointInfo, NativePathOptions, NewEvent, QpOverrides } from './config';
-import { wireConfig } from './config';
+import type { QpOverrides as Overrides } from './config';
+import { retryCntRefusal, wireConfig } from './config';
 import { FaultInjector } from './faultInjector';
 import { unsupportedReason } from './faults';
+import { filterAvailability, PacketFilter } from './packetFilter';
 import type { NicWrite, Outcome } from './hostContext';
 import { HostRuntime } from './host';
 import type { Timed } from './infer';
@@ -38,15 +40,26 @@ export interface DriverInput {
   layerRef: LayerRef;
 }
 
-/** Runs `scenario` against `layer` on real verbs. */
-export async function runNative(scenario: Scenario, layer: FailoverLayer, input: DriverInput): Promise<Execution> {
+/**
+ * Throws when `scenario` cannot run on real verbs as it means (a fault the adapter cannot inject,
+ * retry_cnt 7 under nic 'ibta'): called before connecting to the agent.
+ */
+export function refuseUnrunnable(scenario: Scenario, overrides: Overrides): void {
   validateScenario(scenario);
-  const config = resolveConfig(scenario);
-  const wire = wireConfig(config, input.overrides);
+  const retry = retryCntRefusal(resolveConfig(scenario), overrides);
+  if (retry) throw new Error(`native.run: ${retry}`);
+  const needsFilter = scenario.faults.some((f) => f.kind === 'drop-request' || f.kind === 'drop-response');
+  const exact = needsFilter ? filterAvailability() : { ok: true as const };
   scenario.faults.forEach((f, k) => {
-    const why = unsupportedReason(f, wire.retryCnt);
+    const why = unsupportedReason(f, exact);
     if (why) throw new Error(`native.run: faults[${k}] (${f.kind}) cannot be injected on real verbs: ${why}`);
   });
+}
+
+/** Runs `scenario` against `layer` on real verbs. */
+export async function runNative(scenario: Scenario, layer: FailoverLayer, input: DriverInput): Promise<Execution> {
+  refuseUnrunnable(scenario, input.overrides);
+  const wire = wireConfig(resolveConfig(scenario), input.overrides);
   const d = new Driver(scenario, layer, input, wire.paths);
   try {
     return await d.run(wire);
@@ -89,6 +102,10 @@ class Driver {
       forceErrorA: (path) => this.runtime.forceError(path),
       agentFault: (action, path) =>
         void this.input.channel.request({ type: 'fault', action, path }).catch(() => undefined),
+      qpns: (path) => ({
+        own: this.runtime.paths.ends[path].qp.qpNum,
+        peer: this.runtime.paths.ends[path].peer!.qpNum,
+      }),
     });
   }
 
@@ -138,6 +155,9 @@ class Driver {
       60_000,
     );
     this.runtime.connect(setup.endpoints as EndpointInfo[]);
+    // Exact packet faults: the filter and its rules are in place before anything is posted.
+    if (this.faults.needsFilter) this.faults.useFilter(await PacketFilter.start());
+    this.runtime.paths.onWirePost = this.faults.onWirePost;
     await this.syncClocks();
 
     // Layer instances: A's first, then B's, as the simulator does.

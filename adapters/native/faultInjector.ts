@@ -1,19 +1,32 @@
 /**
- * The faults of one native run, in time: each is armed on its anchor (or just before the WR it
- * names is posted, the nearest point a real NIC allows), begun with the commands of faults.ts or a
- * message to the agent, ended after its window, and undone when the run ends.
+ * The faults of one native run, in time: packet drops are exact rules of the packet filter,
+ * installed before the run and keyed on each named WR's PSN as A posts it; event faults are armed
+ * on their anchor (or just before the WR they name is posted, the nearest point a real NIC
+ * allows), begun with the commands of faults.ts or a message to the agent, ended after their
+ * window, and undone when the run ends.
  */
 import type { Anchor, Fault } from '../../src/core/scenario';
 import type { LayerHost, SendWr } from '../../src/core/verbs';
 import type { NativePathOptions, NewEvent } from './config';
 import { NetControl } from './faults';
+import type { PacketFilter } from './packetFilter';
+import type { WirePostHook } from './paths';
 
 /** A fault waiting for its anchor, and whether it began. */
 interface FaultState {
   index: number;
   fault: Fault;
   begun: boolean;
+  /** True once its end is recorded (a window that closed, a timer that fired): never twice. */
+  ended: boolean;
   seen: number;
+}
+
+/** A packet drop fault. */
+type DropFault = Extract<Fault, { kind: 'drop-request' | 'drop-response' }>;
+
+function isDrop(f: Fault): f is DropFault {
+  return f.kind === 'drop-request' || f.kind === 'drop-response';
 }
 
 /** What the injector needs of the driver's run. */
@@ -39,6 +52,8 @@ export interface FaultRun {
   forceErrorA(path: number): void;
   /** Asks the agent to apply a fault on host B (best effort). */
   agentFault(action: 'link-down' | 'link-up' | 'qp-error', path: number): void;
+  /** Host A's and host B's QP numbers on `path`. */
+  qpns(path: number): { own: number; peer: number };
 }
 
 /** Injects a scenario's faults into a native run. */
@@ -51,7 +66,71 @@ export class FaultInjector {
     faults: Fault[],
     private readonly run: FaultRun,
   ) {
-    this.faults = faults.map((fault, index) => ({ index, fault, begun: false, seen: 0 }));
+    this.faults = faults.map((fault, index) => ({ index, fault, begun: false, ended: false, seen: 0 }));
+  }
+
+  /** True when the run needs the packet filter (it has packet drops). */
+  get needsFilter(): boolean {
+    return this.faults.some((f) => isDrop(f.fault));
+  }
+
+  private filter?: PacketFilter;
+
+  /**
+   * Declares every drop fault to the packet filter, before the run starts. A drop without a WR
+   * matches every packet of its direction on its path(s), whoever sent it; one with a WR gets its
+   * keys as A posts that WR (onWirePost).
+   */
+  useFilter(filter: PacketFilter): void {
+    this.filter = filter;
+    filter.onDrop = (rule, match) => this.onDrop(rule, match);
+    for (const f of this.faults) {
+      const fault = f.fault;
+      if (!isDrop(fault)) continue;
+      filter.rule(f.index, direction(fault), fault.nth ?? 1, fault.count ?? 1);
+      if (fault.wr !== undefined) continue;
+      const paths = fault.path === undefined ? Array.from({ length: this.run.paths }, (_, k) => k) : [fault.path];
+      for (const p of paths) {
+        const q = this.run.qpns(p);
+        filter.key(f.index, q.own);
+        filter.key(f.index, q.peer);
+      }
+    }
+  }
+
+  /** Host A is about to post `post.wr` with PSN `post.psn`: drops naming that WR now match it. */
+  readonly onWirePost: WirePostHook = (post) => {
+    if (!this.filter) return;
+    for (const f of this.faults) {
+      const fault = f.fault;
+      if (!isDrop(fault) || fault.wr !== post.wr.id) continue;
+      if (fault.path !== undefined && fault.path !== post.path) continue;
+      // Requests travel to B's QP, responses to A's; both carry the request's PSN.
+      this.filter.key(f.index, direction(fault) === 'req' ? post.peerQpn : post.ownQpn, post.psn);
+    }
+  };
+
+  /** The filter dropped match `match` of fault `index`: its window began, or closed. */
+  private onDrop(index: number, match: number): void {
+    const f = this.faults[index];
+    if (!f || !isDrop(f.fault) || this.run.finished()) return;
+    const fault = f.fault;
+    const t = this.run.now();
+    this.run.activity(t);
+    if (!f.begun) {
+      f.begun = true;
+      const which = fault.wr === undefined ? 'any WR' : `WR ${fault.wr}`;
+      const what = `${fault.kind === 'drop-request' ? 'requests' : 'responses'} of ${which} on path ${fault.path ?? 'any'} dropped by the packet filter (match ${fault.nth ?? 1}, count ${String(fault.count ?? 1)})`;
+      this.run.record({ kind: 'Fault', host: 'net', fault: index, phase: 'begin', what }, t);
+    }
+    const count = fault.count ?? 1;
+    if (count !== 'all' && match >= (fault.nth ?? 1) + count - 1) this.endOnce(f, 'net', 'window closed', t);
+  }
+
+  private endOnce(f: FaultState, host: 'net' | LayerHost, what: string, t: number): void {
+    if (f.ended) return;
+    f.ended = true;
+    this.run.record({ kind: 'Fault', host, fault: f.index, phase: 'end', what }, t);
   }
 
   /** False while a control-loss fault holds the management network down. */
@@ -69,9 +148,7 @@ export class FaultInjector {
     switch (fault.kind) {
       case 'drop-request':
       case 'drop-response':
-        // Persistent drops: from the start, or from just before the WR's first post.
-        if (fault.wr === undefined) this.begin(f);
-        return;
+        return; // rules of the packet filter (useFilter)
       case 'corrupt-wqe':
       case 'delay':
         return; // refused up front (unsupportedReason)
@@ -90,15 +167,6 @@ export class FaultInjector {
     for (const f of this.faults) {
       if (f.begun) continue;
       const fault = f.fault;
-      if (
-        (fault.kind === 'drop-request' || fault.kind === 'drop-response') &&
-        fault.wr === wr.id &&
-        host === 'A' &&
-        (fault.path === undefined || fault.path === path)
-      ) {
-        this.begin(f);
-        continue;
-      }
       if (!('after' in fault)) continue;
       const a = fault.after;
       if ((a.on !== 'send' && a.on !== 'execute') || a.wr !== wr.id || (a.host ?? 'A') !== host) continue;
@@ -111,18 +179,17 @@ export class FaultInjector {
 
   /** At the end of the run: undoes the network changes and records the end of every fault that began. */
   endRun(endT: number): void {
-    this.net.restore();
-    for (const f of this.faults)
-      if (f.begun)
-        this.run.record(
-          { kind: 'Fault', host: 'net', fault: f.index, phase: 'end', what: 'run ended: fault undone' },
-          endT,
-        );
+    this.restore();
+    for (const f of this.faults) if (f.begun) this.endOnce(f, 'net', 'run ended: fault undone', endT);
   }
 
-  /** Undoes the network changes, whatever happened. */
+  /** Undoes the network changes and stops the packet filter, whatever happened. */
   restore(): void {
-    this.net.restore();
+    try {
+      this.filter?.stop();
+    } finally {
+      this.net.restore();
+    }
   }
 
   private netdev(path: number): string {
@@ -145,9 +212,8 @@ export class FaultInjector {
       run.record({ kind: 'Fault', host, fault: f.index, phase: 'begin', what: what + note }, run.now());
     const end = (what: string, host: 'net' | LayerHost = 'net') => {
       run.activity(run.now());
-      run.record({ kind: 'Fault', host, fault: f.index, phase: 'end', what }, run.now());
+      this.endOnce(f, host, what, run.now());
     };
-    const paths = (p: number | undefined) => (p === undefined ? Array.from({ length: run.paths }, (_, k) => k) : [p]);
     switch (fault.kind) {
       case 'link-down': {
         const hooks =
@@ -166,13 +232,6 @@ export class FaultInjector {
             end(`link ${fault.path} ${fault.direction} up`);
           });
         }
-        return;
-      }
-      case 'drop-request':
-      case 'drop-response': {
-        const hook = fault.kind === 'drop-request' ? 'egress' : 'ingress';
-        for (const p of paths(fault.path)) this.net.drop(this.netdev(p), hook);
-        begin(`${fault.kind} on path ${fault.path ?? 'any'} from now on: tc loses UDP 4791 ${hook} at A`);
         return;
       }
       case 'nic-death': {
@@ -219,4 +278,9 @@ export class FaultInjector {
         return;
     }
   }
+}
+
+/** The packets a drop fault counts. */
+function direction(f: DropFault): 'req' | 'resp' {
+  return f.kind === 'drop-request' ? 'req' : 'resp';
 }

@@ -1,8 +1,8 @@
 /**
  * Fault injection on real verbs: which scenario faults the native adapter can reproduce, and the
- * system commands that do it (tc on RoCEv2's UDP port 4791, ip link, QP to ERR). Packet faults
- * act on the requester's Ethernet device: requests leave by its egress, responses come in by its
- * ingress, so "drop the ACKs" is a drop at A's ingress after B executed (the paper's T2).
+ * system commands that do it (tc on RoCEv2's UDP port 4791 for link faults, ip link, QP to ERR;
+ * packet drops go through packetFilter.ts). Link faults act on the requester's Ethernet device:
+ * requests leave by its egress, responses come in by its ingress.
  */
 import { spawnSync } from 'child_process';
 import type { AdapterCapabilities } from '../../src/core/execution';
@@ -21,12 +21,12 @@ export const NATIVE_FAULTS: AdapterCapabilities['faults'] = {
   'drop-request': {
     supported: true,
     reason:
-      'only persistent drops (count "all" or >= retryCnt+1, from the first packet): tc cannot pick single packets of one WR',
+      "exact: nftables queues A's RoCEv2 packets to the roce-filter helper, which drops the requests of a WR by (destination QP, PSN) from the BTH, counted as the simulator counts them; only A's WRs can be named (the driver learns their PSNs as A posts them)",
   },
   'drop-response': {
     supported: true,
     reason:
-      'only persistent drops (count "all" or >= retryCnt+1, from the first packet): tc cannot pick single packets of one WR',
+      "exact: nftables queues A's RoCEv2 packets to the roce-filter helper, which drops the responses of a WR by (destination QP, PSN) from the BTH (sequence NAKs excepted), counted as the simulator counts them; only A's WRs can be named",
   },
   'nic-death': {
     supported: true,
@@ -42,15 +42,15 @@ export const NATIVE_FAULTS: AdapterCapabilities['faults'] = {
   delay: { supported: false, reason: "not implemented (tc netem could delay UDP 4791 but not one WR's packets)" },
 } satisfies Record<FaultKind, { supported: boolean; reason: string }>;
 
-/** Why `fault` cannot run natively with `retryCnt`, or undefined when it can. */
-export function unsupportedReason(fault: Fault, retryCnt: number): string | undefined {
+/**
+ * Why `fault` cannot run natively, or undefined when it can. `exact` says whether the packet
+ * filter (packetFilter.ts) is available here: drops need it.
+ */
+export function unsupportedReason(fault: Fault, exact: { ok: boolean; reason?: string }): string | undefined {
   const cap = NATIVE_FAULTS[fault.kind];
   if (!cap?.supported) return cap?.reason ?? `unknown fault kind ${fault.kind}`;
-  if (fault.kind === 'drop-request' || fault.kind === 'drop-response') {
-    const persistent = fault.count === 'all' || (typeof fault.count === 'number' && fault.count >= retryCnt + 1);
-    if (!persistent) return `${fault.kind} with count ${String(fault.count ?? 1)}: ${cap.reason}`;
-    if ((fault.nth ?? 1) !== 1) return `${fault.kind} with nth ${fault.nth}: ${cap.reason}`;
-  }
+  if ((fault.kind === 'drop-request' || fault.kind === 'drop-response') && !exact.ok)
+    return `${fault.kind} needs the packet filter: ${exact.reason ?? 'unavailable'}`;
   return undefined;
 }
 

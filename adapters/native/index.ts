@@ -13,7 +13,7 @@ import type { Scenario } from '../../src/core/scenario';
 import type { Availability } from './binding';
 import { availability, requireAddon } from './binding';
 import type { NativePathOptions, QpOverrides } from './config';
-import { runNative } from './driver';
+import { refuseUnrunnable, runNative } from './driver';
 import { NATIVE_FAULTS } from './faults';
 import { findLayerRef } from './layerRef';
 import { connect } from './wire';
@@ -106,6 +106,8 @@ export function native(options: NativeOptions): Adapter {
     async run(scenario: Scenario, layer: FailoverLayer): Promise<Execution> {
       const avail = availability({ devices: options.paths.map((p) => p.device) });
       if (!avail.ok) throw new Error(`native.run: the native ibverbs backend is unavailable: ${avail.reason}`);
+      const overrides = { timeout: options.timeout, retryCnt: options.retryCnt };
+      refuseUnrunnable(scenario, overrides); // before connecting: a refusal needs no agent
       const layerRef = findLayerRef(layer, options.layerModules);
       const channel = await connect(options.agent.host, options.agent.port, options.connectTimeoutMs ?? 30_000);
       try {
@@ -115,7 +117,7 @@ export function native(options: NativeOptions): Adapter {
           channel,
           paths: options.paths,
           layerRef,
-          overrides: { timeout: options.timeout, retryCnt: options.retryCnt },
+          overrides,
           limits: {
             livenessMs: options.livenessMs ?? 5000,
             settleMs: options.settleMs ?? 150,

@@ -34,6 +34,8 @@ export class PathEnd {
   scratch!: BigInt64Array;
   freeSlots: number[] = [];
   peer?: EndpointInfo;
+  /** The PSN the next send WR posted on this QP carries (every WR here is one packet: one word). */
+  nextPsn = 0;
   /** INIT until connected, then RTS, or ERR after an error or a move to ERR (until a reset). */
   state: 'INIT' | 'RTS' | 'ERR' = 'INIT';
   sends: Token[] = [];
@@ -50,9 +52,14 @@ export const SLOTS_PER_PATH = 256;
 /** The first PSN of every connection at the start of a run, both ways: 0, as in the simulator. */
 export const INITIAL_PSN = 0;
 
+/** Who learns the wire identity (QP numbers, PSN) of each send WR as it is posted. */
+export type WirePostHook = (post: { path: number; wr: SendWr; psn: number; ownQpn: number; peerQpn: number }) => void;
+
 /** Every path of one host: its resources, its outstanding WRs (tokens) and its reconnects. */
 export class HostPaths {
   readonly ends: PathEnd[];
+  /** Called just before each send WR reaches the QP (exact packet faults key on its PSN). */
+  onWirePost?: WirePostHook;
   /** Outstanding WRs by the wrId the NIC sees. */
   readonly tokens = new Map<number, Token>();
   private nextToken = 1;
@@ -136,9 +143,10 @@ export class HostPaths {
       retryCnt: c.retryCnt,
       rnrRetry: c.rnrRetry,
       sqPsn,
-      maxRdAtomic: c.maxDestRdAtomic,
+      maxRdAtomic: c.maxRdAtomic,
     });
     end.state = 'RTS';
+    end.nextPsn = sqPsn;
   }
 
   /** Connects every path to the peer's endpoints (both ends call this once, after open()). */
@@ -236,7 +244,11 @@ export class HostPaths {
   postToken(end: PathEnd, token: Token): string | undefined {
     try {
       if (token.kind === 'send') {
-        end.qp.postSend([this.verbsSendWr(end, token)]);
+        const verbsWr = this.verbsSendWr(end, token);
+        const wr = token.wr as SendWr;
+        this.onWirePost?.({ path: end.index, wr, psn: end.nextPsn, ownQpn: end.qp.qpNum, peerQpn: end.peer!.qpNum });
+        end.qp.postSend([verbsWr]);
+        end.nextPsn = (end.nextPsn + 1) & 0xffffff;
         end.sends.push(token);
       } else {
         end.qp.postRecv([

@@ -63,12 +63,7 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
     },
     reset: (path, sqPsn, rqPsn) => reconnect(sim, sim.qps[host][path], sqPsn, rqPsn),
     moveToError: (path) => moveToError(sim, sim.qps[host][path]),
-    setTimer(delayNs, token) {
-      sim.at(delayNs, () => {
-        sim.record({ kind: 'TimerFired', host, obs: host, token });
-        sim.callLayer(host, 'onTimer', (l) => l.onTimer?.(token));
-      });
-    },
+    setTimer: (delayNs, token) => sim.armLayerTimer(host, delayNs, token),
     sendControl(msg) {
       if (!sim.controlUp) {
         sim.record({ kind: 'ControlLost', host, msg });

@@ -5,8 +5,9 @@
  * record pushed to the trace. This file holds the run's state, its recorder and scheduler, the
  * observations it hands the layers, and the run loop; the NIC (./nic, ./transport), the links
  * (./links), the applications (./apps), the faults (./faults) and the LayerEnv (./env) act on it.
+ * When a run ends: ./liveness; how idle layer timers are recorded: ./idleTimers.
  */
-import type { Execution, Adapter } from '../../src/core/execution';
+import type { Execution, Adapter, LivenessSpent } from '../../src/core/execution';
 import type { FailoverLayer, LayerInstance } from '../../src/core/layer';
 import type { Scenario, SimConfig } from '../../src/core/scenario';
 import { resolveConfig } from '../../src/core/scenario';
@@ -22,6 +23,8 @@ import { runStep } from './apps';
 import type { ReuseWatch } from './apps';
 import { makeLayerEnv } from './env';
 import { FaultBook } from './faults';
+import { IdleTimerFolder } from './idleTimers';
+import { LivenessBudget } from './liveness';
 import type { Link } from './links';
 import { EventQueue } from './queue';
 import { Qp } from './qp';
@@ -55,21 +58,22 @@ export class Simulator {
   readonly faults: FaultBook;
   /** The reuse steps the receiver application is waiting on (./apps). */
   readonly watches: ReuseWatch[] = [];
-  /** The latest fault, application step or NIC retry: the liveness budget counts from here. */
-  lastActivityNs = 0;
   /** What the run's NIC profile (config.nic) decides: timers, retries, resources, flushes. */
   readonly nic: NicBehaviour;
   /** The retransmission timer: 4.096 us * 2^timeout (rxe: whole jiffies, see ./profile). */
   readonly timeoutNs: number;
   /** A WR's whole transport life on a dead path: (retryCnt + 1) timers. */
   readonly retryCycleNs: number;
+  /** The liveness budget: when the run ends at its time limit (./liveness). */
+  readonly liveness: LivenessBudget;
   /**
-   * The liveness budget actually used: at least the scenario's, and long enough for the NIC to
-   * run out its own retries after the last activity, so a slow timer is not taken for a hang.
+   * The longest a run goes on after its last fault or application step: the budget plus the NIC
+   * allowance (./liveness). The fabric (adapters/fabric) drains its last work within it.
    */
   readonly livenessNs: number;
   /** Extension point: a responder memory outside the simulator (./external); unset, the word memory. */
   responderMemory: ResponderMemory | undefined;
+  private readonly idleTimers = new IdleTimerFolder((e) => this.append(e, true));
   private stopped: EndReason | undefined;
 
   constructor(
@@ -89,13 +93,12 @@ export class Simulator {
     this.nicAlive = { A: new Array(c.paths).fill(true), B: new Array(c.paths).fill(true) };
     this.nic = nicBehaviour(c);
     this.timeoutNs = this.nic.retransmitTimerNs;
-    // Room for a layer to try every path twice, each through the NIC's whole retry cycle.
+    // NIC waits go uncharged for long enough that a layer can try every path twice, each
+    // through the NIC's whole retry cycle, and sit out a run of RNR waits.
     const retryCycleNs = (this.retryCycleNs = (c.retryCnt + 1) * this.timeoutNs);
-    this.livenessNs = Math.max(
-      c.livenessNs,
-      (2 * c.paths + 1) * retryCycleNs,
-      (Math.min(c.rnrRetry, 6) + 2) * this.nic.rnrTimerNs,
-    );
+    const nicAllowanceNs = (2 * c.paths + 1) * retryCycleNs + (Math.min(c.rnrRetry, 6) + 2) * this.nic.rnrTimerNs;
+    this.liveness = new LivenessBudget(c.livenessNs, nicAllowanceNs);
+    this.livenessNs = c.livenessNs + nicAllowanceNs;
     this.anchors = new AnchorBoard(this);
     this.faults = new FaultBook(this, scenario.faults);
     this.envs = { A: makeLayerEnv(this, 'A'), B: makeLayerEnv(this, 'B') };
@@ -109,12 +112,18 @@ export class Simulator {
    * EVENT_LIMIT, which unwinds to the run loop: even a layer looping inside one callback stops.
    */
   record(e: NewEvent, fireAnchors = true): TraceEvent {
+    if (this.idleTimers.hold(e)) return e as TraceEvent; // the re-arm of a firing that may be idle
+    return this.append(e, fireAnchors);
+  }
+
+  private append(e: NewEvent, fireAnchors: boolean): TraceEvent {
     if (this.stopped) throw EVENT_LIMIT;
     const ev = e as TraceEvent;
     ev.i = this.trace.length;
     ev.t = this.now;
     this.trace.push(ev);
     if (this.trace.length >= this.config.maxEvents) this.stopped = 'event-limit';
+    this.idleTimers.recorded(ev);
     if (fireAnchors) this.anchors.onEvent(ev);
     return ev;
   }
@@ -122,6 +131,15 @@ export class Simulator {
   /** Runs `fn` after `delayNs` of virtual time. */
   at(delayNs: number, fn: () => void): void {
     this.queue.push(this.now + delayNs, fn);
+  }
+
+  /** Arms timer `token` of `host`'s layer: onTimer after `delayNs` (idle firings fold: ./idleTimers). */
+  armLayerTimer(host: LayerHost, delayNs: number, token: string): void {
+    this.at(delayNs, () =>
+      this.idleTimers.fire(host, token, this.now, this.trace, () =>
+        this.callLayer(host, 'onTimer', (l) => l.onTimer?.(token)),
+      ),
+    );
   }
 
   /** Calls into a layer instance; an exception becomes a LayerFault, never a crash. */
@@ -161,7 +179,13 @@ export class Simulator {
 
   /** Marks a fault or application step: the liveness budget restarts from now. */
   touchActivity(): void {
-    if (this.now > this.lastActivityNs) this.lastActivityNs = this.now;
+    this.liveness.restart(this.now);
+  }
+
+  /** True while some NIC waits on its own timer (retransmission, RNR): not charged to the layers. */
+  private nicWaiting(): boolean {
+    for (const host of ['A', 'B'] as const) for (const qp of this.qps[host]) if (qp.timer || qp.rnrWaiting) return true;
+    return false;
   }
 
   // ---------------------------------------------------------------- the run
@@ -170,6 +194,7 @@ export class Simulator {
   run(adapter: Adapter): Execution {
     this.begin();
     let reason: EndReason = 'quiescent';
+    let liveness: LivenessSpent | undefined;
     for (;;) {
       if (this.stopped) {
         reason = this.stopped;
@@ -177,14 +202,16 @@ export class Simulator {
       }
       const t = this.queue.peekTime();
       if (t === undefined) break;
-      if (t > this.lastActivityNs + this.livenessNs) {
-        this.now = this.lastActivityNs + this.livenessNs;
+      const ended = this.liveness.advance(this.now, t, this.nicWaiting());
+      if (ended) {
+        this.now = ended.endNs;
         reason = 'time-limit';
+        liveness = ended.spent;
         break;
       }
       this.step();
     }
-    return this.finish(adapter, reason);
+    return this.finish(adapter, reason, liveness);
   }
 
   /**
@@ -227,8 +254,8 @@ export class Simulator {
     return this.stopped;
   }
 
-  /** Ends the run: records End and returns the Execution. */
-  finish(adapter: Adapter, reason: EndReason): Execution {
+  /** Ends the run: records End and returns the Execution (with how a time-limit run spent its budget). */
+  finish(adapter: Adapter, reason: EndReason, liveness?: LivenessSpent): Execution {
     // A quiescent run ends with its last event, not with a cancelled timer that ran idle.
     if (reason === 'quiescent' && this.trace.length > 0) this.now = this.trace[this.trace.length - 1].t;
     const memory = { A: [...this.memory.A], B: [...this.memory.B] };
@@ -240,7 +267,7 @@ export class Simulator {
       layer: this.layer,
       adapter,
       trace: this.trace,
-      end: { reason, timeNs: this.now, memory },
+      end: { reason, timeNs: this.now, memory, ...(liveness ? { liveness } : {}) },
     };
   }
 }

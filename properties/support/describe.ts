@@ -1,11 +1,12 @@
 /** Wording helpers: how verdicts name WRs, times and memory words, in the seed paper's words. */
 import type { LayerHost, SendWr, WcStatus } from '../../src/core/verbs';
 
-/** A virtual time in the unit a reader expects: "800ns", "65.5us", "1.25ms". */
+/** A virtual time in the unit a reader expects: "800ns", "65.5us", "1.3ms", "4.3s". */
 export function fmtTime(ns: number): string {
   if (ns < 1_000) return `${round(ns)}ns`;
   if (ns < 1_000_000) return `${round(ns / 1_000)}us`;
-  return `${round(ns / 1_000_000)}ms`;
+  if (ns < 1_000_000_000) return `${round(ns / 1_000_000)}ms`;
+  return `${round(ns / 1_000_000_000)}s`;
 }
 
 function round(x: number): string {

@@ -19,6 +19,8 @@ import { copyWc, copyWr } from '../../src/core/verbs';
 import { canonical } from './history';
 import { sameData } from './same';
 
+type SetTimerEvent = Extract<DecisionEvent, { kind: 'SetTimer' }>;
+
 /** A decision made during the replay (a DecisionEvent without index, host and results). */
 export type ReplayedDecision = { t: number; kind: DecisionEvent['kind'] } & Record<string, unknown>;
 
@@ -104,7 +106,29 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
   let during: ObservationEvent | undefined;
   let divergence: ReplayDivergence | undefined;
 
-  const decide = (host: LayerHost, d: { kind: string }, t: number): void => {
+  // While an idle firing the simulator folded is unfolded, its one decision (the re-arm) is
+  // compared here, not with the record (which holds it once, after the chain's first firing).
+  let unfolding: { host: LayerHost; expected: SetTimerEvent; seen: number } | undefined;
+
+  const decide = (host: LayerHost, d: { kind: string } & Record<string, unknown>, t: number): void => {
+    if (unfolding && unfolding.host === host) {
+      const u = unfolding;
+      const { delayNs, token } = u.expected;
+      if (u.seen++ === 0 && d.kind === 'SetTimer' && d.delayNs === delayNs && d.token === token) return;
+      if (!divergence) {
+        const recorded = u.seen === 1 ? { ...u.expected, t } : undefined;
+        const replayedDecision = { ...d, t } as ReplayedDecision;
+        divergence = {
+          host,
+          position: replayed[host],
+          recorded,
+          replayed: replayedDecision,
+          during,
+          nondeterminism: [],
+        };
+      }
+      return;
+    }
     const k = replayed[host]++;
     const rec = recorded[host][k];
     // A run cut by the event limit stopped in the middle of a callback: decisions past the end
@@ -146,6 +170,43 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
       now: () => now,
     });
 
+  /** Feeds the idle firings folded into `e`: each must re-arm the timer, as the record says, and do nothing else. */
+  const unfold = (inst: LayerInstance, e: Extract<ObservationEvent, { kind: 'TimerFired' }>): void => {
+    const { count, everyNs } = e.repeats!;
+    // The re-arm is recorded once, right after the chain's first firing (adapters/sim/idleTimers).
+    const rearm = run.trace[e.i + 1];
+    const base = rearm?.kind === 'SetTimer' ? rearm : undefined;
+    const expected: SetTimerEvent = {
+      kind: 'SetTimer',
+      host: e.obs,
+      delayNs: everyNs,
+      token: e.token,
+      i: base?.i ?? e.i,
+      t: e.t,
+    };
+    for (let k = 1; k <= count && !divergence; k++) {
+      now = e.t + k * everyNs;
+      const { repeats: _folded, ...firing } = e;
+      during = { ...firing, t: now };
+      unfolding = { host: e.obs, expected, seen: 0 };
+      try {
+        inst.onTimer?.(e.token);
+      } catch {
+        // As in the simulator: a throwing handler is a LayerFault, the run goes on.
+      }
+      const u = unfolding;
+      unfolding = undefined;
+      if (u.seen === 0 && !divergence)
+        divergence = {
+          host: e.obs,
+          position: replayed[e.obs],
+          recorded: { ...expected, t: now },
+          during,
+          nondeterminism: [],
+        };
+    }
+  };
+
   const restore = patchGlobals(WORLD_VALUES[world], (name) => calls.set(name, (calls.get(name) ?? 0) + 1));
   try {
     const envs: Record<LayerHost, ContractEnv> = { A: envOf('A'), B: envOf('B') };
@@ -172,6 +233,7 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
       } catch {
         // As in the simulator: a throwing handler is a LayerFault, the run goes on.
       }
+      if (e.kind === 'TimerFired' && e.repeats) unfold(inst, e);
     }
   } finally {
     restore();

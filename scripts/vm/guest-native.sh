@@ -1,11 +1,13 @@
 #!/bin/bash
 # Runs inside both guests of boot-pair.sh. Brings up Soft-RoCE (rxe0 on eth0, rxe1 on eth1), then
-#   role=b: the agent (host B) on 10.1.0.2:18600 until the driver sends 'shutdown';
+#   role=b: the agent (host B) on 10.3.0.2:18600 (wire 3) until the driver sends 'shutdown';
 #   role=a: the native jest suite (test/native-vm) against that agent; results in /mnt/out.
 role=$(sed -n 's/.* role=\([ab]\).*/\1/p' /proc/cmdline)
 REPO=$(readlink -f "$TESTDIR/../..")
 log() { echo "[$role $(cut -d' ' -f1 /proc/uptime)s] $*"; }
 modprobe rdma_rxe || exit 10
+# The exact packet faults (adapters/native/packetFilter.ts) queue RoCEv2 packets to user space.
+modprobe -a nf_tables nft_queue nfnetlink_queue || log "netfilter queue modules missing: exact drops will fail"
 rdma link add rxe0 type rxe netdev eth0 || exit 11
 rdma link add rxe1 type rxe netdev eth1 || exit 12
 for i in $(seq 100); do
@@ -14,7 +16,8 @@ for i in $(seq 100); do
 done
 log "rxe up: $(rdma link | tr '\n' ';')"
 cd "$REPO" || exit 13
-export RDMACHECK_AGENT=10.1.0.2:18600
+# The harness channel runs on wire 3 (the management network): path faults never cut it.
+export RDMACHECK_AGENT=10.3.0.2:18600
 if [ "$role" = b ]; then
   log "starting the agent"
   timeout "${AGENT_TIMEOUT_S:-540}" node -r ts-node/register/transpile-only adapters/native/agent-cli.ts \
@@ -27,7 +30,8 @@ node node_modules/jest/bin/jest.js -c scripts/vm/jest.vm.config.js --runInBand -
   --cacheDirectory "$REPO/.vm/jest-cache" --json --outputFile /mnt/out/jest.json 2>&1 | tee /mnt/out/jest.log
 rc=${PIPESTATUS[0]}
 cp /tmp/rdmacheck-native-timings.txt /mnt/out/timings.txt 2>/dev/null
+cp /tmp/rdmacheck-differential.txt /tmp/rdmacheck-differential.json /mnt/out/ 2>/dev/null
 # Stop the agent whatever happened to the suite (it also stops at its own timeout).
-node -e "const s=require('net').connect(18600,'10.1.0.2',()=>s.end(JSON.stringify({type:'shutdown',id:1})+'\n'));s.on('error',()=>{})"
+node -e "const s=require('net').connect(18600,'10.3.0.2',()=>s.end(JSON.stringify({type:'shutdown',id:1})+'\n'));s.on('error',()=>{})"
 log "suite rc=$rc"
 exit $rc

@@ -41,6 +41,7 @@ export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): 
     maxFaults: options.maxFaults ?? CHECK_DEFAULTS.maxFaults,
     maxPaths: Math.max(2, options.maxPaths ?? CHECK_DEFAULTS.maxPaths),
     maxEvents: options.maxEvents ?? CHECK_DEFAULTS.maxEvents,
+    livenessNs: options.livenessNs ?? CHECK_DEFAULTS.livenessNs,
     // Recorded only when it is not the default, so that 'ibta' audits read as they always did.
     ...(options.nic !== undefined && options.nic !== DEFAULT_CONFIG.nic ? { nic: options.nic } : {}),
   };
@@ -60,11 +61,23 @@ const RARE_FAULTS_WEIGHT = 1;
 /** Addresses the workload uses: few, so that operations collide. */
 const ADDRS = 3;
 
+/**
+ * NIC timeouts: mostly small (timeout 1-6: 8 us to 262 us per retransmission timer), so that
+ * shallow bugs stay quick to find and their traces short; one scenario in LONG_TIMEOUT_ODDS
+ * runs at a deployment's timeout (12-20: 16.8 ms to 4.3 s), where a layer's millisecond timers
+ * fire before the NIC gives up. Virtual time is free (docs/simulator.md, "Run end").
+ */
+const SMALL_TIMEOUTS = { min: 1, max: 6 };
+const REALISTIC_TIMEOUTS = { min: 12, max: 20 };
+const LONG_TIMEOUT_ODDS = 6;
+
 /** The generated shape before it becomes a Scenario (paths and WR references still raw). */
 interface Draft {
   paths: number;
   retryCnt: number;
   timeout: number;
+  /** A deployment's timeout instead of `timeout` (drawn last, so that the rest of a draft is as before it existed). */
+  realisticTimeout: number | undefined;
   rnrRetry: number;
   ops: {
     opcode: Opcode;
@@ -116,7 +129,7 @@ type RawFault = {
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
-  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, nic } = resolveGeneratorLimits(options);
+  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic } = resolveGeneratorLimits(options);
   const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
@@ -153,7 +166,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
   const draft: fc.Arbitrary<Draft> = fc.record({
     paths: fc.integer({ min: 2, max: maxPaths }),
     retryCnt: fc.integer({ min: 0, max: 3 }),
-    timeout: fc.integer({ min: 1, max: 6 }),
+    timeout: fc.integer(SMALL_TIMEOUTS),
     rnrRetry: fc.integer({ min: 0, max: 3 }),
     ops: fc.array(
       fc.record({
@@ -192,12 +205,16 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { maxLength: 1 },
     ),
     faults: fc.array(rawFault, { maxLength: maxFaults }),
+    realisticTimeout: fc.oneof(
+      { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },
+    ),
   });
-  return new DomainShrunkScenarios(draft.map((d) => toScenario(d, maxEvents, nic)));
+  return new DomainShrunkScenarios(draft.map((d) => toScenario(d, maxEvents, livenessNs, nic)));
 }
 
 /** Turns a draft into a valid Scenario: WR and path references clamped to what exists. */
-function toScenario(d: Draft, maxEvents: number, nic: NicProfile | undefined): Scenario {
+function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicProfile | undefined): Scenario {
   const n = d.ops.length;
   const wrRef = (k: number) => ((k - 1) % n) + 1;
   const pathRef = (p: number) => p % d.paths;
@@ -292,9 +309,10 @@ function toScenario(d: Draft, maxEvents: number, nic: NicProfile | undefined): S
   const config: Partial<SimConfig> = {
     paths: d.paths,
     retryCnt: d.retryCnt,
-    timeout: d.timeout,
+    timeout: d.realisticTimeout ?? d.timeout,
     rnrRetry: d.rnrRetry,
     maxEvents,
+    livenessNs,
     ...(nic === undefined ? {} : { nic }),
   };
   return { config, workload: [...recvs, ...posts, ...reuse, ...third], faults };

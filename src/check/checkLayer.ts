@@ -66,6 +66,7 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
 /** What opClassGenerator reads of checkLayer's options. */
 type GeneratorOptions = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & {
   maxPaths?: number;
+  livenessNs?: number;
   nic?: NicProfile;
 };
 
@@ -77,6 +78,7 @@ export function opClassGenerator(opcode: Opcode, o: GeneratorOptions): Generator
     maxOps: o.maxOps,
     maxFaults: o.maxFaults,
     maxPaths: o.maxPaths,
+    livenessNs: o.livenessNs,
     nic: o.nic,
   });
 }

@@ -30,6 +30,8 @@ export const CHECK_DEFAULTS = {
   maxFaults: 3,
   /** Most paths per generated scenario: a primary and one backup, as SHIFT has. */
   maxPaths: 2,
+  /** Liveness budget of every generated run (its scenario's config livenessNs), in nanoseconds. */
+  livenessNs: DEFAULT_CONFIG.livenessNs,
   /** The NIC profile of every generated scenario (the simulator's default, IBTA). */
   nic: DEFAULT_CONFIG.nic as NicProfile,
 } as const;
@@ -59,6 +61,13 @@ export interface CheckOptions {
   /** Most paths per scenario (at least 2: a primary and a backup). */
   maxPaths?: number;
   /**
+   * Liveness budget of every run, in virtual nanoseconds (scenario config livenessNs): how long
+   * the layers get after the last fault or application step to complete every WR, NIC
+   * retransmission waits not counted. Raise it for a layer with millisecond timers (a re-send
+   * every 2 ms that gives up after 20 ms needs more than the default 5 ms).
+   */
+  livenessNs?: number;
+  /**
    * The NIC profile every generated scenario runs under (its config.nic): 'ibta' (default) or
    * 'rxe' (Linux Soft-RoCE's behaviour where it differs; docs/simulator.md, NIC profiles).
    */
@@ -86,6 +95,7 @@ export interface ResolvedCheckOptions {
   maxOps: number;
   maxFaults: number;
   maxPaths: number;
+  livenessNs: number;
   nic: NicProfile;
   onProgress?: (p: { runs: number; failures: number }) => void;
   shard?: Shard;
@@ -103,10 +113,10 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail('layer must be a FailoverLayer (an object with name and create(env))');
   if (typeof layer.name !== 'string' || layer.name === '') fail('layer.name must be a non-empty string');
   if (options === null || typeof options !== 'object') fail('options must be an object');
-  const positiveInt = (key: keyof CheckOptions, fallback: number): number => {
+  const positiveInt = (key: keyof CheckOptions, fallback: number, what = 'a positive integer'): number => {
     const v = options[key];
     if (v === undefined) return fallback;
-    if (!Number.isSafeInteger(v) || (v as number) <= 0) fail(`${key} must be a positive integer (got ${String(v)})`);
+    if (!Number.isSafeInteger(v) || (v as number) <= 0) fail(`${key} must be ${what} (got ${String(v)})`);
     return v as number;
   };
   const nonNegativeInt = (key: keyof CheckOptions, fallback: number): number => {
@@ -158,6 +168,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     maxOps: positiveInt('maxOps', d.maxOps),
     maxFaults: nonNegativeInt('maxFaults', d.maxFaults),
     maxPaths: positiveInt('maxPaths', d.maxPaths),
+    livenessNs: positiveInt('livenessNs', d.livenessNs, 'a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms'),
     nic: options.nic ?? d.nic,
     onProgress: options.onProgress,
     ...(shard === undefined ? {} : { shard }),

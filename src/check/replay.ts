@@ -29,6 +29,11 @@ export interface ReplayOptions {
    * instead of the one it stores; `regenerated` says whether the two are the same.
    */
   regenerate?: boolean;
+  /**
+   * Run with this liveness budget (virtual ns) instead of the scenario's: does the layer complete
+   * what it left waiting when it gets more time? The trace then usually diverges at the end.
+   */
+  livenessNs?: number;
 }
 
 /** Where a replayed trace first differs from the recorded one. */
@@ -87,7 +92,11 @@ export async function replay(input: string | CounterexampleData, options: Replay
       `replay: unknown property "${cx.property}"; known: ${properties.all.map((p: Property) => p.name).join(', ')}`,
     );
   }
-  const scenario = options.regenerate ? regenerated(cx) : cx.scenario;
+  const stored = options.regenerate ? regenerated(cx) : cx.scenario;
+  const scenario =
+    options.livenessNs === undefined
+      ? stored
+      : { ...stored, config: { ...stored.config, livenessNs: checkedLiveness(options.livenessNs) } };
   const execution = await adapter.run(scenario, layer);
   const verdict = await checkSafely(property, execution);
   const divergence = firstDivergence(cx.trace, execution.trace);
@@ -101,9 +110,18 @@ export async function replay(input: string | CounterexampleData, options: Replay
           : 'unknown';
   const result: ReplayResult = { outcome, verdict, trace: execution.trace, counterexample: cx, summary: '' };
   if (divergence !== undefined) result.divergence = divergence;
-  if (options.regenerate) result.regenerated = { identical: canonical(scenario) === canonical(cx.scenario) };
+  if (options.regenerate) result.regenerated = { identical: canonical(stored) === canonical(cx.scenario) };
   result.summary = summarize(result, layer.name);
   return result;
+}
+
+/** A liveness budget a caller passed: a positive integer of nanoseconds. */
+function checkedLiveness(ns: number): number {
+  if (!Number.isSafeInteger(ns) || ns <= 0)
+    throw new TypeError(
+      `replay: livenessNs must be a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms (got ${String(ns)})`,
+    );
+  return ns;
 }
 
 /** The scenario at the counterexample's seed and path; its failure message speaks as replay. */

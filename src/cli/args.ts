@@ -79,3 +79,28 @@ export function choiceOption<T extends string>(
     throw new CliError(`rdmacheck ${command}: --${name} must be one of ${allowed.join(', ')}, got "${String(raw)}"`);
   return raw as T;
 }
+
+/** How many decimal digits of a unit make a nanosecond: the units a duration option accepts. */
+const DURATION_UNITS = { ns: 0, us: 3, ms: 6, s: 9 } as const;
+
+/** The accepted form of a duration option, for its error message and usage line. */
+export const DURATION_FORM = 'a number and a unit (ns, us, ms or s), e.g. 50ms, 2s, 500us, 1000ns';
+
+/**
+ * A duration option in nanoseconds ("50ms", "2s", "1.5ms", "500us", "1000ns"), or undefined when
+ * absent. Decimal digits are read exactly (no floating point), down to whole nanoseconds.
+ */
+export function durationOption(command: string, name: string, raw: string | boolean | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const bad = (): never => {
+    throw new CliError(`rdmacheck ${command}: --${name} must be a duration, ${DURATION_FORM}; got "${String(raw)}"`);
+  };
+  const m = typeof raw === 'string' ? /^(\d+)(?:\.(\d+))?(ns|us|ms|s)$/.exec(raw.trim()) : null;
+  if (!m) return bad();
+  const digits = DURATION_UNITS[m[3] as keyof typeof DURATION_UNITS];
+  const fraction = (m[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > digits) return bad(); // finer than a nanosecond
+  const ns = Number(m[1] + fraction.padEnd(digits, '0'));
+  if (!Number.isSafeInteger(ns) || ns <= 0) return bad();
+  return ns;
+}

@@ -31,6 +31,8 @@ export interface AuditRequest {
   budgetMsPerOpClass?: number;
   /** This audit's shard of a campaign (its seed becomes seed + index - 1). */
   shard?: Shard;
+  /** Liveness budget of every run, in virtual nanoseconds (the checker's default when absent). */
+  livenessNs?: number;
 }
 
 /** What the audit tells its caller while it runs. */
@@ -58,6 +60,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       opcodes: [opcode],
       numRuns,
       ...(request.seed === undefined ? {} : { seed: request.seed }),
+      ...(request.livenessNs === undefined ? {} : { livenessNs: request.livenessNs }),
       ...(request.nic === undefined ? {} : { nic: request.nic }),
       ...(request.shard === undefined ? {} : { shard: request.shard }),
       ...(budget === undefined

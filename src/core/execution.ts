@@ -29,5 +29,22 @@ export interface Execution {
   layer: FailoverLayer;
   adapter: Adapter;
   trace: Trace;
-  end: { reason: EndReason; timeNs: number; memory: { A: number[]; B: number[] } };
+  end: { reason: EndReason; timeNs: number; memory: { A: number[]; B: number[] }; liveness?: LivenessSpent };
+}
+
+/**
+ * How a run that ended at its time limit spent its liveness budget (the simulator says; an
+ * adapter that cannot tell leaves it out). The budget counts from the last fault or application
+ * step; time during which a NIC waits on its own timers (retransmission, RNR) is not charged, up
+ * to an allowance.
+ */
+export interface LivenessSpent {
+  /** The last fault or application step: the budget counts from here. */
+  sinceNs: number;
+  /** The budget, all of it charged by the end: scenario config livenessNs. */
+  budgetNs: number;
+  /** NIC waits after sinceNs that were not charged. */
+  nicWaitNs: number;
+  /** The most NIC waiting that goes uncharged: (2 x paths + 1) NIC retry cycles and a run of RNR waits. */
+  nicAllowanceNs: number;
 }

@@ -20,6 +20,8 @@ export interface GeneratorLimits {
   maxPaths: number;
   /** Event limit of every run (scenario config maxEvents). */
   maxEvents: number;
+  /** Liveness budget of every run (scenario config livenessNs). */
+  livenessNs: number;
   /** The NIC profile of every run (scenario config nic); absent: 'ibta', the default. */
   nic?: NicProfile;
 }

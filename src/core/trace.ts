@@ -28,10 +28,29 @@ export type ObservationEvent =
       path: number;
       event: 'PORT_ERR' | 'PORT_ACTIVE';
     })
-  /** A timer the layer set fired (LayerInstance.onTimer). */
-  | (EventBase & { kind: 'TimerFired'; host: LayerHost; obs: LayerHost; token: string })
+  /**
+   * A timer the layer set fired (LayerInstance.onTimer). `repeats`: this firing stands for
+   * `count` more of the same timer, every `everyNs`, each idle (its only decision re-armed the
+   * timer with everyNs, recorded once after this event); the simulator folds them so that a
+   * heartbeat costs no events (docs/simulator.md, "Idle timers").
+   */
+  | (EventBase & {
+      kind: 'TimerFired';
+      host: LayerHost;
+      obs: LayerHost;
+      token: string;
+      repeats?: TimerRepeats;
+    })
   /** A control message from the peer's layer arrived (LayerInstance.onControl). */
   | (EventBase & { kind: 'ControlReceived'; host: LayerHost; obs: LayerHost; msg: unknown });
+
+/** Idle firings of one timer folded into one TimerFired event (see TimerFired). */
+export interface TimerRepeats {
+  /** Firings after the recorded one. */
+  count: number;
+  /** Their period: the delay every one of them re-armed the timer with. */
+  everyNs: number;
+}
 
 /** A decision of the layer instance on `host`: everything it does through its LayerEnv. */
 export type DecisionEvent =

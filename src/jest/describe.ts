@@ -87,6 +87,7 @@ export function describeFailoverLayer(
               ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),
               ...(options.seed === undefined ? {} : { seed: options.seed }),
               ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
+              ...(options.livenessNs === undefined ? {} : { livenessNs: options.livenessNs }),
               ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
               ...(options.nic === undefined ? {} : { nic: options.nic }),
               ...(shard === undefined ? {} : { shard }),

@@ -16,6 +16,11 @@ export interface MatcherOptions {
   seed?: number;
   /** The checker's time budget per check. */
   timeLimitMs?: number;
+  /**
+   * Liveness budget of every run, in virtual nanoseconds (checkLayer's livenessNs; default 5 ms):
+   * raise it for a layer with millisecond timers.
+   */
+  livenessNs?: number;
   adapter?: Adapter;
   /** The NIC profile of the simulated fabric: 'ibta' (default) or 'rxe' (CheckOptions.nic). */
   nic?: NicProfile;
@@ -100,6 +105,7 @@ async function check(api: string, received: unknown, property: Property, options
     ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
+    ...(options.livenessNs === undefined ? {} : { livenessNs: options.livenessNs }),
     ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
     ...(options.nic === undefined ? {} : { nic: options.nic }),
   });

@@ -85,7 +85,12 @@ export function placeEvent(e: TraceEvent, scenario: Scenario): Placement {
     case 'PortEvent':
       return arrow(nic(e.host, e.path), layer(e.host), e.event, e.event === 'PORT_ERR' ? 'error' : undefined);
     case 'TimerFired':
-      return note(layer(e.host), `timer ${e.token} fired`);
+      return note(
+        layer(e.host),
+        e.repeats
+          ? `timer ${e.token} fired, then ${e.repeats.count} more idle times every ${formatNs(e.repeats.everyNs)} (until t=${formatNs(e.t + e.repeats.count * e.repeats.everyNs)})`
+          : `timer ${e.token} fired`,
+      );
     case 'ControlReceived':
       return arrow(layer(e.host === 'A' ? 'B' : 'A'), layer(e.host), `control ${compactJson(e.msg)}`);
     case 'Post':
@@ -222,11 +227,12 @@ export function describeWc(wc: WorkCompletion): string {
   return `wr${wc.wrId}${op} ${wc.status}${value}`;
 }
 
-/** Virtual nanoseconds as a short human duration: 800ns, 65.536us, 5ms. */
+/** Virtual nanoseconds as a short human duration: 800ns, 65.536us, 5ms, 4.295s. */
 export function formatNs(ns: number): string {
   if (Math.abs(ns) < 1_000) return `${ns}ns`;
   if (Math.abs(ns) < 1_000_000) return `${trimDecimals(ns / 1_000)}us`;
-  return `${trimDecimals(ns / 1_000_000)}ms`;
+  if (Math.abs(ns) < 1_000_000_000) return `${trimDecimals(ns / 1_000_000)}ms`;
+  return `${trimDecimals(ns / 1_000_000_000)}s`;
 }
 
 /** A value as one-line JSON, shortened past 60 characters (labels must stay one line). */

@@ -86,7 +86,8 @@ function chartLines(
     const drawing = drawRow(placement, column, lanes.length, width);
     const suffix = witness.has(e.i) ? '   <== witness' : '';
     rows.push(
-      `${mark}${pad(String(e.i), 5, true)}${pad(time, 11, true)}  ${drawing}  ${alertTag(placement)}${placement.label}${suffix}`,
+      // At least one space before the time, even past 9,999 seconds of virtual time.
+      `${mark}${pad(String(e.i), 5, true)} ${pad(time, 10, true)}  ${drawing}  ${alertTag(placement)}${placement.label}${suffix}`,
     );
   }
   if (shown.length > 0 && shown[shown.length - 1] !== trace.length - 1) {

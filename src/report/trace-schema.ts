@@ -65,7 +65,7 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
     path: nat,
     event: oneOfEvery<EventField<'PortEvent', 'event'>>({ PORT_ERR: true, PORT_ACTIVE: true }),
   },
-  TimerFired: { ...observed, token: str },
+  TimerFired: { ...observed, token: str, repeats: opt(record({ count: nat, everyNs: time })) },
   ControlReceived: { ...observed, msg: any },
   Post: { ...decided, path: int, wr: sendWr, ok: bool, error: opt(str) },
   PostRecv: { ...decided, path: int, wr: recvWr, ok: bool, error: opt(str) },
@@ -233,7 +233,16 @@ export const traceFile: Spec = record({
   seed: int,
   path: strOrNum,
   generator: opt(
-    record({ opcodes: list(opcode), maxOps: nat, maxFaults: nat, maxPaths: nat, maxEvents: nat, nic: opt(nicProfile) }),
+    // livenessNs is optional: files written before it was a generator parameter lack it.
+    record({
+      opcodes: list(opcode),
+      maxOps: nat,
+      maxFaults: nat,
+      maxPaths: nat,
+      maxEvents: nat,
+      livenessNs: opt(nat),
+      nic: opt(nicProfile),
+    }),
   ),
   verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),
   explanation: str,

@@ -33,6 +33,23 @@ describe('scenario arbitraries', () => {
     expect(xs.every((s) => s.config?.maxEvents === 1234)).toBe(true);
   });
 
+  it("carry the caller's liveness budget in every scenario's config", () => {
+    const xs = fc.sample(scenarioArbitrary({ livenessNs: 50_000_000 }), { seed: 4, numRuns: 100 });
+    expect(xs.every((s) => s.config?.livenessNs === 50_000_000)).toBe(true);
+    expect(fc.sample(scenarioArbitrary(), { seed: 4, numRuns: 20 }).map((s) => s.config?.livenessNs)).toEqual(
+      new Array(20).fill(5_000_000),
+    );
+  });
+
+  it("draw a deployment's NIC timeout (12-20) in some scenarios, a small one (1-6) in most", () => {
+    const timeouts = fc.sample(scenarioArbitrary(), { seed: 8, numRuns: 600 }).map((s) => s.config!.timeout!);
+    const realistic = timeouts.filter((t) => t >= 12);
+    expect(timeouts.every((t) => (t >= 1 && t <= 6) || (t >= 12 && t <= 20))).toBe(true);
+    expect(new Set(realistic).size).toBe(9); // every one of 12..20
+    expect(realistic.length).toBeGreaterThan(timeouts.length / 10);
+    expect(realistic.length).toBeLessThan(timeouts.length / 4);
+  });
+
   it("carry the NIC profile in every scenario's config (absent for the default, ibta)", () => {
     const rxe = fc.sample(scenarioArbitrary({ nic: 'rxe' }), { seed: 9, numRuns: 50 });
     expect(rxe.every((s) => s.config?.nic === 'rxe')).toBe(true);

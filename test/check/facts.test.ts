@@ -26,6 +26,7 @@ describe('CHECK_DEFAULTS is what checkLayer and the scenario generator use when 
       maxFaults: CHECK_DEFAULTS.maxFaults,
       maxPaths: CHECK_DEFAULTS.maxPaths,
       maxEvents: CHECK_DEFAULTS.maxEvents,
+      livenessNs: CHECK_DEFAULTS.livenessNs,
     });
     expect(opcodes).toEqual(OPCODES);
   });

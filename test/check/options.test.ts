@@ -20,6 +20,11 @@ describe('checkLayer validates its arguments with errors that say what to do', (
     [{ adapter: {} }, 'checkLayer: adapter must be an Adapter (e.g. sim() from rdmacheck)'],
     [{ maxEvents: 5 }, 'checkLayer: maxEvents must be at least 10 (got 5)'],
     [{ onProgress: 3 }, 'checkLayer: onProgress must be a function'],
+    [
+      { livenessNs: 0.5 },
+      'checkLayer: livenessNs must be a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms (got 0.5)',
+    ],
+    [{ livenessNs: '50ms' }, 'checkLayer: livenessNs must be a positive integer of nanoseconds'],
     [{ nic: 'mlx5' }, "checkLayer: nic must be one of 'ibta', 'rxe' (got mlx5)"],
   ])('rejects %j', async (options, message) => {
     await expect(checkLayer(honest, options as never)).rejects.toThrow(message);

@@ -13,7 +13,7 @@ import { parseTrace } from '../../src/report/load';
 import { resendOnError } from '../properties/canaries';
 
 /** Limits unlike every default, so that a case found under them is named only by them. */
-const limits = { maxOps: 6, maxFaults: 1, maxPaths: 3, maxEvents: 5_000 };
+const limits = { maxOps: 6, maxFaults: 1, maxPaths: 3, maxEvents: 5_000, livenessNs: 7_000_000 };
 
 /** The scenario seed + path name under `generator`, or undefined when they name none there. */
 function tryRegenerate(cx: Counterexample, generator: Counterexample['generator']): Scenario | undefined {

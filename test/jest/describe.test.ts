@@ -6,6 +6,7 @@ import { describeFailoverLayer } from '../../src/jest';
 import { passThrough } from '../../src/layers/passThrough';
 import { resendAll } from '../../src/layers/resendAll';
 import { loadTrace } from '../../src/report/load';
+import { slowRpc } from '../check/slowRpc';
 
 /** The tests describeFailoverLayer declares, captured instead of registered with jest. */
 interface Captured {
@@ -125,6 +126,15 @@ describe('describeFailoverLayer', () => {
     expect((await outcome(gone.tests[0].fn))?.message).toMatch(
       /the accepted violation \("by design"\) no longer occurs in \d+ runs; if the layer was fixed, remove it from `accept`/,
     );
+  });
+
+  test('livenessNs gives a layer with millisecond timers the time it needs', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'rdmacheck-describe-liveness-'));
+    const options = { properties: [properties.completionFidelity], opcodes: ['WRITE' as const], numRuns: 20, outDir };
+    const tight = capture(() => describeFailoverLayer(slowRpc, options));
+    expect((await outcome(tight.tests[0].fn))?.message).toMatch(/never completed.*give it more time: livenessNs/);
+    const roomy = capture(() => describeFailoverLayer(slowRpc, { ...options, livenessNs: 50_000_000 }));
+    expect(await outcome(roomy.tests[0].fn)).toBeUndefined();
   });
 
   test('outside jest (no globals) it says where to call it', () => {

@@ -2,11 +2,13 @@
  * What real NICs cannot show is inferred from memory and completions, and marked inferred: the
  * rules the native adapter uses to turn evidence into Execute / PacketLost / AckLost events.
  */
-import { rnrTimerCode, wireConfig } from '../../adapters/native/config';
+import { retryCntRefusal, rnrTimerCode, wireConfig } from '../../adapters/native/config';
+import { refuseUnrunnable } from '../../adapters/native/driver';
 import { unsupportedReason } from '../../adapters/native/faults';
 import type { NicWrite, Outcome } from '../../adapters/native/host';
 import { inferNetworkEvents } from '../../adapters/native/infer';
 import { decodeMessage, encodeMessage, SLOT_WORDS } from '../../adapters/native/message';
+import type { Scenario } from '../../src/core/scenario';
 import { DEFAULT_CONFIG } from '../../src/core/scenario';
 import type { SendWr } from '../../src/core/verbs';
 
@@ -96,20 +98,44 @@ describe("inference of the responder's executions", () => {
 });
 
 describe('mapping scenarios onto real QPs', () => {
-  test('retry_cnt is capped at 6 because rdma_rxe retries forever with 7', () => {
-    expect(wireConfig({ ...DEFAULT_CONFIG, retryCnt: 7 }, {}).retryCnt).toBe(6);
+  test("retry_cnt 7 reaches the QP only under nic 'rxe' (rdma_rxe retries forever, as that profile does)", () => {
+    expect(wireConfig({ ...DEFAULT_CONFIG, retryCnt: 7, nic: 'rxe' }, {}).retryCnt).toBe(7);
+    expect(retryCntRefusal({ ...DEFAULT_CONFIG, retryCnt: 7, nic: 'rxe' }, {})).toBeUndefined();
+    expect(retryCntRefusal({ ...DEFAULT_CONFIG, retryCnt: 7 }, {})).toMatch(
+      /retries forever at 7: set config.nic 'rxe'/,
+    );
+    expect(retryCntRefusal({ ...DEFAULT_CONFIG, retryCnt: 6 }, {})).toBeUndefined();
     expect(wireConfig(DEFAULT_CONFIG, { retryCnt: 3, timeout: 12 })).toMatchObject({ retryCnt: 3, timeout: 12 });
+  });
+  test('the initiator depth goes to the QP as the scenario sets it', () => {
+    expect(wireConfig({ ...DEFAULT_CONFIG, maxDestRdAtomic: 4, maxRdAtomic: 1 }, {})).toMatchObject({
+      maxDestRdAtomic: 4,
+      maxRdAtomic: 1,
+    });
   });
   test('min RNR timer: the smallest IB code that waits at least as long', () => {
     expect(rnrTimerCode(10_000)).toBe(1); // 0.01 ms
     expect(rnrTimerCode(11_000)).toBe(2); // 0.02 ms
     expect(rnrTimerCode(1e12)).toBe(0); // longer than any code: 655.36 ms, the longest
   });
-  test('a drop of single packets cannot be injected with tc; a persistent drop can', () => {
-    expect(unsupportedReason({ kind: 'drop-response', count: 1 }, 6)).toMatch(/only persistent drops/);
-    expect(unsupportedReason({ kind: 'drop-response', count: 'all' }, 6)).toBeUndefined();
-    expect(unsupportedReason({ kind: 'drop-response', count: 7 }, 6)).toBeUndefined();
-    expect(unsupportedReason({ kind: 'corrupt-wqe', path: 0, wr: 1 }, 6)).toMatch(/verbs offer no way/);
+  test('drops of any count are exact with the packet filter, and refused with its reason without it', () => {
+    const withFilter = { ok: true };
+    const without = { ok: false, reason: 'the packet filter helper is missing' };
+    expect(unsupportedReason({ kind: 'drop-response', wr: 1, count: 1 }, withFilter)).toBeUndefined();
+    expect(unsupportedReason({ kind: 'drop-request', nth: 2, count: 'all' }, withFilter)).toBeUndefined();
+    expect(unsupportedReason({ kind: 'drop-response', count: 1 }, without)).toMatch(
+      /needs the packet filter: .*missing/,
+    );
+    expect(unsupportedReason({ kind: 'corrupt-wqe', path: 0, wr: 1 }, withFilter)).toMatch(/verbs offer no way/);
+  });
+  test('a scenario the adapter cannot run is refused by a check that needs no agent', () => {
+    const scenario: Scenario = {
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'WRITE', addr: 0, value: 1 } }],
+      faults: [{ kind: 'corrupt-wqe', path: 0, wr: 1 }],
+    };
+    expect(() => refuseUnrunnable(scenario, {})).toThrow(/faults\[0\] \(corrupt-wqe\) cannot be injected/);
+    expect(() => refuseUnrunnable({ ...scenario, faults: [], config: { retryCnt: 7 } }, {})).toThrow(/retries forever/);
+    expect(() => refuseUnrunnable({ ...scenario, faults: [], config: { retryCnt: 7, nic: 'rxe' } }, {})).not.toThrow();
   });
   test('a SEND body round-trips through a buffer slot with its WR id, value and payload', () => {
     const words = new BigInt64Array(SLOT_WORDS * 2);

@@ -19,7 +19,8 @@ import { counterexampleBaseName } from '../../report/file-name';
 import { renderHtml } from '../../report/html';
 import { renderMatrixText } from '../../report/matrix';
 import { replayCommand } from '../../report/replay-command';
-import { choiceOption, intOption, listOption, parseCommand } from '../args';
+import { choiceOption, durationOption, intOption, listOption, parseCommand } from '../args';
+import { formatNs } from '../../report/lanes';
 import type { AuditEvent, AuditRequest } from '../audit-run';
 import type { WorkerMessage } from '../audit-worker';
 import { CliError, EXIT } from '../errors';
@@ -44,6 +45,9 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
   --seed N          fast-check seed (default ${CHECK_DEFAULTS.seed}: the same audit every time)
   --time-limit S    wall-clock limit for the whole audit in seconds (default 600)
+  --liveness D      liveness budget of every run: virtual time the layers get after the last fault or
+                    application step to complete every WR, NIC retransmission waits not counted
+                    (ns, us, ms or s, e.g. 50ms; default ${formatNs(CHECK_DEFAULTS.livenessNs)})
   --nic PROFILE     NIC behaviour of the simulated fabric: ${NIC_PROFILES.join(' | ')} (default ${CHECK_DEFAULTS.nic})
   --shard I/N       shard I of a campaign of N: runs under seed + I - 1; fold the shards' --format json
                     reports with rdmacheck merge
@@ -60,6 +64,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     runs: { type: 'string' },
     seed: { type: 'string' },
     'time-limit': { type: 'string' },
+    liveness: { type: 'string' },
     nic: { type: 'string' },
     shard: { type: 'string' },
     out: { type: 'string' },
@@ -77,6 +82,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const numRuns = intOption('audit', 'runs', values.runs, 1);
   const seed = intOption('audit', 'seed', values.seed, -2147483648);
   const timeLimitS = intOption('audit', 'time-limit', values['time-limit'], 1) ?? 600;
+  const livenessNs = durationOption('audit', 'liveness', values.liveness);
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
   const shard = values.shard === undefined ? undefined : parseCliShard(String(values.shard));
@@ -88,6 +94,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
+    ...(livenessNs === undefined ? {} : { livenessNs }),
     ...(nic === CHECK_DEFAULTS.nic ? {} : { nic }),
     ...(shard === undefined ? {} : { shard }),
     // The checker gets 80% of the wall-clock budget, split over op classes; the rest is headroom.
