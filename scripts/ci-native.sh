@@ -3,7 +3,8 @@
 #   1. host packages, the guest kernel (downloaded, pruned) and the initramfs (scripts/vm/prepare.sh)
 #   2. the addon, strictly (this stage needs it): node scripts/build-native.js --strict; the packet filter
 #   3. jest's transform cache warmed on the host (the guests are slow TCG machines)
-#   4. two QEMU guests wired by two links; guest B runs the agent, guest A test/native-vm
+#   4. two QEMU guests wired by two links; guest B runs the agent, guest A test/native-vm; then
+#      perftest/pingpong on Soft-RoCE (guest-perftest.sh), compared with the fabric on the host
 # Prints per-scenario timings; exits non-zero when any step or test fails.
 #   SKIP_APT=1   skip apt-get (packages already installed)      VM_TIMEOUT_S=600  guest time limit
 set -uo pipefail
@@ -33,9 +34,16 @@ node node_modules/jest/bin/jest.js -c scripts/vm/jest.vm.config.js --cacheDirect
 took "cache warm-up"
 
 step "boot the guest pair and run test/native-vm"
-OUT_DIR="$VM_DIR/pair" scripts/vm/boot-pair.sh "$REPO/scripts/vm/guest-native.sh" "${VM_TIMEOUT_S:-600}"
+# The guests' limit covers the suite and, after it, the perftest step (its own 300 s limit in guest-native.sh).
+OUT_DIR="$VM_DIR/pair" scripts/vm/boot-pair.sh "$REPO/scripts/vm/guest-native.sh" $(( ${VM_TIMEOUT_S:-600} + 300 ))
 rc=$?
 took "guest pair"
+
+step "perftest and ibv_rc_pingpong: the fabric (nic rxe) vs Soft-RoCE"
+node scripts/build-fabric.js --strict || fail "the fabric library did not build (see above)"
+node -r ts-node/register/transpile-only test/fabric/side-by-side.ts \
+  --kernel "$VM_DIR/pair/a/perftest" "$VM_DIR/pair/b/perftest" --out "$VM_DIR/side-by-side.md" || rc=1
+took "side by side"
 
 echo "[ci-native] per-scenario timings on Soft-RoCE:"
 sed 's/^/  /' "$VM_DIR/pair/a/timings.txt" 2>/dev/null || echo "  (none recorded)"

@@ -4,9 +4,10 @@
 #   valgrind                        leak checks of the C-ABI layer host and examples
 #   libibverbs-dev, ibverbs-utils   the native addon's headers; the simulated-verbs fabric's
 #                                   library and Debian's unmodified verbs programs
+#   perftest                        ib_send_lat, ib_write_lat, ... on the fabric (test/fabric/perftest)
 # (The QEMU guests' own packages are installed by scripts/ci-native.sh.)
 set -euo pipefail
-want=(chromium valgrind libibverbs-dev ibverbs-utils)
+want=(chromium valgrind libibverbs-dev ibverbs-utils perftest)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

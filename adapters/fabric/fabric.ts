@@ -22,6 +22,16 @@ import { EVENT, WC_OPCODE, WC_RECV, WC_RECV_RDMA_WITH_IMM, WC_STATUS, WC_WITH_IM
 import { ok } from './protocol';
 import type { Answer } from './protocol';
 
+/**
+ * Simulator steps one barrier may run without anything arriving for a host. Beyond it virtual
+ * time resumes at the next barrier (a tick later), so an endless retry loop (nic 'rxe' treats
+ * retry_cnt 7 as forever) paces itself to real time, as on Soft-RoCE, instead of running into the
+ * event limit at once; the order of what the fabric decides does not change.
+ */
+const MAX_STEPS_PER_BARRIER = 64;
+/** Real milliseconds virtual time rests after a barrier ran MAX_STEPS_PER_BARRIER for nothing. */
+const STALLED_REST_MS = 10;
+
 /** Options of a fabric run. */
 export interface FabricOptions {
   /** Config and faults (the workload is the programs'); config.paths is the number of devices. */
@@ -56,6 +66,8 @@ export class Fabric {
   nextChannel = 1;
   nextKey = 0x1000;
   private advancing = false;
+  /** Until when (Date.now()) virtual time rests: the last barrier ran its whole budget for nothing. */
+  private restUntil = 0;
   private readonly ticker: NodeJS.Timeout;
 
   constructor(options: FabricOptions = {}) {
@@ -197,24 +209,40 @@ export class Fabric {
     if (!hosts.every((h) => h.isWaiting(this.quietMs, now))) return;
     this.advancing = true;
     try {
-      for (const h of hosts) {
-        const ops = h.pending;
-        h.pending = [];
-        for (const op of ops) op();
-      }
+      for (const h of hosts) this.commit(h);
       const before = hosts.map((h) => h.arrivals);
+      let steps = now < this.restUntil ? MAX_STEPS_PER_BARRIER : 0;
       for (;;) {
         const t = this.sim.queue.peekTime();
         if (t === undefined || this.sim.stoppedBy) break;
-        while (this.sim.queue.peekTime() === t && this.sim.step()) {
-          /* every action of this instant */
+        if (steps >= MAX_STEPS_PER_BARRIER) {
+          if (now >= this.restUntil) this.restUntil = now + STALLED_REST_MS;
+          break;
         }
+        while (this.sim.queue.peekTime() === t && this.sim.step()) steps++; // every action of this instant
         if (hosts.some((h, k) => h.arrivals !== before[k])) break;
       }
     } finally {
       this.advancing = false;
     }
     this.answerParked();
+  }
+
+  /**
+   * Applies a host's operations since the last barrier, in program order. Past the simulator's
+   * event limit (an endless retry loop ran long enough) recording throws: the run is over, and
+   * what the host asked for no longer reaches the trace.
+   */
+  private commit(host: Host): void {
+    const ops = host.pending;
+    host.pending = [];
+    for (const op of ops) {
+      try {
+        op();
+      } catch (err) {
+        if (!this.sim.stoppedBy) throw err;
+      }
+    }
   }
 
   /**
@@ -261,9 +289,7 @@ export class Fabric {
     for (const h of [this.hosts.A, this.hosts.B]) this.hostLeft(h);
     for (const h of [this.hosts.A, this.hosts.B]) {
       if (h.parked) clearTimeout(h.parked.timer);
-      const ops = h.pending;
-      h.pending = [];
-      for (const op of ops) op();
+      this.commit(h);
     }
     // The NICs finish what is on the wire, within the liveness budget (RNR retries can be endless).
     const limit = this.sim.now + this.sim.livenessNs;

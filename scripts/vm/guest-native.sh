@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs inside both guests of boot-pair.sh. Brings up Soft-RoCE (rxe0 on eth0, rxe1 on eth1), then
 #   role=b: the agent (host B) on 10.3.0.2:18600 (wire 3) until the driver sends 'shutdown';
-#   role=a: the native jest suite (test/native-vm) against that agent; results in /mnt/out.
+#   role=a: the native jest suite (test/native-vm) against that agent; results in /mnt/out;
+#   then both: guest-perftest.sh (B the servers, A the clients), results in /mnt/out/perftest.
 role=$(sed -n 's/.* role=\([ab]\).*/\1/p' /proc/cmdline)
 REPO=$(readlink -f "$TESTDIR/../..")
 log() { echo "[$role $(cut -d' ' -f1 /proc/uptime)s] $*"; }
@@ -16,13 +17,21 @@ for i in $(seq 100); do
 done
 log "rxe up: $(rdma link | tr '\n' ';')"
 cd "$REPO" || exit 13
+# A separate step with its own time limit, after the suite (A) and the agent (B) are done: the
+# programs of scripts/vm/perftest-cases.txt on Soft-RoCE; the host compares them with the fabric.
+perftest_step() {
+  timeout -k 5 300 bash "$TESTDIR/guest-perftest.sh"
+  log "perftest step rc=$?"
+}
 # The harness channel runs on wire 3 (the management network): path faults never cut it.
 export RDMACHECK_AGENT=10.3.0.2:18600
 if [ "$role" = b ]; then
   log "starting the agent"
   timeout "${AGENT_TIMEOUT_S:-540}" node -r ts-node/register/transpile-only adapters/native/agent-cli.ts \
     --port 18600 --paths rxe0:eth0,rxe1:eth1 --preload src/layers/index.ts
-  rc=$?; log "agent exited rc=$rc"; exit $rc
+  rc=$?; log "agent exited rc=$rc"
+  perftest_step
+  exit $rc
 fi
 busybox ping -c1 -W10 10.1.0.2 >/dev/null && log "wire 1 reaches B" || log "wire 1: no ping reply yet"
 log "running test/native-vm"
@@ -34,4 +43,5 @@ cp /tmp/rdmacheck-differential.txt /tmp/rdmacheck-differential.json /mnt/out/ 2>
 # Stop the agent whatever happened to the suite (it also stops at its own timeout).
 node -e "const s=require('net').connect(18600,'10.3.0.2',()=>s.end(JSON.stringify({type:'shutdown',id:1})+'\n'));s.on('error',()=>{})"
 log "suite rc=$rc"
+perftest_step
 exit $rc

@@ -97,6 +97,7 @@ FAB_EXPORT struct ibv_context *ibv_open_device(struct ibv_device *device)
 	c->device = (struct fab_device *)device;
 	c->vctx.sz = sizeof(struct verbs_context);
 	c->vctx.query_port = fab_query_port_ex;
+	c->vctx.create_qp_ex = fab_create_qp_ex;
 	struct ibv_context *ctx = &c->vctx.context;
 	ctx->device = device;
 	ctx->cmd_fd = -1;

@@ -50,11 +50,27 @@ struct fab_cq {
 /* resources.c: CQs by the fabric's id (for ibv_get_cq_event). */
 struct fab_cq *fab_cq_by_id(int id);
 
+/* One WR being built through the extended QP API (ibv_wr_start ... ibv_wr_complete). */
+struct fab_wr_build {
+	struct ibv_send_wr wr;
+	struct ibv_sge *sges;   /* owned: the SGEs set by ibv_wr_set_sge(_list) */
+	void *inline_copy;      /* owned: ibv_wr_set_inline_data(_list) copies the bytes when called */
+};
+
 struct fab_qp {
-	struct ibv_qp qp;
+	union { /* an ibv_qp_ex starts with its ibv_qp: ibv_qp_to_qp_ex hands out the same QP */
+		struct ibv_qp qp;
+		struct ibv_qp_ex qpx;
+	};
 	struct ibv_qp_cap cap;
 	int sq_sig_all;
 	struct ibv_qp_attr attr; /* the attributes last set, for ibv_query_qp */
+	/* The extended QP API (qp_ex.c): set when created through ibv_create_qp_ex with send ops. */
+	int is_ex;
+	uint64_t send_ops_flags;
+	struct fab_wr_build *building;
+	size_t n_building, cap_building;
+	int build_error; /* the first errno a builder hit between ibv_wr_start and ibv_wr_complete */
 };
 
 /* rpc.c: one request line, one answer line (and raw bytes, when either carries them). */
@@ -80,5 +96,13 @@ int fab_post_send(struct ibv_qp *qp, struct ibv_send_wr *wr, struct ibv_send_wr 
 int fab_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr, struct ibv_recv_wr **bad_wr);
 int fab_poll_cq(struct ibv_cq *cq, int num_entries, struct ibv_wc *wc);
 int fab_req_notify_cq(struct ibv_cq *cq, int solicited_only);
+
+/* qp_ex.c: the extended QP API (the context's create_qp_ex op, the ibv_qp_ex builders). */
+struct ibv_qp *fab_create_qp_ex(struct ibv_context *ctx, struct ibv_qp_init_attr_ex *attr);
+void fab_qp_ex_release(struct fab_qp *q);
+
+/* qp_ex.c: the extended QP API (the context's create_qp_ex op, the ibv_qp_ex builders). */
+struct ibv_qp *fab_create_qp_ex(struct ibv_context *ctx, struct ibv_qp_init_attr_ex *attr);
+void fab_qp_ex_release(struct fab_qp *q);
 
 #endif

@@ -158,14 +158,7 @@ FAB_EXPORT int ibv_destroy_qp(struct ibv_qp *qp)
 	snprintf(req, sizeof(req), "destroy_qp %u", qp->qp_num);
 	if (fab_rpc(req, NULL, 0, answer, sizeof(answer)) < 0)
 		return errno;
+	fab_qp_ex_release((struct fab_qp *)qp);
 	free(qp);
 	return 0;
-}
-
-/* IBVERBS_1.6: the extended QP API is not carried yet (see docs/fabric.md: part 2). */
-FAB_EXPORT struct ibv_qp_ex *ibv_qp_to_qp_ex(struct ibv_qp *qp)
-{
-	(void)qp;
-	errno = EOPNOTSUPP;
-	return NULL;
 }
