@@ -80,7 +80,8 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
             opcode,
             runs: p.runs,
             failures: p.failures,
-            shrinking: p.failures > 0 && p.runs >= numRuns,
+            // The search ends at numRuns, or as soon as every property has failed (no work after a verdict).
+            shrinking: p.failures > 0 && (p.runs >= numRuns || p.failures >= selected.length),
           },
         }),
     });
