@@ -9,12 +9,15 @@ import { describeWr, fmtTime } from './support/describe';
 import { runEndClause } from './support/runEnd';
 import { pathHealth } from './support/health';
 import { defineProperty } from './support/safe';
+import { workBudgetViolation } from './support/workBudget';
 
 /** The failure-masking property. */
 export const failureMasking = defineProperty(
   'failure-masking',
   'while some path stays healthy or heals, every application WR completes with SUCCESS',
   (run) => {
+    const stopped = workBudgetViolation(run);
+    if (stopped) return stopped;
     const health = pathHealth(run.scenario, run.config);
     // Does not apply: no path is left to fail over to, or the layer's management network is gone.
     if (health.healthy.length === 0 || health.controlLostForever) return { status: 'holds' };

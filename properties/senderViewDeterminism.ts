@@ -49,6 +49,9 @@ export const senderViewDeterminism = defineProperty(
 function compareTwins(run: Execution, twin: Execution): Verdict {
   const split = splitDecisions(run, twin, 'A');
   if (!split) return { status: 'holds' };
+  // A run cut short (event limit, work budget) simply has no further decisions: no evidence.
+  const cut = (x: Execution): boolean => x.end.reason === 'event-limit' || x.end.reason === 'work-budget';
+  if ((split.original === undefined && cut(run)) || (split.twin === undefined && cut(twin))) return { status: 'holds' };
   const at = split.original ?? split.twin!;
   const saw = split.lastCommon ? `${split.lastCommon.kind} at t=${fmtTime(split.lastCommon.t)}` : 'the start';
   return {

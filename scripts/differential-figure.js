@@ -19,10 +19,13 @@ if (!fs.existsSync(summaryPath)) {
 }
 const s = JSON.parse(fs.readFileSync(summaryPath, 'utf8'));
 const differ = s.differ || [];
-const figure =
-  `${s.agree} of ${s.total} scenarios agree; the ${differ.length} that differ are listed in ` +
-  `[docs/simulator.md](docs/simulator.md#differential-stage) with the reason` +
-  (differ.length ? ` (${differ.map((d) => d.name).join('; ')}).` : '.');
+const unexplained = differ.filter((d) => !d.known);
+const figure = differ.length
+  ? `${s.agree} of ${s.total} scenarios agree; the ${differ.length} that differ are listed in ` +
+    `[docs/simulator.md](docs/simulator.md#differential-stage) with the reason (${differ.map((d) => d.name).join('; ')})` +
+    (unexplained.length ? `; ${unexplained.length} of them not yet explained.` : '.')
+  : `${s.agree} of ${s.total} scenarios agree; none differ (earlier measurements and why they differed: ` +
+    `[docs/simulator.md](docs/simulator.md#differential-stage)).`;
 const readme = path.join(root, 'README.md');
 const text = fs.readFileSync(readme, 'utf8');
 const re = /(<!-- differential:begin -->\n)[\s\S]*?(\n<!-- differential:end -->)/;

@@ -27,7 +27,7 @@ export type {
   TimerHedgeOptions,
   CompletionLogOptions,
 } from './layers';
-export { checkLayer } from './check';
+export { checkLayer, verifyLayer, spaceSize, COVERAGE_CLASSES, COVERAGE_CLASS_NAMES } from './check';
 export { minimizeScenario, MINIMIZE_DEFAULTS } from './check';
 export type {
   MinimizeOptions,
@@ -39,7 +39,7 @@ export type {
   JudgedProperty,
   DescentProgress,
 } from './check';
-export type { CheckOptions, Shard } from './check';
+export type { CheckOptions, Shard, VerifyOptions, VerifyResult, CoverageClass } from './check';
 export { SHARD_ENV } from './check';
 export { properties } from '../properties';
 export { replay, findReferenceLayer, firstDivergence } from './check/replay';

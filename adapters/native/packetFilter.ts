@@ -5,6 +5,10 @@
  * counting them as the simulator does. The rules are in place before the run starts; the driver
  * adds a WR's (QP, PSN) key synchronously before the WR is posted, and the helper applies pending
  * keys before every verdict, so no key ever arrives after the packet it names.
+ *
+ * Diagnostics: with RDMACHECK_PACKET_LOG=<file> set when a run starts, every command sent to the
+ * helper ("cmd key ...") and every RoCEv2 packet it sees ("pkt USEC OPCODE QPN PSN pass|drop") are
+ * appended to that file (the differential stage attaches them to scenarios that differ).
  */
 import type { ChildProcess } from 'child_process';
 import { spawn, spawnSync } from 'child_process';
@@ -42,6 +46,7 @@ export class PacketFilter {
     private readonly child: ChildProcess,
     private readonly fifoFd: number,
     private readonly dir: string,
+    private readonly log: string | undefined,
   ) {}
 
   /** Starts the helper, waits until it is bound to the queue, then installs the nftables rules. */
@@ -85,9 +90,10 @@ export class PacketFilter {
         reject(new Error(`native.run: the packet filter exited (${code}): ${stderr.trim()} (root, nfnetlink_queue?)`));
       });
     });
-    const filter = new PacketFilter(child, fs.openSync(fifo, 'w'), dir);
+    const filter = new PacketFilter(child, fs.openSync(fifo, 'w'), dir, process.env.RDMACHECK_PACKET_LOG || undefined);
     sink.onLine = (l) => filter.report(l);
     for (const l of lines) filter.report(l);
+    if (filter.log) filter.command('trace');
     filter.nft(
       [
         `table inet ${TABLE} {`,
@@ -126,9 +132,11 @@ export class PacketFilter {
   private command(line: string): void {
     // Synchronous on purpose: the key must be in the FIFO before the WR is handed to the NIC.
     fs.writeSync(this.fifoFd, line + '\n');
+    if (this.log) fs.appendFileSync(this.log, `cmd ${line}\n`);
   }
 
   private report(line: string): void {
+    if (this.log && line.startsWith('pkt ')) fs.appendFileSync(this.log, line + '\n');
     const m = /^drop (\d+) (\d+) (\d+)$/.exec(line);
     if (m) this.onDrop?.(Number(m[1]), Number(m[2]), Number(m[3]));
   }

@@ -23,7 +23,11 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
     host,
     paths: sim.config.paths,
     memoryWords: mem.length,
-    record: (e) => void sim.record(e),
+    // Every env call records (a decision, a refusal or a LayerFault), except now(): both are charged.
+    record: (e) => {
+      sim.chargeLayer(host);
+      sim.record(e);
+    },
     post(path, wr) {
       const qp = sim.qps[host][path];
       if (qp.state === 'ERR') {
@@ -77,6 +81,9 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
     },
     word: (addr) => mem[addr],
     setWord: (addr, value) => setWord(sim, host, addr, value),
-    now: () => sim.now,
+    now: () => {
+      sim.chargeLayer(host);
+      return sim.now;
+    },
   });
 }

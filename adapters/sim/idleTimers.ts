@@ -44,9 +44,9 @@ export class IdleTimerFolder {
 
   /**
    * Timer `token` of `host`'s layer fires at `nowNs`; `onTimer` calls the layer. The firing is
-   * recorded, or folded into the host's chain when it turns out idle.
+   * recorded, or folded into the host's chain when it turns out idle (then it returns true).
    */
-  fire(host: LayerHost, token: string, nowNs: number, trace: readonly TraceEvent[], onTimer: () => void): void {
+  fire(host: LayerHost, token: string, nowNs: number, trace: readonly TraceEvent[], onTimer: () => void): boolean {
     const chain = this.chains[host];
     if (chain && chain.token === token && chain.nextNs === nowNs && this.folded < MAX_FOLDED_FIRINGS) {
       this.held = { host, chain };
@@ -62,10 +62,11 @@ export class IdleTimerFolder {
         chain.fired.repeats = { count: (chain.fired.repeats?.count ?? 0) + 1, everyNs: chain.everyNs };
         chain.nextNs += chain.everyNs;
         this.folded++;
+        return true;
       } else if (held) {
         this.append({ kind: 'TimerFired', host, obs: host, token }); // it did not re-arm: not idle
       }
-      return;
+      return false;
     }
     const fired = this.append({ kind: 'TimerFired', host, obs: host, token }) as TimerFired;
     const before = trace.length;
@@ -74,6 +75,7 @@ export class IdleTimerFolder {
     const only = trace.length === before + 1 ? trace[before] : undefined;
     if (only?.kind === 'SetTimer' && only.host === host && only.token === token && only.delayNs > 0)
       this.chains[host] = { fired, token, everyNs: only.delayNs, nextNs: nowNs + only.delayNs };
+    return false;
   }
 
   /**

@@ -117,11 +117,13 @@ function stopTimers(sim: Simulator, qp: Qp): void {
  */
 export function pump(sim: Simulator, qp: Qp): void {
   if (!qp.connected || qp.rnrWaiting) return;
-  // Every WQE before sendIdx was transmitted and has not completed: it holds its credit.
-  let credits = sim.nic.initiatorDepth - qp.sq.slice(0, qp.sendIdx).filter((w) => returnsValue(w.wr.opcode)).length;
+  // Every WQE before sendIdx was transmitted and has not completed: it holds its credit. Counted
+  // only when a READ/atomic waits (a scan of the queue per post would make long queues quadratic).
+  let credits: number | undefined;
   while (qp.sendIdx < qp.sq.length) {
     const wqe = qp.sq[qp.sendIdx];
     if (returnsValue(wqe.wr.opcode)) {
+      credits ??= sim.nic.initiatorDepth - qp.sq.slice(0, qp.sendIdx).filter((w) => returnsValue(w.wr.opcode)).length;
       if (credits <= 0) return;
       credits--;
     }

@@ -16,6 +16,7 @@ import type { LayerHost, WorkCompletion } from '../../src/core/verbs';
 import { copyWc } from '../../src/core/verbs';
 import type { ContractEnv } from '../../src/core/env/contract';
 import { describeError } from '../../src/core/errors';
+import { badInstance } from '../../src/core/env/instance';
 import { validateScenario } from '../../src/core/validate';
 import { AnchorBoard } from './anchors';
 import type { ResponderMemory } from './external';
@@ -75,6 +76,10 @@ export class Simulator {
   responderMemory: ResponderMemory | undefined;
   private readonly idleTimers = new IdleTimerFolder((e) => this.append(e, true));
   private stopped: EndReason | undefined;
+  /** Steps charged to the layers so far (callbacks and env calls): the work budget's counter. */
+  private layerSteps = 0;
+  /** The layer callback running now (for the finding when the work budget runs out). */
+  private during = 'create';
 
   constructor(
     readonly scenario: Scenario,
@@ -135,23 +140,49 @@ export class Simulator {
 
   /** Arms timer `token` of `host`'s layer: onTimer after `delayNs` (idle firings fold: ./idleTimers). */
   armLayerTimer(host: LayerHost, delayNs: number, token: string): void {
-    this.at(delayNs, () =>
-      this.idleTimers.fire(host, token, this.now, this.trace, () =>
+    this.at(delayNs, () => {
+      const folded = this.idleTimers.fire(host, token, this.now, this.trace, () =>
         this.callLayer(host, 'onTimer', (l) => l.onTimer?.(token)),
-      ),
-    );
+      );
+      // A folded firing is proven idle (the callback and its re-arm): bounded by virtual time, free.
+      if (folded) this.layerSteps -= 2;
+    });
   }
 
   /** Calls into a layer instance; an exception becomes a LayerFault, never a crash. */
   callLayer(host: LayerHost, during: string, fn: (inst: LayerInstance) => void): void {
     const inst = this.instances[host];
     if (!inst) return;
+    this.during = during;
+    this.chargeLayer(host);
     try {
       fn(inst);
     } catch (err) {
       if (err === EVENT_LIMIT) throw err;
       this.layerFault(host, during, `threw ${describeError(err)}`);
     }
+  }
+
+  /**
+   * Charges one step of the layers' work budget (a callback or an env call). Hot path: a counter
+   * and a comparison. Past the budget the run ends with 'work-budget' and a LayerFault naming the
+   * limit; the throw unwinds the layer's loop to the run loop, like the event limit.
+   */
+  chargeLayer(host: LayerHost): void {
+    if (++this.layerSteps <= this.config.maxLayerSteps || this.stopped) return;
+    this.append(
+      {
+        kind: 'LayerFault',
+        host,
+        during: this.during,
+        reason:
+          `exceeded the work budget of ${this.config.maxLayerSteps} steps per run (maxLayerSteps: callbacks and ` +
+          `env calls charged to the layers): it loops or works without bound; if the scenario needs more, raise maxLayerSteps`,
+      },
+      false,
+    );
+    this.stopped = 'work-budget';
+    throw EVENT_LIMIT;
   }
 
   /** Records the layer's misuse of the contract. */
@@ -222,7 +253,12 @@ export class Simulator {
   begin(): void {
     for (const host of ['A', 'B'] as const) {
       try {
-        this.instances[host] = this.layer.create(this.envs[host].env);
+        this.during = 'create';
+        this.chargeLayer(host);
+        const inst: unknown = this.layer.create(this.envs[host].env);
+        const bad = badInstance(inst);
+        if (bad) this.layerFault(host, 'create', bad);
+        else this.instances[host] = inst as LayerInstance;
       } catch (err) {
         if (err === EVENT_LIMIT) break;
         this.layerFault(host, 'create', `threw ${describeError(err)}`);
@@ -272,5 +308,5 @@ export class Simulator {
   }
 }
 
-/** Thrown by record() past the event limit; caught by the run loop (never seen by users). */
+/** Thrown past the event limit or the work budget; caught by the run loop (never seen by users). */
 const EVENT_LIMIT = new Error('rdmacheck simulator: event limit reached');

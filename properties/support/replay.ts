@@ -10,6 +10,7 @@
 import type { ContractEnv } from '../../src/core/env/contract';
 import { contractEnv } from '../../src/core/env/contract';
 import { copyControl } from '../../src/core/env/rules';
+import { badInstance } from '../../src/core/env/instance';
 import type { Execution } from '../../src/core/execution';
 import type { LayerInstance } from '../../src/core/layer';
 import type { DecisionEvent, ObservationEvent } from '../../src/core/trace';
@@ -109,6 +110,12 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
   // While an idle firing the simulator folded is unfolded, its one decision (the re-arm) is
   // compared here, not with the record (which holds it once, after the chain's first firing).
   let unfolding: { host: LayerHost; expected: SetTimerEvent; seen: number } | undefined;
+  const truncated = run.end.reason === 'event-limit' || run.end.reason === 'work-budget';
+  // The replay's own work budget, as the run's (folded firings, unfolded here, are free there too).
+  let steps = 0;
+  const charge = (): void => {
+    if (!unfolding && ++steps > run.config.maxLayerSteps) throw REPLAY_STOP;
+  };
 
   const decide = (host: LayerHost, d: { kind: string } & Record<string, unknown>, t: number): void => {
     if (unfolding && unfolding.host === host) {
@@ -131,9 +138,10 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
     }
     const k = replayed[host]++;
     const rec = recorded[host][k];
-    // A run cut by the event limit stopped in the middle of a callback: decisions past the end
-    // of its record are not a divergence (the property then says unknown, never holds).
-    if (!rec && run.end.reason === 'event-limit') return;
+    // A run cut by the event limit or the work budget stopped in the middle of a callback:
+    // decisions past the end of its record are not a divergence, and the replay stops there too
+    // (a looping layer would loop here as well).
+    if (!rec && truncated) throw REPLAY_STOP;
     if (!divergence && (!rec || !sameActionAt(rec, d, t))) {
       const replayedDecision = { ...d, t } as ReplayedDecision;
       divergence = { host, position: k, recorded: rec, replayed: replayedDecision, during, nondeterminism: [] };
@@ -154,6 +162,7 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
       paths: run.config.paths,
       memoryWords: run.config.memoryWords,
       record: (e) => {
+        charge();
         if (e.kind !== 'LayerFault') decide(host, e, now);
       },
       post: () => refusal(next(host), 'Post'),
@@ -167,7 +176,10 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
         return rec && rec.kind === 'MemOp' ? rec.old : 0;
       },
       setWord: () => undefined,
-      now: () => now,
+      now: () => {
+        charge();
+        return now;
+      },
     });
 
   /** Feeds the idle firings folded into `e`: each must re-arm the timer, as the record says, and do nothing else. */
@@ -191,8 +203,9 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
       unfolding = { host: e.obs, expected, seen: 0 };
       try {
         inst.onTimer?.(e.token);
-      } catch {
+      } catch (err) {
         // As in the simulator: a throwing handler is a LayerFault, the run goes on.
+        if (err === REPLAY_STOP) throw err;
       }
       const u = unfolding;
       unfolding = undefined;
@@ -207,19 +220,23 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
     }
   };
 
+  let stopped = false;
   const restore = patchGlobals(WORLD_VALUES[world], (name) => calls.set(name, (calls.get(name) ?? 0) + 1));
   try {
     const envs: Record<LayerHost, ContractEnv> = { A: envOf('A'), B: envOf('B') };
     const instances: Partial<Record<LayerHost, LayerInstance>> = {};
     for (const host of ['A', 'B'] as const) {
       try {
-        instances[host] = run.layer.create(envs[host].env);
-      } catch {
+        charge();
+        const inst: unknown = run.layer.create(envs[host].env);
+        if (badInstance(inst) === undefined) instances[host] = inst as LayerInstance;
+      } catch (err) {
         // The simulator recorded the same throw as a LayerFault; the replay goes on likewise.
+        if (err === REPLAY_STOP) stopped = true;
       }
     }
     for (const e of run.trace) {
-      if (divergence) break;
+      if (divergence || stopped) break;
       if (!isObservation(e)) continue;
       // The application's posts are facts of the run, whether or not the instance exists.
       if (e.kind === 'AppPostSend') envs[e.obs].appPostedSend(e.wr.id);
@@ -229,11 +246,17 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
       now = e.t;
       during = e;
       try {
+        charge();
         feed(inst, e);
-      } catch {
+      } catch (err) {
         // As in the simulator: a throwing handler is a LayerFault, the run goes on.
+        if (err === REPLAY_STOP) stopped = true;
       }
-      if (e.kind === 'TimerFired' && e.repeats) unfold(inst, e);
+      try {
+        if (!stopped && e.kind === 'TimerFired' && e.repeats) unfold(inst, e);
+      } catch {
+        stopped = true; // only REPLAY_STOP leaves unfold()
+      }
     }
   } finally {
     restore();
@@ -251,6 +274,9 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
   if (divergence) divergence.nondeterminism = [...calls.entries()].map(([n, c]) => `${n} x${c}`);
   return divergence;
 }
+
+/** Thrown to unwind a replayed layer at the end of a truncated record or past the work budget. */
+const REPLAY_STOP = new Error('rdmacheck replay: stopped');
 
 /** Hands one recorded observation to an instance, as the simulator did (private copies). */
 function feed(inst: LayerInstance, e: ObservationEvent): void {

@@ -5,6 +5,7 @@
  */
 import type { Execution } from '../../src/core/execution';
 import { fmtTime } from './describe';
+import { workBudgetClause } from './workBudget';
 
 /** Where the liveness budget is set, for the advice that ends a time-limit explanation. */
 export const MORE_TIME =
@@ -19,6 +20,7 @@ export function runEndClause(run: Execution): string {
   if (run.end.reason === 'quiescent') return `the run went quiet with nothing left to do (${at}), so the layer lost it`;
   if (run.end.reason === 'event-limit')
     return `the run hit the event limit (maxEvents ${run.config.maxEvents}) at ${at}`;
+  if (run.end.reason === 'work-budget') return workBudgetClause(run);
   const spent = run.end.liveness;
   if (spent === undefined) {
     // An adapter that cannot say how the budget was spent (native: real time, its own livenessMs).

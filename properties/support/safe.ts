@@ -19,6 +19,13 @@ export function defineProperty(name: string, description: string, body: CheckBod
         reason: `${name}: the run hit the event limit (maxEvents ${run.config.maxEvents}) before it ended, so it cannot be judged complete`,
       };
     }
+    // The layer was stopped (failure-masking reports that); the prefix proves nothing else holds.
+    if (v.status === 'holds' && run.end.reason === 'work-budget') {
+      return {
+        status: 'unknown',
+        reason: `${name}: the layer exceeded its work budget (maxLayerSteps ${run.config.maxLayerSteps}) before the run ended, so it cannot be judged complete`,
+      };
+    }
     return v;
   };
   const unsafe = { name, check: body };

@@ -21,7 +21,7 @@ import { DEFAULT_CONFIG, FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '.
 import type { Opcode, SendWr } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS } from './options';
-import { shrinkScenario } from './shrink';
+import { DomainShrunkScenarios } from './domainShrunk';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -44,6 +44,9 @@ export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): 
     livenessNs: options.livenessNs ?? CHECK_DEFAULTS.livenessNs,
     // Recorded only when it is not the default, so that 'ibta' audits read as they always did.
     ...(options.nic !== undefined && options.nic !== DEFAULT_CONFIG.nic ? { nic: options.nic } : {}),
+    // Recorded only when on, like nic: a counterexample of the plain generator reads as before.
+    ...(options.swarm === true ? { swarm: true } : {}),
+    ...(options.locality === true ? { locality: true } : {}),
   };
 }
 
@@ -129,40 +132,43 @@ type RawFault = {
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
-  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic } = resolveGeneratorLimits(options);
+  const limits = resolveGeneratorLimits(options);
+  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic } = limits;
   const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
     nth: fc.integer({ min: 1, max: 2 }),
   });
-  const rawFault: fc.Arbitrary<RawFault> = fc.record({
-    kind: fc.oneof(
-      ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({
-        weight: weight as number,
-        arbitrary: fc.constant(kind as FaultKind),
-      })),
-      { weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) },
-    ),
-    path: fc.oneof(
-      { weight: 3, arbitrary: fc.constant(0) },
-      { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) },
-    ),
-    anyPath: fc.boolean(),
-    wr: fc.integer({ min: 1, max: maxOps }),
-    anyWr: fc.boolean(),
-    nth: fc.integer({ min: 1, max: 3 }),
-    count: fc.oneof(
-      { weight: 2, arbitrary: fc.constant<'all'>('all') },
-      { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) },
-    ),
-    delayNs: fc.integer({ min: 1_000, max: 400_000 }),
-    direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
-    linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
-    host: fc.constantFrom<'A' | 'B'>('A', 'B'),
-    after: anchor,
-    healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
-  });
+  const weightedKinds = fc.oneof(
+    ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({
+      weight: weight as number,
+      arbitrary: fc.constant(kind as FaultKind),
+    })),
+    { weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) },
+  );
+  const rawFault = (kind: fc.Arbitrary<FaultKind>): fc.Arbitrary<RawFault> =>
+    fc.record({
+      kind,
+      path: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) },
+      ),
+      anyPath: fc.boolean(),
+      wr: fc.integer({ min: 1, max: maxOps }),
+      anyWr: fc.boolean(),
+      nth: fc.integer({ min: 1, max: 3 }),
+      count: fc.oneof(
+        { weight: 2, arbitrary: fc.constant<'all'>('all') },
+        { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) },
+      ),
+      delayNs: fc.integer({ min: 1_000, max: 400_000 }),
+      direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
+      linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
+      host: fc.constantFrom<'A' | 'B'>('A', 'B'),
+      after: anchor,
+      healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
+    });
   const draft: fc.Arbitrary<Draft> = fc.record({
     paths: fc.integer({ min: 2, max: maxPaths }),
     retryCnt: fc.integer({ min: 0, max: 3 }),
@@ -204,13 +210,36 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       }),
       { maxLength: 1 },
     ),
-    faults: fc.array(rawFault, { maxLength: maxFaults }),
+    faults: limits.swarm
+      ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
+        fc
+          .subarray([...FAULT_KINDS], { minLength: 1 })
+          .chain((kinds) => fc.array(rawFault(fc.constantFrom(...kinds)), { maxLength: maxFaults }))
+      : fc.array(rawFault(weightedKinds), { maxLength: maxFaults }),
     realisticTimeout: fc.oneof(
       { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },
     ),
   });
-  return new DomainShrunkScenarios(draft.map((d) => toScenario(d, maxEvents, livenessNs, nic)));
+  return new DomainShrunkScenarios(
+    draft.map((d) => toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic)),
+  );
+}
+
+/**
+ * Fault locality: every fault hits the WR it names and is anchored to that WR's own send or
+ * execution, as an encoding that interleaves posts and faults gets for free (the fault lands on
+ * the WR just posted).
+ */
+function localized(d: Draft): Draft {
+  return {
+    ...d,
+    faults: d.faults.map((f) => ({
+      ...f,
+      anyWr: false,
+      after: { on: f.after.on === 'execute' ? 'execute' : 'send', wr: f.wr, nth: f.after.nth },
+    })),
+  };
 }
 
 /** Turns a draft into a valid Scenario: WR and path references clamped to what exists. */
@@ -362,29 +391,5 @@ function makeWr(id: number, o: Draft['ops'][number]): SendWr {
       return { id, opcode: 'SEND', value: 100 + id };
     case 'WRITE_WITH_IMM':
       return { id, opcode: 'WRITE_WITH_IMM', addr: o.addr, value: o.value, imm: id };
-  }
-}
-
-/**
- * Generates with the inner arbitrary, shrinks with the domain shrinker. The values carry no
- * shrink context: every candidate is derived from the Scenario itself, so that a shrunk
- * counterexample can be shrunk further, and fast-check's seed and path still replay it.
- */
-class DomainShrunkScenarios extends fc.Arbitrary<Scenario> {
-  constructor(private readonly inner: fc.Arbitrary<Scenario>) {
-    super();
-  }
-
-  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<Scenario> {
-    return new fc.Value(this.inner.generate(mrng, biasFactor).value, undefined);
-  }
-
-  canShrinkWithoutContext(value: unknown): value is Scenario {
-    const s = value as Scenario;
-    return !!s && typeof s === 'object' && Array.isArray(s.workload) && Array.isArray(s.faults);
-  }
-
-  shrink(value: Scenario): fc.Stream<fc.Value<Scenario>> {
-    return new fc.Stream(shrinkScenario(value)).map((s) => new fc.Value(s, undefined));
   }
 }

@@ -10,16 +10,19 @@ import { properties as allProperties } from '../../properties';
 import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
-import type { GeneratorLimits, PropertyResult, Report } from '../core/results';
+import type { CoverageCounts, GeneratorLimits, OpClass, PropertyResult, Report } from '../core/results';
 import type { NicProfile, Scenario } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
+import { OPCODES } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
 import { buildCounterexample } from './counterexample';
 import { execute, nowMs } from './execute';
 import { describeError } from '../core/errors';
 import { checkSafely } from '../core/safe-check';
 import { resolveCheckOptions } from './options';
+import { replayBeforeReport } from './report-replayed';
 import type { CheckOptions, ResolvedCheckOptions } from './options';
+import { coverageShortfalls, emptyCoverageRow, tallyRun } from './coverage/tally';
 
 export type { CheckOptions } from './options';
 
@@ -38,14 +41,30 @@ interface Cell {
 
 /** Audits `layer`: a result per property and op class, each violation with its shrunk counterexample. */
 export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {}): Promise<Report> {
+  return checkColumns(layer, options);
+}
+
+/**
+ * checkLayer over chosen audit columns (default: each selected op class, then 'mixed' when
+ * options.mixed): the CLI runs one column per call to show progress column by column.
+ */
+export async function checkColumns(
+  layer: FailoverLayer,
+  options: CheckOptions = {},
+  only?: readonly OpClass[],
+): Promise<Report> {
   const o = resolveCheckOptions(layer, options);
   const adapter = o.adapter ?? sim();
   const props = o.properties ?? allProperties.all;
   const progress = { runs: 0, failures: 0 };
   const perOpcode: PropertyResult[] = [];
-  for (const opcode of o.opcodes) {
-    const cells = await search(layer, adapter, props, opcode, o, progress);
-    for (const cell of cells) perOpcode.push(await conclude(layer, adapter, cell, opcode, o));
+  const coverage: CoverageCounts = {};
+  const columns: readonly OpClass[] = only ?? [...o.opcodes, ...(o.mixed ? (['mixed'] as const) : [])];
+  for (const column of columns) {
+    const cells = await search(layer, adapter, props, column, o, progress, coverage);
+    const results: PropertyResult[] = [];
+    for (const cell of cells) results.push(await conclude(layer, adapter, cell, column, o));
+    perOpcode.push(...(await replayBeforeReport(layer, adapter, results)));
   }
   const overall = props.map((p) =>
     combine(
@@ -53,38 +72,50 @@ export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {
       perOpcode.filter((r) => r.property === p.name),
     ),
   );
+  const shortfalls = coverageShortfalls(coverage, o.requireCoverage);
   return {
     layer: layer.name,
     adapter: adapter.name,
     seed: o.seed,
     ...(o.shard === undefined ? {} : { shard: o.shard }),
-    ok: overall.every((r) => r.status !== 'violated'),
+    ok: overall.every((r) => r.status !== 'violated') && shortfalls.length === 0,
     results: [...overall, ...perOpcode],
+    coverage,
+    ...(o.requireCoverage === undefined ? {} : { coverageShortfalls: shortfalls }),
   };
 }
 
-/** What opClassGenerator reads of checkLayer's options. */
-type GeneratorOptions = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & {
+/** Bounds of the generator of one audit column, as checkLayer resolves them. */
+type ColumnBounds = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaults'> & {
   maxPaths?: number;
   livenessNs?: number;
   nic?: NicProfile;
+  swarm?: boolean;
+  locality?: boolean;
+  /** The op classes the audit selected: what a mixed column draws from (default: all). */
+  opcodes?: readonly Opcode[];
 };
 
-/** The generator of one op class's scenarios, as checkLayer runs it: what its counterexamples record. */
-export function opClassGenerator(opcode: Opcode, o: GeneratorOptions): GeneratorLimits {
+/**
+ * The generator of one audit column's scenarios (an op class, or 'mixed': every selected op class),
+ * as checkLayer runs it: what its counterexamples record.
+ */
+export function opClassGenerator(opcode: OpClass, o: ColumnBounds): GeneratorLimits {
   return resolveGeneratorLimits({
-    opcodes: [opcode],
+    opcodes: opcode === 'mixed' ? (o.opcodes ?? OPCODES) : [opcode],
     maxEvents: o.maxEvents,
     maxOps: o.maxOps,
     maxFaults: o.maxFaults,
     maxPaths: o.maxPaths,
     livenessNs: o.livenessNs,
     nic: o.nic,
+    swarm: o.swarm,
+    locality: o.locality,
   });
 }
 
-/** The arbitrary of one op class's scenarios, as checkLayer generates them (for replaying a path). */
-export function opClassArbitrary(opcode: Opcode, o: GeneratorOptions): fc.Arbitrary<Scenario> {
+/** The arbitrary of one audit column's scenarios, as checkLayer generates them (for replaying a path). */
+export function opClassArbitrary(opcode: OpClass, o: ColumnBounds): fc.Arbitrary<Scenario> {
   return scenarioArbitrary(opClassGenerator(opcode, o));
 }
 
@@ -93,11 +124,13 @@ async function search(
   layer: FailoverLayer,
   adapter: Adapter,
   props: readonly Property[],
-  opcode: Opcode,
+  opcode: OpClass,
   o: ResolvedCheckOptions,
   progress: { runs: number; failures: number },
+  coverage: CoverageCounts,
 ): Promise<Cell[]> {
   const cells: Cell[] = props.map((property) => ({ property, runs: 0, timeMs: 0, inconclusive: 0, timedOut: false }));
+  coverage[opcode] ??= emptyCoverageRow();
   let runIndex = -1;
   const judge = async (scenario: Scenario): Promise<boolean> => {
     runIndex++;
@@ -115,6 +148,7 @@ async function search(
       return true;
     }
     const runMs = nowMs() - started;
+    tallyRun(coverage, opcode, run.trace);
     for (const c of active) {
       const t = nowMs();
       const v = await checkSafely(c.property, run);
@@ -149,7 +183,7 @@ async function conclude(
   layer: FailoverLayer,
   adapter: Adapter,
   cell: Cell,
-  opcode: Opcode,
+  opcode: OpClass,
   o: ResolvedCheckOptions,
 ): Promise<PropertyResult> {
   const property = cell.property.name;

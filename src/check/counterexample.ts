@@ -1,10 +1,9 @@
 /** The Counterexample of one violation: the report module's data and renderings. */
 import type { Execution } from '../core/execution';
 import type { Verdict } from '../core/property';
-import type { Counterexample, GeneratorLimits } from '../core/results';
+import type { Counterexample, GeneratorLimits, OpClass } from '../core/results';
 import { makeCounterexample } from '../report/counterexample';
 import { toolVersion } from '../report/version';
-import type { Opcode } from '../core/verbs';
 
 /** What the checker knows about one shrunk violation. */
 export interface ViolationFound {
@@ -13,9 +12,9 @@ export interface ViolationFound {
   execution: Execution;
   seed: number;
   path: string;
-  /** The generator the seed and path belong to. */
-  generator: GeneratorLimits;
-  opcode?: Opcode;
+  /** The generator the seed and path belong to (absent when the case was enumerated, not generated). */
+  generator?: GeneratorLimits;
+  opcode?: OpClass;
 }
 
 /** Builds the replayable Counterexample (toYAML/toText/toMermaid come from src/report). */
@@ -28,7 +27,7 @@ export function buildCounterexample(v: ViolationFound): Counterexample {
     adapter: v.execution.adapter.name,
     seed: v.seed,
     path: v.path,
-    generator: v.generator,
+    ...(v.generator ? { generator: v.generator } : {}),
     scenario: v.execution.scenario,
     trace: v.execution.trace,
     verdict: v.verdict,

@@ -1,5 +1,11 @@
 /** The checker: checkLayer, the scenario arbitraries and shrinker, and the theorem witnesses. */
-export { checkLayer, opClassArbitrary, opClassGenerator } from './checkLayer';
+export { checkLayer, checkColumns, opClassArbitrary, opClassGenerator } from './checkLayer';
+export { verifyLayer, verifySummary, VERIFY_DEFAULTS } from './verify/verifyLayer';
+export type { VerifyOptions, VerifyResult } from './verify/verifyLayer';
+export { spaceSize } from './verify/space';
+export type { SpaceBounds } from './verify/space';
+export { COVERAGE_CLASSES, COVERAGE_CLASS_NAMES, coverageOf } from './coverage/classes';
+export type { CoverageClass } from './coverage/classes';
 export type { CheckOptions } from './options';
 export { CHECK_DEFAULTS, DEFAULT_SEED, resolveCheckOptions } from './options';
 export { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';

@@ -8,6 +8,7 @@ import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import type { Shard } from './shard';
 import { shardSeed, validShard } from './shard';
+import { validateRequireCoverage } from './coverage/tally';
 
 /**
  * Every default of checkLayer and of the scenario generator, in one place: the checker, the
@@ -34,6 +35,15 @@ export const CHECK_DEFAULTS = {
   livenessNs: DEFAULT_CONFIG.livenessNs,
   /** The NIC profile of every generated scenario (the simulator's default, IBTA). */
   nic: DEFAULT_CONFIG.nic as NicProfile,
+  /**
+   * Swarm generation (each scenario its own subset of fault kinds): off by default for now. It
+   * reaches the rare reference defects sooner (README, "Generator"; npm run bench:generator), but
+   * on, the documented audits change (new SHIFT cells at SEND and WRITE_WITH_IMM to review), so
+   * the switch waits for that review. checkLayer(layer, { swarm: true }) turns it on.
+   */
+  swarm: false,
+  /** Fault locality: off; alone it did not reach the rare defects sooner (same benchmark). */
+  locality: false,
 } as const;
 
 /** Options of checkLayer (DESIGN.md), plus the limits of the search. Defaults: CHECK_DEFAULTS. */
@@ -44,6 +54,11 @@ export interface CheckOptions {
   properties?: readonly Property[];
   /** Op classes to audit, one column each (default: all six). */
   opcodes?: readonly Opcode[];
+  /**
+   * Add a 'mixed' column whose scenarios draw from every selected op class (default: true when
+   * two or more op classes are selected).
+   */
+  mixed?: boolean;
   /** Generated scenarios per op class. */
   numRuns?: number;
   /** fast-check seed (the default gives the same audit every time; pass another to explore further). */
@@ -61,6 +76,11 @@ export interface CheckOptions {
   /** Most paths per scenario (at least 2: a primary and a backup). */
   maxPaths?: number;
   /**
+   * Least runs per coverage class (src/check/coverage/classes.ts), counted over the whole audit;
+   * an audit below any of them fails naming the class, even if every property holds.
+   */
+  requireCoverage?: Readonly<Record<string, number>>;
+  /**
    * Liveness budget of every run, in virtual nanoseconds (scenario config livenessNs): how long
    * the layers get after the last fault or application step to complete every WR, NIC
    * retransmission waits not counted. Raise it for a layer with millisecond timers (a re-send
@@ -72,6 +92,10 @@ export interface CheckOptions {
    * 'rxe' (Linux Soft-RoCE's behaviour where it differs; docs/simulator.md, NIC profiles).
    */
   nic?: NicProfile;
+  /** Swarm generation: each scenario draws from its own subset of the fault kinds (bench/generator.ts). */
+  swarm?: boolean;
+  /** Fault locality: each fault targets one WR, anchored to that WR's events (bench/generator.ts). */
+  locality?: boolean;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
   /**
@@ -87,6 +111,7 @@ export interface ResolvedCheckOptions {
   adapter?: Adapter;
   properties?: readonly Property[];
   opcodes: readonly Opcode[];
+  mixed: boolean;
   numRuns: number;
   seed: number;
   timeLimitMs: number;
@@ -95,8 +120,11 @@ export interface ResolvedCheckOptions {
   maxOps: number;
   maxFaults: number;
   maxPaths: number;
+  requireCoverage?: Readonly<Record<string, number>>;
   livenessNs: number;
   nic: NicProfile;
+  swarm: boolean;
+  locality: boolean;
   onProgress?: (p: { runs: number; failures: number }) => void;
   shard?: Shard;
 }
@@ -146,6 +174,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed))
     fail(`seed must be an integer (got ${String(options.seed)})`);
+  if (options.mixed !== undefined && typeof options.mixed !== 'boolean')
+    fail(`mixed must be true or false (got ${String(options.mixed)})`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     fail('onProgress must be a function');
   if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
@@ -160,6 +190,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     adapter: options.adapter,
     properties: options.properties,
     opcodes: [...new Set(opcodes)],
+    mixed: options.mixed ?? new Set(opcodes).size > 1,
     numRuns: positiveInt('numRuns', d.numRuns),
     seed: shardSeed(options.seed ?? d.seed, shard),
     timeLimitMs: positiveInt('timeLimitMs', d.timeLimitMs),
@@ -168,8 +199,13 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     maxOps: positiveInt('maxOps', d.maxOps),
     maxFaults: nonNegativeInt('maxFaults', d.maxFaults),
     maxPaths: positiveInt('maxPaths', d.maxPaths),
+    ...(options.requireCoverage === undefined
+      ? {}
+      : { requireCoverage: validateRequireCoverage('checkLayer', options.requireCoverage) }),
     livenessNs: positiveInt('livenessNs', d.livenessNs, 'a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms'),
     nic: options.nic ?? d.nic,
+    swarm: options.swarm ?? d.swarm,
+    locality: options.locality ?? d.locality,
     onProgress: options.onProgress,
     ...(shard === undefined ? {} : { shard }),
   };

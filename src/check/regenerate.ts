@@ -15,7 +15,11 @@ export type SeedAndPath = Pick<CounterexampleData, 'seed' | 'path' | 'generator'
  * counterexamples recorded it, today's defaults restricted to its op class (the best guess there is).
  */
 export function generatorOf(cx: SeedAndPath): GeneratorLimits {
-  return cx.generator ?? resolveGeneratorLimits(cx.opcode === undefined ? {} : { opcodes: [cx.opcode] });
+  // A mixed column drew from every selected op class; without a recorded generator, guess all.
+  return (
+    cx.generator ??
+    resolveGeneratorLimits(cx.opcode === undefined || cx.opcode === 'mixed' ? {} : { opcodes: [cx.opcode] })
+  );
 }
 
 /**

@@ -19,6 +19,12 @@ function documentedRare(layer: FailoverLayer, property: string, opcode: string):
   return rare.some((v) => v.property === property && v.opcodes.includes(opcode));
 }
 
+/** True when the layer documents `property` as violated (or rarely reached) for some op class. */
+export function documentedAnywhere(layer: FailoverLayer, property: string): boolean {
+  const expected = (layer as FailoverLayer & Documented).expected;
+  return [...(expected?.violations ?? []), ...(expected?.unreached ?? [])].some((v) => v.property === property);
+}
+
 /** True when the layer documents that `property` is violated on `opcode`. */
 export function documentedViolation(layer: FailoverLayer, property: string, opcode: string): boolean | undefined {
   const expected = (layer as FailoverLayer & Documented).expected;
@@ -38,6 +44,13 @@ export function compareWithDocumented(name: string, report: Report): string | un
   const rare: string[] = [];
   for (const r of report.results) {
     const cell = `${r.property} [${r.opcode ?? 'all'}]`;
+    if (r.opcode === 'mixed') {
+      // A mixed column reaches each op class's defects less often: only a violation no op class
+      // documents (a defect that needs two op classes) contradicts the documentation.
+      if (r.status === 'violated' && !documentedAnywhere(layer, r.property))
+        mismatches.push(`  ${cell}: documented holds for every op class, found violated`);
+      continue;
+    }
     const expectViolation = documentedViolation(layer, r.property, r.opcode ?? 'all') === true;
     if (r.opcode !== undefined && documentedRare(layer, r.property, r.opcode)) rare.push(`${cell} ${r.status}`);
     else if (r.status === 'unknown') unknown.push(cell);

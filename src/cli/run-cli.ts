@@ -10,6 +10,7 @@ import { replayCommand } from './commands/replay';
 import { runCommand } from './commands/run';
 import { shrinkCommand } from './commands/shrink';
 import { theoremsCommand } from './commands/theorems';
+import { verifyCommand } from './commands/verify';
 import { CliError, EXIT } from './errors';
 import type { CliIo } from './io';
 import { toolVersion } from '../report/version';
@@ -24,6 +25,7 @@ usage: rdmacheck <command> [options]
   render FILE         render a counterexample as text, mermaid or html
   run FILE            run a scenario file once against a layer: each verdict and the lane chart
   shrink FILE         shrink a failing scenario file (a bug report) to a 1-minimal counterexample
+  verify LAYER        check every scenario up to a size (--max-ops, --max-faults): exhaustive, smallest first
   layers              list the reference layers and their rules
   theorems            reproduce the seed paper's theorems on the simulator
   agent               serve the responder side of the native (real verbs) backend
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   theorems: theoremsCommand,
   agent: agentCommand,
   fabric: fabricCommand,
+  verify: verifyCommand,
 };
 
 /** Runs the CLI on `argv` (without node and the script); resolves to the exit code. Never throws. */

@@ -9,14 +9,26 @@ import { Worker } from 'node:worker_threads';
  * so it registers ts-node (transpile-only) before requiring the .ts entry.
  */
 export function startAuditWorker(data: unknown): Worker {
-  const js = join(__dirname, 'audit-worker.js');
-  if (existsSync(js)) return new Worker(js, { workerData: data });
-  const ts = join(__dirname, 'audit-worker.ts');
+  return startWorker('audit-worker', data);
+}
+
+/**
+ * Memory a worker running a user's layer may use: past it the worker stops with
+ * ERR_WORKER_OUT_OF_MEMORY, reported as the layer's finding, instead of rdmacheck dying.
+ */
+export const LAYER_HEAP_LIMIT_MB = 1024;
+
+/** A Worker running `entry` (a file of this folder, without extension) with `data`, heap-limited. */
+export function startWorker(entry: string, data: unknown): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: LAYER_HEAP_LIMIT_MB };
+  const js = join(__dirname, `${entry}.js`);
+  if (existsSync(js)) return new Worker(js, { workerData: data, resourceLimits });
+  const ts = join(__dirname, `${entry}.ts`);
   const bootstrap = `
     require(${JSON.stringify(require.resolve('ts-node'))}).register({
       transpileOnly: true, skipProject: true,
       compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022', esModuleInterop: true },
     });
     require(${JSON.stringify(ts)});`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
+  return new Worker(bootstrap, { eval: true, workerData: data, resourceLimits });
 }

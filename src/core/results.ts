@@ -5,6 +5,15 @@ import type { Trace } from './trace';
 import type { Opcode } from './verbs';
 
 /**
+ * An audit column: one op class, or 'mixed' (scenarios drawing from every selected op class, so
+ * that a defect needing two, such as a fence between a READ and a WRITE, is within reach).
+ */
+export type OpClass = Opcode | 'mixed';
+
+/** The name of the mixed column. */
+export const MIXED: OpClass = 'mixed';
+
+/**
  * The parameters of the scenario generator (src/check/arbitraries.ts) a counterexample was found
  * with. fast-check's seed and path name a case of one generator: with these recorded, seed + path
  * regenerate the case whatever the defaults of a later version are.
@@ -24,6 +33,10 @@ export interface GeneratorLimits {
   livenessNs: number;
   /** The NIC profile of every run (scenario config nic); absent: 'ibta', the default. */
   nic?: NicProfile;
+  /** Swarm generation: each scenario draws from its own subset of the fault kinds (absent: off). */
+  swarm?: boolean;
+  /** Fault locality: each fault targets one WR and is anchored to that WR's own events (absent: off). */
+  locality?: boolean;
 }
 
 /**
@@ -51,8 +64,8 @@ export interface CounterexampleData {
   config?: SimConfig;
   /** The rdmacheck version that found (or wrote) it. */
   toolVersion?: string;
-  /** Op class the failing run was restricted to, when the audit ran op class by op class. */
-  opcode?: Opcode;
+  /** The audit column of the failing run: the op class it was restricted to, or 'mixed'. */
+  opcode?: OpClass;
 }
 
 /**
@@ -72,7 +85,8 @@ export interface Counterexample extends CounterexampleData {
 /** One property's result (over one op class, or over the whole workload when `opcode` is absent). */
 export interface PropertyResult {
   property: string;
-  opcode?: Opcode;
+  /** The audit column: an op class, or 'mixed'; absent for the result over every column. */
+  opcode?: OpClass;
   status: 'holds' | 'violated' | 'unknown';
   runs: number;
   /** Why the result is unknown (a limit was hit, the adapter cannot observe something). */
@@ -80,7 +94,25 @@ export interface PropertyResult {
   counterexample?: Counterexample;
 }
 
-/** The audit of one layer. `ok` is true when no property was violated. */
+/**
+ * How many runs exercised each coverage class (src/check/coverage/classes.ts), per op class:
+ * op class (or 'mixed') -> coverage class name -> runs. Plain data, in table order.
+ */
+export type CoverageCounts = Record<string, Record<string, number>>;
+
+/** A coverage class the audit exercised fewer times than CheckOptions.requireCoverage asked. */
+export interface CoverageShortfall {
+  coverageClass: string;
+  required: number;
+  runs: number;
+  /** One sentence naming the class and what to do. */
+  explanation: string;
+}
+
+/**
+ * The audit of one layer. `ok` is true when no property was violated and every required coverage
+ * class was exercised often enough.
+ */
 export interface Report {
   layer: string;
   adapter: string;
@@ -89,4 +121,8 @@ export interface Report {
   shard?: { index: number; count: number };
   ok: boolean;
   results: PropertyResult[];
+  /** Runs per op class and coverage class (absent in reports written before coverage existed). */
+  coverage?: CoverageCounts;
+  /** The requireCoverage classes exercised too rarely (the audit then fails). */
+  coverageShortfalls?: CoverageShortfall[];
 }

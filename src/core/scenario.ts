@@ -56,6 +56,12 @@ export interface SimConfig {
   livenessNs: number;
   /** Limit on trace events; hitting it ends the run with reason 'event-limit'. */
   maxEvents: number;
+  /**
+   * The layers' work budget per run, in steps: each callback into a layer and each call it makes
+   * on its LayerEnv (idle timer firings the simulator folds are free). Exceeding it ends the run
+   * with reason 'work-budget', a finding about the layer (it loops).
+   */
+  maxLayerSteps: number;
 }
 
 /** The defaults every scenario starts from; a scenario's config overrides any of them. */
@@ -75,6 +81,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
   memoryWords: 16,
   livenessNs: 5_000_000,
   maxEvents: 200_000,
+  maxLayerSteps: 10_000,
 };
 
 /**

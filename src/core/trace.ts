@@ -201,8 +201,11 @@ export type MetaEvent =
   /** The end of the run: why it stopped and the final memory of each host. */
   | (EventBase & { kind: 'End'; host: 'net'; reason: EndReason; memory: { A: number[]; B: number[] } });
 
-/** Why a run stopped: nothing left to do, the liveness budget ran out, or the event limit. */
-export type EndReason = 'quiescent' | 'time-limit' | 'event-limit';
+/**
+ * Why a run stopped: nothing left to do, the liveness budget ran out, the event limit, or the
+ * layers' work budget (config maxLayerSteps: a layer that loops).
+ */
+export type EndReason = 'quiescent' | 'time-limit' | 'event-limit' | 'work-budget';
 
 /** One event of a trace. */
 export type TraceEvent = ObservationEvent | DecisionEvent | NetworkEvent | AppEvent | MetaEvent;

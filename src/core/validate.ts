@@ -33,6 +33,7 @@ const INT_RANGES: Record<string, [number, number]> = {
   appDelayNs: [0, Number.MAX_SAFE_INTEGER],
   livenessNs: [1, Number.MAX_SAFE_INTEGER],
   maxEvents: [10, Number.MAX_SAFE_INTEGER],
+  maxLayerSteps: [1, Number.MAX_SAFE_INTEGER],
 };
 
 /** Scenario objects already found valid (a checker runs one scenario several times: twins, replays). */

@@ -1,6 +1,6 @@
 /** What a reference layer documents about itself: its decision rule and its expected audit. */
 import type { FailoverLayer } from '../core/layer';
-import type { Opcode } from '../core/verbs';
+import type { OpClass } from '../core/results';
 
 /** The names of the generic properties (properties/), as an audit reports them. */
 export type PropertyName =
@@ -11,10 +11,13 @@ export type PropertyName =
   | 'failure-masking'
   | 'completion-fidelity';
 
-/** One property the layer is expected to violate, for which op classes, and why. */
+/**
+ * One property the layer is expected to violate, for which audit columns (op classes, or 'mixed'
+ * for a defect that needs two op classes in one scenario), and why.
+ */
 export interface ExpectedViolation {
   property: PropertyName;
-  opcodes: readonly Opcode[];
+  opcodes: readonly OpClass[];
   /** The mechanism, citing the seed paper's theorem where one applies. */
   why: string;
 }

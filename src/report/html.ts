@@ -7,6 +7,7 @@ import type { CounterexampleData, Report } from '../core/results';
 import { counterexampleToYAML } from './codec';
 import { lanesOf, placeEvent } from './lanes';
 import { auditMatrix } from './matrix';
+import { coverageHeatMap, HEATMAP_CSS } from './heatmap';
 import { replayCommand } from './replay-command';
 
 /** Options of renderHtml. */
@@ -44,6 +45,8 @@ function reportPage(report: Report, options: HtmlOptions): string {
       '.</p>',
   );
   body.push(matrixTable(report));
+  const heat = coverageHeatMap(report);
+  if (heat !== '') body.push(heat);
   report.results.forEach((r, k) => {
     if (r.counterexample === undefined) return;
     body.push(counterexampleSection(r.counterexample, options.files?.[k], `cx${k}`, options.layerModule));
@@ -226,6 +229,7 @@ table.matrix .runs { color: #666; } table.matrix a { color: inherit; }
 .chart text.bolt { font-size: 14px; } .chart text.red, .chart text.fault { fill: #b71c1c; } .chart text.witness { font-weight: bold; }
 .chart .time, .chart .idx { fill: #666; }
 details pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
+${HEATMAP_CSS}
 </style>
 </head>
 <body>

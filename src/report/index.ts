@@ -10,6 +10,7 @@ export type { MermaidOptions } from './mermaid';
 export { isReport, renderHtml } from './html';
 export type { HtmlOptions } from './html';
 export { auditMatrix, renderMatrixText } from './matrix';
+export { renderCoverageText } from './coverage';
 export type { AuditMatrix, MatrixCell } from './matrix';
 export { replayCommand } from './replay-command';
 export { loadTrace, parseTrace, TraceFileError } from './load';

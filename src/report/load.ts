@@ -2,11 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import type { Counterexample, CounterexampleData, GeneratorLimits } from '../core/results';
+import type { Counterexample, CounterexampleData, GeneratorLimits, OpClass } from '../core/results';
 import type { Verdict } from '../core/property';
 import type { Scenario, SimConfig } from '../core/scenario';
 import type { Trace } from '../core/trace';
-import type { Opcode } from '../core/verbs';
 import { CounterexampleRecord } from './counterexample';
 import { SUPPORTED_TRACE_VERSIONS } from './format';
 import { fail, TraceFileError, valueNode } from './schema';
@@ -106,7 +105,7 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Loade
         : ({ status: 'unknown', reason: data.explanation } satisfies Verdict);
   if (js.config !== undefined) data.config = js.config as SimConfig;
   if (typeof js.tool === 'string') data.toolVersion = js.tool.replace(/^rdmacheck /, '');
-  if (typeof js.opcode === 'string') data.opcode = js.opcode as Opcode;
+  if (typeof js.opcode === 'string') data.opcode = js.opcode as OpClass;
   return new LoadedCounterexample(data, js.rdmacheck as number, ctx.file);
 }
 

@@ -150,7 +150,7 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   End: {
     ...base,
     host: oneOf('net'),
-    reason: oneOfEvery<EndReason>({ quiescent: true, 'time-limit': true, 'event-limit': true }),
+    reason: oneOfEvery<EndReason>({ quiescent: true, 'time-limit': true, 'event-limit': true, 'work-budget': true }),
     memory: record({ A: list(int), B: list(int) }),
   },
 });
@@ -187,6 +187,7 @@ export const scenario: Spec = record({
       memoryWords: opt(nat),
       livenessNs: opt(time),
       maxEvents: opt(nat),
+      maxLayerSteps: opt(nat),
     }),
   ),
   workload: list(

@@ -34,8 +34,11 @@ export const LENGTH_EXTENSIONS: readonly string[] = [
   '.h',
   '.hpp',
 ];
-/** Installed packages and generated output are not sources. */
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage']);
+/**
+ * Installed packages and generated output are not sources. (Not 'coverage': src/check/coverage
+ * is source; jest's coverage output lives only at the repository root, outside LENGTH_ROOTS.)
+ */
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'target']);
 
 /** One source file and its length in lines. */
 export interface FileLength {

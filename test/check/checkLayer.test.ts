@@ -17,9 +17,10 @@ describe('checkLayer', () => {
     honestReport = await checkLayer(honest, { numRuns: 40 });
   });
 
-  it('returns one result per property, and one per property and op class (the audit matrix)', () => {
+  it('returns one result per property, and one per property and column: six op classes and mixed (the audit matrix)', () => {
     expect(honestReport).toMatchObject({ layer: 'honest-pass-through', adapter: 'sim', seed: 1 });
-    expect(honestReport.results).toHaveLength(6 + 6 * 6);
+    expect(honestReport.results).toHaveLength(6 + 6 * 7);
+    for (const p of properties.all) expect(row(honestReport, p.name, 'mixed')).toMatchObject({ opcode: 'mixed' });
     for (const p of properties.all) {
       expect(row(honestReport, p.name)).toBeDefined();
       for (const op of OPCODES) expect(row(honestReport, p.name, op)).toMatchObject({ property: p.name, opcode: op });
@@ -34,7 +35,7 @@ describe('checkLayer', () => {
       'linearizability',
       'completion-fidelity',
     ]) {
-      expect(row(honestReport, p)).toMatchObject({ status: 'holds', runs: 40 * 6 });
+      expect(row(honestReport, p)).toMatchObject({ status: 'holds', runs: 40 * 7 });
     }
   });
 

@@ -14,9 +14,10 @@ import { honest } from '../properties/canaries';
 
 describe('CHECK_DEFAULTS is what checkLayer and the scenario generator use when an option is absent', () => {
   test('checkLayer', () => {
-    const { adapter: _a, properties: _p, opcodes, onProgress: _o, ...limits } = resolveCheckOptions(honest);
+    const { adapter: _a, properties: _p, opcodes, mixed, onProgress: _o, ...limits } = resolveCheckOptions(honest);
     expect(limits).toEqual(CHECK_DEFAULTS);
     expect(opcodes).toEqual(OPCODES);
+    expect(mixed).toBe(true); // two or more op classes: a mixed column too
   });
 
   test('the scenario generator', () => {

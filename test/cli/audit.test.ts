@@ -30,11 +30,13 @@ describe('rdmacheck audit', () => {
     expect(run.code).toBe(1);
     const lines = run.stdout.split('\n');
     const header = lines.find((l) => l.startsWith('property'));
-    expect(header).toMatch(/^property\s+WRITE\s+FETCH_ADD$/);
+    expect(header).toMatch(/^property\s+WRITE\s+FETCH_ADD\s+mixed$/);
     expect(lines.find((l) => l.startsWith('at-most-once'))).toMatch(
-      /^at-most-once\s+(holds|violated|unknown) \(\d+\)\s+violated \(\d+\)$/,
+      /^at-most-once\s+(holds|violated|unknown) \(\d+\)\s+violated \(\d+\)\s+\w+ \(\d+\)$/,
     );
-    expect(lines.find((l) => l.startsWith('failure-masking'))).toMatch(/^failure-masking\s+\w+ \(\d+\)\s+\w+ \(\d+\)$/);
+    expect(lines.find((l) => l.startsWith('failure-masking'))).toMatch(
+      /^failure-masking\s+\w+ \(\d+\)\s+\w+ \(\d+\)\s+\w+ \(\d+\)$/,
+    );
   });
 
   test('names each violation with its explanation and replay command', () => {
@@ -57,7 +59,7 @@ describe('rdmacheck audit', () => {
 
   test('without a TTY, progress is plain lines on stderr, one per finished cell', () => {
     expect(run.stderr).not.toContain('\r');
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(4);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(6); // 2 properties x (2 op classes + mixed)
     expect(run.stderr).toMatch(/^rdmacheck: at-most-once \[FETCH_ADD\]: violated \(\d+ runs?\)$/m);
   });
 
@@ -111,8 +113,18 @@ describe('rdmacheck audit', () => {
     ]);
     expect(json.code).toBe(1);
     const cx = JSON.parse(json.stdout).results[0].counterexample;
-    // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one.
-    const { numRuns: _n, seed: _s, timeLimitMs: _t, shrinkTimeLimitMs: _st, nic: _nic, ...limits } = CHECK_DEFAULTS;
+    // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one; nor are
+    // swarm and locality while off.
+    const {
+      numRuns: _n,
+      seed: _s,
+      timeLimitMs: _t,
+      shrinkTimeLimitMs: _st,
+      nic: _nic,
+      swarm: _sw,
+      locality: _lo,
+      ...limits
+    } = CHECK_DEFAULTS;
     expect(cx.generator).toEqual({ opcodes: ['FETCH_ADD'], ...limits });
     expect(cx.path).toMatch(/^\d+(:\d+)*$/);
   });

@@ -1,8 +1,9 @@
 /**
- * A test layer for real reconnects, coordinated as real RC needs: everything on path 0; on an
- * error completion A asks B (control channel) to reset its end of path 0; B resets it, re-posts
- * the RECVs the reset discarded and answers; then A resets its own end and posts the WR again, up
- * to five times. Lives in its own module so the agent can load it (native layerModules).
+ * Test layers for real reconnects, everything on path 0. resetAndRetry is coordinated as real RC
+ * needs: on an error completion A asks B (control channel) to reset its end of path 0; B resets
+ * it, re-posts the RECVs the reset discarded and answers; then A resets its own end and posts the
+ * WR again, up to five times. resetAloneAndRetry resets A's end only (B keeps expecting its old
+ * PSN). Lives in its own module so the agent can load them (native layerModules).
  */
 import type { FailoverLayer } from '../../src/core/layer';
 import type { RecvWr, SendWr } from '../../src/core/verbs';
@@ -51,6 +52,37 @@ export const resetAndRetry: FailoverLayer = {
           env.post(0, wrs.get(m.wr)!);
         }
       },
+    };
+  },
+};
+
+/**
+ * reset-alone-and-retry: after an error completion A alone reconnects path 0 (sending from PSN 0
+ * again) and re-posts the WR once; B is never told, so it still expects its old PSN.
+ */
+export const resetAloneAndRetry: FailoverLayer = {
+  name: 'test-reset-alone-and-retry',
+  create(env) {
+    const wrs = new Map<number, SendWr>();
+    return {
+      postSend(wr) {
+        wrs.set(wr.id, wr);
+        env.post(0, wr);
+      },
+      postRecv(wr) {
+        env.postRecv(0, wr);
+      },
+      onCompletion(_path, wc) {
+        const wr = wrs.get(wc.wrId);
+        if (wc.opcode !== 'RECV' && wc.status !== 'SUCCESS' && wr) {
+          wrs.delete(wc.wrId);
+          env.reset(0, { sqPsn: 0, rqPsn: 0 });
+          env.post(0, wr);
+          return;
+        }
+        env.deliver(wc);
+      },
+      onControl() {},
     };
   },
 };

@@ -72,6 +72,24 @@ describe('HTML report', () => {
     expect(page).toContain('<section id="cx0">');
   });
 
+  test('a report with coverage shows a heat map: shaded by share of the column, never-exercised classes hatched', () => {
+    const page = renderHtml({
+      ...sampleReport(),
+      coverage: {
+        WRITE: { 'request-lost-before-execution': 12, 'qp-reset': 0 },
+        READ: { 'request-lost-before-execution': 50, 'qp-reset': 1 },
+      },
+    });
+    expect(page).toContain('<table class="heat">');
+    expect(page).toMatch(/<tr><th>coverage class<\/th><th>WRITE<\/th><th>READ<\/th><\/tr>/);
+    // A column's runs are its results' largest count: WRITE 40, READ 100.
+    expect(page).toContain('rgba(21, 101, 192, 0.35); color: #1b1b1b" title="12 of 40 runs">12</td>');
+    expect(page).toContain('rgba(21, 101, 192, 0.51); color: #1b1b1b" title="50 of 100 runs">50</td>');
+    expect(page).toContain('<td class="zero" title="no run exercised qp-reset">0</td>');
+    // A report without coverage (written before it existed) has no heat map.
+    expect(renderHtml(sampleReport())).not.toContain('<table class="heat">');
+  });
+
   test('rendering is deterministic', () => {
     expect(renderHtml(sampleCounterexample(), { file: 'cx.yaml' })).toBe(html);
     expect(renderHtml(sampleReport())).toBe(renderHtml(sampleReport()));

@@ -1,5 +1,5 @@
 /*
- * roce-filter: per-packet RoCEv2 fault injection for the native adapter (adapters/native/exactFaults.ts).
+ * roce-filter: per-packet RoCEv2 fault injection for the native adapter (adapters/native/packetFilter.ts).
  *
  * nftables queues every RoCEv2 packet (UDP destination port 4791) that host A sends or receives
  * to NFQUEUE <queue>; this program reads the Base Transport Header at the start of the UDP
@@ -11,7 +11,9 @@
  *   rule ID req|resp NTH COUNT     a fault window (COUNT -1: every later match)
  *   key ID QPN PSN                 rule ID matches packets to QP QPN with PSN PSN (-1: any PSN)
  *   clear                          forget every rule
- * Reports on stdout (the driver stops it with SIGTERM): "ready" once bound, "drop ID MATCH PSN" for each packet dropped.
+ *   trace                          report every packet (diagnostics: RDMACHECK_PACKET_LOG)
+ * Reports on stdout (the driver stops it with SIGTERM): "ready" once bound, "drop ID MATCH PSN" for each packet dropped,
+ * and after "trace" "pkt USEC OPCODE QPN PSN pass|drop" for every packet (USEC: monotonic microseconds).
  * Build: cc -O2 -o roce-filter roce-filter.c -lnetfilter_queue
  */
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_RULES 64
@@ -38,6 +41,7 @@ struct rule {
 
 static struct rule rules[MAX_RULES];
 static int control_fd = 0;
+static int tracing;
 static char line_buf[4096];
 static size_t line_len;
 
@@ -52,6 +56,8 @@ static void apply(char *line) {
   } else if (sscanf(line, "key %d %ld %ld", &id, &a, &b) == 3 && id >= 0 && id < MAX_RULES) {
     struct rule *r = &rules[id];
     if (r->nkeys < MAX_KEYS) r->keys[r->nkeys++] = (struct key){ a, b };
+  } else if (strncmp(line, "trace", 5) == 0) {
+    tracing = 1;
   } else if (strncmp(line, "clear", 5) == 0) {
     memset(rules, 0, sizeof rules);
   } else if (line[0]) {
@@ -104,7 +110,12 @@ static int decide(const unsigned char *pkt, int len) {
       drop = 1;
     }
   }
-  if (drop) fflush(stdout);
+  if (tracing) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    printf("pkt %ld %02x %ld %ld %s\n", (long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, op, qpn, psn, drop ? "drop" : "pass");
+  }
+  if (drop || tracing) fflush(stdout);
   return drop;
 }
 

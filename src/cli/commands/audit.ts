@@ -18,7 +18,10 @@ import { rewrapReport } from '../../report/counterexample';
 import { counterexampleBaseName } from '../../report/file-name';
 import { renderHtml } from '../../report/html';
 import { renderMatrixText } from '../../report/matrix';
+import { renderCoverageText } from '../../report/coverage';
+import { parseRequireCoverage } from '../coverage-option';
 import { replayCommand } from '../../report/replay-command';
+import { auditColumns } from '../audit-run';
 import { choiceOption, durationOption, intOption, listOption, parseCommand } from '../args';
 import { formatNs } from '../../report/lanes';
 import type { AuditEvent, AuditRequest } from '../audit-run';
@@ -36,11 +39,16 @@ import { scenariosRun } from '../merge-report';
 import { scenarioSize } from '../../check/descend';
 import type { Shard } from '../../check/shard';
 import { parseShard } from '../../check/shard';
+import { replayInFreshWorkers } from '../fresh-replay';
+
+/** Wall-clock limit of one counterexample's replay in a fresh worker. */
+const FRESH_REPLAY_LIMIT_MS = 60_000;
 
 /** Usage of audit. */
 export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   LAYER             a reference layer name (rdmacheck layers) or a .js/.ts module exporting a FailoverLayer
   --opcodes LIST    op classes, comma-separated (default: ${OPCODES.join(',')})
+  --no-mixed        no 'mixed' column (by default, with 2+ op classes, a column of scenarios drawing from all)
   --properties LIST properties, comma-separated (default: all)
   --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
   --seed N          fast-check seed (default ${CHECK_DEFAULTS.seed}: the same audit every time)
@@ -51,6 +59,8 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --nic PROFILE     NIC behaviour of the simulated fabric: ${NIC_PROFILES.join(' | ')} (default ${CHECK_DEFAULTS.nic})
   --shard I/N       shard I of a campaign of N: runs under seed + I - 1; fold the shards' --format json
                     reports with rdmacheck merge
+  --require-coverage NAME=N,...
+                    fail unless each named coverage class was exercised by at least N runs
   --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
   --format F        text (default) | json | junit
   --verbose         stack traces on errors
@@ -69,6 +79,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     shard: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
+    'require-coverage': { type: 'string' },
+    'no-mixed': { type: 'boolean' },
   });
   if (values.help) {
     io.stdout.write(`${AUDIT_USAGE}\n`);
@@ -82,30 +94,37 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const numRuns = intOption('audit', 'runs', values.runs, 1);
   const seed = intOption('audit', 'seed', values.seed, -2147483648);
   const timeLimitS = intOption('audit', 'time-limit', values['time-limit'], 1) ?? 600;
+  const requireCoverage = parseRequireCoverage('audit', values['require-coverage']);
   const livenessNs = durationOption('audit', 'liveness', values.liveness);
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
   const shard = values.shard === undefined ? undefined : parseCliShard(String(values.shard));
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
+  const mixed = values['no-mixed'] === true ? false : undefined;
+  const columns = auditColumns({ opcodes, ...(mixed === undefined ? {} : { mixed }) }).length;
   const request: AuditRequest = {
     layer: spec,
     opcodes,
+    ...(mixed === undefined ? {} : { mixed }),
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
     ...(livenessNs === undefined ? {} : { livenessNs }),
     ...(nic === CHECK_DEFAULTS.nic ? {} : { nic }),
     ...(shard === undefined ? {} : { shard }),
-    // The checker gets 80% of the wall-clock budget, split over op classes; the rest is headroom.
-    budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / opcodes.length),
+    ...(requireCoverage === undefined ? {} : { requireCoverage }),
+    // The checker gets 80% of the wall-clock budget, split over the columns; the rest is headroom.
+    budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / columns),
   };
-  const progress = createProgress(io, { columns: opcodes.length, runsPerColumn: numRuns ?? CHECK_DEFAULTS.numRuns });
+  const progress = createProgress(io, { columns, runsPerColumn: numRuns ?? CHECK_DEFAULTS.numRuns });
   const started = performance.now();
   const report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
     if (event.type === 'progress') progress.update(event.update);
     else if (event.type === 'cell') progress.cellDone(event.update);
-  }).finally(() => progress.finish());
+  })
+    .then((r) => (spec.kind === 'module' ? replayInFreshWorkers(r, spec, FRESH_REPLAY_LIMIT_MS) : r))
+    .finally(() => progress.finish());
   // A module layer is not known by name: its replay command needs --layer with the path given here.
   const layerModule = spec.kind === 'module' ? layerArg : undefined;
   const files = writeOutputs(
@@ -232,6 +251,12 @@ function textReport(
   );
   lines.push('');
   lines.push(renderMatrixText(report).trimEnd());
+  const coverageTable = renderCoverageText(report);
+  if (coverageTable !== '') {
+    lines.push('', 'coverage: runs that exercised each failure situation, per op class');
+    lines.push(coverageTable.trimEnd());
+  }
+  for (const s of report.coverageShortfalls ?? []) lines.push('', `coverage too low: ${s.explanation}`);
   const violated = report.results.map((r, k) => ({ r, k })).filter(({ r }) => r.counterexample !== undefined);
   for (const { r, k } of violated) {
     const cx = r.counterexample as NonNullable<typeof r.counterexample>;
@@ -254,7 +279,15 @@ function textReport(
   }
   lines.push('');
   const count = report.results.filter((r) => r.status === 'violated').length;
-  lines.push(report.ok ? 'every property holds' : `${count} violated cell${count === 1 ? '' : 's'}`);
+  const short = report.coverageShortfalls?.length ?? 0;
+  lines.push(
+    report.ok
+      ? 'every property holds'
+      : [
+          ...(count > 0 ? [`${count} violated cell${count === 1 ? '' : 's'}`] : ['every property holds']),
+          ...(short > 0 ? [`${short} coverage class${short === 1 ? '' : 'es'} below the requirement`] : []),
+        ].join('; '),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -278,6 +311,8 @@ function jsonReport(report: Report, files: Record<number, string>, elapsedMs: nu
     // judged) and the wall time of the audit.
     scenarios: scenariosRun(report),
     elapsedMs,
+    coverage: report.coverage ?? {},
+    ...(report.coverageShortfalls === undefined ? {} : { coverageShortfalls: report.coverageShortfalls }),
     results: report.results.map((r, k) => ({
       property: r.property,
       opcode: r.opcode ?? null,

@@ -99,6 +99,9 @@ export function timerMisuse(delayNs: unknown, token: unknown): string | undefine
     : `setTimer needs a delay >= 0 ns and a string token (got ${String(delayNs)}, ${typeof token})`;
 }
 
+/** Largest control message, in characters of JSON: a management message, not a bulk channel. */
+export const MAX_CONTROL_CHARS = 65_536;
+
 /**
  * A private deep copy of a control message, as the management network carries it: plain JSON
  * data (undefined becomes null). Throws when `msg` is not JSON data (a cycle, a BigInt, a function).
@@ -111,6 +114,8 @@ export function copyControl(msg: unknown): unknown {
   if (fast !== NOT_PLAIN) return fast;
   const text = JSON.stringify(msg ?? null);
   if (text === undefined) throw new TypeError(`a ${typeof msg} is not JSON data`);
+  if (text.length > MAX_CONTROL_CHARS)
+    throw new RangeError(`a message of ${text.length} characters of JSON is over the limit of ${MAX_CONTROL_CHARS}`);
   return JSON.parse(text) as unknown;
 }
 
