@@ -77,6 +77,7 @@ export async function checkColumns(
     layer: layer.name,
     adapter: adapter.name,
     seed: o.seed,
+    ...(o.shard === undefined ? {} : { shard: o.shard }),
     ok: overall.every((r) => r.status !== 'violated') && shortfalls.length === 0,
     results: [...overall, ...perOpcode],
     coverage,
@@ -136,7 +137,9 @@ async function search(
   const judge = async (scenario: Scenario): Promise<boolean> => {
     runIndex++;
     const active = cells.filter((c) => !c.failure && !c.timedOut);
-    if (active.length === 0) return true; // every property is decided: the remaining runs are skipped
+    // Every property is decided (failed, or out of time): no more runs. An interrupting
+    // precondition failure ends fast-check's loop without counting a failure or shrinking.
+    if (active.length === 0) throw new fc.PreconditionFailure(true);
     const started = nowMs();
     let run: Execution;
     try {

@@ -8,6 +8,8 @@ import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
 import { validateScenario } from '../core/validate';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
+import type { Shard } from './shard';
+import { shardSeed, validShard } from './shard';
 import { validateRequireCoverage } from './coverage/tally';
 
 /**
@@ -104,6 +106,12 @@ export interface CheckOptions {
   locality?: boolean;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
+  /**
+   * Shard `index` of `count` of a campaign (src/check/shard.ts): the audit runs under seed
+   * `seed + index - 1`, so shards search disjoint, reproducible streams; merge their reports with
+   * `rdmacheck merge`.
+   */
+  shard?: Shard;
 }
 
 /** The options with every default filled in. */
@@ -128,6 +136,7 @@ export interface ResolvedCheckOptions {
   swarm: boolean;
   locality: boolean;
   onProgress?: (p: { runs: number; failures: number }) => void;
+  shard?: Shard;
 }
 
 /** The default seed: audits are reproducible unless the caller asks for another seed. */
@@ -192,6 +201,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail('onProgress must be a function');
   if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
     fail(`nic must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(options.nic)})`);
+  const shard = options.shard === undefined ? undefined : validShard(options.shard, 'checkLayer');
   const d = CHECK_DEFAULTS;
   const { livenessNs: givenLiveness, nic: givenNic, ...given } = resolveSettings(layer, options, fail);
   const maxEvents = positiveInt('maxEvents', d.maxEvents);
@@ -204,7 +214,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     opcodes: [...new Set(opcodes)],
     mixed: options.mixed ?? new Set(opcodes).size > 1,
     numRuns: positiveInt('numRuns', d.numRuns),
-    seed: options.seed ?? d.seed,
+    seed: shardSeed(options.seed ?? d.seed, shard),
     timeLimitMs: positiveInt('timeLimitMs', d.timeLimitMs),
     shrinkTimeLimitMs: nonNegativeInt('shrinkTimeLimitMs', d.shrinkTimeLimitMs),
     maxEvents,
@@ -224,6 +234,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     swarm: options.swarm ?? d.swarm,
     locality: options.locality ?? d.locality,
     onProgress: options.onProgress,
+    ...(shard === undefined ? {} : { shard }),
   };
 }
 

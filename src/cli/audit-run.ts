@@ -12,6 +12,7 @@ import type { NicProfile, ScenarioSettings } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { carriedOpcodes } from '../core/layer';
 import { CliError } from './errors';
+import type { Shard } from '../check/shard';
 import { loadLayer } from './load-layer';
 import type { LayerSpec } from './load-layer';
 import type { ProgressUpdate } from './progress';
@@ -36,6 +37,8 @@ export interface AuditRequest {
   nic?: NicProfile;
   /** Wall-clock budget of one op class (search and shrinking), in milliseconds. */
   budgetMsPerOpClass?: number;
+  /** This audit's shard of a campaign (its seed becomes seed + index - 1). */
+  shard?: Shard;
   /** Least runs per coverage class over the whole audit (--require-coverage). */
   requireCoverage?: Record<string, number>;
   /** Liveness budget of every run, in virtual nanoseconds (the checker's default when absent). */
@@ -94,6 +97,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
         ...(request.nic === undefined ? {} : { nic: request.nic }),
         ...(request.livenessNs === undefined ? {} : { livenessNs: request.livenessNs }),
         ...(request.config === undefined ? {} : { config: request.config }),
+        ...(request.shard === undefined ? {} : { shard: request.shard }),
         ...(budget === undefined
           ? {}
           : {
@@ -111,7 +115,8 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
               opcode,
               runs: p.runs,
               failures: p.failures,
-              shrinking: p.failures > 0 && p.runs >= numRuns,
+              // The search ends at numRuns, or once every property has failed (no work after a verdict).
+              shrinking: p.failures > 0 && (p.runs >= numRuns || p.failures >= selected.length),
             },
           }),
       },
@@ -119,6 +124,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
     );
     report.adapter = cellReport.adapter;
     report.seed = cellReport.seed;
+    if (cellReport.shard !== undefined) report.shard = cellReport.shard;
     mergeCoverage(report.coverage!, cellReport.coverage);
     // The checker also returns a result per property over all op classes; the matrix keeps the cells.
     for (const r of cellReport.results.filter((x) => x.opcode !== undefined)) {

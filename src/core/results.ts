@@ -119,6 +119,8 @@ export interface Report {
   layer: string;
   adapter: string;
   seed: number;
+  /** The shard of a campaign this report covers (its seed is already the shard's). */
+  shard?: { index: number; count: number };
   ok: boolean;
   results: PropertyResult[];
   /** Runs per op class and coverage class (absent in reports written before coverage existed). */

@@ -36,6 +36,10 @@ import { startAuditWorker } from '../start-worker';
 import { writeFileAtomic } from '../../report/write-atomic';
 import { compareWithDocumented } from '../documented';
 import { junitReport } from '../junit';
+import { scenariosRun } from '../merge-report';
+import { scenarioSize } from '../../check/descend';
+import type { Shard } from '../../check/shard';
+import { parseShard } from '../../check/shard';
 import { replayInFreshWorkers } from '../fresh-replay';
 import { SETTINGS_FORM, settingsOption } from '../settings-option';
 
@@ -57,6 +61,8 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --config LIST     settings every generated run takes instead of drawing them: ${SETTINGS_FORM}
                     (default: the layer's own, shown by rdmacheck layers; "drawn" draws them all)
   --nic PROFILE     NIC behaviour of the simulated fabric: ${NIC_PROFILES.join(' | ')} (default ${CHECK_DEFAULTS.nic})
+  --shard I/N       shard I of a campaign of N: runs under seed + I - 1; fold the shards' --format json
+                    reports with rdmacheck merge
   --require-coverage NAME=N,...
                     fail unless each named coverage class was exercised by at least N runs
   --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
@@ -75,6 +81,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     liveness: { type: 'string' },
     nic: { type: 'string' },
     config: { type: 'string' },
+    shard: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
     'require-coverage': { type: 'string' },
@@ -97,6 +104,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
   const config = settingsOption('audit', values.config);
+  const shard = values.shard === undefined ? undefined : parseCliShard(String(values.shard));
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
   // The columns: the ones asked for, else the op classes the layer carries (a module layer is
@@ -114,11 +122,13 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     ...(livenessNs === undefined ? {} : { livenessNs }),
     ...(nic === CHECK_DEFAULTS.nic ? {} : { nic }),
     ...(config === undefined ? {} : { config }),
+    ...(shard === undefined ? {} : { shard }),
     ...(requireCoverage === undefined ? {} : { requireCoverage }),
     // The checker gets 80% of the wall-clock budget, split over the columns; the rest is headroom.
     budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / columns),
   };
   const progress = createProgress(io, { columns, runsPerColumn: numRuns ?? CHECK_DEFAULTS.numRuns });
+  const started = performance.now();
   const report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
     if (event.type === 'progress') progress.update(event.update);
     else if (event.type === 'cell') progress.cellDone(event.update);
@@ -133,7 +143,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     io,
     layerModule,
   );
-  if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(report, files), null, 2)}\n`);
+  const elapsedMs = Math.round(performance.now() - started);
+  if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(report, files, elapsedMs), null, 2)}\n`);
   else if (format === 'junit') io.stdout.write(junitReport(report));
   else
     io.stdout.write(
@@ -245,7 +256,7 @@ function textReport(
   const lines: string[] = [];
   const fabric = nic === CHECK_DEFAULTS.nic ? report.adapter : `${report.adapter} (nic ${nic})`;
   lines.push(
-    `rdmacheck audit: layer ${report.layer} on ${fabric}, seed ${report.seed}, ${runsPerOpClass} generated runs per op class` +
+    `rdmacheck audit: layer ${report.layer} on ${fabric}, seed ${report.seed}${report.shard ? ` (shard ${report.shard.index}/${report.shard.count})` : ''}, ${runsPerOpClass} generated runs per op class` +
       ' (a cell shows its verdict and how many runs it took to reach it)',
   );
   lines.push('');
@@ -290,12 +301,26 @@ function textReport(
   return `${lines.join('\n')}\n`;
 }
 
-function jsonReport(report: Report, files: Record<number, string>): unknown {
+/** "i/n" from the command line, as a usage error when malformed. */
+function parseCliShard(text: string): Shard {
+  try {
+    return parseShard(text, 'rdmacheck audit: --shard');
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+function jsonReport(report: Report, files: Record<number, string>, elapsedMs: number): unknown {
   return {
     layer: report.layer,
     adapter: report.adapter,
     seed: report.seed,
+    ...(report.shard === undefined ? {} : { shard: report.shard }),
     ok: report.ok,
+    // What rdmacheck merge adds up: generated scenarios (per op class, the most any property
+    // judged) and the wall time of the audit.
+    scenarios: scenariosRun(report),
+    elapsedMs,
     coverage: report.coverage ?? {},
     ...(report.coverageShortfalls === undefined ? {} : { coverageShortfalls: report.coverageShortfalls }),
     results: report.results.map((r, k) => ({
@@ -313,6 +338,7 @@ function jsonReport(report: Report, files: Record<number, string>): unknown {
               path: r.counterexample.path,
               generator: r.counterexample.generator ?? null,
               events: r.counterexample.events,
+              size: scenarioSize(r.counterexample.scenario),
               file: files[k] ?? null,
             },
           }),
