@@ -110,6 +110,9 @@ export function copyControl(msg: unknown): unknown {
   // The walk below gives what the JSON round trip gives, without the text (a layer that talks
   // over the control channel on every WR spent a noticeable share of its audit here); anything
   // it does not handle itself (toJSON, class instances, BigInt, cycles) takes the round trip.
+  // The walk counts at most the JSON text's length (every string, number and key, plus one per
+  // value for punctuation); over the limit it gives up and the round trip below measures exactly.
+  copyBudget = MAX_CONTROL_CHARS;
   const fast = copyJsonData(msg ?? null, 0);
   if (fast !== NOT_PLAIN) return fast;
   const text = JSON.stringify(msg ?? null);
@@ -121,13 +124,20 @@ export function copyControl(msg: unknown): unknown {
 
 const NOT_PLAIN = Symbol('not plain JSON data');
 
+/** Characters of JSON the current fast copy may still produce (a module counter: no allocation). */
+let copyBudget = 0;
+
 /** JSON.parse(JSON.stringify(x)) for plain data, or NOT_PLAIN (deep, odd or not plain). */
 function copyJsonData(x: unknown, depth: number): unknown {
+  if (--copyBudget < 0) return NOT_PLAIN;
   switch (typeof x) {
     case 'string':
+      copyBudget -= x.length + 1;
+      return copyBudget < 0 ? NOT_PLAIN : x;
     case 'boolean':
       return x;
     case 'number':
+      copyBudget -= 24; // at most a number's JSON length
       return Number.isFinite(x) ? x + 0 : null; // -0 becomes 0, NaN and the infinities null
     case 'object': {
       if (x === null) return null;
@@ -149,6 +159,7 @@ function copyJsonData(x: unknown, depth: number): unknown {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(x)) {
         if (k === '__proto__') return NOT_PLAIN; // an assignment would set the prototype
+        copyBudget -= k.length + 3;
         const v = (x as Record<string, unknown>)[k];
         if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
         const c = copyJsonData(v, depth + 1);
