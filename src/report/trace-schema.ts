@@ -168,28 +168,29 @@ const anchor: Spec = record({
 const count = either('a positive integer or "all"', nat, oneOf('all'));
 const packetMatch = { path: opt(nat), wr: opt(int), host: opt(layerHost), nth: opt(nat), count: opt(count) };
 
+/** Simulator configuration fields (a scenario's overrides, and the effective config a trace records). */
+const simConfig: Spec = record({
+  paths: opt(nat),
+  timeout: opt(nat),
+  retryCnt: opt(nat),
+  rnrRetry: opt(nat),
+  minRnrTimerNs: opt(time),
+  maxDestRdAtomic: opt(nat),
+  maxRdAtomic: opt(nat),
+  nic: opt(nicProfile),
+  postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })),
+  wireDelayNs: opt(time),
+  controlDelayNs: opt(time),
+  appDelayNs: opt(time),
+  memoryWords: opt(nat),
+  livenessNs: opt(time),
+  maxEvents: opt(nat),
+  maxLayerSteps: opt(nat),
+});
+
 /** A scenario: config overrides, workload steps, faults (src/core/scenario.ts). */
 export const scenario: Spec = record({
-  config: opt(
-    record({
-      paths: opt(nat),
-      timeout: opt(nat),
-      retryCnt: opt(nat),
-      rnrRetry: opt(nat),
-      minRnrTimerNs: opt(time),
-      maxDestRdAtomic: opt(nat),
-      maxRdAtomic: opt(nat),
-      nic: opt(nicProfile),
-      postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })),
-      wireDelayNs: opt(time),
-      controlDelayNs: opt(time),
-      appDelayNs: opt(time),
-      memoryWords: opt(nat),
-      livenessNs: opt(time),
-      maxEvents: opt(nat),
-      maxLayerSteps: opt(nat),
-    }),
-  ),
+  config: opt(simConfig),
   workload: list(
     byKind({
       post: { host: opt(layerHost), wr: sendWr, after: opt(anchor) },
@@ -248,7 +249,7 @@ export const traceFile: Spec = record({
   verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),
   explanation: str,
   witness: list(nat),
-  config: opt(record({})),
+  config: opt(simConfig),
   scenario,
   trace: list(traceEvent),
 });
