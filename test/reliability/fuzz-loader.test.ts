@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTrace, TraceFileError } from '../../src/report/load';
 import { counterexampleToYAML } from '../../src/report/codec';
+import { FUZZ_RUNS } from './fuzz-runs';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const VALID = readdirSync(FIXTURES)
@@ -97,6 +98,6 @@ test('mutated trace files: TraceFileError or a trace that survives a write and r
       loaded.trace.forEach((e, i) => expect(e.i).toBe(i));
       loaded.trace.reduce((before, e) => (expect(e.t).toBeGreaterThanOrEqual(before), e.t), 0);
     }),
-    { numRuns: 300, seed: 12 },
+    { numRuns: FUZZ_RUNS.loader, seed: 12 },
   );
 });

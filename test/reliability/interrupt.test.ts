@@ -52,7 +52,18 @@ test.each([
 
 test('two audits into the same --out folder both finish and leave every file whole', async () => {
   const out = join(work, 'shared');
-  const argv = ['audit', 'resend-all', '--out', out, '--runs', '200', '--opcodes', 'WRITE', '--properties', 'at-most-once,linearizability'];
+  const argv = [
+    'audit',
+    'resend-all',
+    '--out',
+    out,
+    '--runs',
+    '200',
+    '--opcodes',
+    'WRITE',
+    '--properties',
+    'at-most-once,linearizability',
+  ];
   const [a, b] = [spawnCli(argv, work), spawnCli([...argv, '--seed', '7'], work)];
   const codes = await Promise.all([a.exited, b.exited]);
   expect(codes).toEqual([1, 1]);

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { cli } from '../cli/io';
+import { FUZZ_RUNS } from './fuzz-runs';
 
 jest.setTimeout(120_000);
 
@@ -63,7 +64,7 @@ test('fuzzed argv of quick commands: exit 0, 1 or 2, one line, no stack trace', 
       const argv = [command, ...rest].filter((a) => a !== '' && a !== '--verbose');
       expectContract(await cli(argv));
     }),
-    { numRuns: 150, seed: 12 },
+    { numRuns: FUZZ_RUNS.argvQuick, seed: 12 },
   );
 });
 
@@ -74,6 +75,6 @@ test('fuzzed argv of long-running commands that must refuse or explain before ru
       const argv = [command, first, ...rest];
       expectContract(await cli(argv));
     }),
-    { numRuns: 60, seed: 12 },
+    { numRuns: FUZZ_RUNS.argvSlow, seed: 12 },
   );
 });
