@@ -7,7 +7,7 @@ import { checkColumns } from '../check/checkLayer';
 import { CHECK_DEFAULTS } from '../check/options';
 import { properties as allProperties } from '../../properties';
 import type { Property } from '../core/property';
-import type { OpClass, Report } from '../core/results';
+import type { OpClass, PropertyResult, Report } from '../core/results';
 import type { NicProfile, ScenarioSettings } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { carriedOpcodes } from '../core/layer';
@@ -51,7 +51,9 @@ export interface AuditRequest {
 export type AuditEvent =
   | { type: 'layer'; name: string }
   | { type: 'progress'; update: ProgressUpdate }
-  | { type: 'cell'; update: ProgressUpdate & { status: string } };
+  | { type: 'cell'; update: ProgressUpdate & { status: string } }
+  /** A counterexample, already replayed in-process: the CLI writes it at once (nothing lost if interrupted). */
+  | { type: 'found'; result: PropertyResult };
 
 /** The audit's columns: each op class, then 'mixed' unless turned off (or only one op class). */
 export function auditColumns(request: { opcodes: readonly Opcode[]; mixed?: boolean }): OpClass[] {
@@ -130,6 +132,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
     for (const r of cellReport.results.filter((x) => x.opcode !== undefined)) {
       if (r.status === 'violated') report.ok = false;
       report.results.push(r);
+      if (r.counterexample !== undefined) emit({ type: 'found', result: r });
       emit({
         type: 'cell',
         update: {

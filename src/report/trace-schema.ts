@@ -168,7 +168,7 @@ const anchor: Spec = record({
 const count = either('a positive integer or "all"', nat, oneOf('all'));
 const packetMatch = { path: opt(nat), wr: opt(int), host: opt(layerHost), nth: opt(nat), count: opt(count) };
 
-/** A scenario's config overrides (SimConfig, src/core/scenario.ts): every field optional. */
+/** Simulator configuration fields (a scenario's overrides, and the effective config a trace records). */
 const simConfig: Spec = record({
   paths: opt(nat),
   timeout: opt(nat),
@@ -255,7 +255,7 @@ export const traceFile: Spec = record({
   verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),
   explanation: str,
   witness: list(nat),
-  config: opt(record({})),
+  config: opt(simConfig),
   scenario,
   trace: list(traceEvent),
 });

@@ -4,19 +4,16 @@
  * limit, so a layer that loops forever is reported, not waited on.
  */
 import { seedLine } from '../../report/seed-line';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Opcode } from '../../core/verbs';
 import { OPCODES } from '../../core/verbs';
 import { NIC_PROFILES } from '../../core/scenario';
 import type { NicProfile } from '../../core/scenario';
 import { properties as allProperties } from '../../../properties';
 import type { Property } from '../../core/property';
-import { counterexampleToYAML } from '../../report/codec';
 import { CHECK_DEFAULTS } from '../../check/options';
 import type { Report } from '../../core/results';
 import { rewrapReport } from '../../report/counterexample';
-import { counterexampleBaseName } from '../../report/file-name';
-import { renderHtml } from '../../report/html';
 import { renderMatrixText } from '../../report/matrix';
 import { renderCoverageText } from '../../report/coverage';
 import { parseRequireCoverage } from '../coverage-option';
@@ -33,7 +30,9 @@ import { carriedOpcodes } from '../../core/layer';
 import { createProgress } from '../progress';
 import type { ProgressUpdate } from '../progress';
 import { startAuditWorker } from '../start-worker';
-import { writeFileAtomic } from '../../report/write-atomic';
+import { writeCounterexampleFiles, writeOutputs } from '../audit-out';
+import { AuditInterrupted, interruptExitCode, onInterrupt } from '../interrupt';
+import type { PropertyResult } from '../../core/results';
 import { compareWithDocumented } from '../documented';
 import { junitReport } from '../junit';
 import { scenariosRun } from '../merge-report';
@@ -129,20 +128,29 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   };
   const progress = createProgress(io, { columns, runsPerColumn: numRuns ?? CHECK_DEFAULTS.numRuns });
   const started = performance.now();
-  const report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
-    if (event.type === 'progress') progress.update(event.update);
-    else if (event.type === 'cell') progress.cellDone(event.update);
-  })
-    .then((r) => (spec.kind === 'module' ? replayInFreshWorkers(r, spec, FRESH_REPLAY_LIMIT_MS) : r))
-    .finally(() => progress.finish());
   // A module layer is not known by name: its replay command needs --layer with the path given here.
   const layerModule = spec.kind === 'module' ? layerArg : undefined;
-  const files = writeOutputs(
-    report,
-    typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined,
-    io,
-    layerModule,
-  );
+  const outDir = typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined;
+  const written: string[] = [];
+  let report: Report;
+  try {
+    report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
+      if (event.type === 'progress') progress.update(event.update);
+      else if (event.type === 'cell') progress.cellDone(event.update);
+      else if (event.type === 'found' && outDir !== undefined) {
+        // Written as found, so an interrupted audit keeps it; rewritten whole after the fresh replay.
+        const cx = rewrapReport({ results: [event.result] } as Report).results[0].counterexample!;
+        written.push(writeCounterexampleFiles(cx, outDir, io, layerModule));
+      }
+    })
+      .then((r) => (spec.kind === 'module' ? replayInFreshWorkers(r, spec, FRESH_REPLAY_LIMIT_MS) : r))
+      .finally(() => progress.finish());
+  } catch (e) {
+    if (!(e instanceof AuditInterrupted)) throw e;
+    io.stderr.write(`${interruptedLine(e, written.length, outDir)}\n`);
+    return interruptExitCode(e.signal);
+  }
+  const files = writeOutputs(report, outDir, io, layerModule);
   const elapsedMs = Math.round(performance.now() - started);
   if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(report, files, elapsedMs), null, 2)}\n`);
   else if (format === 'junit') io.stdout.write(junitReport(report));
@@ -160,7 +168,17 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   return report.ok ? EXIT.ok : EXIT.violations;
 }
 
-/** Runs the audit in a worker; rejects with a CliError naming the layer when the limit passes. */
+/** The one line an interrupted audit ends with: how many counterexamples, and where. */
+function interruptedLine(e: AuditInterrupted, count: number, outDir: string | undefined): string {
+  if (outDir === undefined)
+    return `${e.message}; ${count === 0 ? 'no counterexample found yet' : `${count} counterexample(s) found`}, none written (use --out DIR to keep them)`;
+  return `${e.message}; ${count} counterexample${count === 1 ? '' : 's'} found so far, written whole in ${outDir}`;
+}
+
+/**
+ * Runs the audit in a worker; rejects with a CliError naming the layer when the limit passes, and
+ * with AuditInterrupted on SIGINT or SIGTERM (after the worker is told to stop).
+ */
 function runInWorker(
   request: AuditRequest,
   limitMs: number,
@@ -176,8 +194,13 @@ function runInWorker(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      stopListening();
       f();
     };
+    const stopListening = onInterrupt((signal) => {
+      void worker.terminate();
+      settle(() => reject(new AuditInterrupted(signal)));
+    });
     const timer = setTimeout(() => {
       const where =
         last === undefined ? '' : ` (it was checking ${last.property}${last.opcode ? ` on ${last.opcode}` : ''})`;
@@ -194,6 +217,7 @@ function runInWorker(
     }, limitMs);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'layer') layerName = m.name;
+      else if (m.type === 'found') onEvent({ type: 'found', result: m.result as PropertyResult });
       else if (m.type === 'progress' || m.type === 'cell') {
         last = m.update as ProgressUpdate;
         onEvent(m as AuditEvent);
@@ -216,33 +240,6 @@ function runInWorker(
       settle(() => reject(new Error(`rdmacheck audit: the audit of ${layerArg} stopped unexpectedly (exit ${code})`))),
     );
   });
-}
-
-/** Writes each counterexample (YAML + HTML) and report.html into `dir`; returns YAML paths by result index. */
-function writeOutputs(
-  report: Report,
-  dir: string | undefined,
-  io: CliIo,
-  layerModule: string | undefined,
-): Record<number, string> {
-  const files: Record<number, string> = {};
-  if (dir === undefined) return files;
-  report.results.forEach((r, k) => {
-    if (r.counterexample === undefined) return;
-    const base = join(dir, counterexampleBaseName(r.counterexample));
-    // Relative to where the user stands when that is shorter and inside it; absolute otherwise.
-    const rel = relative(io.cwd, `${base}.yaml`);
-    const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? `${base}.yaml` : rel;
-    const extra = layerModule === undefined ? {} : { layerModule };
-    writeFileAtomic(`${base}.yaml`, counterexampleToYAML(r.counterexample, { file: shown, ...extra }));
-    writeFileAtomic(`${base}.html`, renderHtml(r.counterexample, { file: shown, ...extra }));
-    files[k] = shown;
-  });
-  writeFileAtomic(
-    join(dir, 'report.html'),
-    renderHtml(report, { files, ...(layerModule === undefined ? {} : { layerModule }) }),
-  );
-  return files;
 }
 
 function textReport(
