@@ -4,12 +4,15 @@
  * effect: the responder NIC recognises it and does not execute it again. A READ has no effect on
  * memory, nor has a CMP_SWAP whose compare failed: only a successful swap takes effect (the
  * paper's "CAS double success"). Their results are judged by linearizability and
- * completion-fidelity.
+ * completion-fidelity. An effect the peer's layer performed itself counts when the layer
+ * attributed it with `forWr` (a memory operation, or the delivery of a message into a RECV); a
+ * delivery that completes what the NIC or the layer already did for that WR (a WRITE_WITH_IMM's
+ * write, a message relayed from the layer's own buffer) is the same execution, not a second one.
  */
 import type { Trace } from '../src/core/trace';
-import { appWrs } from './support/history';
+import { appWrs, executionsOf } from './support/history';
 import type { AppWr, EffectEvent } from './support/history';
-import { describeWr, fmtTime } from './support/describe';
+import { describeRecv, describeWr, fmtTime } from './support/describe';
 import { defineProperty } from './support/safe';
 
 /** The at-most-once property. */
@@ -18,7 +21,7 @@ export const atMostOnce = defineProperty(
   'every application WR takes effect at the responder at most once, across all paths',
   (run) => {
     for (const w of appWrs(run.trace)) {
-      const effects = w.effects.filter((e) => takesEffect(w, e));
+      const effects = executionsOf(w).filter((e) => takesEffect(w, e));
       if (w.wr.opcode === 'READ' || effects.length < 2) continue;
       const [first, second] = effects;
       const cause = causeOfSecond(run.trace, w, first, second);
@@ -37,7 +40,7 @@ export const atMostOnce = defineProperty(
 
 /** A CMP_SWAP takes effect only when its compare matched; every other execution does. */
 function takesEffect(w: AppWr, e: EffectEvent): boolean {
-  if (w.wr.opcode !== 'CMP_SWAP') return true;
+  if (w.wr.opcode !== 'CMP_SWAP' || e.kind === 'Deliver') return true;
   return e.old === (e.kind === 'MemOp' ? e.compare : (w.wr.compare ?? 0));
 }
 
@@ -46,7 +49,9 @@ function times(n: number): string {
 }
 
 function how(e: EffectEvent): string {
-  return e.kind === 'Execute' ? `via path ${e.path}` : `by ${e.host}'s layer (${e.op})`;
+  if (e.kind === 'Execute') return `via path ${e.path}`;
+  if (e.kind === 'Deliver') return `delivered into ${describeRecv(e.host, e.wc.wrId)} by ${e.host}'s layer`;
+  return `by ${e.host}'s layer (${e.op})`;
 }
 
 /** Why the layer executed the WR again, in the paper's words, with the events that show it. */

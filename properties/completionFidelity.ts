@@ -6,9 +6,11 @@
  */
 import type { Execution } from '../src/core/execution';
 import type { Verdict } from '../src/core/property';
-import { isAtomic } from '../src/core/verbs';
+import { consumesRecv, isAtomic } from '../src/core/verbs';
+import type { WorkCompletion } from '../src/core/verbs';
 import { appRecvs, appWrs, lacksBuffer, validAddress } from './support/history';
 import type { AppRecv, AppWr } from './support/history';
+import { attributionHint, deliveryHint } from './support/attribution';
 import { describeRecv, describeWr, fmtTime } from './support/describe';
 import { runEndClause } from './support/runEnd';
 import { defineProperty } from './support/safe';
@@ -20,12 +22,13 @@ export const completionFidelity = defineProperty(
   (run) => {
     const exact = run.adapter.capabilities.observesExecution === 'exact';
     const recvs = appRecvs(run.trace);
-    for (const w of appWrs(run.trace)) {
-      const v = checkWr(run, w, exact, recvs);
+    const wrs = appWrs(run.trace);
+    for (const w of wrs) {
+      const v = checkWr(run, w, exact, wrs, recvs);
       if (v) return v;
     }
     for (const r of recvs) {
-      const v = checkRecv(run, r);
+      const v = checkRecv(run, r, wrs);
       if (v) return v;
     }
     if (!exact) {
@@ -38,7 +41,7 @@ export const completionFidelity = defineProperty(
   },
 );
 
-function checkWr(run: Execution, w: AppWr, exact: boolean, recvs: AppRecv[]): Verdict | undefined {
+function checkWr(run: Execution, w: AppWr, exact: boolean, wrs: AppWr[], recvs: AppRecv[]): Verdict | undefined {
   const name = describeWr(w.host, w.wr);
   if (w.deliveries.length > 1) {
     const [a, b] = w.deliveries;
@@ -49,17 +52,22 @@ function checkWr(run: Execution, w: AppWr, exact: boolean, recvs: AppRecv[]): Ve
     };
   }
   const d = w.deliveries[0];
-  if (!d) return missingCompletion(run, w, recvs);
+  if (!d) return missingCompletion(run, w, wrs, recvs);
   if (d.wc.status !== 'SUCCESS' || !exact) return undefined;
   const before = w.effects.filter((e) => e.i < d.i);
   if (before.length === 0) {
     const later = w.effects[0];
+    if (later)
+      return {
+        status: 'violated',
+        explanation: `${name} was reported SUCCESS at t=${fmtTime(d.t)} before it took effect at ${w.peer} (t=${fmtTime(later.t)}): a completion must follow the effect.`,
+        events: [w.post.i, d.i, later.i],
+      };
+    const hint = attributionHint(run.trace, w, d.i);
     return {
       status: 'violated',
-      explanation: later
-        ? `${name} was reported SUCCESS at t=${fmtTime(d.t)} before it took effect at ${w.peer} (t=${fmtTime(later.t)}): a completion must follow the effect.`
-        : `${name} was reported SUCCESS at t=${fmtTime(d.t)} but never took effect at ${w.peer}.`,
-      events: later ? [w.post.i, d.i, later.i] : [w.post.i, d.i],
+      explanation: `${name} was reported SUCCESS at t=${fmtTime(d.t)} but never took effect at ${w.peer}.${hint.text}`,
+      events: [w.post.i, ...hint.events, d.i],
     };
   }
   return checkValue(w, d, before);
@@ -70,7 +78,7 @@ function checkValue(w: AppWr, d: AppWr['deliveries'][number], effects: AppWr['ef
   const op = w.wr.opcode;
   if (op !== 'READ' && !isAtomic(op)) return undefined;
   const produced = effects
-    .map((e) => (e.kind === 'MemOp' ? e.old : op === 'READ' ? e.value : e.old))
+    .map((e) => (e.kind === 'Deliver' ? undefined : e.kind === 'MemOp' ? e.old : op === 'READ' ? e.value : e.old))
     .filter((x): x is number => x !== undefined);
   if (produced.includes(d.wc.value as number)) return undefined;
   return {
@@ -83,10 +91,11 @@ function checkValue(w: AppWr, d: AppWr['deliveries'][number], effects: AppWr['ef
 }
 
 /** No completion at all: a violation once the run is over, unless the WR could never complete. */
-function missingCompletion(run: Execution, w: AppWr, recvs: AppRecv[]): Verdict | undefined {
+function missingCompletion(run: Execution, w: AppWr, wrs: AppWr[], recvs: AppRecv[]): Verdict | undefined {
   if (w.wr.signaled === false || run.end.reason === 'event-limit') return undefined;
   if (!validAddress(w.wr, run.config.memoryWords)) return undefined;
-  if (lacksBuffer(w, appWrs(run.trace), recvs)) return undefined;
+  // (lacksBuffer finds `w` among `wrs` by identity: both must come from the same appWrs call.)
+  if (lacksBuffer(w, wrs, recvs)) return undefined;
   const end = run.trace[run.trace.length - 1];
   return {
     status: 'violated',
@@ -95,7 +104,7 @@ function missingCompletion(run: Execution, w: AppWr, recvs: AppRecv[]): Verdict 
   };
 }
 
-function checkRecv(run: Execution, r: AppRecv): Verdict | undefined {
+function checkRecv(run: Execution, r: AppRecv, wrs: AppWr[]): Verdict | undefined {
   const name = describeRecv(r.host, r.id);
   if (r.deliveries.length > 1) {
     const [a, b] = r.deliveries;
@@ -109,14 +118,18 @@ function checkRecv(run: Execution, r: AppRecv): Verdict | undefined {
   if (!d || d.wc.status !== 'SUCCESS') return undefined;
   const c = r.consumptions.find((x) => x.i < d.i);
   if (!c) {
+    if (d.forWr !== undefined) return checkAttributedRecv(r, d, wrs);
     // The layer may receive into its own buffers and copy; then only the payload can be judged.
     const layerReceived = run.trace.some(
       (e) => e.kind === 'RecvConsumed' && e.host === r.host && e.recvWr < 0 && e.i < d.i,
     );
     if (layerReceived) return undefined;
+    const candidates = messagesTo(r, wrs).filter((m) => carries(m, d.wc));
     return {
       status: 'violated',
-      explanation: `${name} was reported SUCCESS at t=${fmtTime(d.t)} but no message was ever received into it.`,
+      explanation:
+        `${name} was reported SUCCESS at t=${fmtTime(d.t)} but no message was ever received into it.` +
+        deliveryHint(candidates),
       events: [r.post.i, d.i],
     };
   }
@@ -130,4 +143,41 @@ function checkRecv(run: Execution, r: AppRecv): Verdict | undefined {
       `but its completion reported ${d.wc.value !== undefined ? `payload ${d.wc.value}` : 'no payload'}${d.wc.imm !== undefined ? ` imm ${d.wc.imm}` : ''}.`,
     events: [c.i, d.i],
   };
+}
+
+/**
+ * A RECV completion the receiver's layer attributed to the peer's WR `forWr`: that WR must be a
+ * message of the peer's application, and the completion must carry its payload and imm.
+ */
+function checkAttributedRecv(r: AppRecv, d: AppRecv['deliveries'][number], wrs: AppWr[]): Verdict | undefined {
+  const name = describeRecv(r.host, r.id);
+  const msg = messagesTo(r, wrs).find((m) => m.wr.id === d.forWr);
+  if (!msg) {
+    return {
+      status: 'violated',
+      explanation:
+        `${name} was reported SUCCESS at t=${fmtTime(d.t)} with the message of WR ${String(d.forWr)}, ` +
+        `but the application of ${r.host === 'A' ? 'B' : 'A'} posted no SEND or WRITE_WITH_IMM with that id: a completion must carry a message that was sent.`,
+      events: [r.post.i, d.i],
+    };
+  }
+  if (carries(msg, d.wc)) return undefined;
+  return {
+    status: 'violated',
+    explanation:
+      `${name} was reported SUCCESS at t=${fmtTime(d.t)} with the message of ${describeWr(msg.host, msg.wr)}, but its completion ` +
+      `reported ${d.wc.value !== undefined ? `payload ${d.wc.value}` : 'no payload'}${d.wc.imm !== undefined ? ` imm ${d.wc.imm}` : ' no imm'}: the completion lies about the message.`,
+    events: [msg.post.i, d.i],
+  };
+}
+
+/** The peer application's messages (SEND, WRITE_WITH_IMM) addressed to `r`'s host. */
+function messagesTo(r: AppRecv, wrs: AppWr[]): AppWr[] {
+  return wrs.filter((m) => m.peer === r.host && consumesRecv(m.wr.opcode));
+}
+
+/** True when `wc` carries message `m` as the NIC would: a SEND's payload, and its imm. */
+function carries(m: AppWr, wc: WorkCompletion): boolean {
+  const payload = m.wr.opcode === 'SEND' ? m.wr.value : undefined;
+  return wc.value === payload && wc.imm === m.wr.imm;
 }

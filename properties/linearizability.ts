@@ -5,13 +5,15 @@
  * indeterminate; B's application consume (a read) and reuse (a write), the third party's
  * operations, and a final read of every word from the End event's memory are operations too.
  * Catches write-after-reuse (the paper's T2), FADD double count, CAS double success (ABA), lost
- * updates and reordering.
+ * updates and reordering. The explanation names the WR executed twice, or after reuse, whether
+ * the NIC or the peer's layer executed it (with forWr).
  */
 import type { Execution } from '../src/core/execution';
 import type { Verdict } from '../src/core/property';
 import type { LayerHost } from '../src/core/verbs';
-import { appWrs, endEvent, firstSuccess, validAddress } from './support/history';
-import type { AppWr } from './support/history';
+import { ATTRIBUTION_DOC } from './support/attribution';
+import { appWrs, endEvent, executionsOf, firstSuccess, validAddress } from './support/history';
+import type { AppWr, EffectEvent } from './support/history';
 import { describeOp, describeWr, fmtTime, word } from './support/describe';
 import { defineProperty } from './support/safe';
 import { linearize } from './support/wgl';
@@ -156,35 +158,62 @@ function wordOpOf(w: AppWr): WordOp | undefined {
 function explain(run: Execution, host: LayerHost, addr: number, ops: HistoryOp[]): Verdict {
   const w = word(host, addr);
   const final = ops[ops.length - 1];
-  const executions = run.trace.filter(
-    (e) => e.kind === 'Execute' && e.host === host && e.addr === addr && e.status === 'SUCCESS' && e.op !== 'READ',
-  );
+  // What changed the word on behalf of an application WR: the NIC's executions and the effects
+  // the peer's layer attributed to a WR (forWr), each with the WR it executed.
+  const executions = wordEffects(run, host, addr);
   const reuse = run.trace.find((e) => e.kind === 'AppReuse' && e.host === host && e.addr === addr);
-  const staleAfterReuse = reuse ? executions.find((e) => e.i > reuse.i) : undefined;
+  const staleAfterReuse = reuse ? executions.find((x) => x.e.i > reuse.i) : undefined;
   let cause = '';
   let causeEvents: number[] = [];
-  if (reuse && staleAfterReuse && staleAfterReuse.kind === 'Execute' && reuse.kind === 'AppReuse') {
-    cause = `B's application consumed ${w} and reused it (:= ${reuse.value}) at t=${fmtTime(reuse.t)}, then ${staleAfterReuse.from}'s WR ${staleAfterReuse.wr} (${staleAfterReuse.op}) executed again via path ${staleAfterReuse.path} at t=${fmtTime(staleAfterReuse.t)} and overwrote it (write after reuse, the paper's T2). `;
-    causeEvents = [reuse.i, staleAfterReuse.i];
+  if (reuse && staleAfterReuse && reuse.kind === 'AppReuse') {
+    const x = staleAfterReuse;
+    cause = `B's application consumed ${w} and reused it (:= ${reuse.value}) at t=${fmtTime(reuse.t)}, then ${x.w.host}'s WR ${x.w.wr.id} (${x.w.wr.opcode}) executed again ${how(x.e)} at t=${fmtTime(x.e.t)} and overwrote it (write after reuse, the paper's T2). `;
+    causeEvents = [reuse.i, x.e.i];
   } else {
-    const seen = new Map<number, number[]>();
-    for (const e of executions) if (e.kind === 'Execute') seen.set(e.wr, [...(seen.get(e.wr) ?? []), e.i]);
-    const twice = [...seen.entries()].find(([, is]) => is.length > 1);
+    const seen = new Map<AppWr, EffectEvent[]>();
+    for (const x of executions) seen.set(x.w, [...(seen.get(x.w) ?? []), x.e]);
+    const twice = [...seen.entries()].find(([, es]) => es.length > 1);
     if (twice) {
-      const [a, b] = twice[1].map((i) => run.trace[i]);
-      if (a.kind === 'Execute' && b.kind === 'Execute') {
-        const post = run.trace.find((e) => e.kind === 'AppPostSend' && e.host === a.from && e.wr.id === a.wr);
-        const name = post && post.kind === 'AppPostSend' ? `WR ${a.wr} (${describeOp(post.wr)})` : `WR ${a.wr}`;
-        cause = `${name} executed twice at ${host} (via path ${a.path} at t=${fmtTime(a.t)} and via path ${b.path} at t=${fmtTime(b.t)}). `;
-        causeEvents = [a.i, b.i];
-      }
+      const [wr, [a, b]] = twice;
+      cause = `WR ${wr.wr.id} (${describeOp(wr.wr)}) executed twice at ${host} (${how(a)} at t=${fmtTime(a.t)} and ${how(b)} at t=${fmtTime(b.t)}). `;
+      causeEvents = [a.i, b.i];
     }
   }
+  const hint = unattributedWrites(run, host, addr);
   const listed = ops.map((o) => o.label).join('; ');
   const events = [...new Set([...causeEvents, ...ops.flatMap((o) => o.events)])].sort((a, b) => a - b).slice(0, 24);
   return {
     status: 'violated',
-    explanation: `${cause}No legal sequential order explains the history of ${w} (${listed}), which ends at ${final.result}.`,
+    explanation: `${cause}No legal sequential order explains the history of ${w} (${listed}), which ends at ${final.result}.${hint}`,
     events,
   };
+}
+
+/** The effects that changed `host`'s word `addr` for an application WR, in trace order. */
+function wordEffects(run: Execution, host: LayerHost, addr: number): { w: AppWr; e: EffectEvent }[] {
+  const out: { w: AppWr; e: EffectEvent }[] = [];
+  for (const w of appWrs(run.trace)) {
+    if (w.peer !== host || w.wr.opcode === 'READ' || w.wr.addr !== addr) continue;
+    for (const e of executionsOf(w)) if (e.kind !== 'Deliver') out.push({ w, e });
+  }
+  return out.sort((a, b) => a.e.i - b.e.i);
+}
+
+function how(e: EffectEvent): string {
+  return e.kind === 'Execute' ? `via path ${e.path}` : `by ${e.host}'s layer`;
+}
+
+/**
+ * How to attribute, when the peer's layer changed the word itself without forWr: those changes
+ * may be executions of application WRs that the explanation cannot name.
+ */
+function unattributedWrites(run: Execution, host: LayerHost, addr: number): string {
+  const own = run.trace.filter(
+    (e) => e.kind === 'MemOp' && e.host === host && e.addr === addr && e.op !== 'read' && e.forWr === undefined,
+  );
+  if (own.length === 0) return '';
+  return (
+    ` ${host}'s layer changed ${word(host, addr)} itself ${own.length === 1 ? 'once' : `${own.length} times`} without forWr: ` +
+    `if it executed an application WR there, attribute it (env.memory.write/fetchAdd/cmpSwap(..., { forWr: <WR id> }), ${ATTRIBUTION_DOC}).`
+  );
 }

@@ -9,6 +9,7 @@ import { consumesRecv } from '../src/core/verbs';
 import { appRecvs, appWrs, canonical } from './support/history';
 import type { AppRecv, AppWr } from './support/history';
 import { describeRecv, describeWr, fmtTime } from './support/describe';
+import { ATTRIBUTION_DOC } from './support/attribution';
 import { defineProperty } from './support/safe';
 
 /** One message landing in one application RECV, and the event that shows it. */
@@ -18,6 +19,8 @@ interface Landing {
   event: number;
   t: number;
   how: string;
+  /** Matched by payload: the receiver's layer delivered it without forWr. */
+  unattributed?: true;
 }
 
 /** The no-queue-sliding property. */
@@ -52,7 +55,8 @@ function checkDirection(msgs: AppWr[], recvs: AppRecv[]): Verdict {
         explanation:
           `${describeWr(l.msg.host, l.msg.wr)} landed twice at ${l.recv.host}: in ${describeRecv(again.recv.host, again.recv.id)} ${again.how} at t=${fmtTime(again.t)} ` +
           `and again in ${describeRecv(l.recv.host, l.recv.id)} ${l.how} at t=${fmtTime(l.t)}. ` +
-          'Queue sliding: the retry consumed a buffer meant for a later message, so the message-to-buffer mapping is shifted from here on.',
+          'Queue sliding: the retry consumed a buffer meant for a later message, so the message-to-buffer mapping is shifted from here on.' +
+          attributionNote(again, l),
         events: [l.msg.post.i, again.event, l.event],
       };
     }
@@ -62,7 +66,8 @@ function checkDirection(msgs: AppWr[], recvs: AppRecv[]): Verdict {
         status: 'violated',
         explanation:
           `${describeRecv(l.recv.host, l.recv.id)} received two messages: ${describeWr(taken.msg.host, taken.msg.wr)} at t=${fmtTime(taken.t)} ` +
-          `and ${describeWr(l.msg.host, l.msg.wr)} at t=${fmtTime(l.t)}; each buffer must hold exactly one message.`,
+          `and ${describeWr(l.msg.host, l.msg.wr)} at t=${fmtTime(l.t)}; each buffer must hold exactly one message.` +
+          attributionNote(taken, l),
         events: [taken.event, l.event],
       };
     }
@@ -79,7 +84,8 @@ function checkDirection(msgs: AppWr[], recvs: AppRecv[]): Verdict {
       status: 'violated',
       explanation:
         `${describeWr(l.msg.host, l.msg.wr)} is delivered message #${k + 1} but landed in ${describeRecv(l.recv.host, l.recv.id)} ` +
-        `instead of ${expected ? describeRecv(expected.host, expected.id) : `RECV #${k + 1}`} (t=${fmtTime(l.t)}): the message-to-buffer mapping is shifted.`,
+        `instead of ${expected ? describeRecv(expected.host, expected.id) : `RECV #${k + 1}`} (t=${fmtTime(l.t)}): the message-to-buffer mapping is shifted.` +
+        attributionNote(l),
       events: [l.msg.post.i, l.event],
     };
   }
@@ -88,8 +94,9 @@ function checkDirection(msgs: AppWr[], recvs: AppRecv[]): Verdict {
 
 /**
  * Where each message landed, in trace order. A RecvConsumed of an application RECV names it
- * directly; a layer that receives into its own buffers and hands the application a completion
- * is matched by the payload it delivered, when exactly one message carries that payload.
+ * directly, and so does a RECV completion the receiver's layer attributed with `forWr`; an
+ * unattributed completion of a layer that receives into its own buffers is matched by the
+ * payload it delivered, when exactly one message carries that payload.
  */
 function findLandings(msgs: AppWr[], recvs: AppRecv[]): Landing[] {
   const msgById = new Map(msgs.map((m) => [m.wr.id, m]));
@@ -102,13 +109,38 @@ function findLandings(msgs: AppWr[], recvs: AppRecv[]): Landing[] {
     if (r.consumptions.length > 0) continue;
     for (const d of r.deliveries) {
       if (d.wc.status !== 'SUCCESS') continue;
+      if (d.forWr !== undefined) {
+        const msg = msgById.get(d.forWr);
+        if (msg) landings.push({ msg, recv: r, event: d.i, t: d.t, how: `(delivered by ${r.host}'s layer)` });
+        continue;
+      }
       const sig = canonical({ value: d.wc.value, imm: d.wc.imm });
       const same = msgs.filter(
         (m) => canonical({ value: m.wr.opcode === 'SEND' ? m.wr.value : undefined, imm: m.wr.imm }) === sig,
       );
       if (same.length === 1)
-        landings.push({ msg: same[0], recv: r, event: d.i, t: d.t, how: "(delivered by the receiver's layer)" });
+        landings.push({
+          msg: same[0],
+          recv: r,
+          event: d.i,
+          t: d.t,
+          how: `(delivered by ${r.host}'s layer without forWr, matched by its payload)`,
+          unattributed: true,
+        });
     }
   }
   return landings.sort((a, b) => a.event - b.event);
+}
+
+/**
+ * How to attribute, when a violation rests on a landing matched by payload: the receiver's layer
+ * delivered it without naming the message, so the match may be wrong.
+ */
+function attributionNote(...ls: Landing[]): string {
+  const guessed = ls.find((l) => l.unattributed);
+  if (!guessed) return '';
+  return (
+    ` (${guessed.recv.host}'s layer did not say whose message it delivered; if it received ${describeWr(guessed.msg.host, guessed.msg.wr)} itself, ` +
+    `name it: env.deliver(recvWc, { forWr: ${guessed.msg.wr.id} }), ${ATTRIBUTION_DOC}.)`
+  );
 }

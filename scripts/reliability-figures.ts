@@ -1,13 +1,16 @@
 /**
  * The README's reliability figures (npm run reliability:figures): how long the looping layer of
  * issue 12 (postSend calling env.post endlessly) takes to be stopped by its work budget, and how
- * much heap the run used; and how many hostile layers the tests try (test/hostile).
+ * much heap the run used; how many hostile layers the tests try (test/hostile); and how many
+ * malformed inputs the tests try (test/reliability: the corpus, the 100 MB file, the fuzzers).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenarioSync } from '../src/check/run';
 import type { FailoverLayer } from '../src/core/layer';
 import { DEFAULT_CONFIG } from '../src/core/scenario';
+import { EXPECTED_ERRORS } from '../test/fixtures/malformed/expected-errors';
+import { FUZZ_RUNS } from '../test/reliability/fuzz-runs';
 
 const loops: FailoverLayer = {
   name: 'loops',
@@ -46,4 +49,13 @@ console.log(
 );
 console.log(
   `hostile-layer tests (test/hostile): ${its} tests, ${rows} table rows; crashes of rdmacheck: 0 (jest green)`,
+);
+
+// Malformed inputs tried: each corpus file, the 100 MB file made at test time, each fuzzed input.
+const corpus = Object.keys(EXPECTED_ERRORS).length + 1;
+const argv = FUZZ_RUNS.argvQuick + FUZZ_RUNS.argvSlow;
+console.log(
+  `malformed inputs (test/reliability): ${corpus} corpus files (with the 100 MB one, each also through ` +
+    `render and replay), ${FUZZ_RUNS.loader} mutated trace files, ${argv} fuzzed argv; ` +
+    `${corpus + FUZZ_RUNS.loader + argv} in all; crashes of rdmacheck: 0 (jest green)`,
 );

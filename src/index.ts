@@ -39,7 +39,8 @@ export type {
   JudgedProperty,
   DescentProgress,
 } from './check';
-export type { CheckOptions, VerifyOptions, VerifyResult, CoverageClass } from './check';
+export type { CheckOptions, Shard, VerifyOptions, VerifyResult, CoverageClass } from './check';
+export { SHARD_ENV } from './check';
 export { properties } from '../properties';
 export { replay, findReferenceLayer, firstDivergence } from './check/replay';
 export type { ReplayOptions, ReplayResult, Divergence } from './check/replay';

@@ -40,6 +40,7 @@ export const NATIVE_FAULTS: AdapterCapabilities['faults'] = {
     reason: 'verbs offer no way to corrupt a WQE; a bad lkey gives LOC_PROT_ERR, not LOC_QP_OP_ERR',
   },
   delay: { supported: false, reason: "not implemented (tc netem could delay UDP 4791 but not one WR's packets)" },
+  pause: { supported: false, reason: 'not implemented (SIGSTOP/SIGCONT of the host process could do it)' },
 } satisfies Record<FaultKind, { supported: boolean; reason: string }>;
 
 /**

@@ -22,7 +22,8 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
   return contractEnv({
     host,
     paths: sim.config.paths,
-    memoryWords: mem.length,
+    memoryWords: sim.config.memoryWords,
+    layerMemoryWords: sim.config.layerMemoryWords,
     // Every env call records (a decision, a refusal or a LayerFault), except now(): both are charged.
     record: (e) => {
       sim.chargeLayer(host);
@@ -74,10 +75,12 @@ export function makeLayerEnv(sim: Simulator, host: LayerHost): ContractEnv {
         return;
       }
       const peer = other(host);
-      sim.at(sim.config.controlDelayNs, () => {
-        sim.record({ kind: 'ControlReceived', host: peer, obs: peer, msg });
-        sim.callLayer(peer, 'onControl', (l) => l.onControl?.(copyControl(msg)));
-      });
+      sim.at(sim.config.controlDelayNs, () =>
+        sim.onCpu(peer, () => {
+          sim.record({ kind: 'ControlReceived', host: peer, obs: peer, msg });
+          sim.callLayer(peer, 'onControl', (l) => l.onControl?.(copyControl(msg)));
+        }),
+      );
     },
     word: (addr) => mem[addr],
     setWord: (addr, value) => setWord(sim, host, addr, value),

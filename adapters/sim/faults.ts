@@ -1,5 +1,6 @@
 /** The scenario's faults: packet faults matched on the wire, event faults fired by anchors. */
 import type { Fault } from '../../src/core/scenario';
+import { deviceOf } from '../../src/core/scenario';
 import type { LayerHost } from '../../src/core/verbs';
 import { fail } from './nic';
 import type { Packet } from './qp';
@@ -137,16 +138,29 @@ export class FaultBook {
         return;
       }
       case 'nic-death': {
-        this.begin(index, `${f.host}'s NIC ${f.path} dies`);
-        sim.nicAlive[f.host][f.path] = false;
-        sim.portEvent(f.host, f.path, 'PORT_ERR');
+        // A device fault: every path whose QP lives on the dying path's device (config.pathDevice).
+        const device = deviceOf(sim.config, f.path);
+        const paths = sim.qps[f.host].map((_, p) => p).filter((p) => deviceOf(sim.config, p) === device);
+        const which = paths.length === 1 ? `NIC ${f.path}` : `device ${device} (paths ${paths.join(', ')})`;
+        this.begin(index, `${f.host}'s ${which} dies`);
+        for (const p of paths) {
+          sim.nicAlive[f.host][p] = false;
+          sim.portEvent(f.host, p, 'PORT_ERR');
+        }
         if (f.reviveAfterNs !== undefined) {
           sim.at(f.reviveAfterNs, () => {
-            sim.nicAlive[f.host][f.path] = true;
-            this.end(index, `${f.host}'s NIC ${f.path} back`);
-            sim.portEvent(f.host, f.path, 'PORT_ACTIVE');
+            for (const p of paths) sim.nicAlive[f.host][p] = true;
+            this.end(index, `${f.host}'s ${which} back`);
+            for (const p of paths) sim.portEvent(f.host, p, 'PORT_ACTIVE');
           });
         }
+        return;
+      }
+      case 'pause': {
+        // The host's CPU stalls: its layer's callbacks wait (Simulator.onCpu); the NIC goes on.
+        this.begin(index, `${f.host}'s CPU paused for ${f.durationNs} ns`);
+        sim.pausedUntil[f.host] = Math.max(sim.pausedUntil[f.host], sim.now + f.durationNs);
+        sim.at(f.durationNs, () => this.end(index, `${f.host}'s CPU resumes`));
         return;
       }
       case 'qp-error':

@@ -91,6 +91,8 @@ export function reconnect(sim: Simulator, qp: Qp, sqPsn: number, rqPsn: number):
   qp.ePsn = rqPsn;
   qp.nakSent = false;
   qp.rdAtomicSlots.clear();
+  // A provider that cleans the CQ on RESET (mlx5) drops the QP's completions not yet polled.
+  if (sim.config.resetCancelsInFlight) sim.cancelUnpolled(qp.host, qp.path);
   transition(sim, qp, 'INIT', 'reset by the layer');
   transition(sim, qp, 'RTR', 'reset by the layer');
   transition(sim, qp, 'RTS', 'reset by the layer');

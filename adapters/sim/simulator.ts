@@ -52,6 +52,10 @@ export class Simulator {
   /** NIC alive per host per path. */
   readonly nicAlive: Record<LayerHost, boolean[]>;
   controlUp = true;
+  /** Until when each host's CPU is paused (a pause fault): its layer's callbacks wait (onCpu). */
+  readonly pausedUntil: Record<LayerHost, number> = { A: 0, B: 0 };
+  /** Completions generated but not yet polled, per host (a poll delay or a pause holds them). */
+  private readonly unpolled: Record<LayerHost, Set<Unpolled>> = { A: new Set(), B: new Set() };
   readonly instances: Partial<Record<LayerHost, LayerInstance>> = {};
   /** Each host's LayerEnv under the contract, told what its application posts. */
   readonly envs: Record<LayerHost, ContractEnv>;
@@ -87,7 +91,9 @@ export class Simulator {
   ) {
     validateScenario(scenario);
     const c = (this.config = resolveConfig(scenario));
-    this.memory = { A: new Array(c.memoryWords).fill(0), B: new Array(c.memoryWords).fill(0) };
+    // The application's words, then the layer's own (kept out of every snapshot: finish()).
+    const words = c.memoryWords + c.layerMemoryWords;
+    this.memory = { A: new Array(words).fill(0), B: new Array(words).fill(0) };
     const makeQps = (host: LayerHost) =>
       Array.from({ length: c.paths }, (_, p) => new Qp(host, p, c.retryCnt, c.rnrRetry));
     this.qps = { A: makeQps('A'), B: makeQps('B') };
@@ -140,13 +146,15 @@ export class Simulator {
 
   /** Arms timer `token` of `host`'s layer: onTimer after `delayNs` (idle firings fold: ./idleTimers). */
   armLayerTimer(host: LayerHost, delayNs: number, token: string): void {
-    this.at(delayNs, () => {
-      const folded = this.idleTimers.fire(host, token, this.now, this.trace, () =>
-        this.callLayer(host, 'onTimer', (l) => l.onTimer?.(token)),
-      );
-      // A folded firing is proven idle (the callback and its re-arm): bounded by virtual time, free.
-      if (folded) this.layerSteps -= 2;
-    });
+    this.at(delayNs, () =>
+      this.onCpu(host, () => {
+        const folded = this.idleTimers.fire(host, token, this.now, this.trace, () =>
+          this.callLayer(host, 'onTimer', (l) => l.onTimer?.(token)),
+        );
+        // A folded firing is proven idle (the callback and its re-arm): bounded by virtual time, free.
+        if (folded) this.layerSteps -= 2;
+      }),
+    );
   }
 
   /** Calls into a layer instance; an exception becomes a LayerFault, never a crash. */
@@ -192,20 +200,48 @@ export class Simulator {
 
   // ---------------------------------------------------------------- observations of a layer
 
-  /** A completion polled from `host`'s CQ of `path`, handed to its layer (queued, not re-entrant). */
+  /**
+   * A completion the NIC put in `host`'s CQ of `path`, handed to its layer when the host polls:
+   * config.pollDelayNs later, and not while its CPU is paused (queued, not re-entrant).
+   */
   complete(host: LayerHost, path: number, wc: WorkCompletion): void {
-    this.at(0, () => {
-      this.record({ kind: 'Completion', host, obs: host, path, wc });
-      this.callLayer(host, 'onCompletion', (l) => l.onCompletion(path, copyWc(wc)));
-    });
+    const delay = this.config.pollDelayNs[host] ?? 0;
+    const entry: Unpolled = { path, pollAt: this.now + delay, cancelled: false };
+    this.unpolled[host].add(entry);
+    this.at(delay, () =>
+      this.onCpu(host, () => {
+        this.unpolled[host].delete(entry);
+        if (entry.cancelled) return;
+        this.record({ kind: 'Completion', host, obs: host, path, wc });
+        this.callLayer(host, 'onCompletion', (l) => l.onCompletion(path, copyWc(wc)));
+      }),
+    );
+  }
+
+  /**
+   * Discards the completions of `host`'s QP `path` not yet polled (a reset under
+   * resetCancelsInFlight). One polled at once (no delay, no pause) counts as polled already.
+   */
+  cancelUnpolled(host: LayerHost, path: number): void {
+    const paused = this.pausedUntil[host] > this.now;
+    for (const e of this.unpolled[host]) if (e.path === path && (paused || e.pollAt > this.now)) e.cancelled = true;
+  }
+
+  /** Runs `fn` on `host`'s CPU: now, or when a pause of it ends (in arrival order). */
+  onCpu(host: LayerHost, fn: () => void): void {
+    const until = this.pausedUntil[host];
+    if (this.now < until) this.at(until - this.now, () => this.onCpu(host, fn));
+    else fn();
   }
 
   /** A local port event at `host`. */
   portEvent(host: LayerHost, path: number, event: 'PORT_ERR' | 'PORT_ACTIVE'): void {
-    this.at(0, () => {
-      this.record({ kind: 'PortEvent', host, obs: host, path, event });
-      this.callLayer(host, 'onPortEvent', (l) => l.onPortEvent?.(path, event));
-    });
+    this.at(0, () =>
+      this.onCpu(host, () => {
+        this.record({ kind: 'PortEvent', host, obs: host, path, event });
+        this.callLayer(host, 'onPortEvent', (l) => l.onPortEvent?.(path, event));
+      }),
+    );
   }
 
   /** Marks a fault or application step: the liveness budget restarts from now. */
@@ -294,7 +330,9 @@ export class Simulator {
   finish(adapter: Adapter, reason: EndReason, liveness?: LivenessSpent): Execution {
     // A quiescent run ends with its last event, not with a cancelled timer that ran idle.
     if (reason === 'quiescent' && this.trace.length > 0) this.now = this.trace[this.trace.length - 1].t;
-    const memory = { A: [...this.memory.A], B: [...this.memory.B] };
+    // The application's words only: the layer's own are in the trace where they changed.
+    const words = this.config.memoryWords;
+    const memory = { A: this.memory.A.slice(0, words), B: this.memory.B.slice(0, words) };
     this.stopped = undefined; // the End event must be recorded even at the event limit
     this.record({ kind: 'End', host: 'net', reason, memory });
     return {
@@ -306,6 +344,13 @@ export class Simulator {
       end: { reason, timeNs: this.now, memory, ...(liveness ? { liveness } : {}) },
     };
   }
+}
+
+/** A completion in a CQ that its host has not polled yet. */
+interface Unpolled {
+  path: number;
+  pollAt: number;
+  cancelled: boolean;
 }
 
 /** Thrown past the event limit or the work budget; caught by the run loop (never seen by users). */

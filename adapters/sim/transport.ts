@@ -161,7 +161,10 @@ function execute(sim: Simulator, qp: Qp, pkt: Packet): void {
   if (needsAddr) {
     // With max_dest_rd_atomic = 0 the responder takes no READ or atomic at all.
     const noResources = (wr.opcode === 'READ' || isAtomic(wr.opcode)) && sim.nic.responderSlots === 0;
-    const bad = noResources ? 'REM_INV_REQ_ERR' : addressError(wr, mem.length);
+    // The layer's own words (layerMemoryWords) are registered for the peer's layer only (its WRs
+    // have negative ids); the application's WRs reach the application's words.
+    const words = sim.config.memoryWords + (wr.id < 0 ? sim.config.layerMemoryWords : 0);
+    const bad = noResources ? 'REM_INV_REQ_ERR' : addressError(wr, words);
     if (bad) {
       executed(sim, qp, pkt, wr.addr, undefined, undefined, bad);
       respond(sim, qp, pkt, { psn: pkt.psn, nak: 'ERR', status: bad });

@@ -5,11 +5,16 @@
  */
 import type { Trace, TraceEvent } from '../../src/core/trace';
 import type { LayerHost, SendWr } from '../../src/core/verbs';
+import { consumesRecv } from '../../src/core/verbs';
 
 type Ev<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
 
-/** An effect of a WR at the responder: the NIC executed it, or the peer's layer did it for it. */
-export type EffectEvent = Ev<'Execute'> | Ev<'MemOp'>;
+/**
+ * An effect of a WR at the responder: the NIC executed it, or the peer's layer did it for it and
+ * said so with `forWr` (README, "Effects a layer performs itself"): a memory operation, a read
+ * serving a READ, or a RECV completion carrying a SEND's or WRITE_WITH_IMM's message.
+ */
+export type EffectEvent = Ev<'Execute'> | Ev<'MemOp'> | Ev<'Deliver'>;
 
 /** One application send WR and what became of it. */
 export interface AppWr {
@@ -20,7 +25,11 @@ export interface AppWr {
   post: Ev<'AppPostSend'>;
   /** Every completion the layer handed the application for this WR, in order. */
   deliveries: Ev<'Deliver'>[];
-  /** Successful executions of this WR's own opcode at the peer, and peer-layer MemOps forWr it. */
+  /**
+   * Successful executions of this WR's own opcode at the peer, and what the peer's layer
+   * attributed to it: MemOps of its kind (a read for a READ, a write or atomic otherwise) and,
+   * for a SEND or WRITE_WITH_IMM, RECV deliveries. In trace order.
+   */
   effects: EffectEvent[];
 }
 
@@ -58,12 +67,29 @@ export function appWrs(trace: Trace): AppWr[] {
     } else if (e.kind === 'Execute' && e.status === 'SUCCESS') {
       const w = byKey.get(key(e.from, e.wr));
       if (w && e.host === w.peer && e.op === w.wr.opcode) w.effects.push(e);
-    } else if (e.kind === 'MemOp' && e.forWr !== undefined && e.op !== 'read') {
+    } else if (e.kind === 'MemOp' && e.forWr !== undefined) {
       const w = byKey.get(key(peerOf(e.host), e.forWr));
-      if (w) w.effects.push(e);
+      if (w && (e.op === 'read') === (w.wr.opcode === 'READ')) w.effects.push(e);
+    } else if (e.kind === 'Deliver' && e.forWr !== undefined && e.wc.status === 'SUCCESS') {
+      const w = byKey.get(key(peerOf(e.host), e.forWr));
+      if (w && consumesRecv(w.wr.opcode)) w.effects.push(e);
     }
   }
   return out;
+}
+
+/**
+ * The events of `w.effects` that each stand for one execution. The peer's layer that delivers a
+ * message itself may have executed it in two steps (a WRITE_WITH_IMM's memory write, then its
+ * RECV completion) or relayed what the NIC executed into its own buffer: an attributed delivery
+ * is the landing of a message whose other part is an Execute or an attributed MemOp. So the
+ * executions are the deliveries or the other effects, whichever are more (each delivery pairs
+ * with one other effect, in either order).
+ */
+export function executionsOf(w: AppWr): EffectEvent[] {
+  const deliveries = w.effects.filter((e) => e.kind === 'Deliver');
+  const others = w.effects.filter((e) => e.kind !== 'Deliver');
+  return deliveries.length > others.length ? deliveries : others;
 }
 
 /** Every application RECV of both hosts, in posting order. */

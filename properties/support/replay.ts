@@ -18,6 +18,7 @@ import { decisions, isObservation } from '../../src/core/trace';
 import type { LayerHost } from '../../src/core/verbs';
 import { copyWc, copyWr } from '../../src/core/verbs';
 import { canonical } from './history';
+import { sameData } from './same';
 
 type SetTimerEvent = Extract<DecisionEvent, { kind: 'SetTimer' }>;
 
@@ -46,42 +47,61 @@ const WORLD_VALUES: Record<ReplayWorld, { random: number; dateNow: number; perfN
   high: { random: 0.9999999, dateNow: 4_102_444_800_001, perfNow: 987_654_321.123 },
 };
 
+/** The fields of each decision kind that make its action (what the layer chose), `t` and `kind` aside. */
+const ACTION_FIELDS: Record<DecisionEvent['kind'], readonly string[]> = {
+  Post: ['path', 'wr'],
+  PostRecv: ['path', 'wr'],
+  Reset: ['path', 'sqPsn', 'rqPsn'],
+  MoveToError: ['path'],
+  Deliver: ['wc', 'forWr'],
+  SetTimer: ['delayNs', 'token'],
+  SendControl: ['msg'],
+  MemOp: ['op', 'addr', 'value', 'add', 'compare', 'swap', 'forWr'],
+};
+
+/** Action fields a decision may leave out, and the value they then have (a Reset's starting PSNs). */
+const ACTION_DEFAULTS: Partial<Record<DecisionEvent['kind'], Record<string, unknown>>> = {
+  Reset: { sqPsn: 0, rqPsn: 0 },
+};
+
+/** Field `f` of a decision of kind `kind`, its default when absent. */
+function actionField(r: Record<string, unknown>, kind: DecisionEvent['kind'], f: string): unknown {
+  const defaults = ACTION_DEFAULTS[kind];
+  return defaults !== undefined && f in defaults ? (r[f] ?? defaults[f]) : r[f];
+}
+
 /** The action part of a decision (what the layer chose), without what the fabric answered. */
 export function decisionAction(d: DecisionEvent | ReplayedDecision): string {
   const r = d as Record<string, unknown>;
-  switch (d.kind) {
-    case 'Post':
-    case 'PostRecv':
-      return canonical({ t: r.t, kind: d.kind, path: r.path, wr: r.wr });
-    case 'Reset':
-      return canonical({ t: r.t, kind: d.kind, path: r.path, sqPsn: r.sqPsn ?? 0, rqPsn: r.rqPsn ?? 0 });
-    case 'MoveToError':
-      return canonical({ t: r.t, kind: d.kind, path: r.path });
-    case 'Deliver':
-      return canonical({ t: r.t, kind: d.kind, wc: r.wc });
-    case 'SetTimer':
-      return canonical({ t: r.t, kind: d.kind, delayNs: r.delayNs, token: r.token });
-    case 'SendControl':
-      return canonical({ t: r.t, kind: d.kind, msg: r.msg });
-    case 'MemOp':
-      return canonical({
-        t: r.t,
-        kind: d.kind,
-        op: r.op,
-        addr: r.addr,
-        value: r.value,
-        add: r.add,
-        compare: r.compare,
-        swap: r.swap,
-        forWr: r.forWr,
-      });
-  }
+  const action: Record<string, unknown> = { t: r.t, kind: d.kind };
+  for (const f of ACTION_FIELDS[d.kind]) action[f] = actionField(r, d.kind, f);
+  return canonical(action);
 }
 
-/** Replays `run` in one world; undefined when every decision of both hosts matches the record. */
-export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence | undefined {
+/** True when two decisions chose the same action: `decisionAction(a) === decisionAction(b)`, without the strings. */
+export function sameAction(a: DecisionEvent | ReplayedDecision, b: DecisionEvent | ReplayedDecision): boolean {
+  return sameActionAt(a, b, b.t);
+}
+
+/** sameAction of `a` and of `b` taken at time `t` (b's own `t` ignored): no copy of `b` needed. */
+function sameActionAt(a: DecisionEvent | ReplayedDecision, b: { kind: string }, t: number): boolean {
+  if (a.kind !== b.kind || !sameData(a.t, t)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const f of ACTION_FIELDS[a.kind])
+    if (!sameData(actionField(x, a.kind, f), actionField(y, a.kind, f))) return false;
+  return true;
+}
+
+/**
+ * Replays `run` in one world; undefined when every decision of both hosts matches the record.
+ * `seen.calls`, when given, receives how many times the layer consulted a clock or Math.random.
+ */
+export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: number }): ReplayDivergence | undefined {
   const recorded: Record<LayerHost, DecisionEvent[]> = { A: decisions(run.trace, 'A'), B: decisions(run.trace, 'B') };
-  const replayed: Record<LayerHost, ReplayedDecision[]> = { A: [], B: [] };
+  // How many decisions each host has made in the replay (the replayed decisions themselves are
+  // copied only at a divergence: a replay of a run that agrees allocates none).
+  const replayed: Record<LayerHost, number> = { A: 0, B: 0 };
   const calls = new Map<string, number>();
   let now = 0;
   let during: ObservationEvent | undefined;
@@ -97,31 +117,39 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
     if (!unfolding && ++steps > run.config.maxLayerSteps) throw REPLAY_STOP;
   };
 
-  const decide = (host: LayerHost, d: ReplayedDecision): void => {
+  const decide = (host: LayerHost, d: { kind: string } & Record<string, unknown>, t: number): void => {
     if (unfolding && unfolding.host === host) {
       const u = unfolding;
       const { delayNs, token } = u.expected;
       if (u.seen++ === 0 && d.kind === 'SetTimer' && d.delayNs === delayNs && d.token === token) return;
       if (!divergence) {
-        const recorded = u.seen === 1 ? { ...u.expected, t: d.t } : undefined;
-        divergence = { host, position: replayed[host].length, recorded, replayed: d, during, nondeterminism: [] };
+        const recorded = u.seen === 1 ? { ...u.expected, t } : undefined;
+        const replayedDecision = { ...d, t } as ReplayedDecision;
+        divergence = {
+          host,
+          position: replayed[host],
+          recorded,
+          replayed: replayedDecision,
+          during,
+          nondeterminism: [],
+        };
       }
       return;
     }
-    const k = replayed[host].length;
-    replayed[host].push(d);
+    const k = replayed[host]++;
     const rec = recorded[host][k];
     // A run cut by the event limit or the work budget stopped in the middle of a callback:
     // decisions past the end of its record are not a divergence, and the replay stops there too
     // (a looping layer would loop here as well).
     if (!rec && truncated) throw REPLAY_STOP;
-    if (!divergence && (!rec || decisionAction(rec) !== decisionAction(d))) {
-      divergence = { host, position: k, recorded: rec, replayed: d, during, nondeterminism: [] };
+    if (!divergence && (!rec || !sameActionAt(rec, d, t))) {
+      const replayedDecision = { ...d, t } as ReplayedDecision;
+      divergence = { host, position: k, recorded: rec, replayed: replayedDecision, during, nondeterminism: [] };
     }
   };
 
   /** The recorded decision the next replayed one of `host` is compared with. */
-  const next = (host: LayerHost): DecisionEvent | undefined => recorded[host][replayed[host].length];
+  const next = (host: LayerHost): DecisionEvent | undefined => recorded[host][replayed[host]];
   /** What the fabric answered the recorded post: its refusal, or undefined when it was posted. */
   const refusal = (rec: DecisionEvent | undefined, kind: 'Post' | 'PostRecv'): string | undefined =>
     rec && rec.kind === kind && !rec.ok ? (rec.error ?? 'refused') : undefined;
@@ -135,7 +163,7 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
       memoryWords: run.config.memoryWords,
       record: (e) => {
         charge();
-        if (e.kind !== 'LayerFault') decide(host, { ...e, t: now } as ReplayedDecision);
+        if (e.kind !== 'LayerFault') decide(host, e, now);
       },
       post: () => refusal(next(host), 'Post'),
       postRecv: () => refusal(next(host), 'PostRecv'),
@@ -184,7 +212,7 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
       if (u.seen === 0 && !divergence)
         divergence = {
           host: e.obs,
-          position: replayed[e.obs].length,
+          position: replayed[e.obs],
           recorded: { ...expected, t: now },
           during,
           nondeterminism: [],
@@ -235,13 +263,14 @@ export function replayRun(run: Execution, world: ReplayWorld): ReplayDivergence 
   }
   if (!divergence) {
     for (const host of ['A', 'B'] as const) {
-      const k = replayed[host].length;
+      const k = replayed[host];
       if (k < recorded[host].length) {
         divergence = { host, position: k, recorded: recorded[host][k], during: undefined, nondeterminism: [] };
         break;
       }
     }
   }
+  if (seen) seen.calls = [...calls.values()].reduce((a, b) => a + b, 0);
   if (divergence) divergence.nondeterminism = [...calls.entries()].map(([n, c]) => `${n} x${c}`);
   return divergence;
 }

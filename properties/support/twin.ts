@@ -7,10 +7,10 @@
 import type { Execution } from '../../src/core/execution';
 import type { Fault, Scenario } from '../../src/core/scenario';
 import type { TraceEvent } from '../../src/core/trace';
-import { isDecision, isObservation, withoutIndex } from '../../src/core/trace';
+import { isDecision, isObservation } from '../../src/core/trace';
 import type { LayerHost } from '../../src/core/verbs';
-import { canonical } from './history';
-import { decisionAction } from './replay';
+import { sameAction } from './replay';
+import { sameData } from './same';
 
 /** The twin of `scenario`, or undefined when no fault hides from the sender what it hides. */
 export function twinScenario(scenario: Scenario): Scenario | undefined {
@@ -59,15 +59,15 @@ export function splitDecisions(a: Execution, b: Execution, host: LayerHost): Twi
     const yDecides = y !== undefined && isDecision(y);
     if (!xDecides && !yDecides) {
       // Both observations (or the end of one run): differing observations end the comparison.
-      if (!x || !y || canonical(withoutIndex(x)) !== canonical(withoutIndex(y))) return undefined;
+      if (!x || !y || !sameData(x, y, 'i')) return undefined;
       lastCommon = x;
       continue;
     }
     if (xDecides && yDecides) {
-      if (decisionAction(x) !== decisionAction(y)) return { original: x, twin: y, lastCommon };
+      if (!sameAction(x, y)) return { original: x, twin: y, lastCommon };
       // Same action, different answer from the fabric (a post refused, a memory value): that
       // answer is an observation, and it differs, so the host can tell the runs apart.
-      if (canonical(withoutIndex(x)) !== canonical(withoutIndex(y))) return undefined;
+      if (!sameData(x, y, 'i')) return undefined;
       continue;
     }
     return { original: x, twin: y, lastCommon };

@@ -17,11 +17,12 @@ import type {
   ThirdPartyOp,
   WorkloadStep,
 } from '../core/scenario';
-import { DEFAULT_CONFIG, FAULT_KINDS, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
+import { DEFAULT_CONFIG, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Opcode, SendWr } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS } from './options';
 import { DomainShrunkScenarios } from './domainShrunk';
+import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -42,6 +43,7 @@ export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): 
     maxPaths: Math.max(2, options.maxPaths ?? CHECK_DEFAULTS.maxPaths),
     maxEvents: options.maxEvents ?? CHECK_DEFAULTS.maxEvents,
     livenessNs: options.livenessNs ?? CHECK_DEFAULTS.livenessNs,
+    ...recordedSettings(options.config),
     // Recorded only when it is not the default, so that 'ibta' audits read as they always did.
     ...(options.nic !== undefined && options.nic !== DEFAULT_CONFIG.nic ? { nic: options.nic } : {}),
     // Recorded only when on, like nic: a counterexample of the plain generator reads as before.
@@ -133,8 +135,8 @@ type RawFault = {
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
   const limits = resolveGeneratorLimits(options);
-  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic } = limits;
-  const rareFaults = FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
+  const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic, config } = limits;
+  const rareFaults = DRAWN_FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
@@ -213,7 +215,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     faults: limits.swarm
       ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
         fc
-          .subarray([...FAULT_KINDS], { minLength: 1 })
+          .subarray([...DRAWN_FAULT_KINDS], { minLength: 1 })
           .chain((kinds) => fc.array(rawFault(fc.constantFrom(...kinds)), { maxLength: maxFaults }))
       : fc.array(rawFault(weightedKinds), { maxLength: maxFaults }),
     realisticTimeout: fc.oneof(
@@ -222,7 +224,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     ),
   });
   return new DomainShrunkScenarios(
-    draft.map((d) => toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic)),
+    draft.map((d) => withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config)),
+    pinnedKeys(config),
   );
 }
 
@@ -327,6 +330,8 @@ function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicPro
         return { kind: 'qp-error', host: f.host, path, after: anchorOf(f.after) };
       case 'corrupt-wqe':
         return { kind: 'corrupt-wqe', path, wr: wrRef(f.wr) };
+      case 'pause': // not drawn (given.ts)
+        throw new Error('scenarioArbitrary: pause faults are not drawn');
       case 'control-loss':
         return {
           kind: 'control-loss',

@@ -11,7 +11,7 @@ import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
 import type { CoverageCounts, GeneratorLimits, OpClass, PropertyResult, Report } from '../core/results';
-import type { NicProfile, Scenario } from '../core/scenario';
+import type { NicProfile, Scenario, ScenarioSettings } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
@@ -77,6 +77,7 @@ export async function checkColumns(
     layer: layer.name,
     adapter: adapter.name,
     seed: o.seed,
+    ...(o.shard === undefined ? {} : { shard: o.shard }),
     ok: overall.every((r) => r.status !== 'violated') && shortfalls.length === 0,
     results: [...overall, ...perOpcode],
     coverage,
@@ -89,6 +90,7 @@ type ColumnBounds = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaul
   maxPaths?: number;
   livenessNs?: number;
   nic?: NicProfile;
+  config?: ScenarioSettings;
   swarm?: boolean;
   locality?: boolean;
   /** The op classes the audit selected: what a mixed column draws from (default: all). */
@@ -108,6 +110,7 @@ export function opClassGenerator(opcode: OpClass, o: ColumnBounds): GeneratorLim
     maxPaths: o.maxPaths,
     livenessNs: o.livenessNs,
     nic: o.nic,
+    config: o.config,
     swarm: o.swarm,
     locality: o.locality,
   });
@@ -134,7 +137,9 @@ async function search(
   const judge = async (scenario: Scenario): Promise<boolean> => {
     runIndex++;
     const active = cells.filter((c) => !c.failure && !c.timedOut);
-    if (active.length === 0) return true; // every property is decided: the remaining runs are skipped
+    // Every property is decided (failed, or out of time): no more runs. An interrupting
+    // precondition failure ends fast-check's loop without counting a failure or shrinking.
+    if (active.length === 0) throw new fc.PreconditionFailure(true);
     const started = nowMs();
     let run: Execution;
     try {

@@ -1,6 +1,6 @@
 /** The arbitrary wrapper that hands shrinking to rdmacheck's domain shrinker (shrink.ts). */
 import fc from 'fast-check';
-import type { Scenario } from '../core/scenario';
+import type { Scenario, ScenarioSettings } from '../core/scenario';
 import { shrinkScenario } from './shrink';
 
 /**
@@ -9,7 +9,11 @@ import { shrinkScenario } from './shrink';
  * counterexample can be shrunk further, and fast-check's seed and path still replay it.
  */
 export class DomainShrunkScenarios extends fc.Arbitrary<Scenario> {
-  constructor(private readonly inner: fc.Arbitrary<Scenario>) {
+  constructor(
+    private readonly inner: fc.Arbitrary<Scenario>,
+    /** Config keys the generator was given: shrinking keeps them (a stack audited at its own settings). */
+    private readonly pinned: readonly (keyof ScenarioSettings)[] = [],
+  ) {
     super();
   }
 
@@ -23,6 +27,8 @@ export class DomainShrunkScenarios extends fc.Arbitrary<Scenario> {
   }
 
   shrink(value: Scenario): fc.Stream<fc.Value<Scenario>> {
-    return new fc.Stream(shrinkScenario(value)).map((s) => new fc.Value(s, undefined));
+    const pinned = this.pinned;
+    const keepsPinned = (s: Scenario) => pinned.every((k) => s.config?.[k] === value.config?.[k]);
+    return new fc.Stream(shrinkScenario(value)).filter(keepsPinned).map((s) => new fc.Value(s, undefined));
   }
 }

@@ -39,3 +39,5 @@ export {
   theoremWitnesses,
 } from './theorems';
 export type { Broken, TheoremRun, TheoremWitness, WitnessOptions } from './theorems';
+export { parseShard, shardFromEnv, shardSeed, SHARD_ENV } from './shard';
+export type { Shard } from './shard';

@@ -1,11 +1,15 @@
 /** checkLayer's options, their defaults, and their validation (errors say what to do). */
 import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
+import { carriedOpcodes } from '../core/layer';
 import type { Property } from '../core/property';
-import type { NicProfile } from '../core/scenario';
+import type { NicProfile, ScenarioSettings } from '../core/scenario';
 import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
+import { validateScenario } from '../core/validate';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
+import type { Shard } from './shard';
+import { shardSeed, validShard } from './shard';
 import { validateRequireCoverage } from './coverage/tally';
 
 /**
@@ -50,7 +54,7 @@ export interface CheckOptions {
   adapter?: Adapter;
   /** The properties to check (default `properties.all`). */
   properties?: readonly Property[];
-  /** Op classes to audit, one column each (default: all six). */
+  /** Op classes to audit, one column each (default: the layer's `opcodes`, else all six). */
   opcodes?: readonly Opcode[];
   /**
    * Add a 'mixed' column whose scenarios draw from every selected op class (default: true when
@@ -90,12 +94,24 @@ export interface CheckOptions {
    * 'rxe' (Linux Soft-RoCE's behaviour where it differs; docs/simulator.md, NIC profiles).
    */
   nic?: NicProfile;
+  /**
+   * Settings every generated scenario takes instead of drawing them (QP timeout, retry counts,
+   * NIC profile, liveness budget...). Default: the layer's own `config` (a stack audited at its
+   * own settings); `{}` draws everything. `livenessNs` and `nic` above win over these.
+   */
+  config?: ScenarioSettings;
   /** Swarm generation: each scenario draws from its own subset of the fault kinds (bench/generator.ts). */
   swarm?: boolean;
   /** Fault locality: each fault targets one WR, anchored to that WR's events (bench/generator.ts). */
   locality?: boolean;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
+  /**
+   * Shard `index` of `count` of a campaign (src/check/shard.ts): the audit runs under seed
+   * `seed + index - 1`, so shards search disjoint, reproducible streams; merge their reports with
+   * `rdmacheck merge`.
+   */
+  shard?: Shard;
 }
 
 /** The options with every default filled in. */
@@ -115,9 +131,12 @@ export interface ResolvedCheckOptions {
   requireCoverage?: Readonly<Record<string, number>>;
   livenessNs: number;
   nic: NicProfile;
+  /** The given settings other than livenessNs and nic (resolved into their own fields). */
+  config: ScenarioSettings;
   swarm: boolean;
   locality: boolean;
   onProgress?: (p: { runs: number; failures: number }) => void;
+  shard?: Shard;
 }
 
 /** The default seed: audits are reproducible unless the caller asks for another seed. */
@@ -144,11 +163,22 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     if (!Number.isSafeInteger(v) || (v as number) < 0) fail(`${key} must be a non-negative integer (got ${String(v)})`);
     return v as number;
   };
-  const opcodes = options.opcodes ?? OPCODES;
+  if (layer.opcodes !== undefined) {
+    if (!Array.isArray(layer.opcodes) || layer.opcodes.length === 0)
+      fail(`layer.opcodes must be a non-empty list of the op classes the layer carries (${OPCODES.join(', ')})`);
+    for (const op of layer.opcodes)
+      if (!OPCODES.includes(op)) fail(`layer.opcodes: "${String(op)}" is not an opcode (${OPCODES.join(', ')})`);
+  }
+  const carried = carriedOpcodes(layer);
+  const opcodes = options.opcodes ?? carried;
   if (!Array.isArray(opcodes) || opcodes.length === 0)
     fail(`opcodes must be a non-empty list of op classes (${OPCODES.join(', ')})`);
-  for (const op of opcodes)
+  for (const op of opcodes) {
     if (!OPCODES.includes(op)) fail(`opcodes: "${String(op)}" is not an opcode (${OPCODES.join(', ')})`);
+    // Work the layer never accepts is not a failure of the layer: refuse to audit it.
+    if (!carried.includes(op))
+      fail(`opcodes: layer ${layer.name} carries only ${carried.join(', ')} (its opcodes); drop ${op}`);
+  }
   if (options.properties !== undefined) {
     if (!Array.isArray(options.properties) || options.properties.length === 0)
       fail('properties must be a non-empty list of Property (e.g. properties.all)');
@@ -171,7 +201,9 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail('onProgress must be a function');
   if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
     fail(`nic must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(options.nic)})`);
+  const shard = options.shard === undefined ? undefined : validShard(options.shard, 'checkLayer');
   const d = CHECK_DEFAULTS;
+  const { livenessNs: givenLiveness, nic: givenNic, ...given } = resolveSettings(layer, options, fail);
   const maxEvents = positiveInt('maxEvents', d.maxEvents);
   if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2)
     fail(`maxPaths must be at least 2, so that there is a backup path (got ${options.maxPaths})`);
@@ -182,7 +214,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     opcodes: [...new Set(opcodes)],
     mixed: options.mixed ?? new Set(opcodes).size > 1,
     numRuns: positiveInt('numRuns', d.numRuns),
-    seed: options.seed ?? d.seed,
+    seed: shardSeed(options.seed ?? d.seed, shard),
     timeLimitMs: positiveInt('timeLimitMs', d.timeLimitMs),
     shrinkTimeLimitMs: nonNegativeInt('shrinkTimeLimitMs', d.shrinkTimeLimitMs),
     maxEvents,
@@ -192,10 +224,38 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     ...(options.requireCoverage === undefined
       ? {}
       : { requireCoverage: validateRequireCoverage('checkLayer', options.requireCoverage) }),
-    livenessNs: positiveInt('livenessNs', d.livenessNs, 'a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms'),
-    nic: options.nic ?? d.nic,
+    livenessNs: positiveInt(
+      'livenessNs',
+      givenLiveness ?? d.livenessNs,
+      'a positive integer of nanoseconds, e.g. 50_000_000 for 50 ms',
+    ),
+    nic: options.nic ?? givenNic ?? d.nic,
+    config: given,
     swarm: options.swarm ?? d.swarm,
     locality: options.locality ?? d.locality,
     onProgress: options.onProgress,
+    ...(shard === undefined ? {} : { shard }),
   };
+}
+
+/** Config keys a generated scenario cannot take as given (see ScenarioSettings). */
+const UNSETTABLE = ['paths', 'memoryWords', 'maxEvents'];
+
+/** The settings generated scenarios take as given: options.config, else the layer's; checked. */
+function resolveSettings(layer: FailoverLayer, options: CheckOptions, fail: (msg: string) => never): ScenarioSettings {
+  const fromOptions = options.config !== undefined;
+  const settings = fromOptions ? options.config : layer.config;
+  const where = fromOptions ? 'config' : `layer.config (of ${layer.name})`;
+  if (settings === undefined) return {};
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings))
+    fail(`${where} must be an object of scenario settings (e.g. { timeout: 14, retryCnt: 7 })`);
+  for (const key of Object.keys(settings as object))
+    if (UNSETTABLE.includes(key))
+      fail(`${where}.${key} cannot be given: generated scenarios draw it (use maxPaths or maxEvents instead)`);
+  try {
+    validateScenario({ config: { ...settings }, workload: [], faults: [] });
+  } catch (err) {
+    fail(`${where}: ${(err as Error).message.replace(/^scenario\.config\./, '')}`);
+  }
+  return { ...settings };
 }

@@ -7,9 +7,12 @@ import { checkColumns } from '../check/checkLayer';
 import { CHECK_DEFAULTS } from '../check/options';
 import { properties as allProperties } from '../../properties';
 import type { Property } from '../core/property';
-import type { OpClass, Report } from '../core/results';
-import type { NicProfile } from '../core/scenario';
+import type { OpClass, PropertyResult, Report } from '../core/results';
+import type { NicProfile, ScenarioSettings } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
+import { carriedOpcodes } from '../core/layer';
+import { CliError } from './errors';
+import type { Shard } from '../check/shard';
 import { loadLayer } from './load-layer';
 import type { LayerSpec } from './load-layer';
 import type { ProgressUpdate } from './progress';
@@ -18,8 +21,11 @@ import { coverageShortfalls, mergeCoverage } from '../check/coverage/tally';
 /** What to audit and how hard. */
 export interface AuditRequest {
   layer: LayerSpec;
-  /** Op classes, one matrix column each (the workload is restricted to that opcode). */
-  opcodes: Opcode[];
+  /**
+   * Op classes, one matrix column each (the workload is restricted to that opcode); default: the
+   * ones the layer carries, its `opcodes`.
+   */
+  opcodes?: Opcode[];
   /** Add the 'mixed' column (scenarios drawing from every selected op class); default: 2+ op classes. */
   mixed?: boolean;
   /** Property names (default every property). */
@@ -31,20 +37,26 @@ export interface AuditRequest {
   nic?: NicProfile;
   /** Wall-clock budget of one op class (search and shrinking), in milliseconds. */
   budgetMsPerOpClass?: number;
+  /** This audit's shard of a campaign (its seed becomes seed + index - 1). */
+  shard?: Shard;
   /** Least runs per coverage class over the whole audit (--require-coverage). */
   requireCoverage?: Record<string, number>;
   /** Liveness budget of every run, in virtual nanoseconds (the checker's default when absent). */
   livenessNs?: number;
+  /** Settings every generated run takes (default: the layer's own config). */
+  config?: ScenarioSettings;
 }
 
 /** What the audit tells its caller while it runs. */
 export type AuditEvent =
   | { type: 'layer'; name: string }
   | { type: 'progress'; update: ProgressUpdate }
-  | { type: 'cell'; update: ProgressUpdate & { status: string } };
+  | { type: 'cell'; update: ProgressUpdate & { status: string } }
+  /** A counterexample, already replayed in-process: the CLI writes it at once (nothing lost if interrupted). */
+  | { type: 'found'; result: PropertyResult };
 
 /** The audit's columns: each op class, then 'mixed' unless turned off (or only one op class). */
-export function auditColumns(request: Pick<AuditRequest, 'opcodes' | 'mixed'>): OpClass[] {
+export function auditColumns(request: { opcodes: readonly Opcode[]; mixed?: boolean }): OpClass[] {
   const mixed = request.mixed ?? request.opcodes.length > 1;
   return [...request.opcodes, ...(mixed ? (['mixed'] as const) : [])];
 }
@@ -53,6 +65,13 @@ export function auditColumns(request: Pick<AuditRequest, 'opcodes' | 'mixed'>): 
 export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) => void): Promise<Report> {
   const layer = loadLayer(request.layer);
   emit({ type: 'layer', name: layer.name });
+  const carried = carriedOpcodes(layer);
+  const opcodes = request.opcodes ?? [...carried];
+  const foreign = opcodes.filter((op) => !carried.includes(op));
+  if (foreign.length > 0)
+    throw new CliError(
+      `rdmacheck audit: layer ${layer.name} carries only ${carried.join(', ')}; drop ${foreign.join(', ')} from --opcodes`,
+    );
   const selected: Property[] =
     request.properties === undefined
       ? [...allProperties.all]
@@ -66,7 +85,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
     results: [],
     coverage: {},
   };
-  for (const opcode of auditColumns(request)) {
+  for (const opcode of auditColumns({ opcodes, mixed: request.mixed })) {
     // One checker call per column: every property judges the same runs, and the progress
     // display knows when the search of a column ends and its shrinking begins.
     const budget = request.budgetMsPerOpClass;
@@ -74,11 +93,13 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       layer,
       {
         properties: selected,
-        opcodes: request.opcodes,
+        opcodes,
         numRuns,
         ...(request.seed === undefined ? {} : { seed: request.seed }),
         ...(request.nic === undefined ? {} : { nic: request.nic }),
         ...(request.livenessNs === undefined ? {} : { livenessNs: request.livenessNs }),
+        ...(request.config === undefined ? {} : { config: request.config }),
+        ...(request.shard === undefined ? {} : { shard: request.shard }),
         ...(budget === undefined
           ? {}
           : {
@@ -96,7 +117,8 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
               opcode,
               runs: p.runs,
               failures: p.failures,
-              shrinking: p.failures > 0 && p.runs >= numRuns,
+              // The search ends at numRuns, or once every property has failed (no work after a verdict).
+              shrinking: p.failures > 0 && (p.runs >= numRuns || p.failures >= selected.length),
             },
           }),
       },
@@ -104,11 +126,13 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
     );
     report.adapter = cellReport.adapter;
     report.seed = cellReport.seed;
+    if (cellReport.shard !== undefined) report.shard = cellReport.shard;
     mergeCoverage(report.coverage!, cellReport.coverage);
     // The checker also returns a result per property over all op classes; the matrix keeps the cells.
     for (const r of cellReport.results.filter((x) => x.opcode !== undefined)) {
       if (r.status === 'violated') report.ok = false;
       report.results.push(r);
+      if (r.counterexample !== undefined) emit({ type: 'found', result: r });
       emit({
         type: 'cell',
         update: {

@@ -11,6 +11,7 @@ import { CliError } from './errors';
 export type WorkerMessage =
   | { type: 'layer'; name: string }
   | { type: 'progress' | 'cell'; update: unknown }
+  | { type: 'found'; result: unknown }
   | { type: 'done'; report: unknown }
   | { type: 'error'; message: string; usage: boolean; stack?: string };
 

@@ -4,6 +4,7 @@ import { agentCommand } from './commands/agent';
 import { auditCommand, AUDIT_USAGE } from './commands/audit';
 import { fabricCommand } from './commands/fabric';
 import { layersCommand } from './commands/layers';
+import { mergeCommand } from './commands/merge';
 import { renderCommand } from './commands/render';
 import { replayCommand } from './commands/replay';
 import { runCommand } from './commands/run';
@@ -19,6 +20,7 @@ export const USAGE = `rdmacheck ${toolVersion()}: property-based testing for RDM
 
 usage: rdmacheck <command> [options]
   audit LAYER         check every property over every op class; print the audit matrix
+  merge REPORT...     fold the JSON reports of a sharded audit (audit --shard I/N) into one matrix
   replay FILE         re-run a counterexample file: still fails, now passes, or diverged
   render FILE         render a counterexample as text, mermaid or html
   run FILE            run a scenario file once against a layer: each verdict and the lane chart
@@ -36,6 +38,7 @@ ${AUDIT_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   audit: auditCommand,
+  merge: mergeCommand,
   replay: replayCommand,
   render: renderCommand,
   run: runCommand,

@@ -1,6 +1,6 @@
 /** What checkLayer returns: a result per property, each failure with its shrunk counterexample. */
 import type { Verdict } from './property';
-import type { NicProfile, Scenario, SimConfig } from './scenario';
+import type { NicProfile, Scenario, ScenarioSettings, SimConfig } from './scenario';
 import type { Trace } from './trace';
 import type { Opcode } from './verbs';
 
@@ -33,6 +33,8 @@ export interface GeneratorLimits {
   livenessNs: number;
   /** The NIC profile of every run (scenario config nic); absent: 'ibta', the default. */
   nic?: NicProfile;
+  /** Settings every run takes as given instead of drawing them (a stack's own); absent: none. */
+  config?: ScenarioSettings;
   /** Swarm generation: each scenario draws from its own subset of the fault kinds (absent: off). */
   swarm?: boolean;
   /** Fault locality: each fault targets one WR and is anchored to that WR's own events (absent: off). */
@@ -117,6 +119,8 @@ export interface Report {
   layer: string;
   adapter: string;
   seed: number;
+  /** The shard of a campaign this report covers (its seed is already the shard's). */
+  shard?: { index: number; count: number };
   ok: boolean;
   results: PropertyResult[];
   /** Runs per op class and coverage class (absent in reports written before coverage existed). */

@@ -54,6 +54,28 @@ export interface SimConfig {
   memoryWords: number;
   /** Liveness budget: the run ends this long after the last fault or application step. */
   livenessNs: number;
+  /**
+   * Words of memory per host that belong to its layer, at addresses [memoryWords, memoryWords +
+   * layerMemoryWords): its env.memory reaches them, and the peer's layer may RDMA READ or WRITE
+   * them with its own WRs (negative ids); the application's WRs may not (REM_ACCESS_ERR). Kept
+   * out of every memory snapshot: the trace records only what changed (Execute, MemOp).
+   */
+  layerMemoryWords: number;
+  /**
+   * How late each host's CPU polls its CQ: a completion reaches that host's layer this long after
+   * the NIC generated it (per host; absent: 0, polled at once).
+   */
+  pollDelayNs: { A?: number; B?: number };
+  /**
+   * The device each path's QP lives on (path -> device; a path past the list: its own device).
+   * A nic-death takes every path on the device; a qp-error stays on its path.
+   */
+  pathDevice?: number[];
+  /**
+   * Whether a layer's env.reset discards the QP's completions not yet polled (a provider that
+   * cleans the CQ on RESET, as mlx5 does); false: they are still polled after the reset.
+   */
+  resetCancelsInFlight: boolean;
   /** Limit on trace events; hitting it ends the run with reason 'event-limit'. */
   maxEvents: number;
   /**
@@ -63,6 +85,14 @@ export interface SimConfig {
    */
   maxLayerSteps: number;
 }
+
+/**
+ * Settings a generated scenario takes as given instead of drawing them: a stack's own QP attributes
+ * (timeout, retry counts), the liveness its timers need, its NIC profile. `paths` (drawn, with
+ * faults naming paths), `memoryWords` (the workload's addresses) and `maxEvents` (its own option)
+ * are not among them.
+ */
+export type ScenarioSettings = Partial<Omit<SimConfig, 'paths' | 'memoryWords' | 'maxEvents'>>;
 
 /** The defaults every scenario starts from; a scenario's config overrides any of them. */
 export const DEFAULT_CONFIG: Readonly<SimConfig> = {
@@ -82,7 +112,18 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
   livenessNs: 5_000_000,
   maxEvents: 200_000,
   maxLayerSteps: 10_000,
+  layerMemoryWords: 0,
+  pollDelayNs: {},
+  resetCancelsInFlight: true,
 };
+
+/** Config keys with no default value (absent means: the rule their doc states). */
+export const OPTIONAL_CONFIG_KEYS: readonly (keyof SimConfig)[] = ['pathDevice'];
+
+/** The device of `path` under `config.pathDevice` (default: each path its own device). */
+export function deviceOf(config: Pick<SimConfig, 'pathDevice'>, path: number): number {
+  return config.pathDevice?.[path] ?? path;
+}
 
 /**
  * What an anchored step or fault waits for. `nth` counts matching events from 1 (default 1).
@@ -183,7 +224,13 @@ export type Fault =
   /** The WQE of WR `wr` on `path` is corrupt: local error LOC_QP_OP_ERR, the QP goes to ERR. */
   | { kind: 'corrupt-wqe'; host?: 'A' | 'B'; path: number; wr: number; nth?: number }
   /** The management network (sendControl) is lost; back after `restoreAfterNs` if given. */
-  | { kind: 'control-loss'; after: Anchor; restoreAfterNs?: number };
+  | { kind: 'control-loss'; after: Anchor; restoreAfterNs?: number }
+  /**
+   * The host's CPU stalls for `durationNs` (a GC pause, a descheduled process: Jepsen's pause):
+   * its layer gets no callback (completions, timers, control messages, port events) until it
+   * resumes; they queue and arrive in order then. The NIC keeps working; the application too.
+   */
+  | { kind: 'pause'; host: LayerHost; after: Anchor; durationNs: number };
 
 /** The kind of a fault. */
 export type FaultKind = Fault['kind'];
@@ -201,6 +248,7 @@ export const FAULT_KINDS: readonly FaultKind[] = membersOf<FaultKind>({
   'qp-error': true,
   'corrupt-wqe': true,
   'control-loss': true,
+  pause: true,
 });
 
 /** A whole run: config (partial, over DEFAULT_CONFIG), workload and faults. */

@@ -60,12 +60,17 @@ export type DecisionEvent =
   | (EventBase & { kind: 'Reset'; host: LayerHost; path: number; sqPsn: number; rqPsn: number })
   /** The layer moved its QP of `path` to ERR (its outstanding WQEs flush). */
   | (EventBase & { kind: 'MoveToError'; host: LayerHost; path: number })
-  | (EventBase & { kind: 'Deliver'; host: LayerHost; wc: WorkCompletion })
+  /**
+   * The layer handed a completion to the application. `forWr` names the peer application's WR
+   * whose message a RECV completion carries, when the layer received it itself and said so.
+   */
+  | (EventBase & { kind: 'Deliver'; host: LayerHost; wc: WorkCompletion; forWr?: number })
   | (EventBase & { kind: 'SetTimer'; host: LayerHost; delayNs: number; token: string })
   | (EventBase & { kind: 'SendControl'; host: LayerHost; msg: unknown })
   /**
-   * The layer's CPU touched its own host's memory. `old` is the value before; `forWr` names the
-   * peer application's WR on whose behalf a responder-side layer executed (completion logs).
+   * The layer's CPU touched its own host's memory. `old` is the value before (for a read, the
+   * value read); `forWr` names the peer application's WR on whose behalf a responder-side layer
+   * executed (completion logs) or, for a read, whose READ it served.
    */
   | (EventBase & {
       kind: 'MemOp';

@@ -7,6 +7,7 @@ import {
   LINK_DIRECTIONS,
   NIC_PROFILES,
   THIRD_PARTY_OPS,
+  OPTIONAL_CONFIG_KEYS,
   resolveConfig,
 } from './scenario';
 import { OPCODES, isAtomic } from './verbs';
@@ -34,6 +35,7 @@ const INT_RANGES: Record<string, [number, number]> = {
   livenessNs: [1, Number.MAX_SAFE_INTEGER],
   maxEvents: [10, Number.MAX_SAFE_INTEGER],
   maxLayerSteps: [1, Number.MAX_SAFE_INTEGER],
+  layerMemoryWords: [0, 1 << 20],
 };
 
 /** Scenario objects already found valid (a checker runs one scenario several times: twins, replays). */
@@ -54,10 +56,19 @@ function checkScenario(s: Scenario): void {
   if (!Array.isArray(s.workload)) fail('workload', 'must be a list of steps');
   if (!Array.isArray(s.faults)) fail('faults', 'must be a list (use [] for none)');
   const config = resolveConfig(s);
+  const known = [...Object.keys(DEFAULT_CONFIG), ...OPTIONAL_CONFIG_KEYS];
   for (const key of Object.keys(s.config ?? {})) {
-    if (!(key in DEFAULT_CONFIG))
-      fail(`config.${key}`, `unknown setting (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`);
+    if (!known.includes(key)) fail(`config.${key}`, `unknown setting (known: ${known.join(', ')})`);
   }
+  checkHostTiming(config.pollDelayNs, fail);
+  if (config.pathDevice !== undefined) {
+    if (!Array.isArray(config.pathDevice)) fail('config.pathDevice', 'must be a list of device indices, one per path');
+    config.pathDevice.forEach((d, p) => {
+      if (!Number.isInteger(d) || d < 0)
+        fail(`config.pathDevice[${p}]`, `must be a device index >= 0 (got ${String(d)})`);
+    });
+  }
+  if (typeof config.resetCancelsInFlight !== 'boolean') fail('config.resetCancelsInFlight', 'must be true or false');
   for (const [key, [lo, hi]] of Object.entries(INT_RANGES)) {
     const v = (config as unknown as Record<string, unknown>)[key];
     if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi)
@@ -151,6 +162,11 @@ function checkScenario(s: Scenario): void {
         return;
       case 'control-loss':
         return checkAnchor(f.after, `${at}.after`, paths, fail);
+      case 'pause':
+        if (f.host !== 'A' && f.host !== 'B') fail(`${at}.host`, 'must be A or B');
+        if (!Number.isInteger(f.durationNs) || f.durationNs <= 0)
+          fail(`${at}.durationNs`, 'must be a positive integer of nanoseconds');
+        return checkAnchor(f.after, `${at}.after`, paths, fail);
       default:
         fail(
           `${at}.kind`,
@@ -158,6 +174,17 @@ function checkScenario(s: Scenario): void {
         );
     }
   });
+}
+
+/** config.pollDelayNs: an object of per-host non-negative integer delays. */
+function checkHostTiming(value: unknown, fail: (w: string, m: string) => never): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    fail('config.pollDelayNs', 'must be an object of per-host delays, e.g. { B: 20000 }');
+  for (const [host, ns] of Object.entries(value as object)) {
+    if (host !== 'A' && host !== 'B') fail(`config.pollDelayNs.${host}`, 'hosts are A and B');
+    if (!Number.isSafeInteger(ns) || (ns as number) < 0)
+      fail(`config.pollDelayNs.${host}`, `must be a non-negative integer of nanoseconds (got ${String(ns)})`);
+  }
 }
 
 /**

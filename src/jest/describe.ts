@@ -1,10 +1,13 @@
 /** describeFailoverLayer: one jest test per property (and op class), with accepted violations. */
 import type { FailoverLayer } from '../core/layer';
+import { carriedOpcodes } from '../core/layer';
 import type { Property } from '../core/property';
 import type { PropertyResult } from '../core/results';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { checkLayer } from '../check/checkLayer';
+import type { Shard } from '../check/shard';
+import { parseShard, shardFromEnv, SHARD_ENV, validShard } from '../check/shard';
 import { properties as allProperties } from '../../properties';
 import { loadNativeLayer } from '../../adapters/clayer';
 import { failureMessage, resolveOutDir, writeCounterexample } from './failure';
@@ -46,6 +49,18 @@ export interface DescribeFailoverLayerOptions extends MatcherOptions {
   onUnknown?: 'fail' | 'pass';
   /** jest timeout per test (default 120000). */
   testTimeoutMs?: number;
+  /**
+   * This CI job's shard of a campaign, { index, count } or "i/n" (default: the RDMACHECK_SHARD
+   * environment variable, else none): the checks run under seed + index - 1 (src/check/shard.ts).
+   */
+  shard?: Shard | string;
+}
+
+/** The shard from the option, else from RDMACHECK_SHARD, else none. */
+function resolveShard(shard: Shard | string | undefined): Shard | undefined {
+  if (typeof shard === 'string') return parseShard(shard, 'describeFailoverLayer');
+  if (shard !== undefined) return validShard(shard, 'describeFailoverLayer');
+  return shardFromEnv('describeFailoverLayer');
 }
 
 /**
@@ -65,10 +80,17 @@ export function describeFailoverLayer(
       'describeFailoverLayer: the first argument must be a FailoverLayer (an object with a name and create(env))',
     );
   }
+  const shard = resolveShard(options.shard);
   const props = options.properties ?? [...allProperties.all];
   rejectUnknownAccepted(options.accept ?? [], props);
-  const columns: (Opcode | undefined)[] = options.byOpClass ? (options.opcodes ?? [...OPCODES]) : [undefined];
-  describe(`failover layer ${layer.name}`, () => {
+  const columns: (Opcode | undefined)[] = options.byOpClass
+    ? (options.opcodes ?? [...carriedOpcodes(layer)])
+    : [undefined];
+  const title =
+    shard === undefined
+      ? ''
+      : ` (shard ${shard.index}/${shard.count}${options.shard === undefined ? ` from ${SHARD_ENV}` : ''})`;
+  describe(`failover layer ${layer.name}${title}`, () => {
     for (const property of props) {
       for (const opcode of columns) {
         const accepted = acceptedFor(options.accept ?? [], property.name, opcode);
@@ -86,6 +108,7 @@ export function describeFailoverLayer(
               ...(options.livenessNs === undefined ? {} : { livenessNs: options.livenessNs }),
               ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
               ...(options.nic === undefined ? {} : { nic: options.nic }),
+              ...(shard === undefined ? {} : { shard }),
             });
             // The checker returns a result per op class and one per property over all of them: keep the one this test is about.
             const mine = report.results.filter(

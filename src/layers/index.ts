@@ -9,6 +9,7 @@ import { shiftNoAtomicAbort } from './shiftNoAtomicAbort';
 import { shiftNoFence } from './shiftNoFence';
 import { shiftNoHandshake } from './shiftNoHandshake';
 import { timerHedge } from './timerHedge';
+import { mooncakeRetry } from './mooncakeRetry';
 import { describedLayer } from './types';
 import type { ReferenceLayer } from './types';
 
@@ -43,6 +44,7 @@ export const layers = {
   timerHedge,
   completionLog,
   passThrough,
+  mooncakeRetry,
 } as const satisfies Record<string, ReferenceLayer>;
 
 /** A reference layer's camelCase name. */
@@ -60,6 +62,7 @@ export const referenceLayerNames: readonly ReferenceLayerName[] = [
   'timerHedge',
   'completionLog',
   'passThrough',
+  'mooncakeRetry',
 ];
 
 export { describeLayer, describedLayer } from './types';
@@ -70,3 +73,5 @@ export { createTimerHedge } from './timerHedge';
 export type { TimerHedgeOptions } from './timerHedge';
 export { createCompletionLog } from './completionLog';
 export type { CompletionLogOptions } from './completionLog';
+export { createMooncakeRetry, MOONCAKE_COMMIT } from './mooncakeRetry';
+export type { MooncakeRetryOptions } from './mooncakeRetry';

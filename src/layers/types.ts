@@ -47,6 +47,8 @@ export function describedLayer(layer: FailoverLayer, rule: string, expected: Exp
   return {
     name: layer.name,
     ...(layer.transparent !== undefined ? { transparent: layer.transparent } : {}),
+    ...(layer.opcodes !== undefined ? { opcodes: layer.opcodes } : {}),
+    ...(layer.config !== undefined ? { config: layer.config } : {}),
     create: (env) => layer.create(env),
     rule,
     expected,
@@ -66,5 +68,11 @@ export function describeLayer(layer: FailoverLayer): string {
   const unreached = ref.expected?.unreached?.length
     ? `; also, beyond the generated scenarios: ${ref.expected.unreached.map((v) => `${v.property} [${v.opcodes.join(', ')}]`).join('; ')}`
     : '';
-  return `${layer.name} (${kind}): ${rule} -- ${expected}${unreached}`;
+  const carries = layer.opcodes ? ` [carries ${layer.opcodes.join(', ')}]` : '';
+  const settings = layer.config
+    ? ` [audited at ${Object.entries(layer.config)
+        .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .join(',')}]`
+    : '';
+  return `${layer.name} (${kind})${carries}${settings}: ${rule} -- ${expected}${unreached}`;
 }

@@ -118,7 +118,12 @@ export function placeEvent(e: TraceEvent, scenario: Scenario): Placement {
     case 'MoveToError':
       return arrow(layer(e.host), nic(e.host, e.path), `move QP of path ${e.path} to ERR`, 'error');
     case 'Deliver':
-      return arrow(layer(e.host), app(e.host), `deliver ${describeWc(e.wc)}`, errorOf(e.wc));
+      return arrow(
+        layer(e.host),
+        app(e.host),
+        `deliver ${describeWc(e.wc)}${e.forWr === undefined ? '' : ` for wr${e.forWr}`}`,
+        errorOf(e.wc),
+      );
     case 'SetTimer':
       return note(layer(e.host), `set timer ${e.token} +${formatNs(e.delayNs)}`);
     case 'SendControl':

@@ -1,7 +1,7 @@
 /** Reading trace files: parse, check the version, validate every field, return the counterexample. */
-import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Node } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document, Node } from 'yaml';
 import type { Counterexample, CounterexampleData, GeneratorLimits, OpClass } from '../core/results';
 import type { Verdict } from '../core/property';
 import type { Scenario, SimConfig } from '../core/scenario';
@@ -11,9 +11,19 @@ import { SUPPORTED_TRACE_VERSIONS } from './format';
 import { fail, TraceFileError, valueNode } from './schema';
 import type { SchemaContext } from './schema';
 import { traceFile } from './trace-schema';
+import { linePosOf, MAX_FLOW_NESTING, tooDeepAt } from './nesting';
 import { toolVersion } from './version';
 
 export { TraceFileError } from './schema';
+
+/**
+ * The largest trace file read, in bytes. Counterexamples are shrunk, so real ones are a few
+ * kilobytes; the limit is checked before reading, so a huge file costs neither time nor memory.
+ */
+export const MAX_TRACE_FILE_BYTES = 16 * 1024 * 1024;
+
+/** The most YAML aliases a trace file may use (rdmacheck writes none): stops alias bombs. */
+export const MAX_TRACE_ALIASES = 16;
 
 /** A trace file read back: its counterexample, and where it came from. */
 export interface LoadedTrace extends Counterexample {
@@ -42,8 +52,18 @@ class LoadedCounterexample extends CounterexampleRecord implements LoadedTrace {
 export function loadTrace(file: string): LoadedTrace {
   let text: string;
   try {
+    const bytes = statSync(file).size;
+    if (bytes > MAX_TRACE_FILE_BYTES)
+      throw new TraceFileError(
+        `loadTrace: ${file}:1:1: the file is ${bytes} bytes, more than a trace file can be ` +
+          `(${MAX_TRACE_FILE_BYTES} bytes); is it an rdmacheck trace file?`,
+        file,
+        1,
+        1,
+      );
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof TraceFileError) throw e;
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     throw new TraceFileError(`loadTrace: cannot read ${file}: ${reason}`, file, 0, 0);
   }
@@ -62,17 +82,30 @@ export interface ParseTraceOptions {
 export function parseTrace(text: string, options: ParseTraceOptions = {}): LoadedTrace {
   const lines = new LineCounter();
   const ctx: SchemaContext = { file: options.file ?? '<string>', lines, api: options.api ?? 'parseTrace' };
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    const { line, col } = linePosOf(text, deep);
+    throw new TraceFileError(
+      `${ctx.api}: ${ctx.file}:${line}:${col}: nested more than ${MAX_FLOW_NESTING} levels deep (a trace file nests a few)`,
+      ctx.file,
+      line,
+      col,
+    );
+  }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const syntaxError = doc.errors[0];
   if (syntaxError !== undefined) {
     const offset = syntaxError.pos[0];
     const { line, col } = lines.linePos(offset);
-    const what = syntaxError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const first = syntaxError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    // The parser recurses per nesting level: a stack overflow means absurdly deep nesting.
+    const what = /call stack/i.test(first) ? 'nested too deeply (a trace file nests a few levels)' : first;
     throw new TraceFileError(`${ctx.api}: ${ctx.file}:${line}:${col}: not valid YAML: ${what}`, ctx.file, line, col);
   }
   const root = doc.contents as Node | null;
   if (!isMap(root)) fail(ctx, root, undefined, 'the document', 'a map starting with "rdmacheck: 1"');
   checkVersion(ctx, root);
+  refuseAliasBombs(ctx, doc);
   traceFile(root, '', ctx, undefined);
   const traceNode = valueNode(root, 'trace');
   if (isSeq(traceNode)) {
@@ -82,8 +115,26 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Loade
       if ((iNode as { value?: unknown } | undefined)?.value !== k)
         fail(ctx, iNode as Node, item as Node, `trace[${k}].i`, `${k} (events are numbered by position)`);
     });
+    // Virtual time never goes back: an event earlier than the one before it was edited or reordered.
+    traceNode.items.reduce<number>((before, item, k) => {
+      const tNode = valueNode(item as import('yaml').YAMLMap, 't') as { value: number } & Node;
+      if (tNode.value < before)
+        fail(ctx, tNode, item as Node, `trace[${k}].t`, `a time >= ${before} (events are in time order)`);
+      return tNode.value;
+    }, 0);
   }
-  const js = doc.toJS() as Record<string, unknown>;
+  let js: Record<string, unknown>;
+  try {
+    // Few aliases can still expand exponentially: the parser's own limit counts the expansion.
+    js = doc.toJS({ maxAliasCount: MAX_TRACE_ALIASES * 16 }) as Record<string, unknown>;
+  } catch (e) {
+    throw new TraceFileError(
+      `${ctx.api}: ${ctx.file}:1:1: the document cannot be read: ${(e as Error).message}`,
+      ctx.file,
+      1,
+      1,
+    );
+  }
   const data: CounterexampleData = {
     property: js.property as string,
     explanation: js.explanation as string,
@@ -107,6 +158,21 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Loade
   if (typeof js.tool === 'string') data.toolVersion = js.tool.replace(/^rdmacheck /, '');
   if (typeof js.opcode === 'string') data.opcode = js.opcode as OpClass;
   return new LoadedCounterexample(data, js.rdmacheck as number, ctx.file);
+}
+
+/** Throws at the first alias when the document has more than MAX_TRACE_ALIASES of them. */
+function refuseAliasBombs(ctx: SchemaContext, doc: Document): void {
+  let aliases = 0;
+  let first: Node | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      first ??= node;
+      aliases += 1;
+      return aliases > MAX_TRACE_ALIASES ? visit.BREAK : undefined;
+    },
+  });
+  if (aliases > MAX_TRACE_ALIASES)
+    fail(ctx, first, undefined, 'the document', `at most ${MAX_TRACE_ALIASES} YAML aliases (rdmacheck writes none)`);
 }
 
 /** The first check: `rdmacheck: N` with a version this build reads. */

@@ -5,7 +5,6 @@ import type { Fault, FaultKind, SimConfig } from '../core/scenario';
 import type { EndReason, TraceEvent } from '../core/trace';
 import { OPCODES, QP_STATES, WC_STATUSES } from '../core/verbs';
 import type { LayerHost } from '../core/verbs';
-import { MIXED } from '../core/results';
 import { any, bool, byKind, either, int, list, num, oneOf, oneOfEvery, opt, record, str, strOrNum } from './schema';
 import type { FieldSpec, Spec } from './schema';
 
@@ -74,7 +73,7 @@ export const traceEvent: Spec = byKind<FieldsByKind<TraceEvent['kind']>>({
   // The PSNs are absent from files written before resets chose them explicitly (both were 0).
   Reset: { ...decided, path: int, sqPsn: opt(nat), rqPsn: opt(nat) },
   MoveToError: { ...decided, path: int },
-  Deliver: { ...decided, wc },
+  Deliver: { ...decided, wc, forWr: opt(int) },
   SetTimer: { ...decided, delayNs: num(), token: str },
   SendControl: { ...decided, msg: any },
   MemOp: {
@@ -170,28 +169,33 @@ const anchor: Spec = record({
 const count = either('a positive integer or "all"', nat, oneOf('all'));
 const packetMatch = { path: opt(nat), wr: opt(int), host: opt(layerHost), nth: opt(nat), count: opt(count) };
 
+/** Simulator configuration fields (a scenario's overrides, and the effective config a trace records). */
+const simConfig: Spec = record({
+  paths: opt(nat),
+  timeout: opt(nat),
+  retryCnt: opt(nat),
+  rnrRetry: opt(nat),
+  minRnrTimerNs: opt(time),
+  maxDestRdAtomic: opt(nat),
+  maxRdAtomic: opt(nat),
+  nic: opt(nicProfile),
+  postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })),
+  wireDelayNs: opt(time),
+  controlDelayNs: opt(time),
+  appDelayNs: opt(time),
+  memoryWords: opt(nat),
+  livenessNs: opt(time),
+  maxEvents: opt(nat),
+  layerMemoryWords: opt(nat),
+  pollDelayNs: opt(record({ A: opt(time), B: opt(time) })),
+  pathDevice: opt(list(nat)),
+  resetCancelsInFlight: opt(bool),
+  maxLayerSteps: opt(nat),
+});
+
 /** A scenario: config overrides, workload steps, faults (src/core/scenario.ts). */
 export const scenario: Spec = record({
-  config: opt(
-    record({
-      paths: opt(nat),
-      timeout: opt(nat),
-      retryCnt: opt(nat),
-      rnrRetry: opt(nat),
-      minRnrTimerNs: opt(time),
-      maxDestRdAtomic: opt(nat),
-      maxRdAtomic: opt(nat),
-      nic: opt(nicProfile),
-      postToErrQp: opt(oneOfEvery<SimConfig['postToErrQp']>({ reject: true, flush: true })),
-      wireDelayNs: opt(time),
-      controlDelayNs: opt(time),
-      appDelayNs: opt(time),
-      memoryWords: opt(nat),
-      livenessNs: opt(time),
-      maxEvents: opt(nat),
-      maxLayerSteps: opt(nat),
-    }),
-  ),
+  config: opt(simConfig),
   workload: list(
     byKind({
       post: { host: opt(layerHost), wr: sendWr, after: opt(anchor) },
@@ -222,6 +226,7 @@ export const scenario: Spec = record({
       'qp-error': { host: layerHost, path: nat, after: anchor },
       'corrupt-wqe': { host: opt(layerHost), path: nat, wr: int, nth: opt(nat) },
       'control-loss': { after: anchor, restoreAfterNs: opt(time) },
+      pause: { host: layerHost, after: anchor, durationNs: time },
     }),
   ),
 });
@@ -232,8 +237,7 @@ export const traceFile: Spec = record({
   property: str,
   layer: str,
   adapter: str,
-  // The op class of the audit column: an opcode, or the mixed column (every selected op class).
-  opcode: opt(oneOf(...OPCODES, MIXED)),
+  opcode: opt(oneOf(...OPCODES, 'mixed')), // an audit column: an op class, or 'mixed'
   seed: int,
   path: strOrNum,
   generator: opt(
@@ -246,12 +250,13 @@ export const traceFile: Spec = record({
       maxEvents: nat,
       livenessNs: opt(nat),
       nic: opt(nicProfile),
+      config: opt(simConfig),
     }),
   ),
   verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),
   explanation: str,
   witness: list(nat),
-  config: opt(record({})),
+  config: opt(simConfig),
   scenario,
   trace: list(traceEvent),
 });

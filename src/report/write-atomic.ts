@@ -1,5 +1,6 @@
 /** Writing output files whole or not at all. */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -9,8 +10,10 @@ import { basename, dirname, join } from 'node:path';
 export function writeFileAtomic(file: string, text: string): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
-  // Same folder, so the rename is atomic (same filesystem); the pid keeps concurrent runs apart.
-  const temp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
+  // Same folder, so the rename is atomic (same filesystem). A temp name of its own per write (pid
+  // and random bytes: worker threads share the pid) keeps concurrent audits into one folder apart;
+  // when two write the same file, the last rename wins, whole.
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     writeFileSync(temp, text);
     renameSync(temp, file);

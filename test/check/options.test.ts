@@ -36,3 +36,26 @@ describe('checkLayer validates its arguments with errors that say what to do', (
     );
   });
 });
+
+describe('checkLayer audits the op classes a layer declares it carries (layer.opcodes)', () => {
+  const writeOnly = { ...honest, name: 'write-only', opcodes: ['WRITE', 'READ'] as const };
+
+  it('audits only the declared op classes by default, one column each in the matrix order, then their mix', async () => {
+    const report = await checkLayer({ ...writeOnly, opcodes: ['READ', 'WRITE'] }, { numRuns: 2 });
+    const columns = [...new Set(report.results.filter((r) => r.opcode).map((r) => r.opcode))];
+    expect(columns).toEqual(['WRITE', 'READ', 'mixed']);
+  });
+
+  it('refuses an op class the layer does not carry, rather than judging the layer on it', async () => {
+    await expect(checkLayer(writeOnly, { opcodes: ['SEND'] })).rejects.toThrow(
+      'checkLayer: opcodes: layer write-only carries only WRITE, READ (its opcodes); drop SEND',
+    );
+  });
+
+  it.each([
+    [[], 'checkLayer: layer.opcodes must be a non-empty list of the op classes the layer carries'],
+    [['PUT'], 'checkLayer: layer.opcodes: "PUT" is not an opcode'],
+  ])('rejects a layer declaring opcodes %j', async (opcodes, message) => {
+    await expect(checkLayer({ ...honest, opcodes } as never)).rejects.toThrow(message);
+  });
+});

@@ -23,7 +23,7 @@ describe('CLI usage and input errors: one clear line, exit 2', () => {
 
   test('an unknown command lists the commands', async () => {
     expect(expectOneLineError(await cli(['audti']))).toBe(
-      'rdmacheck: unknown command "audti"; commands: audit, replay, render, run, shrink, layers, theorems, agent, fabric, verify (rdmacheck --help)',
+      'rdmacheck: unknown command "audti"; commands: audit, merge, replay, render, run, shrink, layers, theorems, agent, fabric, verify (rdmacheck --help)',
     );
   });
 

@@ -356,6 +356,80 @@ describe('the LayerEnv contract: reset, deliveries', () => {
   });
 });
 
+describe('the LayerEnv contract: attributed deliveries (a message the layer received itself)', () => {
+  const recvOk = (id: number, value = 11): WorkCompletion => ({ wrId: id, status: 'SUCCESS', opcode: 'RECV', value });
+
+  it("rule: deliver(wc, { forWr }) of a SUCCESS RECV completion records forWr, the peer's WR whose message it carries", () => {
+    const h = harness();
+    h.contract.appPostedRecv(1);
+    h.contract.appPostedRecv(2);
+    h.env.deliver(recvOk(1), { forWr: 7 });
+    h.env.deliver(recvOk(2));
+    expect(h.events).toEqual([
+      { kind: 'Deliver', host: 'A', wc: recvOk(1), forWr: 7 },
+      { kind: 'Deliver', host: 'A', wc: recvOk(2) },
+    ]);
+    expect(h.faults()).toEqual([]);
+  });
+
+  it("rule: forWr on a completion of the application's own send WR is a LayerFault; the completion is delivered, unattributed", () => {
+    const h = harness();
+    h.contract.appPostedSend(1);
+    h.env.deliver(ok(1), { forWr: 7 });
+    expect(h.events).toEqual([
+      { kind: 'Deliver', host: 'A', wc: ok(1) },
+      {
+        kind: 'LayerFault',
+        host: 'A',
+        during: 'deliver',
+        reason:
+          "forWr 7 attributes a received message, but this completes the application's own WRITE WR 1; only a RECV completion takes forWr",
+      },
+    ]);
+  });
+
+  it('rule: forWr on an error RECV completion is a LayerFault (an error completion received nothing); delivered unattributed', () => {
+    const h = harness();
+    h.contract.appPostedRecv(1);
+    const flushed: WorkCompletion = { wrId: 1, status: 'WR_FLUSH_ERR', opcode: 'RECV' };
+    h.env.deliver(flushed, { forWr: 7 });
+    expect(h.events).toEqual([
+      { kind: 'Deliver', host: 'A', wc: flushed },
+      {
+        kind: 'LayerFault',
+        host: 'A',
+        during: 'deliver',
+        reason:
+          'forWr 7 attributes a received message, but RECV 1 completes WR_FLUSH_ERR (an error completion received nothing); deliver it without forWr',
+      },
+    ]);
+  });
+
+  it('rule: a forWr that is not an integer is a LayerFault; the completion is delivered, unattributed', () => {
+    for (const forWr of [1.5, '7', NaN]) {
+      const h = harness();
+      h.contract.appPostedRecv(1);
+      h.env.deliver(recvOk(1), { forWr: forWr as number });
+      expect(h.events).toEqual([
+        { kind: 'Deliver', host: 'A', wc: recvOk(1) },
+        {
+          kind: 'LayerFault',
+          host: 'A',
+          during: 'deliver',
+          reason: `forWr ${String(forWr)} is not a WR id (an integer)`,
+        },
+      ]);
+    }
+  });
+
+  it('rule: an attributed delivery obeys the delivery rules too (a RECV the application never posted is a LayerFault)', () => {
+    const h = harness();
+    h.env.deliver(recvOk(4), { forWr: 7 });
+    expect(h.events[0]).toEqual({ kind: 'Deliver', host: 'A', wc: recvOk(4), forWr: 7 });
+    expect(h.faults()).toEqual(['deliver: delivered a completion for RECV 4, which the application never posted']);
+  });
+});
+
 describe('the LayerEnv contract: timers and control messages', () => {
   it('rule: a timer delay must be a finite number >= 0 and its token a string, else a LayerFault and no timer', () => {
     const h = harness();
@@ -456,6 +530,17 @@ describe('the LayerEnv contract: local memory', () => {
       { kind: 'MemOp', host: 'A', op: 'write', addr: 1, value: 5, old: 0, forWr: 7 },
       { kind: 'MemOp', host: 'A', op: 'write', addr: 1, value: 6, old: 5 },
       { kind: 'LayerFault', host: 'A', during: 'memory.fetchAdd', reason: 'forWr x is not a WR id (an integer)' },
+    ]);
+  });
+
+  it("rule: memory.read(addr, { forWr }) serves the peer's READ forWr: recorded with forWr; a forWr that is not an integer is a LayerFault and reads nothing", () => {
+    const h = harness();
+    h.words[3] = 9;
+    expect(h.env.memory.read(3, { forWr: 2 })).toBe(9);
+    expect(h.env.memory.read(3, { forWr: 2.5 })).toBe(0);
+    expect(h.events).toEqual([
+      { kind: 'MemOp', host: 'A', op: 'read', addr: 3, old: 9, forWr: 2 },
+      { kind: 'LayerFault', host: 'A', during: 'memory.read', reason: 'forWr 2.5 is not a WR id (an integer)' },
     ]);
   });
 

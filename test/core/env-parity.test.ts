@@ -39,6 +39,7 @@ function misuse(env: LayerEnv): unknown[] {
     env.sendControl(cyclic),
     env.sendControl(1n),
     env.memory.read(99),
+    env.memory.read(0, { forWr: 0.5 }),
     env.memory.write(0, 0.5),
     env.memory.fetchAdd(0, 1, { forWr: 1.5 }),
     env.memory.cmpSwap(-1, 0, 0),

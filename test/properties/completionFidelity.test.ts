@@ -60,6 +60,15 @@ describe('completion-fidelity', () => {
     expect(explanation(v)).toMatch(/WR 1 \(WRITE \[0\]=3\) never completed/);
   });
 
+  it("does not count a SEND beyond the RECVs the application posted as missing: with rnr_retry 7 it never completes, by the application's doing", () => {
+    const r = run(
+      { config: { rnrRetry: 7 }, workload: [post({ id: 1, opcode: 'SEND', value: 101 })], faults: [] },
+      honest,
+    );
+    expect(r.trace.some((e) => e.kind === 'Deliver')).toBe(false);
+    expect(check(r)).toEqual({ status: 'holds' });
+  });
+
   it('treats error completions as indeterminate: a failed WR that did execute is fine', () => {
     const r = run(
       {

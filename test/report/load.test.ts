@@ -96,6 +96,17 @@ describe('loadTrace validation: every complaint names file, line, column and wha
     );
   });
 
+  test("a Deliver's forWr (an attributed message) is optional: files without it load, with it it is kept, and it must be an integer", () => {
+    const deliver = 'kind: Deliver, host: A, wc: { wrId: 1, status: SUCCESS, opcode: WRITE } }';
+    expect(good()).toContain(deliver);
+    expect(parseTrace(good(), { file: 'old.yaml', api: 'loadTrace' }).trace[18]).not.toHaveProperty('forWr');
+    const attributed = good().replace(deliver, deliver.replace(/ }$/, ', forWr: 3 }'));
+    expect(parseTrace(attributed, { file: 'new.yaml', api: 'loadTrace' }).trace[18]).toMatchObject({ forWr: 3 });
+    expect(errorOf(good().replace(deliver, deliver.replace(/ }$/, ', forWr: 1.5 }'))).message).toContain(
+      'trace[18] (Deliver).forWr: expected an integer, got number 1.5',
+    );
+  });
+
   test('duplicate keys are rejected rather than silently resolved', () => {
     const e = errorOf(good().replace('seed: 42', 'seed: 42\nseed: 43'));
     expect(e.message).toMatch(/not valid YAML: Map keys must be unique/);

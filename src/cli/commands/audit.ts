@@ -4,7 +4,7 @@
  * limit, so a layer that loops forever is reported, not waited on.
  */
 import { seedLine } from '../../report/seed-line';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Opcode } from '../../core/verbs';
 import { OPCODES } from '../../core/verbs';
 import { NIC_PROFILES } from '../../core/scenario';
@@ -14,8 +14,6 @@ import type { Property } from '../../core/property';
 import { CHECK_DEFAULTS } from '../../check/options';
 import type { Report } from '../../core/results';
 import { rewrapReport } from '../../report/counterexample';
-import { counterexampleBaseName } from '../../report/file-name';
-import { renderHtml } from '../../report/html';
 import { renderMatrixText } from '../../report/matrix';
 import { renderCoverageText } from '../../report/coverage';
 import { parseRequireCoverage } from '../coverage-option';
@@ -27,19 +25,27 @@ import type { AuditEvent, AuditRequest } from '../audit-run';
 import type { WorkerMessage } from '../audit-worker';
 import { CliError, EXIT } from '../errors';
 import type { CliIo } from '../io';
-import { parseLayerSpec } from '../load-layer';
+import { loadLayer, parseLayerSpec } from '../load-layer';
+import { carriedOpcodes } from '../../core/layer';
 import { createProgress } from '../progress';
 import type { ProgressUpdate } from '../progress';
 import { startAuditWorker } from '../start-worker';
-import { writeFileAtomic } from '../../report/write-atomic';
-import { UnreadableCounterexampleError, writeCounterexampleFile } from '../../report/write-counterexample';
+import { writeCounterexampleFiles, writeOutputs } from '../audit-out';
+import { AuditInterrupted, interruptExitCode, onInterrupt } from '../interrupt';
+import type { PropertyResult } from '../../core/results';
 import { compareWithDocumented } from '../documented';
 import { junitReport } from '../junit';
+import { scenariosRun } from '../merge-report';
+import { scenarioSize } from '../../check/descend';
+import type { Shard } from '../../check/shard';
+import { parseShard } from '../../check/shard';
+import { writeFileAtomic } from '../../report/write-atomic';
 import { passMeaning } from '../../report/pass-meaning';
 import { wrap } from '../../report/text';
 import { layerFaultSummary } from '../../report/layer-faults';
 import { typecheckLayer } from '../typecheck-layer';
 import { replayInFreshWorkers } from '../fresh-replay';
+import { SETTINGS_FORM, settingsOption } from '../settings-option';
 
 /** Wall-clock limit of one counterexample's replay in a fresh worker. */
 const FRESH_REPLAY_LIMIT_MS = 60_000;
@@ -47,7 +53,7 @@ const FRESH_REPLAY_LIMIT_MS = 60_000;
 /** Usage of audit. */
 export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   LAYER             a reference layer name (rdmacheck layers) or a .js/.ts module exporting a FailoverLayer
-  --opcodes LIST    op classes, comma-separated (default: ${OPCODES.join(',')})
+  --opcodes LIST    op classes, comma-separated (default: the ones the layer carries, else ${OPCODES.join(',')})
   --no-mixed        no 'mixed' column (by default, with 2+ op classes, a column of scenarios drawing from all)
   --properties LIST properties, comma-separated (default: all)
   --runs N          generated runs per op class, judged by every property (default ${CHECK_DEFAULTS.numRuns})
@@ -56,7 +62,11 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --liveness D      liveness budget of every run: virtual time the layers get after the last fault or
                     application step to complete every WR, NIC retransmission waits not counted
                     (ns, us, ms or s, e.g. 50ms; default ${formatNs(CHECK_DEFAULTS.livenessNs)})
+  --config LIST     settings every generated run takes instead of drawing them: ${SETTINGS_FORM}
+                    (default: the layer's own, shown by rdmacheck layers; "drawn" draws them all)
   --nic PROFILE     NIC behaviour of the simulated fabric: ${NIC_PROFILES.join(' | ')} (default ${CHECK_DEFAULTS.nic})
+  --shard I/N       shard I of a campaign of N: runs under seed + I - 1; fold the shards' --format json
+                    reports with rdmacheck merge
   --require-coverage NAME=N,...
                     fail unless each named coverage class was exercised by at least N runs
   --out DIR         write each counterexample as YAML + HTML, and report.html, into DIR
@@ -76,6 +86,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     'time-limit': { type: 'string' },
     liveness: { type: 'string' },
     nic: { type: 'string' },
+    config: { type: 'string' },
+    shard: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
     junit: { type: 'string' },
@@ -90,7 +102,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new CliError('rdmacheck audit: give exactly one layer (see rdmacheck audit --help)');
   const propertyNames = allProperties.all.map((p: Property) => p.name);
-  const opcodes = (listOption('audit', 'opcodes', values.opcodes, OPCODES) ?? [...OPCODES]) as Opcode[];
+  const chosen = listOption('audit', 'opcodes', values.opcodes, OPCODES) as Opcode[] | undefined;
   const properties = listOption('audit', 'properties', values.properties, propertyNames);
   const numRuns = intOption('audit', 'runs', values.runs, 1);
   const seed = intOption('audit', 'seed', values.seed, -2147483648);
@@ -99,6 +111,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const livenessNs = durationOption('audit', 'liveness', values.liveness);
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
+  const config = settingsOption('audit', values.config);
+  const shard = values.shard === undefined ? undefined : parseCliShard(String(values.shard));
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
   const typeScriptModule = spec.kind === 'module' && /\.c?ts$/.test(spec.file);
@@ -106,38 +120,55 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     if (!typeScriptModule) throw new CliError('rdmacheck audit: --typecheck applies to a .ts layer module only');
     typecheckLayer((spec as { file: string }).file, io.cwd);
   }
+  // The columns: the ones asked for, else the op classes the layer carries (a module layer is
+  // loaded only in the worker, so its count is known there; the progress bar assumes all six).
+  const opcodes = chosen ?? (spec.kind === 'reference' ? [...carriedOpcodes(loadLayer(spec))] : [...OPCODES]);
   const mixed = values['no-mixed'] === true ? false : undefined;
   const columns = auditColumns({ opcodes, ...(mixed === undefined ? {} : { mixed }) }).length;
   const request: AuditRequest = {
     layer: spec,
-    opcodes,
+    ...(chosen === undefined ? {} : { opcodes: chosen }),
     ...(mixed === undefined ? {} : { mixed }),
     ...(properties === undefined ? {} : { properties }),
     ...(numRuns === undefined ? {} : { numRuns }),
     ...(seed === undefined ? {} : { seed }),
     ...(livenessNs === undefined ? {} : { livenessNs }),
     ...(nic === CHECK_DEFAULTS.nic ? {} : { nic }),
+    ...(config === undefined ? {} : { config }),
+    ...(shard === undefined ? {} : { shard }),
     ...(requireCoverage === undefined ? {} : { requireCoverage }),
     // The checker gets 80% of the wall-clock budget, split over the columns; the rest is headroom.
     budgetMsPerOpClass: Math.floor((timeLimitS * 1000 * 0.8) / columns),
   };
   const progress = createProgress(io, { columns, runsPerColumn: numRuns ?? CHECK_DEFAULTS.numRuns });
-  const report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
-    if (event.type === 'progress') progress.update(event.update);
-    else if (event.type === 'cell') progress.cellDone(event.update);
-  })
-    .then((r) => (spec.kind === 'module' ? replayInFreshWorkers(r, spec, FRESH_REPLAY_LIMIT_MS) : r))
-    .finally(() => progress.finish());
+  const started = performance.now();
   // A module layer is not known by name: its replay command needs --layer with the path given here.
   const layerModule = spec.kind === 'module' ? layerArg : undefined;
-  const files = writeOutputs(
-    report,
-    typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined,
-    io,
-    layerModule,
-  );
+  const outDir = typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined;
+  const written: string[] = [];
+  let report: Report;
+  try {
+    report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
+      if (event.type === 'progress') progress.update(event.update);
+      else if (event.type === 'cell') progress.cellDone(event.update);
+      else if (event.type === 'found' && outDir !== undefined) {
+        // Written as found, so an interrupted audit keeps it; rewritten whole after the fresh replay.
+        const cx = rewrapReport({ results: [event.result] } as Report).results[0].counterexample!;
+        const file = writeCounterexampleFiles(cx, outDir, io, layerModule);
+        if (file !== undefined) written.push(file);
+      }
+    })
+      .then((r) => (spec.kind === 'module' ? replayInFreshWorkers(r, spec, FRESH_REPLAY_LIMIT_MS) : r))
+      .finally(() => progress.finish());
+  } catch (e) {
+    if (!(e instanceof AuditInterrupted)) throw e;
+    io.stderr.write(`${interruptedLine(e, written.length, outDir)}\n`);
+    return interruptExitCode(e.signal);
+  }
+  const files = writeOutputs(report, outDir, io, layerModule);
   if (typeof values.junit === 'string') writeFileAtomic(resolve(io.cwd, values.junit), junitReport(report));
-  if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(report, files), null, 2)}\n`);
+  const elapsedMs = Math.round(performance.now() - started);
+  if (format === 'json') io.stdout.write(`${JSON.stringify(jsonReport(report, files, elapsedMs), null, 2)}\n`);
   else if (format === 'junit') io.stdout.write(junitReport(report));
   else
     io.stdout.write(
@@ -154,7 +185,17 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   return report.ok ? EXIT.ok : EXIT.violations;
 }
 
-/** Runs the audit in a worker; rejects with a CliError naming the layer when the limit passes. */
+/** The one line an interrupted audit ends with: how many counterexamples, and where. */
+function interruptedLine(e: AuditInterrupted, count: number, outDir: string | undefined): string {
+  if (outDir === undefined)
+    return `${e.message}; ${count === 0 ? 'no counterexample found yet' : `${count} counterexample(s) found`}, none written (use --out DIR to keep them)`;
+  return `${e.message}; ${count} counterexample${count === 1 ? '' : 's'} found so far, written whole in ${outDir}`;
+}
+
+/**
+ * Runs the audit in a worker; rejects with a CliError naming the layer when the limit passes, and
+ * with AuditInterrupted on SIGINT or SIGTERM (after the worker is told to stop).
+ */
 function runInWorker(
   request: AuditRequest,
   limitMs: number,
@@ -170,8 +211,13 @@ function runInWorker(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      stopListening();
       f();
     };
+    const stopListening = onInterrupt((signal) => {
+      void worker.terminate();
+      settle(() => reject(new AuditInterrupted(signal)));
+    });
     const timer = setTimeout(() => {
       const where =
         last === undefined ? '' : ` (it was checking ${last.property}${last.opcode ? ` on ${last.opcode}` : ''})`;
@@ -188,6 +234,7 @@ function runInWorker(
     }, limitMs);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'layer') layerName = m.name;
+      else if (m.type === 'found') onEvent({ type: 'found', result: m.result as PropertyResult });
       else if (m.type === 'progress' || m.type === 'cell') {
         last = m.update as ProgressUpdate;
         onEvent(m as AuditEvent);
@@ -212,40 +259,6 @@ function runInWorker(
   });
 }
 
-/** Writes each counterexample (YAML + HTML) and report.html into `dir`; returns YAML paths by result index. */
-function writeOutputs(
-  report: Report,
-  dir: string | undefined,
-  io: CliIo,
-  layerModule: string | undefined,
-): Record<number, string> {
-  const files: Record<number, string> = {};
-  if (dir === undefined) return files;
-  report.results.forEach((r, k) => {
-    if (r.counterexample === undefined) return;
-    const base = join(dir, counterexampleBaseName(r.counterexample));
-    // Relative to where the user stands when that is shorter and inside it; absolute otherwise.
-    const rel = relative(io.cwd, `${base}.yaml`);
-    const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? `${base}.yaml` : rel;
-    const extra = layerModule === undefined ? {} : { layerModule };
-    try {
-      writeCounterexampleFile(`${base}.yaml`, r.counterexample, { file: shown, ...extra });
-    } catch (e) {
-      // A file its own loader would refuse is rdmacheck's bug: say so, and keep the rest of the audit.
-      if (!(e instanceof UnreadableCounterexampleError)) throw e;
-      io.stderr.write(`${e.message}\n`);
-      return;
-    }
-    writeFileAtomic(`${base}.html`, renderHtml(r.counterexample, { file: shown, ...extra }));
-    files[k] = shown;
-  });
-  writeFileAtomic(
-    join(dir, 'report.html'),
-    renderHtml(report, { files, ...(layerModule === undefined ? {} : { layerModule }) }),
-  );
-  return files;
-}
-
 function textReport(
   report: Report,
   files: Record<number, string>,
@@ -258,7 +271,7 @@ function textReport(
   const lines: string[] = [];
   const fabric = nic === CHECK_DEFAULTS.nic ? report.adapter : `${report.adapter} (nic ${nic})`;
   lines.push(
-    `rdmacheck audit: layer ${report.layer} on ${fabric}, seed ${report.seed}, ${runsPerOpClass} generated runs per op class` +
+    `rdmacheck audit: layer ${report.layer} on ${fabric}, seed ${report.seed}${report.shard ? ` (shard ${report.shard.index}/${report.shard.count})` : ''}, ${runsPerOpClass} generated runs per op class` +
       ' (a cell shows its verdict and how many runs it took to reach it)',
   );
   if (transpiledOnly && layerModule !== undefined)
@@ -324,12 +337,26 @@ function textReport(
   return `${lines.join('\n')}\n`;
 }
 
-function jsonReport(report: Report, files: Record<number, string>): unknown {
+/** "i/n" from the command line, as a usage error when malformed. */
+function parseCliShard(text: string): Shard {
+  try {
+    return parseShard(text, 'rdmacheck audit: --shard');
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+function jsonReport(report: Report, files: Record<number, string>, elapsedMs: number): unknown {
   return {
     layer: report.layer,
     adapter: report.adapter,
     seed: report.seed,
+    ...(report.shard === undefined ? {} : { shard: report.shard }),
     ok: report.ok,
+    // What rdmacheck merge adds up: generated scenarios (per op class, the most any property
+    // judged) and the wall time of the audit.
+    scenarios: scenariosRun(report),
+    elapsedMs,
     coverage: report.coverage ?? {},
     ...(report.coverageShortfalls === undefined ? {} : { coverageShortfalls: report.coverageShortfalls }),
     results: report.results.map((r, k) => ({
@@ -347,6 +374,7 @@ function jsonReport(report: Report, files: Record<number, string>): unknown {
               path: r.counterexample.path,
               generator: r.counterexample.generator ?? null,
               events: r.counterexample.events,
+              size: scenarioSize(r.counterexample.scenario),
               file: files[k] ?? null,
             },
           }),

@@ -21,7 +21,14 @@ export async function layersCommand(argv: string[], io: CliIo): Promise<number> 
   if (values.json) {
     io.stdout.write(
       `${JSON.stringify(
-        list.map((l) => ({ name: l.name, transparent: l.transparent === true, rule: l.rule, expected: l.expected })),
+        list.map((l) => ({
+          name: l.name,
+          transparent: l.transparent === true,
+          opcodes: l.opcodes ?? null,
+          config: l.config ?? null,
+          rule: l.rule,
+          expected: l.expected,
+        })),
         null,
         2,
       )}\n`,

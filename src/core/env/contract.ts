@@ -9,7 +9,7 @@
  * Hot path: every call of a simulated layer goes through here; nothing is allocated beyond the
  * copy and the recorded event.
  */
-import type { LayerEnv, LocalMemory, MemOpOptions, ResetPsns } from '../layer';
+import type { DeliverOptions, LayerEnv, LocalMemory, MemOpOptions, ResetPsns } from '../layer';
 import type { DecisionEvent, TraceEvent } from '../trace';
 import type { LayerHost, PostResult, RecvWr, SendWr, WorkCompletion } from '../verbs';
 import { copyWc, copyWr } from '../verbs';
@@ -21,6 +21,7 @@ import {
   badWordValue,
   controlRefusal,
   copyControl,
+  deliverAttributionMisuse,
   deliverMisuse,
   malformedCompletion,
   malformedRecvWr,
@@ -37,6 +38,7 @@ type Unstamped<T> = T extends unknown ? Omit<T, 'i' | 't'> : never;
 export type EnvEvent = Unstamped<DecisionEvent | Extract<TraceEvent, { kind: 'LayerFault' }>>;
 
 type MemOpEvent = Extract<EnvEvent, { kind: 'MemOp' }>;
+type DeliverEvent = Extract<EnvEvent, { kind: 'Deliver' }>;
 
 /**
  * What an adapter supplies: its fabric. The contract calls these only for calls that passed its
@@ -47,6 +49,8 @@ export interface EnvTransport {
   readonly paths: number;
   /** Words of this host's memory (the address rule's bound). */
   readonly memoryWords: number;
+  /** Words after memoryWords that belong to the layer (SimConfig.layerMemoryWords; absent: none). */
+  readonly layerMemoryWords?: number;
   /** Appends one event of this host's layer to the run's record. */
   record(e: EnvEvent): void;
   /**
@@ -161,16 +165,23 @@ export function contractEnv(t: EnvTransport): ContractEnv {
   };
 
   // A delivery is recorded even when it is misuse (the application did receive it); the
-  // LayerFault follows. Only a value that is no completion at all is refused outright.
-  const deliver = (wcIn: WorkCompletion): void => {
+  // LayerFault follows. Only a value that is no completion at all is refused outright. An
+  // attribution that breaks its rule is left out of the record (the completion still reaches
+  // the application, as nobody's effect) and is a LayerFault of its own.
+  const deliver = (wcIn: WorkCompletion, options?: DeliverOptions): void => {
     const malformed = malformedCompletion(wcIn);
     if (malformed) return fault('deliver', malformed);
     const wc = copyWc(wcIn);
-    t.record({ kind: 'Deliver', host, wc });
+    const forWr: unknown = options?.forWr;
+    const badAttribution = deliverAttributionMisuse(wc, forWr);
+    const e: DeliverEvent = { kind: 'Deliver', host, wc };
+    if (forWr !== undefined && !badAttribution) e.forWr = forWr as number;
+    t.record(e);
     const isRecv = wc.opcode === 'RECV';
     const delivered = isRecv ? deliveredRecvs : deliveredSends;
     const misuse = deliverMisuse(isRecv, wc.wrId, isRecv ? recvIds : sendIds, delivered);
     if (misuse) fault('deliver', misuse);
+    if (badAttribution) fault('deliver', badAttribution);
     delivered.add(wc.wrId);
   };
 
@@ -196,6 +207,7 @@ export function contractEnv(t: EnvTransport): ContractEnv {
     host,
     paths,
     memoryWords,
+    ...(t.layerMemoryWords ? { layerMemoryWords: t.layerMemoryWords } : {}),
     post,
     postRecv,
     reset,
@@ -215,7 +227,9 @@ export function contractEnv(t: EnvTransport): ContractEnv {
 
 /** The host's own memory through its CPU: checked, recorded, then done on the transport's words. */
 function contractMemory(t: EnvTransport, fault: (during: string, reason: string) => void): LocalMemory {
-  const { host, memoryWords } = t;
+  const { host } = t;
+  // The layer's own words follow the application's: its CPU reaches both.
+  const memoryWords = t.memoryWords + (t.layerMemoryWords ?? 0);
   /** The first rule the operation breaks, recorded as a LayerFault; true when none. */
   const allowed = (op: string, addr: number, misuse?: string): boolean => {
     const reason = badAddress(addr, memoryWords) ?? misuse;
@@ -229,10 +243,10 @@ function contractMemory(t: EnvTransport, fault: (during: string, reason: string)
     return e;
   };
   return {
-    read(addr) {
-      if (!allowed('read', addr)) return 0;
+    read(addr, o) {
+      if (!allowed('read', addr, badForWr(o?.forWr))) return 0;
       const old = t.word(addr);
-      t.record({ kind: 'MemOp', host, op: 'read', addr, old });
+      t.record(attribute({ kind: 'MemOp', host, op: 'read', addr, old }, o));
       return old;
     },
     write(addr, value, o) {

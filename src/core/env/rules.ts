@@ -4,7 +4,7 @@
  * records a LayerFault with this reason. The texts are part of the trace, so every adapter (and
  * the observation replay) must take them from here: one wording, one judgement.
  */
-import type { LayerHost, RecvWr, SendWr } from '../verbs';
+import type { LayerHost, RecvWr, SendWr, WorkCompletion } from '../verbs';
 import { OPCODES, PSN_MODULUS, WC_STATUSES } from '../verbs';
 
 /** Why `path` is not a path of a fabric with `paths` paths. */
@@ -185,11 +185,70 @@ export const MAX_CONTROL_CHARS = 65_536;
  * data (undefined becomes null). Throws when `msg` is not JSON data (a cycle, a BigInt, a function).
  */
 export function copyControl(msg: unknown): unknown {
+  // The walk below gives what the JSON round trip gives, without the text (a layer that talks
+  // over the control channel on every WR spent a noticeable share of its audit here); anything
+  // it does not handle itself (toJSON, class instances, BigInt, cycles) takes the round trip.
+  // The walk counts at most the JSON text's length (every string, number and key, plus one per
+  // value for punctuation); over the limit it gives up and the round trip below measures exactly.
+  copyBudget = MAX_CONTROL_CHARS;
+  const fast = copyJsonData(msg ?? null, 0);
+  if (fast !== NOT_PLAIN) return fast;
   const text = JSON.stringify(msg ?? null);
   if (text === undefined) throw new TypeError(`a ${typeof msg} is not JSON data`);
   if (text.length > MAX_CONTROL_CHARS)
     throw new RangeError(`a message of ${text.length} characters of JSON is over the limit of ${MAX_CONTROL_CHARS}`);
   return JSON.parse(text) as unknown;
+}
+
+const NOT_PLAIN = Symbol('not plain JSON data');
+
+/** Characters of JSON the current fast copy may still produce (a module counter: no allocation). */
+let copyBudget = 0;
+
+/** JSON.parse(JSON.stringify(x)) for plain data, or NOT_PLAIN (deep, odd or not plain). */
+function copyJsonData(x: unknown, depth: number): unknown {
+  if (--copyBudget < 0) return NOT_PLAIN;
+  switch (typeof x) {
+    case 'string':
+      copyBudget -= x.length + 1;
+      return copyBudget < 0 ? NOT_PLAIN : x;
+    case 'boolean':
+      return x;
+    case 'number':
+      copyBudget -= 24; // at most a number's JSON length
+      return Number.isFinite(x) ? x + 0 : null; // -0 becomes 0, NaN and the infinities null
+    case 'object': {
+      if (x === null) return null;
+      if (depth > 64) return NOT_PLAIN;
+      if (Array.isArray(x)) {
+        const out = new Array<unknown>(x.length);
+        for (let k = 0; k < x.length; k++) {
+          const v = x[k];
+          const c =
+            v === undefined || typeof v === 'function' || typeof v === 'symbol' ? null : copyJsonData(v, depth + 1);
+          if (c === NOT_PLAIN) return NOT_PLAIN;
+          out[k] = c;
+        }
+        return out;
+      }
+      const proto = Object.getPrototypeOf(x);
+      if ((proto !== Object.prototype && proto !== null) || typeof (x as { toJSON?: unknown }).toJSON === 'function')
+        return NOT_PLAIN;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(x)) {
+        if (k === '__proto__') return NOT_PLAIN; // an assignment would set the prototype
+        copyBudget -= k.length + 3;
+        const v = (x as Record<string, unknown>)[k];
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+        const c = copyJsonData(v, depth + 1);
+        if (c === NOT_PLAIN) return NOT_PLAIN;
+        out[k] = c;
+      }
+      return out;
+    }
+    default:
+      return NOT_PLAIN; // undefined, function, symbol at the top; bigint anywhere
+  }
 }
 
 /** Why a control message was refused, given what copyControl threw. */
@@ -216,4 +275,20 @@ export function badForWr(forWr: unknown): string | undefined {
   return forWr === undefined || Number.isInteger(forWr)
     ? undefined
     : `forWr ${String(forWr)} is not a WR id (an integer)`;
+}
+
+/**
+ * Why `forWr` cannot attribute the delivered completion `wc`: it must name a WR (an integer),
+ * and only a SUCCESS RECV completion carries a received message (a completion of this host's own
+ * send WR, or an error completion, received nothing that could be a peer WR's effect).
+ */
+export function deliverAttributionMisuse(wc: WorkCompletion, forWr: unknown): string | undefined {
+  if (forWr === undefined) return undefined;
+  const notAnId = badForWr(forWr);
+  if (notAnId) return notAnId;
+  if (wc.opcode !== 'RECV')
+    return `forWr ${String(forWr)} attributes a received message, but this completes the application's own ${wc.opcode} WR ${wc.wrId}; only a RECV completion takes forWr`;
+  if (wc.status !== 'SUCCESS')
+    return `forWr ${String(forWr)} attributes a received message, but RECV ${wc.wrId} completes ${wc.status} (an error completion received nothing); deliver it without forWr`;
+  return undefined;
 }

@@ -1,0 +1,257 @@
+/**
+ * The fast-check baseline of issue 13: the hunt written the way a competent fast-check user
+ * would without rdmacheck. `fc.commands` draws a sequence of generic commands (post a WR of the
+ * op class, post a RECV, the receiver's reuse, a third-party operation, a fault); `fc.modelRun`
+ * applies them to a scenario builder; every fault targets the WR posted just before it. The
+ * scenario then runs on the same simulator and is judged by the same property; fast-check's own
+ * commands shrinker minimises it. Nothing of rdmacheck's generator or shrinker is used.
+ */
+import fc from 'fast-check';
+import { sim } from '../adapters/sim';
+import { scenarioSize } from '../src/check/minimize';
+import type { Anchor, Fault, Scenario, SimConfig, WorkloadStep } from '../src/core/scenario';
+import { FAULT_KINDS } from '../src/core/scenario';
+import type { Opcode, SendWr } from '../src/core/verbs';
+import type { Bug } from './bugs';
+import type { Hunt } from './hunt';
+import { isOneMinimal } from './hunt';
+import { now } from './stats';
+
+/** The builder the commands act on: the scenario so far and the last WR posted. */
+interface Builder {
+  workload: WorkloadStep[];
+  faults: Fault[];
+  lastWr: number;
+  recvs: number;
+}
+interface Model {
+  posted: number;
+}
+type Cmd = fc.Command<Model, Builder>;
+
+/** Posts a WR of the op class. */
+class Post implements Cmd {
+  constructor(
+    readonly fields: { addr: number; value: number; add: number; compare: number; swap: number },
+    readonly opcode: Opcode,
+  ) {}
+  check = () => true;
+  run(m: Model, b: Builder): void {
+    const id = ++b.lastWr;
+    m.posted++;
+    const f = this.fields;
+    const wr: SendWr =
+      this.opcode === 'SEND'
+        ? { id, opcode: 'SEND', value: 100 + id }
+        : this.opcode === 'READ'
+          ? { id, opcode: 'READ', addr: f.addr }
+          : this.opcode === 'FETCH_ADD'
+            ? { id, opcode: 'FETCH_ADD', addr: f.addr, add: f.add }
+            : this.opcode === 'CMP_SWAP'
+              ? { id, opcode: 'CMP_SWAP', addr: f.addr, compare: f.compare, swap: f.swap }
+              : this.opcode === 'WRITE_WITH_IMM'
+                ? { id, opcode: 'WRITE_WITH_IMM', addr: f.addr, value: f.value, imm: id }
+                : { id, opcode: 'WRITE', addr: f.addr, value: f.value };
+    b.workload.push({ kind: 'post', wr });
+  }
+  toString = () => `Post(${JSON.stringify(this.fields)})`;
+}
+
+/** Posts a RECV on B. */
+class Recv implements Cmd {
+  check = () => true;
+  run(_m: Model, b: Builder): void {
+    b.workload.push({ kind: 'recv', wr: { id: ++b.recvs } });
+  }
+  toString = () => 'Recv';
+}
+
+/** The receiver waits for `expect` in a word, then writes `value` there (a generic reuse). */
+class Reuse implements Cmd {
+  constructor(
+    readonly addr: number,
+    readonly expect: number,
+    readonly value: number,
+  ) {}
+  check = () => true;
+  run(_m: Model, b: Builder): void {
+    b.workload.push({ kind: 'reuse', addr: this.addr, expect: this.expect, value: this.value });
+  }
+  toString = () => `Reuse(${this.addr},${this.expect},${this.value})`;
+}
+
+/** A third-party operation on B's memory once the last WR executed. */
+class Third implements Cmd {
+  constructor(
+    readonly op: 'WRITE' | 'FETCH_ADD' | 'CMP_SWAP',
+    readonly addr: number,
+    readonly a: number,
+    readonly c: number,
+  ) {}
+  check = (m: Readonly<Model>) => m.posted > 0;
+  run(_m: Model, b: Builder): void {
+    const after: Anchor = { on: 'execute', wr: b.lastWr };
+    const args =
+      this.op === 'WRITE'
+        ? { value: this.a }
+        : this.op === 'FETCH_ADD'
+          ? { add: this.a }
+          : { compare: this.a, swap: this.c };
+    b.workload.push({ kind: 'third', op: this.op, addr: this.addr, ...args, after });
+  }
+  toString = () => `Third(${this.op},${this.addr},${this.a},${this.c})`;
+}
+
+/** A fault of any kind, on the WR posted just before. */
+class Inject implements Cmd {
+  constructor(
+    readonly f: {
+      kind: Fault['kind'];
+      path: number;
+      on: 'post' | 'send' | 'execute' | 'deliver';
+      count: number | 'all';
+      host: 'A' | 'B';
+      reverse: boolean;
+      heal?: number;
+      delayNs: number;
+    },
+  ) {}
+  check = (m: Readonly<Model>) => m.posted > 0;
+  run(_m: Model, b: Builder): void {
+    const f = this.f;
+    const wr = b.lastWr;
+    const after: Anchor = { on: f.on, wr };
+    const fault: Fault =
+      f.kind === 'drop-request' || f.kind === 'drop-response'
+        ? { kind: f.kind, path: f.path, wr, count: f.count }
+        : f.kind === 'delay'
+          ? {
+              kind: 'delay',
+              direction: f.reverse ? 'response' : 'request',
+              delayNs: f.delayNs,
+              path: f.path,
+              wr,
+              count: f.count,
+            }
+          : f.kind === 'link-down'
+            ? {
+                kind: 'link-down',
+                path: f.path,
+                direction: f.reverse ? 'b-to-a' : 'both',
+                after,
+                ...(f.heal ? { upAfterNs: f.heal } : {}),
+              }
+            : f.kind === 'nic-death'
+              ? { kind: 'nic-death', host: f.host, path: f.path, after, ...(f.heal ? { reviveAfterNs: f.heal } : {}) }
+              : f.kind === 'qp-error'
+                ? { kind: 'qp-error', host: f.host, path: f.path, after }
+                : f.kind === 'corrupt-wqe'
+                  ? { kind: 'corrupt-wqe', path: f.path, wr }
+                  : { kind: 'control-loss', after, ...(f.heal ? { restoreAfterNs: f.heal } : {}) };
+    b.faults.push(fault);
+  }
+  toString = () => `Inject(${JSON.stringify(this.f)})`;
+}
+
+/** The commands arbitrary for one op class. */
+function commandsOf(opcode: Opcode): fc.Arbitrary<Iterable<Cmd>> {
+  const small = fc.integer({ min: 0, max: 3 });
+  const post = fc
+    .record({
+      addr: fc.integer({ min: 0, max: 2 }),
+      value: fc.integer({ min: 1, max: 9 }),
+      add: fc.integer({ min: 1, max: 5 }),
+      compare: small,
+      swap: small,
+    })
+    .map((f) => new Post(f, opcode));
+  const inject = fc
+    .record({
+      kind: fc.constantFrom(...FAULT_KINDS),
+      path: fc.integer({ min: 0, max: 1 }),
+      on: fc.constantFrom<'post' | 'send' | 'execute' | 'deliver'>('post', 'send', 'execute', 'deliver'),
+      count: fc.oneof(fc.constant<'all'>('all'), fc.integer({ min: 1, max: 3 })),
+      host: fc.constantFrom<'A' | 'B'>('A', 'B'),
+      reverse: fc.boolean(),
+      heal: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
+      delayNs: fc.integer({ min: 1_000, max: 400_000 }),
+    })
+    .map((f) => new Inject(f));
+  return fc.commands(
+    [
+      post,
+      fc.constant(null).map(() => new Recv()),
+      fc
+        .tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 10, max: 19 }))
+        .map(([a, e, v]) => new Reuse(a, e, v)),
+      fc
+        .tuple(
+          fc.constantFrom<'WRITE' | 'FETCH_ADD' | 'CMP_SWAP'>('WRITE', 'FETCH_ADD', 'CMP_SWAP'),
+          fc.integer({ min: 0, max: 2 }),
+          small,
+          small,
+        )
+        .map(([o, a, x, y]) => new Third(o, a, x, y)),
+      inject,
+    ],
+    { maxCommands: 10 },
+  );
+}
+
+const configArb: fc.Arbitrary<Partial<SimConfig>> = fc.record({
+  paths: fc.constant(2),
+  retryCnt: fc.integer({ min: 0, max: 3 }),
+  timeout: fc.integer({ min: 1, max: 6 }),
+  rnrRetry: fc.integer({ min: 0, max: 3 }),
+  maxEvents: fc.constant(20_000),
+});
+
+/** The scenario a command sequence builds. */
+function build(config: Partial<SimConfig>, cmds: Iterable<Cmd>): Scenario {
+  const b: Builder = { workload: [], faults: [], lastWr: 0, recvs: 0 };
+  fc.modelRun(() => ({ model: { posted: 0 }, real: b }), cmds);
+  return { config, workload: b.workload, faults: b.faults };
+}
+
+/** The baseline's hunt for one bug: fast-check finds, fast-check shrinks, `budget` runs at most. */
+export async function huntWithBaseline(bug: Bug, seed: number, budget: number): Promise<Hunt> {
+  const adapter = sim();
+  let runs = 0;
+  let runsToFailure: number | undefined;
+  let foundAt: number | undefined;
+  const start = now();
+  const details = fc.check(
+    fc.property(configArb, commandsOf(bug.opcode), (config, cmds) => {
+      const scenario = build(config, cmds);
+      if (runsToFailure === undefined) runs++;
+      let violated: boolean;
+      try {
+        const v = bug.property.check(adapter.runSync!(scenario, bug.layer));
+        if (v instanceof Promise) throw new Error('bench baseline: the property is async; use a synchronous one');
+        violated = v.status === 'violated';
+      } catch (e) {
+        if (e instanceof Error && e.message.startsWith('bench baseline')) throw e;
+        violated = false; // a scenario the simulator refuses is no failure
+      }
+      if (violated && runsToFailure === undefined) {
+        runsToFailure = runs;
+        foundAt = now();
+      }
+      return !violated;
+    }),
+    { seed, numRuns: budget },
+  );
+  const end = now();
+  if (!details.failed || !details.counterexample || foundAt === undefined) return { seed, found: false };
+  const [config, cmds] = details.counterexample;
+  const shrunk = build(config, cmds);
+  return {
+    seed,
+    found: true,
+    runsToFailure,
+    msToFailure: foundAt - start,
+    msAfterFailure: end - foundAt,
+    size: scenarioSize(shrunk),
+    oneMinimal: await isOneMinimal(shrunk, bug.layer, bug.property),
+  };
+}

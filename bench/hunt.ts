@@ -1,0 +1,78 @@
+/**
+ * What one hunt for one bug measures, for rdmacheck and for the baseline alike: runs and wall
+ * time to the first failure, the time after it (shrinking, and any work still done), the shrunk
+ * size, and whether the result is 1-minimal (removing any one step or fault makes it pass).
+ */
+import { sim } from '../adapters/sim';
+import { checkLayer } from '../src/check';
+import { scenarioSize } from '../src/check/minimize';
+import type { FailoverLayer } from '../src/core/layer';
+import type { Property } from '../src/core/property';
+import type { Scenario } from '../src/core/scenario';
+import type { Bug } from './bugs';
+import { now } from './stats';
+
+/** One hunt's figures; `found` false means the budget ran out first. */
+export interface Hunt {
+  seed: number;
+  found: boolean;
+  /** Runs up to and including the first failing one. */
+  runsToFailure?: number;
+  /** Wall time from the start to the first failure, ms. */
+  msToFailure?: number;
+  /** Wall time from the first failure to the result, ms (shrinking and whatever else runs). */
+  msAfterFailure?: number;
+  /** Workload steps + faults of the shrunk scenario. */
+  size?: number;
+  oneMinimal?: boolean;
+}
+
+/** True when `property` is violated on `scenario` in the simulator. */
+export async function violates(scenario: Scenario, layer: FailoverLayer, property: Property): Promise<boolean> {
+  try {
+    return (await property.check(sim().runSync!(scenario, layer))).status === 'violated';
+  } catch {
+    return false;
+  }
+}
+
+/** True when removing any single workload step or fault makes the scenario pass. */
+export async function isOneMinimal(s: Scenario, layer: FailoverLayer, property: Property): Promise<boolean> {
+  for (let k = 0; k < s.workload.length; k++)
+    if (await violates({ ...s, workload: s.workload.filter((_, j) => j !== k) }, layer, property)) return false;
+  for (let k = 0; k < s.faults.length; k++)
+    if (await violates({ ...s, faults: s.faults.filter((_, j) => j !== k) }, layer, property)) return false;
+  return true;
+}
+
+/** rdmacheck's hunt: checkLayer on the bug's op class and property alone, `budget` runs. */
+export async function huntWithRdmacheck(b: Bug, seed: number, budget: number): Promise<Hunt> {
+  let runsToFailure: number | undefined;
+  let foundAt: number | undefined;
+  const start = now();
+  const report = await checkLayer(b.layer, {
+    opcodes: [b.opcode],
+    properties: [b.property],
+    numRuns: budget,
+    seed,
+    onProgress: (p) => {
+      if (p.failures > 0 && runsToFailure === undefined) {
+        runsToFailure = p.runs;
+        foundAt = now();
+      }
+    },
+  });
+  const end = now();
+  const r = report.results.find((x) => x.opcode === b.opcode);
+  const cx = r?.counterexample;
+  if (!r || r.status !== 'violated' || !cx || foundAt === undefined) return { seed, found: false };
+  return {
+    seed,
+    found: true,
+    runsToFailure,
+    msToFailure: foundAt - start,
+    msAfterFailure: end - foundAt,
+    size: scenarioSize(cx.scenario),
+    oneMinimal: await isOneMinimal(cx.scenario, b.layer, b.property),
+  };
+}

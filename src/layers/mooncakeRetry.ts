@@ -1,0 +1,104 @@
+/**
+ * mooncake-retry: a model of the Mooncake transfer engine's slice retry across RNICs (classic
+ * rdma_transport, kvcache-ai/Mooncake at MOONCAKE_COMMIT), rule by rule from its source; each rule
+ * in src/layers/mooncake cites FILE:FUNCTION:LINES (abbreviations in ./mooncake/source.ts).
+ *
+ * Rules implemented (field-layers.md 3.2 "Failure detection" and 3.3 "Failover decision"):
+ * - Each WR is one slice: one signaled WRITE or READ, on the topology's device (ep.cpp:submitPostSend).
+ * - FLUSH_ERR: retried, no rail penalty, no endpoint deletion; a local handoff when the local RNIC
+ *   is inactive (wp.cpp:performPollCq:626-649).
+ * - Local errors (LOC_LEN_ERR, LOC_QP_OP_ERR): one error charged to the rail without a pause,
+ *   handleLocalFailure (context failure count, endpoint retired), slice handed to another local
+ *   RNIC (wp.cpp:performPollCq:667-695, handleLocalFailure:1451-1467, isLocalWcFailure:1424-1449).
+ * - Other errors (RETRY_EXC_ERR, RNR_RETRY_EXC_ERR, REM_*): pause the rail at once when another is
+ *   available, delete the endpoint (its QP to ERR: every sibling slice flushes), retry
+ *   (wp.cpp:performPollCq:696-711, ep.cpp:beginDestroyLocked:239-267).
+ * - Retry budget: every failure costs one (shouldRetrySlice, 1419-1422), slices that could not be
+ *   posted too (wp.cpp:performPostSend:531-549); the slice fails at max_retry_cnt = 9.
+ * - Rail pausing: 5 errors within 5 s, or one immediate pause, pause a rail for 30 s; an expired
+ *   pause clears itself when read (markRailFailed:1376-1399, isRailAvailable:1401-1415).
+ * - Remote retry: the topology's device for the retry count, else the first unpaused other; the
+ *   same address and payload again, unverified (wp.cpp:redispatch:739-875, topo.cpp:761-789).
+ * - Local handoff: from context retry_cnt mod n, the first other active RNIC (877-945).
+ * - PORT_ERR: the local RNIC goes inactive and its endpoints are disconnected; PORT_ACTIVE
+ *   re-activates it 30 s later (handleContextEvent:1061-1116, maybeActivateRecoveredContext).
+ * - Endpoint re-setup: after a deletion, a handshake (control message, both sides reset their QP to
+ *   PSN 0) with a 10 s ready-ACK timeout that pauses the rail and fails the waiting slices into
+ *   the retry path (wp.cpp:performPostSend:450-519, ep.h:194-195).
+ * - Queued slices are routed again when redispatch_counter_ moves (wp.cpp:performPostSend:401-413).
+ *
+ * Omissions and simplifications (each with its reason):
+ * - A path joins local RNIC p and peer RNIC p: the sim has one NIC pair per path, so a remote retry
+ *   (which keeps the local RNIC) and a local handoff (which keeps the peer rail) both move to path
+ *   p. The choice of p is the source's; the other end of the pair moves with it.
+ * - Topology: preferred HCA [0], the others "available"; so the first attempt goes to device 0 (the
+ *   source's random pick among one preferred HCA) and retry k to device (k-1) mod n.
+ * - One CQE per poll pass (the sim hands completions one at a time): the once-per-pass dedup of
+ *   local failures (wp.cpp:performPollCq:674-694) counts each CQE.
+ * - One QP per endpoint (the source has 2 per endpoint, slices spread over them): one QP per path.
+ * - One slice per WR (64 KiB slices of one request are independent slices anyway).
+ * - Async events other than PORT_ERR/PORT_ACTIVE (QP_FATAL, DEVICE_FATAL, CQ_ERR, WQ_FATAL,
+ *   LID_CHANGE, GID_CHANGE): the simulator raises none of them. A QP put in ERR by a fault is seen
+ *   only through its flushes, so its endpoint is not deleted as QP_FATAL would make it.
+ * - The handshake RPC and its ready ACK are one control round trip; the RPC's own failure
+ *   (handshake_connect_timeout) is folded into the ready-ACK timeout.
+ * - Endpoints start connected (the run begins after the first handshakes); a deleted endpoint is
+ *   set up again once its QP has drained, since the sim reuses the path's one QP.
+ * - Not modelled: the metadata service and topology publication, worker sharding and parking, the
+ *   connect pause (conn_pause_ttl_ms, 0 by default), the GID refresh, the all-rails-failed
+ *   context count on submission (wp.cpp:submitPostSend:281-285).
+ */
+import type { FailoverLayer } from '../core/layer';
+import { createMooncakeInitiator } from './mooncake/initiator';
+import { MOONCAKE_COMMIT, MOONCAKE_DEFAULTS, MOONCAKE_QP_SETTINGS } from './mooncake/source';
+import type { MooncakeSettings } from './mooncake/source';
+import { createMooncakeTarget } from './mooncake/target';
+import { describedLayer } from './types';
+import type { ReferenceLayer } from './types';
+
+/** Settings of the Mooncake model (default: the commit's own). */
+export type MooncakeRetryOptions = Partial<MooncakeSettings>;
+
+/** A Mooncake model with other settings than the commit's (tests shorten its 10 s and 30 s timers). */
+export function createMooncakeRetry(options: MooncakeRetryOptions = {}): FailoverLayer {
+  const settings: MooncakeSettings = { ...MOONCAKE_DEFAULTS, ...options };
+  return {
+    name: 'mooncake-retry',
+    transparent: false,
+    opcodes: ['WRITE', 'READ'],
+    config: MOONCAKE_QP_SETTINGS,
+    create: (env) => (env.host === 'A' ? createMooncakeInitiator(env, settings) : createMooncakeTarget(env)),
+  };
+}
+
+/**
+ * The Mooncake model at the commit's settings, with its rule and expected audit.
+ *
+ * Expected audit (docs/field-audits.md has the counterexamples and their verdicts): READ holds
+ * everywhere; WRITE violates at-most-once (a slice whose ACK was lost fails with RETRY_EXC_ERR and
+ * is re-posted to the same address on another rail: wp.cpp:performPollCq:696-711,
+ * redispatch:776-860) and linearizability (that second execution overwrites a word the target
+ * reused in between: the paper's T2). failure-masking holds: with a healthy rail every slice
+ * completes within its 9 tries.
+ */
+export const mooncakeRetry: ReferenceLayer = describedLayer(
+  createMooncakeRetry(),
+  `models kvcache-ai/Mooncake@${MOONCAKE_COMMIT.slice(0, 10)} (rdma_transport): on a completion error, pause the peer rail, delete the endpoint (its QP to ERR) and re-post the same slice on the next rail, up to 9 tries`,
+  {
+    summary: 'masks rail failures for WRITE and READ; a WRITE whose ACK was lost executes again',
+    violations: [
+      {
+        property: 'at-most-once',
+        opcodes: ['WRITE'],
+        why: 'a slice whose ACK was lost is re-posted unverified to the same address on another rail (wp.cpp:redispatch:776-860)',
+      },
+      {
+        property: 'linearizability',
+        opcodes: ['WRITE'],
+        why: "the re-posted WRITE overwrites a word the target reused after the first execution (the paper's T2)",
+      },
+    ],
+  },
+);
+
+export { MOONCAKE_COMMIT } from './mooncake/source';
