@@ -8,6 +8,8 @@ export const ROOT = join(__dirname, '..', '..');
 /** One fenced block: its language tag, its text, the file and the line its fence opens on. */
 export interface FencedBlock {
   lang: string;
+  /** What follows the language on the fence line: `fragment` marks a ```ts excerpt that is not a whole module. */
+  info: string;
   body: string;
   file: string;
   line: number;
@@ -21,13 +23,13 @@ export function fencedBlocks(file: string): FencedBlock[] {
   const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
   const blocks: FencedBlock[] = [];
   for (let k = 0; k < lines.length; k++) {
-    const open = /^(`{3,})(\S*)\s*$/.exec(lines[k]);
+    const open = /^(`{3,})(\S*)(?:\s+(\S.*?))?\s*$/.exec(lines[k]);
     if (open === null) continue;
     const fence = open[1];
     const body: string[] = [];
     let end = k + 1;
     while (end < lines.length && lines[end].trimEnd() !== fence) body.push(lines[end++]);
-    blocks.push({ lang: open[2], body: body.join('\n'), file, line: k + 1 });
+    blocks.push({ lang: open[2], info: open[3] ?? '', body: body.join('\n'), file, line: k + 1 });
     k = end;
   }
   return blocks;

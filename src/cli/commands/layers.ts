@@ -49,9 +49,14 @@ const WIDTH = 100;
  */
 function layerBlock(description: string): string {
   const [head, expected = ''] = description.split(' -- ');
-  const colon = head.indexOf('): ');
-  const title = colon === -1 ? head : head.slice(0, colon + 1);
-  const rule = colon === -1 ? '' : head.slice(colon + 3);
+  // The title ends at the first "): " after the kind; a field model's carries more in brackets.
+  const colon = head.search(/\)(?: \[[^\]]*\])*: /);
+  const end = colon === -1 ? -1 : head.indexOf(': ', colon);
+  const titleText = end === -1 ? head : head.slice(0, end);
+  const rule = end === -1 ? '' : head.slice(end + 2);
+  const title = wrap(titleText, WIDTH - 4)
+    .map((line, k) => `${k === 0 ? '' : '    '}${line}`)
+    .join('\n');
   const item = (label: string, text: string) =>
     wrap(`${label}${text}`, WIDTH - 6)
       .map((line, k) => `${k === 0 ? '  ' : '      '}${line}`)
