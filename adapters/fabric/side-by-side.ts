@@ -61,8 +61,15 @@ export interface SideEnd {
   errors: string[];
 }
 
-/** Lines perftest prints on any device it does not know (rxe and the fabric alike): not errors. */
-const NOTES = [/^Device not recognized to implement inline feature\. Disabling it$/];
+/**
+ * Lines that are not errors: perftest's note on any device it does not know (rxe and the fabric
+ * alike), and its warning when the samples it takes to estimate the CPU clock scatter (it fits a
+ * line through them: seen on a loaded emulated guest, never a statement about the transport).
+ */
+const NOTES = [
+  /^Device not recognized to implement inline feature\. Disabling it$/,
+  /^Correlation coefficient r\^2: [\d.]+ < [\d.]+$/,
+];
 
 /** Summarizes one side from its output and how it ended. */
 export function summarize(
