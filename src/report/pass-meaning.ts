@@ -13,6 +13,8 @@ export interface SampleFacts {
   runsPerOpClass: number;
   seed: number;
   generator: Pick<GeneratorLimits, 'maxOps' | 'maxFaults' | 'maxPaths'>;
+  /** The fault kinds the generator draws (default every kind; the checker's DRAWN_FAULT_KINDS). */
+  faultKinds?: readonly string[];
 }
 
 /** The seed to suggest next: a different one, so the next audit samples other scenarios. */
@@ -29,7 +31,7 @@ export function passMeaning(facts: SampleFacts, command = 'rdmacheck audit LAYER
   const paragraph =
     `What "holds (${runs})" means: no violation in ${runs} generated runs per op class (seed ${seed}); ` +
     `each run has up to ${g.maxOps} application WRs of that op class, up to ${g.maxFaults} faults ` +
-    `(${FAULT_KINDS.join(', ')}) and up to ${g.maxPaths} paths, and every property judges every run ` +
+    `(${(facts.faultKinds ?? FAULT_KINDS).join(', ')}) and up to ${g.maxPaths} paths, and every property judges every run ` +
     '(the coverage table counts the failure situations the runs reached). ' +
     'It is a sample, not a proof: a rarer interleaving can need more runs. Next step: more runs, then other seeds:';
   return [

@@ -46,6 +46,7 @@ import { layerFaultSummary } from '../../report/layer-faults';
 import { typecheckLayer } from '../typecheck-layer';
 import { replayInFreshWorkers } from '../fresh-replay';
 import { SETTINGS_FORM, settingsOption } from '../settings-option';
+import { DRAWN_FAULT_KINDS } from '../../check/given';
 
 /** Wall-clock limit of one counterexample's replay in a fresh worker. */
 const FRESH_REPLAY_LIMIT_MS = 60_000;
@@ -301,7 +302,7 @@ function textReport(
     lines.push('');
     lines.push(
       ...passMeaning(
-        { runsPerOpClass, seed: report.seed, generator: CHECK_DEFAULTS },
+        { runsPerOpClass, seed: report.seed, generator: CHECK_DEFAULTS, faultKinds: DRAWN_FAULT_KINDS },
         `npx rdmacheck audit ${layerModule ?? referenceName ?? report.layer}`,
       ),
     );
