@@ -2,6 +2,7 @@
 import type { FailoverLayer } from '../core/layer';
 import type { Report } from '../core/results';
 import { findReferenceLayer } from '../check/replay';
+import { describeModelLimits } from '../layers/types';
 
 /** The documented-audit shape of a reference layer (src/layers/types.ts), read structurally. */
 interface Documented {
@@ -67,4 +68,10 @@ export function compareWithDocumented(name: string, report: Report): string | un
       ? head
       : `${head}\n  documented as rarely reached by generated scenarios (not compared): ${rare.join(', ')}`;
   return unknown.length === 0 ? withRare : `${withRare}\n  unknown (not compared): ${unknown.join(', ')}`;
+}
+
+/** For a model of shipping code, what it follows and leaves out (undefined for other layers). */
+export function modelLimitsOf(name: string): string | undefined {
+  const layer = findReferenceLayer(name);
+  return layer === undefined ? undefined : describeModelLimits(layer);
 }

@@ -27,30 +27,12 @@
  *   the retry path (wp.cpp:performPostSend:450-519, ep.h:194-195).
  * - Queued slices are routed again when redispatch_counter_ moves (wp.cpp:performPostSend:401-413).
  *
- * Omissions and simplifications (each with its reason):
- * - A path joins local RNIC p and peer RNIC p: the sim has one NIC pair per path, so a remote retry
- *   (which keeps the local RNIC) and a local handoff (which keeps the peer rail) both move to path
- *   p. The choice of p is the source's; the other end of the pair moves with it.
- * - Topology: preferred HCA [0], the others "available"; so the first attempt goes to device 0 (the
- *   source's random pick among one preferred HCA) and retry k to device (k-1) mod n.
- * - One CQE per poll pass (the sim hands completions one at a time): the once-per-pass dedup of
- *   local failures (wp.cpp:performPollCq:674-694) counts each CQE.
- * - One QP per endpoint (the source has 2 per endpoint, slices spread over them): one QP per path.
- * - One slice per WR (64 KiB slices of one request are independent slices anyway).
- * - Async events other than PORT_ERR/PORT_ACTIVE (QP_FATAL, DEVICE_FATAL, CQ_ERR, WQ_FATAL,
- *   LID_CHANGE, GID_CHANGE): the simulator raises none of them. A QP put in ERR by a fault is seen
- *   only through its flushes, so its endpoint is not deleted as QP_FATAL would make it.
- * - The handshake RPC and its ready ACK are one control round trip; the RPC's own failure
- *   (handshake_connect_timeout) is folded into the ready-ACK timeout.
- * - Endpoints start connected (the run begins after the first handshakes); a deleted endpoint is
- *   set up again once its QP has drained, since the sim reuses the path's one QP.
- * - Not modelled: the metadata service and topology publication, worker sharding and parking, the
- *   connect pause (conn_pause_ttl_ms, 0 by default), the GID refresh, the all-rails-failed
- *   context count on submission (wp.cpp:submitPostSend:281-285).
+ * Omissions and simplifications, each with its reason: MOONCAKE_OMISSIONS (./mooncake/source.ts),
+ * which every audit of the model prints under its matrix.
  */
 import type { FailoverLayer } from '../core/layer';
 import { createMooncakeInitiator } from './mooncake/initiator';
-import { MOONCAKE_COMMIT, MOONCAKE_DEFAULTS, MOONCAKE_QP_SETTINGS } from './mooncake/source';
+import { MOONCAKE_COMMIT, MOONCAKE_DEFAULTS, MOONCAKE_OMISSIONS, MOONCAKE_QP_SETTINGS } from './mooncake/source';
 import type { MooncakeSettings } from './mooncake/source';
 import { createMooncakeTarget } from './mooncake/target';
 import { describedLayer } from './types';
@@ -99,6 +81,7 @@ export const mooncakeRetry: ReferenceLayer = describedLayer(
       },
     ],
   },
+  { repo: 'kvcache-ai/Mooncake', commit: MOONCAKE_COMMIT, omissions: MOONCAKE_OMISSIONS },
 );
 
 export { MOONCAKE_COMMIT } from './mooncake/source';

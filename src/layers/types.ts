@@ -35,15 +35,36 @@ export interface ExpectedAudit {
   unreached?: readonly ExpectedViolation[];
 }
 
+/**
+ * What a model of shipping failover code follows: the repository and commit whose source lines its
+ * rules cite, and what it leaves out or simplifies (each with the reason), so that an audit of the
+ * model says what it cannot speak for.
+ */
+export interface ShippingModel {
+  /** owner/name on GitHub. */
+  readonly repo: string;
+  /** The full commit id the citations refer to. */
+  readonly commit: string;
+  /** Each step of the source the model omits or simplifies, and why (one sentence each). */
+  readonly omissions: readonly string[];
+}
+
 /** A failover layer that documents its decision rule and expected audit (src/layers). */
 export interface ReferenceLayer extends FailoverLayer {
   /** One line: when the layer re-posts, what it re-posts, where. */
   readonly rule: string;
   readonly expected: ExpectedAudit;
+  /** Present on models of shipping code (docs/field-audits.md). */
+  readonly model?: ShippingModel;
 }
 
-/** Attaches a rule and an expected audit to a layer (the layer's behaviour is unchanged). */
-export function describedLayer(layer: FailoverLayer, rule: string, expected: ExpectedAudit): ReferenceLayer {
+/** Attaches a rule, an expected audit and, for a model of shipping code, its source (behaviour unchanged). */
+export function describedLayer(
+  layer: FailoverLayer,
+  rule: string,
+  expected: ExpectedAudit,
+  model?: ShippingModel,
+): ReferenceLayer {
   return {
     name: layer.name,
     ...(layer.transparent !== undefined ? { transparent: layer.transparent } : {}),
@@ -52,7 +73,16 @@ export function describedLayer(layer: FailoverLayer, rule: string, expected: Exp
     create: (env) => layer.create(env),
     rule,
     expected,
+    ...(model !== undefined ? { model } : {}),
   };
+}
+
+/** The paragraph an audit of a model prints under its matrix: what it follows and what it leaves out. */
+export function describeModelLimits(layer: FailoverLayer): string | undefined {
+  const model = (layer as Partial<ReferenceLayer>).model;
+  if (model === undefined) return undefined;
+  const head = `${layer.name} models ${model.repo}@${model.commit.slice(0, 10)}; its verdicts speak for that code except where the model leaves out or simplifies (${model.omissions.length}):`;
+  return [head, ...model.omissions.map((o) => `  - ${o}`)].join('\n');
 }
 
 /** One line for the CLI's `layers` command: name, transparency, rule, and expected violations. */

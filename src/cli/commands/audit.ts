@@ -33,7 +33,7 @@ import { startAuditWorker } from '../start-worker';
 import { writeCounterexampleFiles, writeOutputs } from '../audit-out';
 import { AuditInterrupted, interruptExitCode, onInterrupt } from '../interrupt';
 import type { PropertyResult } from '../../core/results';
-import { compareWithDocumented } from '../documented';
+import { compareWithDocumented, modelLimitsOf } from '../documented';
 import { junitReport } from '../junit';
 import { scenariosRun } from '../merge-report';
 import { scenarioSize } from '../../check/descend';
@@ -314,16 +314,10 @@ function textReport(
     );
   } else if (referenceName !== undefined) {
     const comparison = compareWithDocumented(referenceName, report);
-    if (comparison !== undefined)
-      lines.push(
-        '',
-        // Wrapped to 100 columns, each line keeping its indentation.
-        ...comparison.split('\n').flatMap((line) => {
-          const indent = /^ */.exec(line)?.[0] ?? '';
-          return wrap(line, 100 - indent.length - 2).map((l, k) => `${indent}${k === 0 ? '' : '  '}${l}`);
-        }),
-      );
+    if (comparison !== undefined) lines.push('', ...wrapKeepingIndent(comparison));
   }
+  const modelLimits = referenceName !== undefined ? modelLimitsOf(referenceName) : undefined;
+  if (modelLimits !== undefined) lines.push('', ...wrapKeepingIndent(modelLimits));
   lines.push('');
   const count = report.results.filter((r) => r.status === 'violated').length;
   const short = report.coverageShortfalls?.length ?? 0;
@@ -381,4 +375,12 @@ function jsonReport(report: Report, files: Record<number, string>, elapsedMs: nu
           }),
     })),
   };
+}
+
+/** A paragraph wrapped to 100 columns, each line keeping its indentation. */
+function wrapKeepingIndent(paragraph: string): string[] {
+  return paragraph.split('\n').flatMap((line) => {
+    const indent = /^ */.exec(line)?.[0] ?? '';
+    return wrap(line, 100 - indent.length - 2).map((l, k) => `${indent}${k === 0 ? '' : '  '}${l}`);
+  });
 }

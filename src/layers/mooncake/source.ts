@@ -53,3 +53,17 @@ export const MOONCAKE_QP = { timeout: 14, retryCnt: 7, rnrRetry: 7 } as const;
  * its longest timers (a 30 s rail pause or context recovery after a 10 s ready-ACK wait).
  */
 export const MOONCAKE_QP_SETTINGS = { ...MOONCAKE_QP, livenessNs: 60 * SECOND_NS } as const;
+
+/**
+ * What the model leaves out or simplifies, each with its reason (docs/field-audits.md; every audit
+ * of the model prints this list).
+ */
+export const MOONCAKE_OMISSIONS: readonly string[] = [
+  "A path joins local RNIC p and peer RNIC p (the simulator has one NIC pair per path): a remote retry, which keeps the local RNIC, and a local handoff, which keeps the peer rail, both move to path p; the choice of p is the source's.",
+  "Topology: preferred HCA [0], the others available; the first try goes to device 0 (the source's random pick among one preferred HCA) and retry k to device (k-1) mod n.",
+  'One CQE per poll pass (the simulator hands completions one at a time): the once-per-pass dedup of local failures (wp.cpp:performPollCq:674-694) counts each CQE.',
+  'One QP per endpoint (the source has 2 and spreads slices over them) and one slice per WR (the 64 KiB slices of one request are independent anyway).',
+  'Async events other than PORT_ERR/PORT_ACTIVE (QP_FATAL, DEVICE_FATAL, CQ_ERR, ...): the simulator raises none; a QP put in ERR by a fault is seen only through its flushes, so its endpoint is not deleted as QP_FATAL would make it.',
+  "The handshake RPC and its ready ACK are one control round trip, its own failure (handshake_connect_timeout) folded into the ready-ACK timeout; endpoints start connected, and a deleted one is set up again once its QP has drained (the simulator reuses the path's one QP).",
+  'Not modelled: the metadata service and topology publication, worker sharding and parking, the connect pause (conn_pause_ttl_ms, 0 by default), the GID refresh, the all-rails-failed context count on submission (wp.cpp:submitPostSend:281-285).',
+];
