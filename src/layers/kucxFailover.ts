@@ -46,8 +46,25 @@ export const kucxFailover: ReferenceLayer = describedLayer(
   createKucxFailover(),
   `models openeuler-mirror/kucx@${KUCX_COMMIT.slice(0, 10)} (rc_fo + UCP failover): on a device fault, drain, exchange RX ack counters over the new lane and resend the two-sided ops the peer did not count plus every unreleased one-sided op; TX errors complete ops as done`,
   {
-    summary: 'TO BE FILLED FROM THE AUDIT',
-    violations: [],
+    summary:
+      'a TX error CQE completes every op up to it as SUCCESS, executed or not; after a device fault every unreleased one-sided op is resent, executed or not',
+    violations: [
+      {
+        property: 'at-most-once',
+        opcodes: ['WRITE', 'FETCH_ADD'],
+        why: 'one-sided ops the peer executed but whose ACK was lost are resent on the new lane: they "are allowed to be repeatedly sent" (resend.c:51-52); the resent FETCH_ADD adds the descriptor\'s swap field, 0 (resend.c:324-326)',
+      },
+      {
+        property: 'linearizability',
+        opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP', 'mixed'],
+        why: 'an op whose request was lost completes SUCCESS when its RETRY_EXC_ERR CQE is polled (iface.c:poll_tx:172-194): its effect never happens',
+      },
+      {
+        property: 'completion-fidelity',
+        opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'mixed'],
+        why: 'TX error CQEs complete every op up to their wr_id as done and never trigger failover (iface.c:poll_tx:175-187)',
+      },
+    ],
   },
   { repo: 'openeuler-mirror/kucx', commit: KUCX_COMMIT, omissions: KUCX_OMISSIONS },
 );
