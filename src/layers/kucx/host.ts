@@ -22,6 +22,11 @@ const PROGRESS = 'kucx-progress';
 /** RX statuses that fail the device over (ibfo.c:uct_ib_poll_cq_wr_status_need_failover:78-89), past the skipped FLUSH and REM_ABORT. */
 const RX_FAILOVER_STATUSES = new Set(['REM_OP_ERR', 'RETRY_EXC_ERR']);
 
+/** The context's next step waits for the peer (ucp.c:891-894 META reply, 814-816 rkey reply). */
+function waitingForPeer(c: FailoverCtx): boolean {
+  return (c.sent && !c.reply) || (c.rkey.reqSent && !c.rkey.replied);
+}
+
 /** Creates one host's instance of the kucx model. */
 export function createKucxHost(env: LayerEnv): LayerInstance {
   return new KucxHost(env);
@@ -198,7 +203,11 @@ class KucxHost implements LayerInstance, FailoverHost {
   /** Another progress call while anything is in flight. */
   private arm(): void {
     if (this.ticking || this.aborted) return;
-    if (this.ctxs.size === 0 && !this.device.includes('in-progress')) return;
+    // A context waiting for the peer's META reply or rkey does nothing in a progress call until
+    // a message comes (onControl arms again): no call is made for it, so a failover that hangs
+    // (a lost META) does not spin through the run's work budget.
+    const busy = [...this.ctxs.values()].some((c) => !waitingForPeer(c));
+    if (!busy && !this.device.includes('in-progress')) return;
     this.ticking = true;
     this.env.setTimer(KUCX_PROGRESS_NS, PROGRESS);
   }
