@@ -20,7 +20,12 @@ const post = (wr: SendWr, after?: WorkloadStep['after']): WorkloadStep => ({
 const write = (id: number): SendWr => ({ id, opcode: 'WRITE', addr: 1, value: 10 + id });
 const send = (id: number): SendWr => ({ id, opcode: 'SEND', value: 100 + id });
 const recv = (id: number): WorkloadStep => ({ kind: 'recv', wr: { id } });
-const bDiesAfterExecuting = (wr: number): Fault => ({ kind: 'nic-death', host: 'B', path: 0, after: { on: 'execute', wr } });
+const bDiesAfterExecuting = (wr: number): Fault => ({
+  kind: 'nic-death',
+  host: 'B',
+  path: 0,
+  after: { on: 'execute', wr },
+});
 const aDiesAt = (atNs: number): Fault => ({ kind: 'nic-death', host: 'A', path: 0, after: { on: 'at', atNs } });
 
 function kucx(workload: WorkloadStep[], faults: Fault[]): Execution {
@@ -65,7 +70,7 @@ describe('kucx-failover: the data path', () => {
 });
 
 describe('kucx-failover: the failover decision', () => {
-  it('resend.c:13-84 with ucp.c:1159-1186: a SEND the peer counted in its ack is released, not resent, after the peer\'s NIC dies', () => {
+  it("resend.c:13-84 with ucp.c:1159-1186: a SEND the peer counted in its ack is released, not resent, after the peer's NIC dies", () => {
     const ex = kucx([recv(1), post(send(1))], [bDiesAfterExecuting(1)]);
     expect(control(ex, 'A', 'meta')).toEqual([expect.objectContaining({ reply: true, ack: 0 })]);
     expect(control(ex, 'B', 'meta')).toEqual([expect.objectContaining({ reply: false, ack: 1 })]);
@@ -81,7 +86,7 @@ describe('kucx-failover: the failover decision', () => {
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
   });
 
-  it('resend.c:324-326 with ep.c:766-770, 786-788: a resent FETCH_ADD adds the descriptor\'s swap field (0): a lost request\'s add never happens, yet completes SUCCESS', () => {
+  it("resend.c:324-326 with ep.c:766-770, 786-788: a resent FETCH_ADD adds the descriptor's swap field (0): a lost request's add never happens, yet completes SUCCESS", () => {
     const ex = kucx(
       [post({ id: 1, opcode: 'FETCH_ADD', addr: 1, add: 5 })],
       [{ kind: 'drop-request', path: 0, count: 'all' }, aDiesAt(10_000)],
@@ -113,7 +118,10 @@ describe('kucx-failover: the failover decision', () => {
   });
 
   it('ucp.c:168-205, 684-685: with no lane left the process aborts (ucs_fatal)', () => {
-    const ex = kucx([post(write(1))], [aDiesAt(0), { kind: 'nic-death', host: 'A', path: 1, after: { on: 'at', atNs: 100_000 } }]);
+    const ex = kucx(
+      [post(write(1))],
+      [aDiesAt(0), { kind: 'nic-death', host: 'A', path: 1, after: { on: 'at', atNs: 100_000 } }],
+    );
     expect(aborts(ex)).toEqual(['A: kucx-abort: no available lane (ucp.c:684-685)']);
   });
 

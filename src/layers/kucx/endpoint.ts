@@ -18,7 +18,7 @@ export type EpFault = 'none' | 'in-progress' | 'fault';
 
 const u16 = (x: number): number => x & 0xffff;
 /** UCS_CIRCULAR_COMPARE16: the signed 16-bit difference a - b. */
-export const diff16 = (a: number, b: number): number => ((u16(a - b) << 16) >> 16);
+export const diff16 = (a: number, b: number): number => (u16(a - b) << 16) >> 16;
 
 /** The op classes kucx moves one-sided (ep.c:258-462, 680-798). */
 export function isOneSided(wr: SendWr): boolean {

@@ -42,7 +42,7 @@ export const KUCX_QP_SETTINGS = { ...KUCX_QP, livenessNs: 1_000_000_000 } as con
 export const KUCX_OMISSIONS: readonly string[] = [
   'A lane is a path, and a path its own device (one QP per device): a PORT_ERR blacklists that path only; the source blacklists every transport of the device (ucp.c:ucp_change_tl_map:648-674), which is the same thing with one lane per device.',
   'The META and rkey messages travel as control messages (sendControl) instead of AM short on the new lane: the new lane carries nothing before them, so only their loss differs (a lost META hangs the failover in both; the 120 s timeout only warns, ucp.c:638-646).',
-  "The 120 s failover timeout (ucp.c:check_failover_progress_timeout:638-646) only logs a warning and restarts its clock: no decision depends on it, so the model arms no timer for it.",
+  'The 120 s failover timeout (ucp.c:check_failover_progress_timeout:638-646) only logs a warning and restarts its clock: no decision depends on it, so the model arms no timer for it.',
   'Every WR is signaled (tx moderation 1); kucx signals one two-sided WR in TX_CQ_MODERATION = 64 (rc_iface.c:121-123), so one CQE completes more ops cumulatively there than here.',
   'An application SEND is an AM whose completion comes when its descriptor is released (AM zcopy); UCP completes AM short/bcopy at post time, which only makes the sender learn less.',
   'A READ or atomic completed by a CQE that is not its own successful one (an error CQE, a later CQE, a release by the resend set) returns 0: its response buffer was never written by it.',
@@ -50,5 +50,5 @@ export const KUCX_OMISSIONS: readonly string[] = [
   'The receiver is an SRQ stand-in: layer buffers on every path (4 spare), each message filling the oldest application RECV, messages without a RECV held (UCP unexpected queue); no SRQ refill limits, pure flow-control grants never occur.',
   'RX completion errors other than WR_FLUSH_ERR and the failover statuses (iface.c:314-327, UCT_IB_IFACE_VERBS_COMPLETION_ERR) are skipped; the simulator produces only WR_FLUSH_ERR on a RECV, so the RX-error trigger (REM_OP, RETRY_EXC, FATAL, RESP_TIMEOUT) is implemented but never fires.',
   'Async events other than PORT_ERR (QP_FATAL, PATH_MIG_ERR, DEVICE_FATAL: ibfo.c:62-76) and poll_cq failures: the simulator raises none; a qp-error fault is seen only through its CQEs, which never trigger failover (iface.c:175-181).',
-  'A process abort (ucs_fatal with no lane left, ucp.c:684-685; the resend-set assert, resend.c:35) stops the host\'s layer: it decides nothing more (a SetTimer token kucx-abort names the reason).',
+  "A process abort (ucs_fatal with no lane left, ucp.c:684-685; the resend-set assert, resend.c:35) stops the host's layer: it decides nothing more (a SetTimer token kucx-abort names the reason).",
 ];
