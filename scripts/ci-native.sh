@@ -49,6 +49,8 @@ echo "[ci-native] per-scenario timings on Soft-RoCE:"
 sed 's/^/  /' "$VM_DIR/pair/a/timings.txt" 2>/dev/null || echo "  (none recorded)"
 echo "[ci-native] differential stage (simulator nic rxe vs Soft-RoCE; npm run differential:figure updates README):"
 sed 's/^/  /' "$VM_DIR/pair/a/rdmacheck-differential.txt" 2>/dev/null || echo "  (no differential table came back)"
+echo "[ci-native] a failure seen on Soft-RoCE, shrunk on the simulator (rdmacheck shrink --adapter native; README 'Shrink your bug report'):"
+sed 's/^/  /' "$VM_DIR/pair/a/rdmacheck-shrink.txt" 2>/dev/null || echo "  (no shrink output came back)"
 if [ -f "$VM_DIR/pair/a/jest.json" ]; then
   node -e '
     const r = require(process.argv[1]);

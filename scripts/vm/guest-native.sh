@@ -40,6 +40,7 @@ node node_modules/jest/bin/jest.js -c scripts/vm/jest.vm.config.js --runInBand -
 rc=${PIPESTATUS[0]}
 cp /tmp/rdmacheck-native-timings.txt /mnt/out/timings.txt 2>/dev/null
 cp /tmp/rdmacheck-differential.txt /tmp/rdmacheck-differential.json /mnt/out/ 2>/dev/null
+cp /tmp/rdmacheck-shrink.txt /tmp/rdmacheck-shrink-native.txt /mnt/out/ 2>/dev/null
 # Stop the agent whatever happened to the suite (it also stops at its own timeout).
 node -e "const s=require('net').connect(18600,'10.3.0.2',()=>s.end(JSON.stringify({type:'shutdown',id:1})+'\n'));s.on('error',()=>{})"
 log "suite rc=$rc"

@@ -2,9 +2,11 @@
  * What `rdmacheck shrink --adapter native` prints for each outcome: confirmed on real verbs, not
  * confirmed, or not reproduced by the simulator (a fidelity finding, both traces written). Real
  * verbs are stood in for by the simulator behind a non-deterministic adapter; the Soft-RoCE run
- * belongs to the VM stage.
+ * is test/native-vm/shrink.test.ts, in the VM stage, and README shows its output: the last tests
+ * here keep the simulator's part of that output true (no fidelity finding is known on Soft-RoCE,
+ * so that outcome is checked with the stand-in only).
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sim } from '../../adapters/sim';
@@ -16,8 +18,9 @@ import type { Adapter } from '../../src/core/execution';
 import type { FailoverLayer } from '../../src/core/layer';
 import type { Scenario } from '../../src/core/scenario';
 import { layers } from '../../src/layers';
-import { loadScenario } from '../../src/report/scenario-file';
+import { loadScenario, parseScenario } from '../../src/report/scenario-file';
 import { loadTrace } from '../../src/report/load';
+import { cli } from './io';
 
 const fixture = join(__dirname, '../fixtures/scenarios/twelve-steps.scenario.yaml');
 
@@ -74,6 +77,11 @@ describe('rdmacheck shrink --adapter native', () => {
     expect(lines[0]).toMatch(
       /^rdmacheck shrink: fidelity finding: at-most-once is violated by resend-all on native, but the simulator does not reproduce it \(sim: holds\); nothing was shrunk$/,
     );
+    expect(lines[1]).toMatch(/^ {2}native: violated: WR 1 \(FETCH_ADD \[0\] \+1\) executed twice at B/);
+    // Relative to the working directory (the output folder here), as the user types them.
+    expect(lines[2]).toBe(
+      '  both traces: twelve-steps.at-most-once.native.yaml (native) and twelve-steps.at-most-once.sim.yaml (sim)',
+    );
     expect(
       readdirSync(out)
         .filter((f) => f.endsWith('.yaml'))
@@ -81,5 +89,31 @@ describe('rdmacheck shrink --adapter native', () => {
     ).toEqual(['twelve-steps.at-most-once.native.yaml', 'twelve-steps.at-most-once.sim.yaml']);
     expect(loadTrace(join(out, 'twelve-steps.at-most-once.native.yaml')).verdict?.status).toBe('violated');
     expect(loadTrace(join(out, 'twelve-steps.at-most-once.sim.yaml')).verdict?.status).toBe('holds');
+  });
+});
+
+describe("README's Soft-RoCE shrink (output of a VM run) stays true to the simulator's part of it", () => {
+  const root = join(__dirname, '../..');
+  const file = 'examples/bug-report/softroce.scenario.yaml';
+  const section = readFileSync(join(root, 'README.md'), 'utf8').split('### A failure seen on real verbs')[1] ?? '';
+
+  test('the scenario shown is examples/bug-report/softroce.scenario.yaml', () => {
+    const shown = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    expect(parseScenario(shown).scenario).toEqual(loadScenario(join(root, file)).scenario);
+  });
+
+  test('the sizes, candidates and steps shown are what shrinking that file on the simulator gives', async () => {
+    // The shrinking itself runs on the simulator, so these lines of the VM run are reproducible here;
+    // when they drift (the shrinker changed), run `bash scripts/ci-native.sh` and paste its output.
+    const out = mkdtempSync(join(tmpdir(), 'rdmacheck-softroce-readme-'));
+    const r = await cli(['shrink', file, '--layer', 'resend-all', '--property', 'at-most-once', '--out', out], {
+      cwd: root,
+    });
+    const shown = (
+      /```sh\n\$ npx rdmacheck shrink [^\n]*--adapter native[^\n]*\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
+    )
+      .split('\n')
+      .slice(0, 2);
+    expect(shown).toEqual(r.stdout.replace(' on sim: ', ' on native: ').split('\n').slice(0, 2));
   });
 });
