@@ -24,6 +24,10 @@ import { replayBeforeReport } from './report-replayed';
 import type { CheckOptions, ResolvedCheckOptions } from './options';
 import { coverageShortfalls, emptyCoverageRow, tallyRun } from './coverage/tally';
 
+import { contain } from './contained/contain';
+import { checkLayerModule } from './contained/check-module';
+import type { ContainedCheckOptions, LayerModuleRef } from './contained/check-module';
+
 export type { CheckOptions } from './options';
 
 type Violated = Extract<Verdict, { status: 'violated' }>;
@@ -39,8 +43,19 @@ interface Cell {
   timedOut: boolean;
 }
 
-/** Audits `layer`: a result per property and op class, each violation with its shrunk counterexample. */
-export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {}): Promise<Report> {
+/**
+ * Audits `layer`: a result per property and op class, each violation with its shrunk
+ * counterexample. A layer given by module path (a string, or { module, export }) runs in a worker
+ * with a heap limit and a watchdog (./contained/check-module): a loop or an allocation without
+ * bound is a finding naming the limit. A layer object runs in this process, contained only where
+ * it calls env (its work budget, maxLayerSteps).
+ */
+export async function checkLayer(
+  layer: FailoverLayer | LayerModuleRef,
+  options: CheckOptions & ContainedCheckOptions = {},
+): Promise<Report> {
+  if (typeof layer === 'string' || (layer !== null && typeof layer === 'object' && 'module' in layer))
+    return checkLayerModule(layer, options);
   return checkColumns(layer, options);
 }
 
@@ -54,7 +69,8 @@ export async function checkColumns(
   only?: readonly OpClass[],
 ): Promise<Report> {
   const o = resolveCheckOptions(layer, options);
-  const adapter = o.adapter ?? sim();
+  // contain(): inside a contained worker every run is recorded for the watchdog (else a no-op).
+  const adapter = contain(o.adapter ?? sim());
   const props = o.properties ?? allProperties.all;
   const progress = { runs: 0, failures: 0 };
   const perOpcode: PropertyResult[] = [];
@@ -64,7 +80,9 @@ export async function checkColumns(
     const cells = await search(layer, adapter, props, column, o, progress, coverage);
     const results: PropertyResult[] = [];
     for (const cell of cells) results.push(await conclude(layer, adapter, cell, column, o));
-    perOpcode.push(...(await replayBeforeReport(layer, adapter, results)));
+    const replayed = await replayBeforeReport(layer, adapter, results);
+    for (const r of replayed) if (r.counterexample !== undefined) o.onCounterexample?.(r);
+    perOpcode.push(...replayed);
   }
   const overall = props.map((p) =>
     combine(
