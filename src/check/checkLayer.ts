@@ -24,9 +24,16 @@ import { replayBeforeReport } from './report-replayed';
 import type { CheckOptions, ResolvedCheckOptions } from './options';
 import { coverageShortfalls, emptyCoverageRow, tallyRun } from './coverage/tally';
 
+import { contain } from './contained/contain';
+import { checkLayerModule } from './contained/check-module';
+import type { ContainedCheckOptions, LayerModuleRef } from './contained/check-module';
+
 export type { CheckOptions } from './options';
 
 type Violated = Extract<Verdict, { status: 'violated' }>;
+
+/** How often the search lets timers and I/O run, in milliseconds. */
+const YIELD_EVERY_MS = 50;
 
 /** The progress of one property over one op class during the search. */
 interface Cell {
@@ -39,8 +46,19 @@ interface Cell {
   timedOut: boolean;
 }
 
-/** Audits `layer`: a result per property and op class, each violation with its shrunk counterexample. */
-export async function checkLayer(layer: FailoverLayer, options: CheckOptions = {}): Promise<Report> {
+/**
+ * Audits `layer`: a result per property and op class, each violation with its shrunk
+ * counterexample. A layer given by module path (a string, or { module, export }) runs in a worker
+ * with a heap limit and a watchdog (./contained/check-module): a loop or an allocation without
+ * bound is a finding naming the limit. A layer object runs in this process, contained only where
+ * it calls env (its work budget, maxLayerSteps).
+ */
+export async function checkLayer(
+  layer: FailoverLayer | LayerModuleRef,
+  options: CheckOptions & ContainedCheckOptions = {},
+): Promise<Report> {
+  if (typeof layer === 'string' || (layer !== null && typeof layer === 'object' && 'module' in layer))
+    return checkLayerModule(layer, options);
   return checkColumns(layer, options);
 }
 
@@ -54,7 +72,8 @@ export async function checkColumns(
   only?: readonly OpClass[],
 ): Promise<Report> {
   const o = resolveCheckOptions(layer, options);
-  const adapter = o.adapter ?? sim();
+  // contain(): inside a contained worker every run is recorded for the watchdog (else a no-op).
+  const adapter = contain(o.adapter ?? sim());
   const props = o.properties ?? allProperties.all;
   const progress = { runs: 0, failures: 0 };
   const perOpcode: PropertyResult[] = [];
@@ -64,7 +83,9 @@ export async function checkColumns(
     const cells = await search(layer, adapter, props, column, o, progress, coverage);
     const results: PropertyResult[] = [];
     for (const cell of cells) results.push(await conclude(layer, adapter, cell, column, o));
-    perOpcode.push(...(await replayBeforeReport(layer, adapter, results)));
+    const replayed = await replayBeforeReport(layer, adapter, results);
+    for (const r of replayed) if (r.counterexample !== undefined) o.onCounterexample?.(r);
+    perOpcode.push(...replayed);
   }
   const overall = props.map((p) =>
     combine(
@@ -134,6 +155,7 @@ async function search(
   const cells: Cell[] = props.map((property) => ({ property, runs: 0, timeMs: 0, inconclusive: 0, timedOut: false }));
   coverage[opcode] ??= emptyCoverageRow();
   let runIndex = -1;
+  let lastYield = nowMs();
   const judge = async (scenario: Scenario): Promise<boolean> => {
     runIndex++;
     const active = cells.filter((c) => !c.failure && !c.timedOut);
@@ -150,6 +172,12 @@ async function search(
       return true;
     }
     const runMs = nowMs() - started;
+    // Let timers run now and then (a jest deadline, a progress display): awaiting sync results
+    // only yields to microtasks. Timing only: which scenarios run, and their verdicts, are unchanged.
+    if (started - lastYield > YIELD_EVERY_MS) {
+      lastYield = started;
+      await new Promise((r) => setImmediate(r));
+    }
     tallyRun(coverage, opcode, run.trace);
     for (const c of active) {
       const t = nowMs();

@@ -3,6 +3,7 @@ import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import { carriedOpcodes } from '../core/layer';
 import type { Property } from '../core/property';
+import type { PropertyResult } from '../core/results';
 import type { NicProfile, ScenarioSettings } from '../core/scenario';
 import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
 import { validateScenario } from '../core/validate';
@@ -107,6 +108,11 @@ export interface CheckOptions {
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
   /**
+   * Called with each violated result as soon as its op class is searched, shrunk and replayed,
+   * before checkLayer resolves: write it at once, and an interrupted check loses nothing.
+   */
+  onCounterexample?: (result: PropertyResult) => void;
+  /**
    * Shard `index` of `count` of a campaign (src/check/shard.ts): the audit runs under seed
    * `seed + index - 1`, so shards search disjoint, reproducible streams; merge their reports with
    * `rdmacheck merge`.
@@ -136,6 +142,7 @@ export interface ResolvedCheckOptions {
   swarm: boolean;
   locality: boolean;
   onProgress?: (p: { runs: number; failures: number }) => void;
+  onCounterexample?: (result: PropertyResult) => void;
   shard?: Shard;
 }
 
@@ -199,6 +206,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail(`mixed must be true or false (got ${String(options.mixed)})`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     fail('onProgress must be a function');
+  if (options.onCounterexample !== undefined && typeof options.onCounterexample !== 'function')
+    fail('onCounterexample must be a function');
   if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
     fail(`nic must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(options.nic)})`);
   const shard = options.shard === undefined ? undefined : validShard(options.shard, 'checkLayer');
@@ -234,6 +243,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     swarm: options.swarm ?? d.swarm,
     locality: options.locality ?? d.locality,
     onProgress: options.onProgress,
+    onCounterexample: options.onCounterexample,
     ...(shard === undefined ? {} : { shard }),
   };
 }

@@ -1,13 +1,13 @@
 /** Finding the layer a user names on the command line: a reference layer or a module file. */
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { isFailoverLayer } from '../core/layer';
 import type { FailoverLayer } from '../core/layer';
 import { layers } from '../layers';
 import { findReferenceLayer } from '../check/replay';
 import { CliError } from './errors';
 import { checkTypeScriptForTsNode } from './typecheck-layer';
 import { checkNativeLayerFile, isSharedLibrary, loadNativeLayerFile } from './native-layer';
+import { loadFailure, loadLayerModule, LayerModuleError, tsNodeFor } from '../check/contained/load-module';
 
 /** What the user asked for: a reference layer by name, or a module file. */
 export type LayerSpec = { kind: 'reference'; name: string } | { kind: 'module'; file: string };
@@ -47,7 +47,7 @@ export function parseLayerSpec(arg: string, cwd: string): LayerSpec {
   return { kind: 'reference', name: arg };
 }
 
-/** Loads the layer a spec names. Module files run here: call this in the audit worker. */
+/** Loads the layer a spec names. Module files run here: call this in a contained worker. */
 export function loadLayer(spec: LayerSpec): FailoverLayer {
   if (spec.kind === 'reference') {
     const layer = findReferenceLayer(spec.name);
@@ -55,77 +55,16 @@ export function loadLayer(spec: LayerSpec): FailoverLayer {
     return layer;
   }
   if (isSharedLibrary(spec.file)) return loadNativeLayerFile(spec.file);
-  if (/\.c?ts$/.test(spec.file)) registerTypeScript(spec.file);
-  let exported: unknown;
+  if (/\.c?ts$/.test(spec.file)) {
+    const tsNode = tsNodeFor(spec.file);
+    if (tsNode !== undefined) checkTypeScriptForTsNode(spec.file, tsNode);
+  }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path is the user's, known only at run time
-    exported = require(spec.file);
+    return loadLayerModule({ module: spec.file }, 'rdmacheck');
   } catch (e) {
-    throw new CliError(`rdmacheck: loading ${spec.file} failed: ${loadFailure(e)}`);
+    if (e instanceof LayerModuleError) throw new CliError(e.message);
+    throw e;
   }
-  return pickLayer(exported, spec.file);
 }
 
-/**
- * Why requiring a layer module failed, in one line. ts-node's compile error puts its diagnostics
- * ("file.ts(7,7): error TS1005: ',' expected.") after a first line that says nothing: keep the
- * first diagnostic and count the rest.
- */
-export function loadFailure(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  const lines = message
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  const diagnostics = lines.filter((l) => /error TS\d+:/.test(l));
-  if (diagnostics.length === 0) return lines[0] ?? 'unknown error';
-  const more = diagnostics.length - 1;
-  return `${diagnostics[0]}${more > 0 ? ` (and ${more} more error${more === 1 ? '' : 's'})` : ''}`;
-}
-
-/** The module's layer: its default export, else `layer`, else its only FailoverLayer export. */
-function pickLayer(exported: unknown, file: string): FailoverLayer {
-  if (isFailoverLayer(exported)) return exported;
-  const mod = (exported ?? {}) as Record<string, unknown>;
-  if (isFailoverLayer(mod.default)) return mod.default;
-  if (isFailoverLayer(mod.layer)) return mod.layer;
-  const candidates = Object.entries(mod).filter(([, v]) => isFailoverLayer(v));
-  if (candidates.length === 1) return candidates[0][1] as FailoverLayer;
-  if (candidates.length > 1) {
-    throw new CliError(
-      `rdmacheck: ${file} exports several layers (${candidates.map(([k]) => k).join(', ')}); export the one to audit as default or as "layer"`,
-    );
-  }
-  const names = Object.keys(mod);
-  throw new CliError(
-    `rdmacheck: ${file} does not export a FailoverLayer (an object with a name and a create(env) function); ` +
-      `it exports ${names.length === 0 ? 'nothing' : names.join(', ')}`,
-  );
-}
-
-let tsRegistered = false;
-
-/**
- * Lets require() load TypeScript: ts-node in transpile-only mode with fixed CommonJS options, so
- * the user's own tsconfig (ESM, paths, strictness) cannot stop an audit.
- */
-function registerTypeScript(file: string): void {
-  if (tsRegistered || (require.extensions ?? {})['.ts'] !== undefined) return;
-  let tsNodePath: string;
-  try {
-    tsNodePath = require.resolve('ts-node', { paths: [process.cwd(), file, __dirname] });
-  } catch {
-    throw new CliError(
-      `rdmacheck: loading ${file} needs ts-node; install it (npm install -D ts-node typescript@5) or compile the layer and pass the .js`,
-    );
-  }
-  checkTypeScriptForTsNode(file, tsNodePath);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- ts-node is an optional peer: loaded only when a .ts layer needs it
-  const tsNode = require(tsNodePath) as typeof import('ts-node');
-  tsNode.register({
-    transpileOnly: true,
-    skipProject: true,
-    compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022', esModuleInterop: true },
-  });
-  tsRegistered = true;
-}
+export { loadFailure };

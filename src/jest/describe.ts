@@ -12,6 +12,10 @@ import { properties as allProperties } from '../../properties';
 import { loadNativeLayer } from '../../adapters/clayer';
 import { failureMessage, resolveOutDir, writeCounterexample } from './failure';
 import { jestGlobals } from './globals';
+import { layerModuleOf } from '../check/contained/check-module';
+import { loadLayerModule } from '../check/contained/load-module';
+import type { LayerModule } from '../check/contained/load-module';
+import type { ContainmentOptions } from '../check/contained/limits';
 import type { MatcherOptions } from './matchers';
 
 /** The names of the generic properties (properties.all), as `accept` takes them. */
@@ -54,6 +58,8 @@ export interface DescribeFailoverLayerOptions extends MatcherOptions {
    * environment variable, else none): the checks run under seed + index - 1 (src/check/shard.ts).
    */
   shard?: Shard | string;
+  /** For a layer given by module path: its worker's heap limit, watchdog and stops (checkLayer). */
+  containment?: ContainmentOptions;
 }
 
 /** The shard from the option, else from RDMACHECK_SHARD, else none. */
@@ -69,12 +75,24 @@ function resolveShard(shard: Shard | string | undefined): Shard | undefined {
  * the lane chart, and the counterexample YAML is written to outDir.
  */
 export function describeFailoverLayer(
-  layerOrLibrary: FailoverLayer | string,
+  layerOrPath: FailoverLayer | string | LayerModule,
   options: DescribeFailoverLayerOptions = {},
 ): void {
   const { describe, test } = jestGlobals('describeFailoverLayer');
-  // A path is a C-ABI layer library (include/rdmacheck/layer.h), run isolated in child processes.
-  const layer = typeof layerOrLibrary === 'string' ? loadNativeLayer(layerOrLibrary) : layerOrLibrary;
+  // A shared library is a C-ABI layer (include/rdmacheck/layer.h), run isolated in child
+  // processes; any other path is a JavaScript/TypeScript module, run in a contained worker.
+  const modulePath =
+    typeof layerOrPath === 'string' && !/\.(so|dylib)(\.\d+)*$/.test(layerOrPath)
+      ? layerModuleOf(layerOrPath, 'describeFailoverLayer')
+      : layerOrPath !== null && typeof layerOrPath === 'object' && 'module' in layerOrPath
+        ? layerModuleOf(layerOrPath, 'describeFailoverLayer')
+        : undefined;
+  const layer =
+    modulePath !== undefined
+      ? describeModule(modulePath)
+      : typeof layerOrPath === 'string'
+        ? loadNativeLayer(layerOrPath)
+        : (layerOrPath as FailoverLayer);
   if (layer === null || typeof layer !== 'object' || typeof layer.create !== 'function') {
     throw new Error(
       'describeFailoverLayer: the first argument must be a FailoverLayer (an object with a name and create(env))',
@@ -99,7 +117,24 @@ export function describeFailoverLayer(
         test(
           name,
           async () => {
-            const report = await checkLayer(layer, {
+            // Each counterexample is written as soon as it is found, so a test that times out
+            // still leaves it whole; the deadline before jest's says where they are.
+            const found: string[] = [];
+            const outDir = resolveOutDir(options.outDir);
+            const timeoutMs = options.testTimeoutMs ?? 120_000;
+            const deadline = new AbortController();
+            const check = checkLayer(modulePath ?? layer, {
+              // An accepted violation is what the test expects: its counterexample is not a finding.
+              ...(accepted !== undefined
+                ? {}
+                : {
+                    onCounterexample: (r: PropertyResult) => {
+                      const cx = r.counterexample!;
+                      found.push(writeCounterexample({ ...cx, opcode: r.opcode ?? opcode }, outDir));
+                    },
+                  }),
+              ...(modulePath === undefined ? {} : { abort: deadline.signal }),
+              ...(options.containment === undefined ? {} : { containment: options.containment }),
               properties: [property],
               ...(opcode !== undefined ? { opcodes: [opcode] } : options.opcodes ? { opcodes: options.opcodes } : {}),
               ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),
@@ -110,6 +145,13 @@ export function describeFailoverLayer(
               ...(options.nic === undefined ? {} : { nic: options.nic }),
               ...(shard === undefined ? {} : { shard }),
             });
+            const report = await beforeDeadline(check, timeoutMs, deadline, () =>
+              bare(
+                `${cell}: the check did not finish within ${timeoutMs - DEADLINE_MARGIN_MS} ms of the test's ${timeoutMs} ms timeout; ` +
+                  `${found.length === 0 ? 'no counterexample found so far' : `${found.length} counterexample${found.length === 1 ? '' : 's'} found so far, written whole: ${found.join(', ')}`} ` +
+                  '(raise testTimeoutMs, or lower numRuns)',
+              ),
+            );
             // The checker returns a result per op class and one per property over all of them: keep the one this test is about.
             const mine = report.results.filter(
               (r) =>
@@ -122,6 +164,45 @@ export function describeFailoverLayer(
       }
     }
   });
+}
+
+/** How long before jest's timeout the test gives up and says what it found. */
+const DEADLINE_MARGIN_MS = 1_000;
+
+/**
+ * `check`, unless the test's timeout (less a margin) comes first: then the deadline is aborted
+ * (a contained check's worker stops) and the promise rejects with `failure()`.
+ */
+async function beforeDeadline<T>(
+  check: Promise<T>,
+  timeoutMs: number,
+  deadline: AbortController,
+  failure: () => Error,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        deadline.abort(failure());
+        reject(failure());
+      },
+      Math.max(1, timeoutMs - DEADLINE_MARGIN_MS),
+    );
+  });
+  try {
+    return await Promise.race([check, late]);
+  } finally {
+    clearTimeout(timer);
+    check.catch(() => undefined); // an aborted or abandoned check's rejection is already reported
+  }
+}
+
+/**
+ * The layer object describeFailoverLayer names its tests by, for a module-path layer: loaded here
+ * only for its name and op classes (the checks load it again in their contained worker).
+ */
+function describeModule(spec: LayerModule): FailoverLayer {
+  return loadLayerModule(spec, 'describeFailoverLayer');
 }
 
 /**
@@ -177,7 +258,7 @@ function judgeCell(
     const cx = violated.counterexample;
     if (cx === undefined) throw bare(`${ctx.cell} violated (no counterexample recorded)`);
     const data = { ...cx, opcode: violated.opcode ?? ctx.opcode };
-    const file = writeCounterexample(data, resolveOutDir(ctx.options.outDir));
+    const file = writeCounterexample(data, resolveOutDir(ctx.options.outDir)); // again: the same file, whole
     throw bare(failureMessage(data, file, ctx.options.layerModule));
   }
   if (unknown !== undefined && ctx.options.onUnknown !== 'pass') {

@@ -11,7 +11,7 @@ import { SUPPORTED_TRACE_VERSIONS } from './format';
 import { fail, TraceFileError, valueNode } from './schema';
 import type { SchemaContext } from './schema';
 import { traceFile } from './trace-schema';
-import { linePosOf, MAX_FLOW_NESTING, tooDeepAt } from './nesting';
+import { blockTooDeepAt, linePosOf, MAX_FLOW_NESTING, tooDeepAt } from './nesting';
 import { toolVersion } from './version';
 
 export { TraceFileError } from './schema';
@@ -82,7 +82,7 @@ export interface ParseTraceOptions {
 export function parseTrace(text: string, options: ParseTraceOptions = {}): LoadedTrace {
   const lines = new LineCounter();
   const ctx: SchemaContext = { file: options.file ?? '<string>', lines, api: options.api ?? 'parseTrace' };
-  const deep = tooDeepAt(text);
+  const deep = tooDeepAt(text) ?? blockTooDeepAt(text);
   if (deep !== undefined) {
     const { line, col } = linePosOf(text, deep);
     throw new TraceFileError(

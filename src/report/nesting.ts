@@ -38,3 +38,31 @@ export function linePosOf(text: string, offset: number): { line: number; col: nu
   for (let k = text.indexOf('\n'); k !== -1 && k < offset; k = text.indexOf('\n', k + 1)) line++;
   return { line, col: offset - text.lastIndexOf('\n', offset - 1) };
 }
+
+/**
+ * The offset where block nesting (indentation, and compact "- - -" entries) first exceeds
+ * `limit`, or undefined. Linear: one pass over the lines with a stack of indentations; the
+ * content of block scalars (| and >) is skipped, since its indentation is text, not structure.
+ */
+export function blockTooDeepAt(text: string, limit = MAX_FLOW_NESTING): number | undefined {
+  const indents: number[] = [];
+  let scalarIndent: number | undefined;
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const start = offset;
+    offset += line.length + 1;
+    const indent = /^ */.exec(line)![0].length;
+    const body = line.slice(indent);
+    if (body === '' || body.startsWith('#')) continue;
+    if (scalarIndent !== undefined && indent > scalarIndent) continue;
+    scalarIndent = undefined;
+    while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+    indents.push(indent);
+    const compact = /^(?:-[ \t]+)*/.exec(body)![0];
+    const entries = (compact.match(/-/g) ?? []).length;
+    // Where it goes too deep: the entry that crosses the limit (or the line itself).
+    if (indents.length + entries > limit) return start + indent + 2 * Math.max(0, limit - indents.length);
+    if (/[|>][0-9+-]*\s*(#.*)?$/.test(body) && /(^|[:\s-])[|>][0-9+-]*\s*(#.*)?$/.test(body)) scalarIndent = indent;
+  }
+  return undefined;
+}
