@@ -21,13 +21,17 @@ describe('checkLayer given a module path', () => {
   it.each([
     ['loops-without-env.js', /LAYER FAULT: .*made no progress for 1\.5 s \(the watchdog stopped its worker\)/],
     ['allocates.js', /LAYER FAULT: .*exceeded the 192 MB heap limit of its worker/],
-  ])('%s is reported as a finding naming the limit; every property is judged', async (file, limit) => {
-    const c = await cells(file);
-    expect(Object.keys(c).sort()).toEqual([...ALL_PROPERTIES].sort());
-    expect(c['failure-masking'].status).toBe('violated');
-    expect(c['failure-masking'].counterexample!.explanation).toMatch(limit);
-    for (const p of ALL_PROPERTIES.filter((x) => x !== 'failure-masking')) expect(c[p].status).not.toBe('holds');
-  }, 120_000);
+  ])(
+    '%s is reported as a finding naming the limit; every property is judged',
+    async (file, limit) => {
+      const c = await cells(file);
+      expect(Object.keys(c).sort()).toEqual([...ALL_PROPERTIES].sort());
+      expect(c['failure-masking'].status).toBe('violated');
+      expect(c['failure-masking'].counterexample!.explanation).toMatch(limit);
+      for (const p of ALL_PROPERTIES.filter((x) => x !== 'failure-masking')) expect(c[p].status).not.toBe('holds');
+    },
+    120_000,
+  );
 
   it('a well-behaved layer gets the in-process report: same seeds, same verdicts, same counterexamples', async () => {
     const file = join(fixtures, 'cross-run-state.js');
@@ -36,7 +40,14 @@ describe('checkLayer given a module path', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module, in this process
     const inProcess = await checkLayer(require(file), options);
     const summary = (r: typeof contained) =>
-      r.results.map((x) => [x.property, x.opcode, x.status, x.runs, x.counterexample?.path, x.counterexample?.trace.length]);
+      r.results.map((x) => [
+        x.property,
+        x.opcode,
+        x.status,
+        x.runs,
+        x.counterexample?.path,
+        x.counterexample?.trace.length,
+      ]);
     expect(summary(contained)).toEqual(summary(inProcess));
   }, 120_000);
 });

@@ -24,8 +24,7 @@ export interface CheckJobInput {
 
 /** Events of the check job. */
 export type CheckJobEvent =
-  | { type: 'progress'; progress: { runs: number; failures: number } }
-  | { type: 'found'; result: PropertyResult };
+  { type: 'progress'; progress: { runs: number; failures: number } } | { type: 'found'; result: PropertyResult };
 
 /** The job: load the layer in this (contained) worker and check it. */
 export async function runJob(input: unknown, emit: (event: CheckJobEvent) => void): Promise<Report> {

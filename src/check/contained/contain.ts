@@ -78,7 +78,12 @@ export function contain(adapter: Adapter): Adapter {
  * is one LayerFault naming the limit, and the run ends as one stopped at its work budget does
  * (failure-masking reports it; no other property can call it complete).
  */
-export function stoppedExecution(scenario: Scenario, layer: FailoverLayer, adapter: Adapter, reason: string): Execution {
+export function stoppedExecution(
+  scenario: Scenario,
+  layer: FailoverLayer,
+  adapter: Adapter,
+  reason: string,
+): Execution {
   return {
     scenario,
     config: resolveConfig(scenario),

@@ -115,7 +115,9 @@ function runOnce<R>(
       else settle(() => reject(new Error(`${options.api}: the worker running the layer crashed: ${e.message}`)));
     });
     worker.on('exit', (code) =>
-      settle(() => reject(new Error(`${options.api}: the worker running the layer stopped unexpectedly (exit ${code})`))),
+      settle(() =>
+        reject(new Error(`${options.api}: the worker running the layer stopped unexpectedly (exit ${code})`)),
+      ),
     );
   });
 }
