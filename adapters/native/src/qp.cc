@@ -123,6 +123,7 @@ Napi::Value Qp::Query(const Napi::CallbackInfo& info) {
 static ibv_sge SgeFrom(Napi::Env env, const Napi::Value& v, const char* api) {
   if (!v.IsObject()) ThrowTypeError(env, std::string(api) + ": local must be { mr, offset, length }");
   Napi::Object o = v.As<Napi::Object>();
+  CheckKeys(env, o, (std::string(api) + "(local)").c_str(), {"mr", "offset", "length"});
   uint32_t offset = U32Field(env, o, api, "offset", 0xffffffffu, false, 0);
   uint32_t length = U32Field(env, o, api, "length", 0x7fffffffu, true);
   // The MR after the numbers: their getters may have deregistered it.
