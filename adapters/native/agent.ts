@@ -141,7 +141,7 @@ class Session {
         return this.fault(String(m.action), Number(m.path));
       case 'status':
         this.rt().tick();
-        return { busy: this.rt().busy() };
+        return { busy: this.rt().busy(), workBudgetSpent: this.rt().workBudgetSpent };
       case 'finish':
         return this.finish();
       default:
