@@ -58,11 +58,18 @@ async function main(): Promise<number> {
   const lost = /definitely lost: ([\d,]+) bytes in ([\d,]+) blocks/.exec(text);
   const fuzz = p.stdout.trim().split('\n').pop() ?? '';
   console.log(`leakcheck:native: ${fuzz}`);
-  console.log(text.split('\n').filter((l) => /LEAK SUMMARY|lost:|reachable:|suppressed:|ERROR SUMMARY/.test(l)).join('\n'));
+  console.log(
+    text
+      .split('\n')
+      .filter((l) => /LEAK SUMMARY|lost:|reachable:|suppressed:|ERROR SUMMARY/.test(l))
+      .join('\n'),
+  );
   const bytes = lost ? Number(lost[1].replace(/,/g, '')) : text.includes('All heap blocks were freed') ? 0 : NaN;
   console.log(`leakcheck:native: ${seconds.toFixed(0)} s, definitely lost: ${bytes} bytes (valgrind log: ${log})`);
   if (p.code !== 0) {
-    console.error(`leakcheck:native: the fuzz run failed (exit ${p.code}, signal ${p.signal}): ${p.stderr.slice(-2000)}`);
+    console.error(
+      `leakcheck:native: the fuzz run failed (exit ${p.code}, signal ${p.signal}): ${p.stderr.slice(-2000)}`,
+    );
     return 1;
   }
   return bytes === 0 ? 0 : 1;
