@@ -46,6 +46,21 @@ function entryPoints(addon, h) {
   for (const cls of ['Context', 'Pd', 'Mr', 'Cq', 'Qp']) {
     ep.push({ api: cls, construct: true, call: (args) => new addon[cls](...args), args: () => [], slots: [] });
   }
+  // Getters: V8 does not check their receiver's class (it does a method's), the addon does.
+  const accessors = { Context: ['name', 'closed'], Mr: ['lkey', 'rkey', 'addr', 'length', 'buffer'], Qp: ['qpNum'] };
+  for (const [cls, names] of Object.entries(accessors)) {
+    for (const name of names) {
+      const getter = Object.getOwnPropertyDescriptor(addon[cls].prototype, name).get;
+      ep.push({
+        api: `${cls}.${name}`,
+        accessor: true,
+        self: () => ({ Context: h.ctx, Mr: h.mr, Qp: h.qp })[cls],
+        call: (args, receiver) => getter.apply(receiver, args),
+        args: () => [],
+        slots: [],
+      });
+    }
+  }
   if (!h.ctx) return ep;
   const method = (api, self, name, args, slots, fresh = false) => ({
     api,

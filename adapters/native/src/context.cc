@@ -6,15 +6,18 @@
 namespace rdmacheck {
 
 Napi::Function Context::Define(Napi::Env env) {
-  return DefineClass(env, "Context",
-                     {InstanceAccessor<&Context::Name>("name"),
-                      InstanceMethod<&Context::QueryPort>("queryPort"),
+  static const GetterInfo name{&kContextTag, "Context.name", "a Context from openDevice(name)"};
+  static const GetterInfo closed{&kContextTag, "Context.closed", "a Context from openDevice(name)"};
+  Napi::Function ctor = DefineClass(env, "Context",
+                     {InstanceMethod<&Context::QueryPort>("queryPort"),
                       InstanceMethod<&Context::QueryGid>("queryGid"),
                       InstanceMethod<&Context::AsyncEvents>("asyncEvents"),
                       InstanceMethod<&Context::AllocPd>("allocPd"),
                       InstanceMethod<&Context::CreateCq>("createCq"),
-                      InstanceMethod<&Context::Close>("close"),
-                      InstanceAccessor<&Context::Closed>("closed")});
+                      InstanceMethod<&Context::Close>("close")});
+  DefineTaggedGetter<Context, &Context::Name>(ctor, "name", &name);
+  DefineTaggedGetter<Context, &Context::Closed>(ctor, "closed", &closed);
+  return ctor;
 }
 
 Context::Context(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Context>(info) {

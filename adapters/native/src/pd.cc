@@ -101,10 +101,16 @@ Napi::Value Pd::Close(const Napi::CallbackInfo& info) {
 // ---------------------------------------------------------------------------------------- Mr
 
 Napi::Function Mr::Define(Napi::Env env) {
-  return DefineClass(env, "Mr",
-                     {InstanceAccessor<&Mr::Lkey>("lkey"), InstanceAccessor<&Mr::Rkey>("rkey"),
-                      InstanceAccessor<&Mr::Addr>("addr"), InstanceAccessor<&Mr::Length>("length"),
-                      InstanceAccessor<&Mr::Buffer>("buffer"), InstanceMethod<&Mr::Close>("close")});
+  static const char* from = "an Mr from pd.regMr(buffer, access)";
+  static const GetterInfo lkey{&kMrTag, "Mr.lkey", from}, rkey{&kMrTag, "Mr.rkey", from}, addr{&kMrTag, "Mr.addr", from},
+      length{&kMrTag, "Mr.length", from}, buffer{&kMrTag, "Mr.buffer", from};
+  Napi::Function ctor = DefineClass(env, "Mr", {InstanceMethod<&Mr::Close>("close")});
+  DefineTaggedGetter<Mr, &Mr::Lkey>(ctor, "lkey", &lkey);
+  DefineTaggedGetter<Mr, &Mr::Rkey>(ctor, "rkey", &rkey);
+  DefineTaggedGetter<Mr, &Mr::Addr>(ctor, "addr", &addr);
+  DefineTaggedGetter<Mr, &Mr::Length>(ctor, "length", &length);
+  DefineTaggedGetter<Mr, &Mr::Buffer>(ctor, "buffer", &buffer);
+  return ctor;
 }
 
 Mr::Mr(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mr>(info) {

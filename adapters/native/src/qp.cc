@@ -6,10 +6,13 @@
 namespace rdmacheck {
 
 Napi::Function Qp::Define(Napi::Env env) {
-  return DefineClass(env, "Qp",
-                     {InstanceAccessor<&Qp::QpNum>("qpNum"), InstanceMethod<&Qp::Modify>("modify"),
+  static const GetterInfo qpNum{&kQpTag, "Qp.qpNum", "a Qp from pd.createQp(options)"};
+  Napi::Function ctor = DefineClass(env, "Qp",
+                     {InstanceMethod<&Qp::Modify>("modify"),
                       InstanceMethod<&Qp::Query>("query"), InstanceMethod<&Qp::PostSend>("postSend"),
                       InstanceMethod<&Qp::PostRecv>("postRecv"), InstanceMethod<&Qp::Close>("close")});
+  DefineTaggedGetter<Qp, &Qp::QpNum>(ctor, "qpNum", &qpNum);
+  return ctor;
 }
 
 Qp::Qp(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Qp>(info) {

@@ -57,6 +57,36 @@ T* HandleArg(Napi::Env env, const Napi::Value& v, const napi_type_tag* tag, cons
   return obj;
 }
 
+/** Which class a getter belongs to and its name, for TaggedGetter's check and message. */
+struct GetterInfo {
+  const napi_type_tag* tag;
+  const char* api;
+  const char* from;
+};
+
+/**
+ * A getter that checks its receiver's class tag before unwrapping it. V8 itself refuses a method
+ * called on an object of another class ("Illegal invocation"), but not a getter: ObjectWrap's own
+ * accessors would unwrap another class's instance as this one (reading past it) or fail with a
+ * bare "Invalid argument" on a look-alike.
+ */
+template <typename T, Napi::Value (T::*M)(const Napi::CallbackInfo&)>
+Napi::Value TaggedGetter(const Napi::CallbackInfo& info) {
+  const auto* g = static_cast<const GetterInfo*>(info.Data());
+  Napi::Value self = info.This();
+  if (!self.IsObject() || !self.As<Napi::Object>().CheckTypeTag(g->tag)) {
+    ThrowTypeError(info.Env(), std::string(g->api) + ": read it on " + g->from + ", not on another object");
+  }
+  return (T::Unwrap(self.As<Napi::Object>())->*M)(info);
+}
+
+/** Defines the tagged getter `name` on the prototype of `ctor` (see TaggedGetter). */
+template <typename T, Napi::Value (T::*M)(const Napi::CallbackInfo&)>
+void DefineTaggedGetter(Napi::Function ctor, const char* name, const GetterInfo* info) {
+  ctor.Get("prototype").As<Napi::Object>().DefineProperty(
+      Napi::PropertyDescriptor::Accessor<TaggedGetter<T, M>>(name, napi_default, const_cast<GetterInfo*>(info)));
+}
+
 /** Takes the handle passed by NewInstance and tags the instance; a direct `new X()` from JavaScript is a TypeError. */
 template <typename H>
 std::shared_ptr<H> TakeHandle(const Napi::CallbackInfo& info, const char* cls, const char* factory,
