@@ -14,6 +14,9 @@ import { qpNumber } from './host';
 import { PORT_STATE, QP_STATE_NUMBERS, SEND_FLAGS, WR_OPCODES, statusOfNumber } from './numbers';
 import { ERRNO, err, ok } from './protocol';
 import type { Answer, Request } from './protocol';
+
+/** Per host and path, the deferred reset of a QP destroyed since the last barrier. */
+const pendingResets = new WeakMap<Host, Map<number, () => void>>();
 import { applyRtr, applyRts, resetQp } from './qp-state';
 
 /** Verbs that only read: they neither make a host busy nor wake it. */
@@ -82,7 +85,13 @@ export function handleVerb(fabric: Fabric, host: Host, req: Request, reply: (a: 
       const qp = host.qps.get(n(0));
       if (!qp) return reply(err(ERRNO.EINVAL));
       host.qps.delete(qp.qpn);
-      host.pending.push(() => resetQp(fabric, host, qp, 'ibv_destroy_qp'));
+      const reset = (): void => {
+        pendingResets.get(host)?.delete(qp.path);
+        resetQp(fabric, host, qp, 'ibv_destroy_qp');
+      };
+      if (!pendingResets.has(host)) pendingResets.set(host, new Map());
+      pendingResets.get(host)!.set(qp.path, reset);
+      host.pending.push(reset);
       return reply(ok());
     }
     case 'post_send':
@@ -131,6 +140,12 @@ function createQp(
     return err(ERRNO.EINVAL);
   // The simulator has one QP per host and path: a second RC QP on a device is refused.
   if (host.qpOnPath(path)) return err(ERRNO.ENOMEM);
+  // A QP destroyed on this path since the last barrier: the host's operations up to that destroy
+  // are committed now, in program order, before its successor takes the path's simulator QP (left
+  // for the barrier, the destroy's reset would come after, and undo, the new QP's setup).
+  const reset = pendingResets.get(host)?.get(path);
+  const upTo = reset ? host.pending.indexOf(reset) : -1;
+  if (upTo >= 0) for (const op of host.pending.splice(0, upTo + 1)) op();
   const qpn = qpNumber(host.name, path);
   host.qps.set(qpn, {
     qpn,

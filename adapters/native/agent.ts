@@ -68,6 +68,11 @@ export async function runAgent(options: AgentOptions): Promise<AgentHandle> {
         setImmediate(() => void handle.close());
         return {};
       }
+      // One run at a time owns B's devices: a new setup ends every other session first. A driver
+      // that went away may not have been noticed yet (its close still queued behind this message,
+      // or a half-open connection from a host that vanished): its resources must not stand in
+      // the way of the next driver.
+      if (m.type === 'setup') for (const other of sessions) if (other !== ch) other.close('superseded by a new driver');
       return session.onMessage(m);
     };
     ch.onClose = (reason) => {
@@ -141,7 +146,7 @@ class Session {
         return this.fault(String(m.action), Number(m.path));
       case 'status':
         this.rt().tick();
-        return { busy: this.rt().busy() };
+        return { busy: this.rt().busy(), workBudgetSpent: this.rt().workBudgetSpent };
       case 'finish':
         return this.finish();
       default:

@@ -27,6 +27,8 @@ export interface WireConfig {
   /** The requester's initiator depth (max_rd_atomic). */
   maxRdAtomic: number;
   pathMtu: 1024;
+  /** The layer's work budget per run and host (scenario config maxLayerSteps; absent: the default). */
+  maxLayerSteps?: number;
 }
 
 /** The QP state of one end as the other needs it to connect. */
@@ -76,6 +78,7 @@ export function wireConfig(c: SimConfig, o: QpOverrides): WireConfig {
   return {
     paths: c.paths,
     memoryWords: c.memoryWords,
+    maxLayerSteps: c.maxLayerSteps,
     timeout: o.timeout ?? c.timeout,
     retryCnt,
     rnrRetry: c.rnrRetry,

@@ -196,6 +196,8 @@ class Driver {
       await sleep(pollIntervalMs);
       if (this.input.channel.closed) throw new Error('native.run: the agent closed the harness channel during the run');
       this.runtime.tick();
+      // A's layer spent its work budget (B's is asked with the status below): no more layer work.
+      if (this.runtime.workBudgetSpent) return 'work-budget';
       const now = this.now();
       if (now > this.lastActivityNs + livenessMs * 1e6) return 'time-limit';
       const quietLocally =
@@ -207,6 +209,7 @@ class Driver {
       if (!quietLocally || now - lastStatusCheck < settleMs * 1e6) continue;
       lastStatusCheck = now;
       const status = await this.input.channel.request({ type: 'status' });
+      if (status.workBudgetSpent === true) return 'work-budget';
       if (!status.busy && this.now() > this.lastEventNs + settleMs * 1e6) return 'quiescent';
     }
   }

@@ -26,6 +26,8 @@ export interface EnvRuntime {
   record(e: NewEvent): void;
   layerFault(during: string, reason: string): void;
   callLayer(during: string, fn: (inst: LayerInstance) => void): void;
+  /** Charges one step of the layer's work budget (throws past it, see HostRuntime.chargeLayer). */
+  chargeLayer(): void;
   later(delayNs: number, fn: () => void): void;
   scanMemory(): void;
   word(addr: number): number;
@@ -39,7 +41,12 @@ export function makeEnv(rt: EnvRuntime): ContractEnv {
     host,
     paths: rt.paths.ends.length,
     memoryWords: rt.options.config.memoryWords,
-    record: (e) => rt.record(e),
+    // Every env call records (a decision, a refusal or a LayerFault), except now(): both are
+    // charged to the layer's work budget, as the simulator charges them (adapters/sim/env.ts).
+    record: (e) => {
+      rt.chargeLayer();
+      rt.record(e);
+    },
     post(path, wr) {
       const end = rt.paths.ends[path];
       const token = rt.paths.allocToken(end, 'send', wr);
@@ -80,6 +87,9 @@ export function makeEnv(rt: EnvRuntime): ContractEnv {
       return rt.word(addr);
     },
     setWord: (addr, value) => rt.setWord(addr, value),
-    now: () => rt.handlerT ?? rt.now(),
+    now: () => {
+      rt.chargeLayer();
+      return rt.handlerT ?? rt.now();
+    },
   });
 }

@@ -10,6 +10,7 @@ import { copyControl } from '../../src/core/env/rules';
 import { describeError } from '../../src/core/errors';
 import type { LayerEnv, LayerInstance } from '../../src/core/layer';
 import type { LayerHost, RecvWr, SendWr } from '../../src/core/verbs';
+import { DEFAULT_CONFIG } from '../../src/core/scenario';
 import { isObservation } from '../../src/core/trace';
 import type { TraceEvent } from '../../src/core/trace';
 import { HostApplication } from './application';
@@ -23,6 +24,9 @@ import { HostPaths } from './paths';
 import { HostPoller } from './poller';
 
 export type { HostSink, NicWrite, Outcome } from './hostContext';
+
+/** Thrown past the work budget to unwind a looping layer; caught by callLayer, never seen by the layer's caller. */
+const WORK_BUDGET = new Error('rdmacheck: the layer work budget is spent');
 
 /** Options of a host runtime. */
 export interface HostOptions {
@@ -103,10 +107,12 @@ export class HostRuntime implements HostContext, EnvRuntime {
   createInstance(create: (env: LayerEnv) => LayerInstance, atT?: number): void {
     // Decisions made in create() belong to the run's first instant on both hosts.
     this.handlerT = atT ?? this.now();
+    this.during = 'create';
     try {
+      this.chargeLayer();
       this.instance = create(this.env);
     } catch (err) {
-      this.layerFault('create', `threw ${describeError(err)}`);
+      if (err !== WORK_BUDGET) this.layerFault('create', `threw ${describeError(err)}`);
     } finally {
       this.handlerT = undefined;
     }
@@ -141,18 +147,53 @@ export class HostRuntime implements HostContext, EnvRuntime {
     this.record({ kind: 'LayerFault', host: this.host, during, reason });
   }
 
-  /** Calls into the layer instance; an exception becomes a LayerFault, never a crash. */
+  /**
+   * Calls into the layer instance; an exception becomes a LayerFault, never a crash. Each call is
+   * charged to the work budget; once the budget is spent the layer is called no more.
+   */
   callLayer(during: string, fn: (inst: LayerInstance) => void): void {
-    if (!this.instance) return;
+    if (!this.instance || this.workBudgetSpent) return;
     const outer = this.handlerT;
     this.handlerT = outer ?? this.observationT;
+    const outerDuring = this.during;
+    this.during = during;
     try {
+      this.chargeLayer();
       fn(this.instance);
     } catch (err) {
-      this.layerFault(during, `threw ${describeError(err)}`);
+      if (err !== WORK_BUDGET) this.layerFault(during, `threw ${describeError(err)}`);
+      else if (outer !== undefined) throw err; // a nested call: unwind to the outermost one
     } finally {
       this.handlerT = outer;
+      this.during = outerDuring;
     }
+  }
+
+  // ------------------------------------------------------------------ the work budget
+
+  private layerSteps = 0;
+  private during = 'create';
+  /** True once the layer exceeded its work budget: the run should end with reason 'work-budget'. */
+  workBudgetSpent = false;
+
+  /**
+   * Charges one step (a callback or an env call) of this host's layer work budget, config
+   * maxLayerSteps per run and host (the simulator's one budget covers both layers: here each host
+   * runs in its own process). Past the budget: a LayerFault naming the limit, and a throw that
+   * unwinds the layer's loop to callLayer (hot path: a counter and a comparison).
+   */
+  chargeLayer(): void {
+    if (++this.layerSteps <= (this.options.config.maxLayerSteps ?? DEFAULT_CONFIG.maxLayerSteps)) return;
+    if (!this.workBudgetSpent) {
+      this.workBudgetSpent = true;
+      this.layerFault(
+        this.during,
+        `exceeded the work budget of ${this.options.config.maxLayerSteps ?? DEFAULT_CONFIG.maxLayerSteps} steps per run ` +
+          `(maxLayerSteps: callbacks and env calls charged to the layer): it loops or works without bound; if the ` +
+          `scenario needs more, raise maxLayerSteps`,
+      );
+    }
+    throw WORK_BUDGET;
   }
 
   // ------------------------------------------------------------------ the application

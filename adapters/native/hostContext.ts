@@ -47,7 +47,7 @@ export interface HostContext {
   record(e: NewEvent): void;
   /** Records a LayerFault of this host's layer. */
   layerFault(during: string, reason: string): void;
-  /** Calls into the layer instance; an exception becomes a LayerFault, never a crash. */
+  /** Calls into the layer instance (charged to its work budget); an exception becomes a LayerFault, never a crash. */
   callLayer(during: string, fn: (inst: LayerInstance) => void): void;
   /** Runs `fn` after `delayNs` of real time; the host is busy until it has run. */
   later(delayNs: number, fn: () => void): void;

@@ -74,6 +74,7 @@ function nativeEnv(): { env: LayerEnv; events: Partial<TraceEvent>[] } {
     record: (e: Partial<TraceEvent>) => void events.push(e),
     layerFault: (during: string, reason: string) => void events.push({ kind: 'LayerFault', host: 'A', during, reason }),
     callLayer: () => undefined,
+    chargeLayer: () => undefined,
     later: () => undefined,
     scanMemory: () => undefined,
     word: (addr: number) => words[addr],

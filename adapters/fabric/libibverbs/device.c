@@ -264,7 +264,8 @@ FAB_EXPORT int ibv_read_sysfs_file(const char *dir, const char *file, char *buf,
 /*
  * Waits for a port event on this device (PORT_ERR / PORT_ACTIVE). The fabric answers at once
  * ("none" or the event), so that a thread waiting here never holds the connection other
- * threads need; asking does not count as this host's activity.
+ * threads need; asking does not count as this host's activity. With O_NONBLOCK set on
+ * async_fd (as rdma-core honours it) "none" is EAGAIN at once instead of a wait.
  */
 FAB_EXPORT int ibv_get_async_event(struct ibv_context *ctx, struct ibv_async_event *event)
 {
@@ -276,6 +277,11 @@ FAB_EXPORT int ibv_get_async_event(struct ibv_context *ctx, struct ibv_async_eve
 			return -1;
 		if (sscanf(answer, "ok %d %d", &type, &port) == 2)
 			break;
+		int fl = fcntl(ctx->async_fd, F_GETFL);
+		if (fl >= 0 && (fl & O_NONBLOCK)) {
+			errno = EAGAIN;
+			return -1;
+		}
 		usleep(2000);
 	}
 	memset(event, 0, sizeof(*event));

@@ -15,6 +15,7 @@ static std::string HexGuid(__be64 guid) {
 /** getDevices(): [{ name, guid, transport }] - what ibv_devices prints. */
 static Napi::Value GetDevices(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  MaxArgs(info, "getDevices", 0, "getDevices()");
   int n = 0;
   errno = 0;
   ibv_device** list = ibv_get_device_list(&n);
@@ -34,6 +35,7 @@ static Napi::Value GetDevices(const Napi::CallbackInfo& info) {
 /** openDevice(name): a Context for the named device; Error (ENODEV) when there is none. */
 static Napi::Value OpenDevice(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  MaxArgs(info, "openDevice", 1, "openDevice(name)");
   if (info.Length() < 1 || !info[0].IsString()) ThrowTypeError(env, "openDevice: name must be a string such as 'rxe0'");
   std::string name = info[0].As<Napi::String>().Utf8Value();
   int n = 0;

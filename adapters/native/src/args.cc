@@ -19,6 +19,19 @@ void ThrowVerbsError(Napi::Env env, const char* verb, int err) {
 
 void ThrowTypeError(Napi::Env env, const std::string& message) { throw Napi::TypeError::New(env, message); }
 
+// Random 128-bit values, one per class (napi_type_tag_object wants them unique to this addon).
+extern const napi_type_tag kContextTag = {0x6a1c0f3e52d94b7aULL, 0x9e3d2c41a8b05f11ULL};
+extern const napi_type_tag kPdTag = {0x2b7e151628aed2a6ULL, 0xabf7158809cf4f3cULL};
+extern const napi_type_tag kMrTag = {0x3243f6a8885a308dULL, 0x313198a2e0370734ULL};
+extern const napi_type_tag kCqTag = {0x4a4093822299f31dULL, 0x0082efa98ec4e6c8ULL};
+extern const napi_type_tag kQpTag = {0x9216d5d98979fb1bULL, 0xd1310ba698dfb5acULL};
+
+void MaxArgs(const Napi::CallbackInfo& info, const char* api, size_t max, const char* usage) {
+  if (info.Length() <= max) return;
+  ThrowTypeError(info.Env(), std::string(api) + ": takes " + (max == 0 ? "no arguments" : "at most " + std::to_string(max) +
+                 (max == 1 ? " argument" : " arguments")) + ", got " + std::to_string(info.Length()) + " (" + usage + ")");
+}
+
 uint32_t U32Field(Napi::Env env, const Napi::Object& obj, const char* api, const char* key, uint32_t max,
                   bool required, uint32_t fallback) {
   Napi::Value v = obj.Get(key);

@@ -6,23 +6,26 @@
 namespace rdmacheck {
 
 Napi::Function Context::Define(Napi::Env env) {
-  return DefineClass(env, "Context",
-                     {InstanceAccessor<&Context::Name>("name"),
-                      InstanceMethod<&Context::QueryPort>("queryPort"),
+  static const GetterInfo name{&kContextTag, "Context.name", "a Context from openDevice(name)"};
+  static const GetterInfo closed{&kContextTag, "Context.closed", "a Context from openDevice(name)"};
+  Napi::Function ctor = DefineClass(env, "Context",
+                     {InstanceMethod<&Context::QueryPort>("queryPort"),
                       InstanceMethod<&Context::QueryGid>("queryGid"),
                       InstanceMethod<&Context::AsyncEvents>("asyncEvents"),
                       InstanceMethod<&Context::AllocPd>("allocPd"),
                       InstanceMethod<&Context::CreateCq>("createCq"),
-                      InstanceMethod<&Context::Close>("close"),
-                      InstanceAccessor<&Context::Closed>("closed")});
+                      InstanceMethod<&Context::Close>("close")});
+  DefineTaggedGetter<Context, &Context::Name>(ctor, "name", &name);
+  DefineTaggedGetter<Context, &Context::Closed>(ctor, "closed", &closed);
+  return ctor;
 }
 
 Context::Context(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Context>(info) {
-  handle = TakeHandle<ContextHandle>(info, "Context", "openDevice(name)");
+  handle = TakeHandle<ContextHandle>(info, "Context", "openDevice(name)", &kContextTag);
 }
 
 ibv_context* Context::Get(Napi::Env env, const char* api) {
-  if (!handle || handle->closed()) throw Napi::Error::New(env, std::string(api) + ": the device context is closed");
+  if (!handle || handle->closed()) ThrowTypeError(env, std::string(api) + ": the device context is closed; open the device again with openDevice(name)");
   return handle->ctx;
 }
 
@@ -40,8 +43,9 @@ static uint8_t PortArg(const Napi::CallbackInfo& info, const char* api) {
 
 Napi::Value Context::QueryPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ibv_context* ctx = Get(env, "Context.queryPort");
+  MaxArgs(info, "Context.queryPort", 1, "ctx.queryPort(port)");
   uint8_t port = PortArg(info, "Context.queryPort");
+  ibv_context* ctx = Get(env, "Context.queryPort");
   ibv_port_attr attr{};
   int rc = ibv_query_port(ctx, port, &attr);
   if (rc) ThrowVerbsError(env, "ibv_query_port", rc);
@@ -58,11 +62,12 @@ Napi::Value Context::QueryPort(const Napi::CallbackInfo& info) {
 
 Napi::Value Context::QueryGid(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ibv_context* ctx = Get(env, "Context.queryGid");
+  MaxArgs(info, "Context.queryGid", 2, "ctx.queryGid(port, index)");
   uint8_t port = PortArg(info, "Context.queryGid");
   if (info.Length() < 2 || !info[1].IsNumber()) ThrowTypeError(env, "Context.queryGid: index must be a number");
   double idx = info[1].As<Napi::Number>().DoubleValue();
   if (!(idx >= 0 && idx < 65536 && static_cast<int>(idx) == idx)) ThrowTypeError(env, "Context.queryGid: index must be an integer >= 0");
+  ibv_context* ctx = Get(env, "Context.queryGid");
   ibv_gid gid{};
   int rc = ibv_query_gid(ctx, port, static_cast<int>(idx), &gid);
   if (rc) ThrowVerbsError(env, "ibv_query_gid", errno ? errno : EINVAL);
@@ -73,6 +78,7 @@ Napi::Value Context::QueryGid(const Napi::CallbackInfo& info) {
 // is acknowledged at once (its fields are copied out first), so destroy calls never wait on us.
 Napi::Value Context::AsyncEvents(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  MaxArgs(info, "Context.asyncEvents", 0, "ctx.asyncEvents()");
   ibv_context* ctx = Get(env, "Context.asyncEvents");
   int flags = fcntl(ctx->async_fd, F_GETFL);
   if (flags < 0) ThrowVerbsError(env, "fcntl", errno);
@@ -106,6 +112,7 @@ Napi::Value Context::AsyncEvents(const Napi::CallbackInfo& info) {
 
 Napi::Value Context::AllocPd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  MaxArgs(info, "Context.allocPd", 0, "ctx.allocPd()");
   ibv_context* ctx = Get(env, "Context.allocPd");
   ibv_pd* pd = ibv_alloc_pd(ctx);
   if (!pd) ThrowVerbsError(env, "ibv_alloc_pd", errno ? errno : ENOMEM);
@@ -116,10 +123,11 @@ Napi::Value Context::AllocPd(const Napi::CallbackInfo& info) {
 
 Napi::Value Context::CreateCq(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ibv_context* ctx = Get(env, "Context.createCq");
+  MaxArgs(info, "Context.createCq", 1, "ctx.createCq(cqe)");
   if (info.Length() < 1 || !info[0].IsNumber()) ThrowTypeError(env, "Context.createCq: cqe (the queue depth) must be a number");
   double cqe = info[0].As<Napi::Number>().DoubleValue();
   if (!(cqe >= 1 && cqe <= 65536 && static_cast<int>(cqe) == cqe)) ThrowTypeError(env, "Context.createCq: cqe must be an integer in 1..65536");
+  ibv_context* ctx = Get(env, "Context.createCq");
   ibv_cq* cq = ibv_create_cq(ctx, static_cast<int>(cqe), nullptr, nullptr, 0);
   if (!cq) ThrowVerbsError(env, "ibv_create_cq", errno ? errno : ENOMEM);
   auto h = std::make_shared<CqHandle>(handle, cq);
@@ -128,6 +136,7 @@ Napi::Value Context::CreateCq(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Context::Close(const Napi::CallbackInfo& info) {
+  MaxArgs(info, "Context.close", 0, "ctx.close()");
   int rc = handle ? handle->Close() : 0;
   if (rc) ThrowVerbsError(info.Env(), "ibv_close_device", rc);
   return info.Env().Undefined();

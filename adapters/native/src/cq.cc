@@ -9,11 +9,11 @@ Napi::Function Cq::Define(Napi::Env env) {
 }
 
 Cq::Cq(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Cq>(info) {
-  handle = TakeHandle<CqHandle>(info, "Cq", "ctx.createCq(cqe)");
+  handle = TakeHandle<CqHandle>(info, "Cq", "ctx.createCq(cqe)", &kCqTag);
 }
 
 ibv_cq* Cq::Get(Napi::Env env, const char* api) {
-  if (!handle || handle->closed()) throw Napi::Error::New(env, std::string(api) + ": the completion queue is destroyed");
+  if (!handle || handle->closed()) ThrowTypeError(env, std::string(api) + ": the completion queue is destroyed; create another with ctx.createCq(cqe)");
   return handle->cq;
 }
 
@@ -22,7 +22,7 @@ ibv_cq* Cq::Get(Napi::Env env, const char* api) {
 // SUCCESS: ibv_poll_cq leaves it undefined for errors.
 Napi::Value Cq::Poll(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ibv_cq* cq = Get(env, "Cq.poll");
+  MaxArgs(info, "Cq.poll", 1, "cq.poll(max?)");
   int max = 16;
   if (info.Length() > 0 && !info[0].IsUndefined()) {
     if (!info[0].IsNumber()) ThrowTypeError(env, "Cq.poll: max must be a number");
@@ -30,6 +30,7 @@ Napi::Value Cq::Poll(const Napi::CallbackInfo& info) {
     if (!(d >= 1 && d <= 1024 && static_cast<int>(d) == d)) ThrowTypeError(env, "Cq.poll: max must be an integer in 1..1024");
     max = static_cast<int>(d);
   }
+  ibv_cq* cq = Get(env, "Cq.poll");
   std::vector<ibv_wc> wcs(max);
   int n = ibv_poll_cq(cq, max, wcs.data());
   if (n < 0) ThrowVerbsError(env, "ibv_poll_cq", -n > 0 ? -n : EIO);
@@ -50,6 +51,7 @@ Napi::Value Cq::Poll(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Cq::Close(const Napi::CallbackInfo& info) {
+  MaxArgs(info, "Cq.close", 0, "cq.close()");
   int rc = handle ? handle->Close() : 0;
   if (rc) ThrowVerbsError(info.Env(), "ibv_destroy_cq", rc);
   return info.Env().Undefined();

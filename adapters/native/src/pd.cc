@@ -11,11 +11,11 @@ Napi::Function Pd::Define(Napi::Env env) {
 }
 
 Pd::Pd(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Pd>(info) {
-  handle = TakeHandle<PdHandle>(info, "Pd", "ctx.allocPd()");
+  handle = TakeHandle<PdHandle>(info, "Pd", "ctx.allocPd()", &kPdTag);
 }
 
 ibv_pd* Pd::Get(Napi::Env env, const char* api) {
-  if (!handle || handle->closed()) throw Napi::Error::New(env, std::string(api) + ": the protection domain is closed");
+  if (!handle || handle->closed()) ThrowTypeError(env, std::string(api) + ": the protection domain is closed; allocate another with ctx.allocPd()");
   return handle->pd;
 }
 
@@ -23,8 +23,11 @@ ibv_pd* Pd::Get(Napi::Env env, const char* api) {
 // (an ArrayBuffer, a typed array or a Buffer). ArrayBuffer memory never moves, so this is safe.
 Napi::Value Pd::RegMr(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ibv_pd* pd = Get(env, "Pd.regMr");
+  MaxArgs(info, "Pd.regMr", 2, "pd.regMr(buffer, access)");
   if (info.Length() < 1) ThrowTypeError(env, "Pd.regMr: pass the buffer to register (an ArrayBuffer or a typed array)");
+  // The access list first: reading it may run JavaScript (getters, proxies) that could detach the
+  // buffer or close the PD; nothing below runs JavaScript until ibv_reg_mr.
+  int access = AccessFlags(env, info.Length() > 1 ? info[1] : env.Undefined(), "Pd.regMr");
   uint8_t* data = nullptr;
   size_t len = 0;
   if (info[0].IsArrayBuffer()) {
@@ -43,7 +46,7 @@ Napi::Value Pd::RegMr(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "Pd.regMr: buffer must be an ArrayBuffer, a typed array or a Buffer");
   }
   if (len == 0 || data == nullptr) ThrowTypeError(env, "Pd.regMr: the buffer is empty; register at least one byte");
-  int access = AccessFlags(env, info.Length() > 1 ? info[1] : env.Undefined(), "Pd.regMr");
+  ibv_pd* pd = Get(env, "Pd.regMr");
   ibv_mr* mr = ibv_reg_mr(pd, data, len, access);
   if (!mr) ThrowVerbsError(env, "ibv_reg_mr", errno ? errno : ENOMEM);
   auto h = std::make_shared<MrHandle>(handle, mr);
@@ -51,37 +54,34 @@ Napi::Value Pd::RegMr(const Napi::CallbackInfo& info) {
   return NewInstance(env, env.GetInstanceData<AddonData>()->mr, h, {info[0]});
 }
 
-static std::shared_ptr<CqHandle> CqField(Napi::Env env, const Napi::Object& opts, const char* key) {
-  Napi::Value v = opts.Get(key);
-  auto* data = env.GetInstanceData<AddonData>();
-  if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(data->cq.Value())) {
-    ThrowTypeError(env, std::string("Pd.createQp: ") + key + " must be a Cq from ctx.createCq()");
-  }
-  Cq* cq = Cq::Unwrap(v.As<Napi::Object>());
-  cq->Get(env, "Pd.createQp");
-  return cq->handle;
+/** An open Cq given as option `key` (`v`, read beforehand: this runs no JavaScript). */
+static std::shared_ptr<CqHandle> CqField(Napi::Env env, const Napi::Value& v, const char* key) {
+  return HandleArg<Cq>(env, v, &kCqTag, "Pd.createQp", key, "a Cq from ctx.createCq(cqe)")->handle;
 }
 
 // createQp({ sendCq, recvCq, maxSendWr, maxRecvWr, maxSendSge?, maxRecvSge?, maxInlineData?, sqSigAll? }):
 // an RC QP in RESET.
 Napi::Value Pd::CreateQp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ibv_pd* pd = Get(env, "Pd.createQp");
+  MaxArgs(info, "Pd.createQp", 1, "pd.createQp(options)");
   if (info.Length() < 1 || !info[0].IsObject()) ThrowTypeError(env, "Pd.createQp: pass an options object { sendCq, recvCq, maxSendWr, maxRecvWr }");
   Napi::Object o = info[0].As<Napi::Object>();
   CheckKeys(env, o, "Pd.createQp", {"sendCq", "recvCq", "maxSendWr", "maxRecvWr", "maxSendSge", "maxRecvSge", "maxInlineData", "sqSigAll"});
-  auto scq = CqField(env, o, "sendCq");
-  auto rcq = CqField(env, o, "recvCq");
   ibv_qp_init_attr attr{};
   attr.qp_type = IBV_QPT_RC;
-  attr.send_cq = scq->cq;
-  attr.recv_cq = rcq->cq;
   attr.cap.max_send_wr = U32Field(env, o, "Pd.createQp", "maxSendWr", 1 << 16, true);
   attr.cap.max_recv_wr = U32Field(env, o, "Pd.createQp", "maxRecvWr", 1 << 16, true);
   attr.cap.max_send_sge = U32Field(env, o, "Pd.createQp", "maxSendSge", 32, false, 1);
   attr.cap.max_recv_sge = U32Field(env, o, "Pd.createQp", "maxRecvSge", 32, false, 1);
   attr.cap.max_inline_data = U32Field(env, o, "Pd.createQp", "maxInlineData", 1 << 16, false, 0);
   attr.sq_sig_all = BoolField(env, o, "Pd.createQp", "sqSigAll", false) ? 1 : 0;
+  // The CQs and the PD last, after every getter ran: a getter may have closed any of them.
+  Napi::Value sendCq = o.Get("sendCq"), recvCq = o.Get("recvCq");
+  auto scq = CqField(env, sendCq, "sendCq");
+  auto rcq = CqField(env, recvCq, "recvCq");
+  attr.send_cq = scq->cq;
+  attr.recv_cq = rcq->cq;
+  ibv_pd* pd = Get(env, "Pd.createQp");
   ibv_qp* qp = ibv_create_qp(pd, &attr);
   if (!qp) ThrowVerbsError(env, "ibv_create_qp", errno ? errno : ENOMEM);
   auto h = std::make_shared<QpHandle>(handle, scq, rcq, qp);
@@ -92,6 +92,7 @@ Napi::Value Pd::CreateQp(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Pd::Close(const Napi::CallbackInfo& info) {
+  MaxArgs(info, "Pd.close", 0, "pd.close()");
   int rc = handle ? handle->Close() : 0;
   if (rc) ThrowVerbsError(info.Env(), "ibv_dealloc_pd", rc);
   return info.Env().Undefined();
@@ -100,14 +101,20 @@ Napi::Value Pd::Close(const Napi::CallbackInfo& info) {
 // ---------------------------------------------------------------------------------------- Mr
 
 Napi::Function Mr::Define(Napi::Env env) {
-  return DefineClass(env, "Mr",
-                     {InstanceAccessor<&Mr::Lkey>("lkey"), InstanceAccessor<&Mr::Rkey>("rkey"),
-                      InstanceAccessor<&Mr::Addr>("addr"), InstanceAccessor<&Mr::Length>("length"),
-                      InstanceAccessor<&Mr::Buffer>("buffer"), InstanceMethod<&Mr::Close>("close")});
+  static const char* from = "an Mr from pd.regMr(buffer, access)";
+  static const GetterInfo lkey{&kMrTag, "Mr.lkey", from}, rkey{&kMrTag, "Mr.rkey", from}, addr{&kMrTag, "Mr.addr", from},
+      length{&kMrTag, "Mr.length", from}, buffer{&kMrTag, "Mr.buffer", from};
+  Napi::Function ctor = DefineClass(env, "Mr", {InstanceMethod<&Mr::Close>("close")});
+  DefineTaggedGetter<Mr, &Mr::Lkey>(ctor, "lkey", &lkey);
+  DefineTaggedGetter<Mr, &Mr::Rkey>(ctor, "rkey", &rkey);
+  DefineTaggedGetter<Mr, &Mr::Addr>(ctor, "addr", &addr);
+  DefineTaggedGetter<Mr, &Mr::Length>(ctor, "length", &length);
+  DefineTaggedGetter<Mr, &Mr::Buffer>(ctor, "buffer", &buffer);
+  return ctor;
 }
 
 Mr::Mr(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mr>(info) {
-  handle = TakeHandle<MrHandle>(info, "Mr", "pd.regMr(buffer, access)");
+  handle = TakeHandle<MrHandle>(info, "Mr", "pd.regMr(buffer, access)", &kMrTag);
   base = static_cast<uint8_t*>(handle->mr->addr);
   length = handle->mr->length;
   buffer_ = Napi::Persistent(info[1]);
@@ -120,7 +127,7 @@ Mr::~Mr() {
 }
 
 ibv_mr* Mr::Get(Napi::Env env, const char* api) {
-  if (!handle || handle->closed()) throw Napi::Error::New(env, std::string(api) + ": the memory region is deregistered");
+  if (!handle || handle->closed()) ThrowTypeError(env, std::string(api) + ": the memory region is deregistered; register the buffer again with pd.regMr(buffer, access)");
   return handle->mr;
 }
 
@@ -133,6 +140,7 @@ Napi::Value Mr::Length(const Napi::CallbackInfo& info) { return Napi::Number::Ne
 Napi::Value Mr::Buffer(const Napi::CallbackInfo& info) { return buffer_.Value(); }
 
 Napi::Value Mr::Close(const Napi::CallbackInfo& info) {
+  MaxArgs(info, "Mr.close", 0, "mr.close()");
   int rc = handle ? handle->Close() : 0;
   if (rc) ThrowVerbsError(info.Env(), "ibv_dereg_mr", rc);
   return info.Env().Undefined();

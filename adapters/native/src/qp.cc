@@ -6,18 +6,21 @@
 namespace rdmacheck {
 
 Napi::Function Qp::Define(Napi::Env env) {
-  return DefineClass(env, "Qp",
-                     {InstanceAccessor<&Qp::QpNum>("qpNum"), InstanceMethod<&Qp::Modify>("modify"),
+  static const GetterInfo qpNum{&kQpTag, "Qp.qpNum", "a Qp from pd.createQp(options)"};
+  Napi::Function ctor = DefineClass(env, "Qp",
+                     {InstanceMethod<&Qp::Modify>("modify"),
                       InstanceMethod<&Qp::Query>("query"), InstanceMethod<&Qp::PostSend>("postSend"),
                       InstanceMethod<&Qp::PostRecv>("postRecv"), InstanceMethod<&Qp::Close>("close")});
+  DefineTaggedGetter<Qp, &Qp::QpNum>(ctor, "qpNum", &qpNum);
+  return ctor;
 }
 
 Qp::Qp(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Qp>(info) {
-  handle = TakeHandle<QpHandle>(info, "Qp", "pd.createQp(options)");
+  handle = TakeHandle<QpHandle>(info, "Qp", "pd.createQp(options)", &kQpTag);
 }
 
 ibv_qp* Qp::Get(Napi::Env env, const char* api) {
-  if (!handle || handle->closed()) throw Napi::Error::New(env, std::string(api) + ": the queue pair is destroyed");
+  if (!handle || handle->closed()) ThrowTypeError(env, std::string(api) + ": the queue pair is destroyed; create another with pd.createQp(options)");
   return handle->qp;
 }
 
@@ -40,8 +43,8 @@ static ibv_mtu MtuFromBytes(Napi::Env env, uint32_t bytes) {
 // sqPsn, maxRdAtomic. RESET and ERR need nothing else.
 Napi::Value Qp::Modify(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ibv_qp* qp = Get(env, "Qp.modify");
   const char* api = "Qp.modify";
+  MaxArgs(info, api, 1, "qp.modify(attributes)");
   if (info.Length() < 1 || !info[0].IsObject()) ThrowTypeError(env, "Qp.modify: pass the attributes, e.g. { state: 'INIT', portNum: 1, access: [...] }");
   Napi::Object o = info[0].As<Napi::Object>();
   CheckKeys(env, o, api, {"state", "pkeyIndex", "portNum", "access", "pathMtu", "destQpNum", "rqPsn", "maxDestRdAtomic",
@@ -86,6 +89,8 @@ Napi::Value Qp::Modify(const Napi::CallbackInfo& info) {
     attr.ah_attr.sl = U32Field(env, ah, "Qp.modify(ah)", "sl", 15, false, 0);
     mask |= IBV_QP_AV;
   }
+  // Only now: the getters above may have destroyed the QP.
+  ibv_qp* qp = Get(env, api);
   int rc = ibv_modify_qp(qp, &attr, mask);
   if (rc) ThrowVerbsError(env, "ibv_modify_qp", rc);
   return env.Undefined();
@@ -93,6 +98,7 @@ Napi::Value Qp::Modify(const Napi::CallbackInfo& info) {
 
 Napi::Value Qp::Query(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  MaxArgs(info, "Qp.query", 0, "qp.query()");
   ibv_qp* qp = Get(env, "Qp.query");
   ibv_qp_attr attr{};
   ibv_qp_init_attr init{};
@@ -120,14 +126,13 @@ Napi::Value Qp::Query(const Napi::CallbackInfo& info) {
 static ibv_sge SgeFrom(Napi::Env env, const Napi::Value& v, const char* api) {
   if (!v.IsObject()) ThrowTypeError(env, std::string(api) + ": local must be { mr, offset, length }");
   Napi::Object o = v.As<Napi::Object>();
-  Napi::Value mv = o.Get("mr");
-  if (!mv.IsObject() || !mv.As<Napi::Object>().InstanceOf(env.GetInstanceData<AddonData>()->mr.Value())) {
-    ThrowTypeError(env, std::string(api) + ": local.mr must be an Mr from pd.regMr()");
-  }
-  Mr* mr = Mr::Unwrap(mv.As<Napi::Object>());
-  ibv_mr* m = mr->Get(env, api);
+  CheckKeys(env, o, (std::string(api) + "(local)").c_str(), {"mr", "offset", "length"});
   uint32_t offset = U32Field(env, o, api, "offset", 0xffffffffu, false, 0);
   uint32_t length = U32Field(env, o, api, "length", 0x7fffffffu, true);
+  // The MR after the numbers: their getters may have deregistered it.
+  Napi::Value mv = o.Get("mr");
+  Mr* mr = HandleArg<Mr>(env, mv, &kMrTag, api, "local.mr", "an Mr from pd.regMr(buffer, access)");
+  ibv_mr* m = mr->handle->mr;
   if (static_cast<uint64_t>(offset) + length > mr->length) {
     ThrowTypeError(env, std::string(api) + ": local range " + std::to_string(offset) + "+" + std::to_string(length) +
                             " is outside the MR (" + std::to_string(mr->length) + " bytes)");
@@ -139,7 +144,8 @@ static ibv_sge SgeFrom(Napi::Env env, const Napi::Value& v, const char* api) {
   return sge;
 }
 
-static Napi::Array ListArg(const Napi::CallbackInfo& info, const char* api) {
+static Napi::Array ListArg(const Napi::CallbackInfo& info, const char* api, const char* usage) {
+  MaxArgs(info, api, 1, usage);
   if (info.Length() < 1 || !info[0].IsArray()) ThrowTypeError(info.Env(), std::string(api) + ": pass an array of work requests");
   Napi::Array a = info[0].As<Napi::Array>();
   if (a.Length() == 0 || a.Length() > 4096) ThrowTypeError(info.Env(), std::string(api) + ": the list must hold 1..4096 work requests");
@@ -163,8 +169,7 @@ static Napi::Array ListArg(const Napi::CallbackInfo& info, const char* api) {
 Napi::Value Qp::PostSend(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* api = "Qp.postSend";
-  ibv_qp* qp = Get(env, api);
-  Napi::Array list = ListArg(info, api);
+  Napi::Array list = ListArg(info, api, "qp.postSend([wr, ...])");
   uint32_t n = list.Length();
   std::vector<ibv_send_wr> wrs(n);
   std::vector<ibv_sge> sges(n);
@@ -222,6 +227,8 @@ Napi::Value Qp::PostSend(const Napi::CallbackInfo& info) {
     if (BoolField(env, o, api, "inline", false)) wr.send_flags |= IBV_SEND_INLINE;
     wr.next = i + 1 < n ? &wrs[i + 1] : nullptr;
   }
+  // Only now: the WRs' getters may have destroyed the QP.
+  ibv_qp* qp = Get(env, api);
   ibv_send_wr* bad = nullptr;
   int rc = ibv_post_send(qp, wrs.data(), &bad);
   if (rc) ThrowPostError(env, "ibv_post_send", rc, bad ? static_cast<long>(bad - wrs.data()) : 0);
@@ -232,8 +239,7 @@ Napi::Value Qp::PostSend(const Napi::CallbackInfo& info) {
 Napi::Value Qp::PostRecv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* api = "Qp.postRecv";
-  ibv_qp* qp = Get(env, api);
-  Napi::Array list = ListArg(info, api);
+  Napi::Array list = ListArg(info, api, "qp.postRecv([wr, ...])");
   uint32_t n = list.Length();
   std::vector<ibv_recv_wr> wrs(n);
   std::vector<ibv_sge> sges(n);
@@ -251,6 +257,7 @@ Napi::Value Qp::PostRecv(const Napi::CallbackInfo& info) {
     }
     wrs[i].next = i + 1 < n ? &wrs[i + 1] : nullptr;
   }
+  ibv_qp* qp = Get(env, api);
   ibv_recv_wr* bad = nullptr;
   int rc = ibv_post_recv(qp, wrs.data(), &bad);
   if (rc) ThrowPostError(env, "ibv_post_recv", rc, bad ? static_cast<long>(bad - wrs.data()) : 0);
@@ -258,6 +265,7 @@ Napi::Value Qp::PostRecv(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Qp::Close(const Napi::CallbackInfo& info) {
+  MaxArgs(info, "Qp.close", 0, "qp.close()");
   int rc = handle ? handle->Close() : 0;
   if (rc) ThrowVerbsError(info.Env(), "ibv_destroy_qp", rc);
   return info.Env().Undefined();

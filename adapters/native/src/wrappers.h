@@ -32,12 +32,69 @@ Napi::Object NewInstance(Napi::Env env, Napi::FunctionReference& ctor, std::shar
   return obj;
 }
 
-/** Takes the handle passed by NewInstance; a direct `new X()` from JavaScript is a TypeError. */
+/** One tag per class, set on every instance at construction: an argument is checked against its
+ * class's tag, so neither a look-alike object (Object.create(Mr.prototype)) nor a handle of another
+ * class can be mistaken for it (a prototype check would accept the first). */
+extern const napi_type_tag kContextTag, kPdTag, kMrTag, kCqTag, kQpTag;
+
+/** Throws a TypeError unless the call has at most `max` arguments (`usage` shows the call). */
+void MaxArgs(const Napi::CallbackInfo& info, const char* api, size_t max, const char* usage);
+
+/**
+ * The wrapped instance of class T behind argument `v`, which must carry `tag` and be open:
+ * otherwise a TypeError naming `api`, the argument `what` and where such a handle comes from.
+ * Runs no JavaScript (no getters, no proxies), so the pointer it returns is still valid when
+ * the caller passes it on at once.
+ */
+template <typename T>
+T* HandleArg(Napi::Env env, const Napi::Value& v, const napi_type_tag* tag, const std::string& api, const char* what,
+             const char* from) {
+  if (!v.IsObject() || !v.As<Napi::Object>().CheckTypeTag(tag)) {
+    ThrowTypeError(env, api + ": " + what + " must be " + from);
+  }
+  T* obj = T::Unwrap(v.As<Napi::Object>());
+  if (!obj->handle || obj->handle->closed()) ThrowTypeError(env, api + ": " + what + " is closed; pass an open one");
+  return obj;
+}
+
+/** Which class a getter belongs to and its name, for TaggedGetter's check and message. */
+struct GetterInfo {
+  const napi_type_tag* tag;
+  const char* api;
+  const char* from;
+};
+
+/**
+ * A getter that checks its receiver's class tag before unwrapping it. V8 itself refuses a method
+ * called on an object of another class ("Illegal invocation"), but not a getter: ObjectWrap's own
+ * accessors would unwrap another class's instance as this one (reading past it) or fail with a
+ * bare "Invalid argument" on a look-alike.
+ */
+template <typename T, Napi::Value (T::*M)(const Napi::CallbackInfo&)>
+Napi::Value TaggedGetter(const Napi::CallbackInfo& info) {
+  const auto* g = static_cast<const GetterInfo*>(info.Data());
+  Napi::Value self = info.This();
+  if (!self.IsObject() || !self.As<Napi::Object>().CheckTypeTag(g->tag)) {
+    ThrowTypeError(info.Env(), std::string(g->api) + ": read it on " + g->from + ", not on another object");
+  }
+  return (T::Unwrap(self.As<Napi::Object>())->*M)(info);
+}
+
+/** Defines the tagged getter `name` on the prototype of `ctor` (see TaggedGetter). */
+template <typename T, Napi::Value (T::*M)(const Napi::CallbackInfo&)>
+void DefineTaggedGetter(Napi::Function ctor, const char* name, const GetterInfo* info) {
+  ctor.Get("prototype").As<Napi::Object>().DefineProperty(
+      Napi::PropertyDescriptor::Accessor<TaggedGetter<T, M>>(name, napi_default, const_cast<GetterInfo*>(info)));
+}
+
+/** Takes the handle passed by NewInstance and tags the instance; a direct `new X()` from JavaScript is a TypeError. */
 template <typename H>
-std::shared_ptr<H> TakeHandle(const Napi::CallbackInfo& info, const char* cls, const char* factory) {
+std::shared_ptr<H> TakeHandle(const Napi::CallbackInfo& info, const char* cls, const char* factory,
+                              const napi_type_tag* tag) {
   if (info.Length() < 1 || !info[0].IsExternal()) {
     ThrowTypeError(info.Env(), std::string(cls) + ": do not construct directly; use " + factory);
   }
+  info.This().As<Napi::Object>().TypeTag(tag);
   return *info[0].As<Napi::External<std::shared_ptr<H>>>().Data();
 }
 
@@ -46,7 +103,7 @@ class Context : public Napi::ObjectWrap<Context> {
   static Napi::Function Define(Napi::Env env);
   explicit Context(const Napi::CallbackInfo& info);
   std::shared_ptr<ContextHandle> handle;
-  /** The open context, or a thrown Error when closed. */
+  /** The open context, or a thrown TypeError when closed. */
   ibv_context* Get(Napi::Env env, const char* api);
 
  private:
