@@ -33,7 +33,6 @@ import { JobError, runContained } from '../../check/contained/supervise';
 import { containmentFromEnv } from '../containment-env';
 import { writeCounterexampleFiles, writeOutputs } from '../audit-out';
 import { AuditInterrupted, interruptExitCode, onInterrupt } from '../interrupt';
-import type { PropertyResult } from '../../core/results';
 import { compareWithDocumented, modelLimitsOf } from '../documented';
 import { junitReport } from '../junit';
 import { scenariosRun } from '../merge-report';
