@@ -28,10 +28,11 @@ afterEach(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const LIMIT_OF: Record<string, RegExp> = {
-  'loops-without-env.js': /made no progress for 1\.5 s \(the watchdog stopped its worker\)/,
-  'allocates.js': /exceeded the 192 MB heap limit of its worker/,
-};
+/** Each hostile layer (a table row) and the limit its finding must name. */
+const HOSTILE: [string, RegExp][] = [
+  ['loops-without-env.js', /made no progress for 1\.5 s \(the watchdog stopped its worker\)/],
+  ['allocates.js', /exceeded the 192 MB heap limit of its worker/],
+];
 
 /** Ended as findings: exit 1, no crash line, no stack trace. */
 function expectFindings(r: CliRun): void {
@@ -41,9 +42,9 @@ function expectFindings(r: CliRun): void {
 }
 
 describe('rdmacheck audit and run of a hostile module layer', () => {
-  it.each(Object.keys(LIMIT_OF))(
+  it.each(HOSTILE)(
     'audit %s: failure-masking names the limit, every other property is judged, one stderr line per finding',
-    async (file) => {
+    async (file, limit) => {
       const r = await cli(['audit', join(fixtures, file), '--opcodes', 'WRITE', '--runs', '4', '--format', 'json'], {
         cwd: work,
       });
@@ -55,7 +56,7 @@ describe('rdmacheck audit and run of a hostile module layer', () => {
       expect(cells).toHaveLength(6);
       const fm = cells.find((x) => x.property === 'failure-masking')!;
       expect(fm.status).toBe('violated');
-      expect(fm.counterexample!.explanation).toMatch(LIMIT_OF[file]);
+      expect(fm.counterexample!.explanation).toMatch(limit);
       expect(fm.counterexample!.explanation).not.toMatch(/maxLayerSteps/);
       const lines = r.stderr.trimEnd().split('\n');
       expect(lines).toHaveLength(cells.length);
@@ -65,15 +66,15 @@ describe('rdmacheck audit and run of a hostile module layer', () => {
     120_000,
   );
 
-  it.each(Object.keys(LIMIT_OF))(
+  it.each(HOSTILE)(
     'run FILE --layer %s: the stopped run is a failure-masking finding naming the limit',
-    async (file) => {
+    async (file, limit) => {
       const r = await cli(['run', scenario, '--layer', join(fixtures, file), '--property', 'failure-masking'], {
         cwd: work,
       });
       expectFindings(r);
       expect(r.stdout).toMatch(/^rdmacheck run: .* against (loops-without-env|allocates) on sim: /);
-      expect(r.stdout.replace(/\s+/g, ' ')).toMatch(LIMIT_OF[file]);
+      expect(r.stdout.replace(/\s+/g, ' ')).toMatch(limit);
     },
     120_000,
   );

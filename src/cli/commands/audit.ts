@@ -76,6 +76,9 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --junit FILE      also write the JUnit XML report to FILE (one testcase per property x op class), for CI
   --typecheck       type-check a .ts layer module first (it is loaded transpile-only: type errors are not reported otherwise)
   --verbose         stack traces on errors
+The layer runs in a worker limited by RDMACHECK_HEAP_MB (default 1024), RDMACHECK_WATCHDOG_MS (no finished
+run for this long stops it; default 30000) and RDMACHECK_MAX_LIMIT_FAULTS (default 4): a layer stopped by
+a limit is a finding naming it (run, shrink, replay and verify of a .js/.ts layer run in such a worker too).
 Exit: 0 every property holds, 1 violations found, 2 usage or input error.`;
 
 /** Runs `audit`; returns the exit code. */
