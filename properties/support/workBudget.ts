@@ -8,7 +8,7 @@ import type { Execution } from '../../src/core/execution';
 import type { TraceEvent } from '../../src/core/trace';
 import type { Verdict } from '../../src/core/property';
 import { fmtTime } from './describe';
-import { STOPPED_PREFIX } from '../../src/check/contained/contain';
+import { STOPPED_PREFIX } from '../../src/core/stopped';
 
 type LayerFault = Extract<TraceEvent, { kind: 'LayerFault' }>;
 
