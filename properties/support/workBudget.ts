@@ -8,6 +8,7 @@ import type { Execution } from '../../src/core/execution';
 import type { TraceEvent } from '../../src/core/trace';
 import type { Verdict } from '../../src/core/property';
 import { fmtTime } from './describe';
+import { STOPPED_PREFIX } from '../../src/core/stopped';
 
 type LayerFault = Extract<TraceEvent, { kind: 'LayerFault' }>;
 
@@ -24,6 +25,8 @@ export function budgetFault(run: Execution): LayerFault | undefined {
 /** The clause that says how a 'work-budget' run ended. */
 export function workBudgetClause(run: Execution): string {
   const f = budgetFault(run);
+  // Stopped by its worker's heap limit or watchdog (a module-path layer), not by maxLayerSteps.
+  if (f?.reason.startsWith(STOPPED_PREFIX)) return `the layer ${f.reason}`;
   const where = f ? ` in ${f.during} of host ${f.host} at t=${fmtTime(f.t)}` : '';
   return `the layer exceeded its work budget (maxLayerSteps ${run.config.maxLayerSteps} steps: callbacks and env calls)${where} and was stopped`;
 }
@@ -34,7 +37,11 @@ export function workBudgetViolation(run: Execution): Verdict | undefined {
   if (run.end.reason !== 'work-budget') return undefined;
   return {
     status: 'violated',
-    explanation: `${workBudgetClause(run)}: a layer that loops or works without bound in a callback masks no failure; fix the loop, or raise maxLayerSteps if the scenario really needs more work.`,
+    explanation: `${workBudgetClause(run)}: a layer that loops or works without bound in a callback masks no failure; ${
+      f?.reason.startsWith(STOPPED_PREFIX)
+        ? 'fix the loop or the allocation, or raise the limit if the scenario really needs more'
+        : 'fix the loop, or raise maxLayerSteps if the scenario really needs more work'
+    }.`,
     events: f ? [f.i] : [run.trace.length - 1],
   };
 }

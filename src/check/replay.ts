@@ -3,6 +3,7 @@
  * byte-identical trace, now passes, or diverged (at which event, showing both events).
  */
 import { sim } from '../../adapters/sim';
+import { contain } from './contained/contain';
 import { properties } from '../../properties';
 import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
@@ -81,7 +82,8 @@ export async function replay(input: string | CounterexampleData, options: Replay
   if (layer === undefined) {
     throw new Error(`replay: "${cx.layer}" is not a reference layer; pass { layer } (CLI: --layer path/to/module)`);
   }
-  const adapter = options.adapter ?? (cx.adapter === 'sim' ? sim() : undefined);
+  // contain(): in a contained worker (rdmacheck replay of a module layer) the run is watched.
+  const adapter = options.adapter ?? (cx.adapter === 'sim' ? contain(sim()) : undefined);
   if (adapter === undefined) {
     throw new Error(
       `replay: the counterexample was recorded on the "${cx.adapter}" adapter; pass { adapter } to replay it there`,

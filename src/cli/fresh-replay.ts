@@ -9,6 +9,7 @@ import type { Trace } from '../core/trace';
 import type { Scenario } from '../core/scenario';
 import { applyMismatch } from '../check/report-replayed';
 import { compareTraces } from '../check/reproduce';
+import { STOPPED_PREFIX } from '../check/contained/contain';
 import type { LayerSpec } from './load-layer';
 import { startWorker } from './start-worker';
 import type { FreshReplayRequest } from './replay-worker';
@@ -19,6 +20,8 @@ export async function replayInFreshWorkers(report: Report, layer: LayerSpec, lim
   for (const r of report.results) {
     const cx = r.counterexample;
     if (!cx) continue;
+    // A run a limit stopped would only hit its limit again, here with no watchdog but the wall clock.
+    if (wasStopped(cx.trace)) continue;
     const trace = await runFresh({ layer, scenario: cx.scenario }, limitMs);
     if (trace === undefined) continue; // the fresh worker could not run it: nothing to compare
     const m = compareTraces(cx.trace, trace, 'a fresh worker, where state kept at module level starts empty');
@@ -45,4 +48,9 @@ function runFresh(request: FreshReplayRequest, limitMs: number): Promise<Trace |
     worker.on('error', () => done(undefined));
     worker.on('exit', () => done(undefined));
   });
+}
+
+/** True when the run was stopped by a containment limit (its LayerFault says so). */
+export function wasStopped(trace: Trace): boolean {
+  return trace.some((e) => e.kind === 'LayerFault' && e.reason.startsWith(STOPPED_PREFIX));
 }

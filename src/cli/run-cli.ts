@@ -12,6 +12,7 @@ import { shrinkCommand } from './commands/shrink';
 import { theoremsCommand } from './commands/theorems';
 import { verifyCommand } from './commands/verify';
 import { CliError, EXIT } from './errors';
+import { needsContainment, runCommandContained } from './contained-command';
 import type { CliIo } from './io';
 import { toolVersion } from '../report/version';
 
@@ -101,5 +102,7 @@ function run(command: string | undefined, argv: string[], io: CliIo): Promise<nu
       `rdmacheck: unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')} (rdmacheck --help)`,
     );
   }
+  // A .js/.ts layer runs in a contained worker (heap limit, watchdog), as audit's does.
+  if (needsContainment(command as string, argv, io.cwd)) return runCommandContained(command as string, argv, io);
   return handler(argv, io);
 }

@@ -1,12 +1,14 @@
 /**
  * What `run` and `shrink` share: the scenario file, the layer, the adapter, the output files.
  * Both take a scenario file (or a counterexample file, whose scenario, layer and adapter are the
- * defaults) and run in this process: the simulator bounds every run by its event limit.
+ * defaults) and run in this process, or in a contained worker for a .js/.ts layer
+ * (./contained-command), where contain() records each run for the watchdog.
  */
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { native } from '../../adapters/native';
 import { parsePaths } from '../../adapters/native/agent-cli';
 import { sim } from '../../adapters/sim';
+import { contain } from '../check/contained/contain';
 import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Counterexample } from '../core/results';
@@ -69,7 +71,7 @@ export function scenarioInput(command: string, parsed: Parsed, io: CliIo): Scena
     fileArg,
     layer,
     ...(spec?.kind === 'module' ? { layerModule: layerArg } : {}),
-    adapter: kind === 'sim' ? sim() : nativeAdapter(command, values, layer),
+    adapter: kind === 'sim' ? contain(sim()) : nativeAdapter(command, values, layer),
   };
 }
 

@@ -1,16 +1,7 @@
-/** Starting the audit worker from source (ts-node, jest) or from the compiled build alike. */
+/** Starting the fresh-replay worker from source (ts-node, jest) or from the compiled build alike. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-
-/**
- * A Worker running audit-worker with `data`. Why two ways: from dist/ the worker is plain
- * JavaScript; from src/ (ts-node, ts-jest) the worker thread has no TypeScript loader of its own,
- * so it registers ts-node (transpile-only) before requiring the .ts entry.
- */
-export function startAuditWorker(data: unknown): Worker {
-  return startWorker('audit-worker', data);
-}
 
 /**
  * Memory a worker running a user's layer may use: past it the worker stops with

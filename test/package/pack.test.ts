@@ -52,7 +52,8 @@ describe('npm pack: the tarball', () => {
       'dist/src/jest/index.js',
       'dist/src/jest/index.d.ts',
       'dist/src/cli/main.js',
-      'dist/src/cli/audit-worker.js',
+      'dist/src/cli/audit-job.js',
+      'dist/src/check/contained/worker-entry.js',
       'dist/adapters/sim/index.js',
       'dist/properties/index.js',
     ])

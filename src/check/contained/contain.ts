@@ -9,6 +9,7 @@ import type { FailoverLayer } from '../../core/layer';
 import type { Scenario } from '../../core/scenario';
 import { resolveConfig } from '../../core/scenario';
 import { BlackBoxWriter } from './black-box';
+import { STOPPED_PREFIX } from '../../core/stopped';
 
 /** What the supervisor tells a worker about the limit stops of earlier workers of its job. */
 export interface StoppedRuns {
@@ -18,8 +19,8 @@ export interface StoppedRuns {
   all?: string;
 }
 
-/** The text every stopped run's LayerFault starts with (fresh-worker replays skip such runs). */
-export const STOPPED_PREFIX = 'was stopped by rdmacheck: it ';
+/** The text every stopped run's LayerFault starts with (in src/core, for the properties). */
+export { STOPPED_PREFIX };
 
 let box: BlackBoxWriter | undefined;
 let stopped: StoppedRuns = { byScenario: {} };

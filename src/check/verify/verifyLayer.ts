@@ -6,6 +6,7 @@
  * undecided properties `unknown`, saying how far it got: never a silent pass.
  */
 import { sim } from '../../../adapters/sim';
+import { contain } from '../contained/contain';
 import { properties as allProperties } from '../../../properties';
 import type { Adapter } from '../../core/execution';
 import type { FailoverLayer } from '../../core/layer';
@@ -59,7 +60,8 @@ export const VERIFY_DEFAULTS = { maxOps: 1, maxFaults: 1, timeLimitMs: 60_000 } 
 /** Checks every scenario of the bounded space against every property; see the file comment. */
 export async function verifyLayer(layer: FailoverLayer, options: VerifyOptions = {}): Promise<VerifyResult> {
   const bounds = resolveVerifyOptions(layer, options);
-  const adapter = options.adapter ?? sim();
+  // contain(): in a contained worker (rdmacheck verify of a module layer) every run is watched.
+  const adapter = contain(options.adapter ?? sim());
   const props = options.properties ?? allProperties.all;
   const timeLimitMs = options.timeLimitMs ?? VERIFY_DEFAULTS.timeLimitMs;
   const started = nowMs();

@@ -1,10 +1,11 @@
 /**
  * `rdmacheck audit LAYER`: check every property over every op class, print the audit matrix,
- * write each counterexample as YAML + HTML. The checks run in a worker thread with a wall-clock
- * limit, so a layer that loops forever is reported, not waited on.
+ * write each counterexample as YAML + HTML. The checks run in a contained worker (heap limit,
+ * watchdog) under a wall-clock limit, so a layer that loops or allocates forever is reported, not
+ * waited on.
  */
 import { seedLine } from '../../report/seed-line';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Opcode } from '../../core/verbs';
 import { OPCODES } from '../../core/verbs';
 import { NIC_PROFILES } from '../../core/scenario';
@@ -22,17 +23,16 @@ import { auditColumns } from '../audit-run';
 import { choiceOption, durationOption, intOption, listOption, parseCommand } from '../args';
 import { formatNs } from '../../report/lanes';
 import type { AuditEvent, AuditRequest } from '../audit-run';
-import type { WorkerMessage } from '../audit-worker';
 import { CliError, EXIT } from '../errors';
 import type { CliIo } from '../io';
 import { loadLayer, parseLayerSpec } from '../load-layer';
 import { carriedOpcodes } from '../../core/layer';
 import { createProgress } from '../progress';
 import type { ProgressUpdate } from '../progress';
-import { startAuditWorker } from '../start-worker';
+import { JobError, runContained } from '../../check/contained/supervise';
+import { containmentFromEnv } from '../containment-env';
 import { writeCounterexampleFiles, writeOutputs } from '../audit-out';
 import { AuditInterrupted, interruptExitCode, onInterrupt } from '../interrupt';
-import type { PropertyResult } from '../../core/results';
 import { compareWithDocumented, modelLimitsOf } from '../documented';
 import { junitReport } from '../junit';
 import { scenariosRun } from '../merge-report';
@@ -40,6 +40,7 @@ import { scenarioSize } from '../../check/descend';
 import type { Shard } from '../../check/shard';
 import { parseShard } from '../../check/shard';
 import { writeFileAtomic } from '../../report/write-atomic';
+import { counterexampleBaseName } from '../../report/file-name';
 import { passMeaning } from '../../report/pass-meaning';
 import { wrap } from '../../report/text';
 import { layerFaultSummary } from '../../report/layer-faults';
@@ -75,6 +76,9 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --junit FILE      also write the JUnit XML report to FILE (one testcase per property x op class), for CI
   --typecheck       type-check a .ts layer module first (it is loaded transpile-only: type errors are not reported otherwise)
   --verbose         stack traces on errors
+The layer runs in a worker limited by RDMACHECK_HEAP_MB (default 1024), RDMACHECK_WATCHDOG_MS (no finished
+run for this long stops it; default 30000) and RDMACHECK_MAX_LIMIT_FAULTS (default 4): a layer stopped by
+a limit is a finding naming it (run, shrink, replay and verify of a .js/.ts layer run in such a worker too).
 Exit: 0 every property holds, 1 violations found, 2 usage or input error.`;
 
 /** Runs `audit`; returns the exit code. */
@@ -147,6 +151,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const layerModule = spec.kind === 'module' ? layerArg : undefined;
   const outDir = typeof values.out === 'string' ? resolve(io.cwd, values.out) : undefined;
   const written: string[] = [];
+  const found = new Set<string>();
   let report: Report;
   try {
     report = await runInWorker(request, timeLimitS * 1000, layerArg, (event) => {
@@ -154,7 +159,11 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
       else if (event.type === 'cell') progress.cellDone(event.update);
       else if (event.type === 'found' && outDir !== undefined) {
         // Written as found, so an interrupted audit keeps it; rewritten whole after the fresh replay.
+        // A job restarted past a limit finds the same counterexamples again: each is written once.
         const cx = rewrapReport({ results: [event.result] } as Report).results[0].counterexample!;
+        const name = counterexampleBaseName(cx);
+        if (found.has(name)) return;
+        found.add(name);
         const file = writeCounterexampleFiles(cx, outDir, io, layerModule);
         if (file !== undefined) written.push(file);
       }
@@ -194,70 +203,63 @@ function interruptedLine(e: AuditInterrupted, count: number, outDir: string | un
 }
 
 /**
- * Runs the audit in a worker; rejects with a CliError naming the layer when the limit passes, and
- * with AuditInterrupted on SIGINT or SIGTERM (after the worker is told to stop).
+ * Runs the audit as a contained job (src/check/contained: a heap limit and a watchdog per batch
+ * of runs, limits from the environment, ../containment-env): a layer that allocates without bound
+ * or loops without calling env ends as a finding naming the limit. Rejects with a CliError naming
+ * the layer when --time-limit passes, and with AuditInterrupted on SIGINT or SIGTERM (the worker
+ * is terminated first).
  */
-function runInWorker(
+async function runInWorker(
   request: AuditRequest,
   limitMs: number,
   layerArg: string,
   onEvent: (e: AuditEvent) => void,
 ): Promise<Report> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = startAuditWorker(request);
-    let last: ProgressUpdate | undefined;
-    let layerName: string | undefined;
-    let settled = false;
-    const settle = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      stopListening();
-      f();
-    };
-    const stopListening = onInterrupt((signal) => {
-      void worker.terminate();
-      settle(() => reject(new AuditInterrupted(signal)));
-    });
-    const timer = setTimeout(() => {
-      const where =
-        last === undefined ? '' : ` (it was checking ${last.property}${last.opcode ? ` on ${last.opcode}` : ''})`;
-      void worker.terminate();
-      const named = layerName === undefined || layerName === layerArg ? layerArg : `${layerName} (${layerArg})`;
-      settle(() =>
-        reject(
-          new CliError(
-            `rdmacheck audit: layer ${named} did not finish within ${Math.round(limitMs / 1000)}s${where}; ` +
-              'a layer method may loop forever: fix the layer, or raise --time-limit',
-          ),
-        ),
-      );
-    }, limitMs);
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'layer') layerName = m.name;
-      else if (m.type === 'found') onEvent({ type: 'found', result: m.result as PropertyResult });
-      else if (m.type === 'progress' || m.type === 'cell') {
-        last = m.update as ProgressUpdate;
-        onEvent(m as AuditEvent);
-      } else if (m.type === 'done') {
-        // Structured cloning kept the data and dropped the prototypes: give the methods back.
-        settle(() => resolvePromise(rewrapReport(m.report as Report)));
-        void worker.terminate();
-      } else if (m.type === 'error') {
-        const err = m.usage
-          ? new CliError(m.message)
-          : Object.assign(new Error(`rdmacheck audit: ${layerArg}: ${m.message}`), { stack: m.stack });
-        settle(() => reject(err));
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (e) =>
-      settle(() => reject(new Error(`rdmacheck audit: the audit of ${layerArg} crashed: ${e.message}`))),
+  const containment = containmentFromEnv('audit');
+  let last: ProgressUpdate | undefined;
+  let layerName: string | undefined;
+  const stop = new AbortController();
+  const stopListening = onInterrupt((signal) => stop.abort(new AuditInterrupted(signal)));
+  const timer = setTimeout(() => {
+    const where =
+      last === undefined ? '' : ` (it was checking ${last.property}${last.opcode ? ` on ${last.opcode}` : ''})`;
+    const named = layerName === undefined || layerName === layerArg ? layerArg : `${layerName} (${layerArg})`;
+    stop.abort(
+      new CliError(
+        `rdmacheck audit: layer ${named} did not finish within ${Math.round(limitMs / 1000)}s${where}; ` +
+          'a layer method may loop forever: fix the layer, or raise --time-limit',
+      ),
     );
-    worker.on('exit', (code) =>
-      settle(() => reject(new Error(`rdmacheck audit: the audit of ${layerArg} stopped unexpectedly (exit ${code})`))),
+  }, limitMs);
+  try {
+    const outcome = await runContained<Report>(
+      { jobFile: join(__dirname, '..', 'audit-job'), input: request },
+      {
+        api: 'rdmacheck audit',
+        ...containment,
+        abort: stop.signal,
+        onEvent: (e) => {
+          const event = e as AuditEvent;
+          if (event.type === 'layer') layerName = event.name;
+          else {
+            if (event.type === 'progress' || event.type === 'cell') last = event.update;
+            onEvent(event);
+          }
+        },
+      },
     );
-  });
+    // Structured cloning kept the data and dropped the prototypes: give the methods back.
+    return rewrapReport(outcome.result);
+  } catch (e) {
+    if (e instanceof JobError)
+      throw e.name === 'CliError'
+        ? new CliError(e.message)
+        : Object.assign(new Error(`rdmacheck audit: ${layerArg}: ${e.message}`), { stack: e.stack });
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    stopListening();
+  }
 }
 
 function textReport(
