@@ -6,6 +6,7 @@
 import type { Execution } from '../../src/core/execution';
 import type { Property, Verdict } from '../../src/core/property';
 import { checkSafely } from '../../src/core/safe-check';
+import { workBudgetClause } from './workBudget';
 
 /** The body of a property: may throw, may be async; `defineProperty` makes it safe. */
 export type CheckBody = (run: Execution) => Verdict | Promise<Verdict>;
@@ -23,7 +24,7 @@ export function defineProperty(name: string, description: string, body: CheckBod
     if (v.status === 'holds' && run.end.reason === 'work-budget') {
       return {
         status: 'unknown',
-        reason: `${name}: the layer exceeded its work budget (maxLayerSteps ${run.config.maxLayerSteps}) before the run ended, so it cannot be judged complete`,
+        reason: `${name}: ${workBudgetClause(run)} before the run ended, so it cannot be judged complete`,
       };
     }
     return v;
