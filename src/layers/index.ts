@@ -10,6 +10,7 @@ import { shiftNoFence } from './shiftNoFence';
 import { shiftNoHandshake } from './shiftNoHandshake';
 import { timerHedge } from './timerHedge';
 import { mooncakeRetry } from './mooncakeRetry';
+import { ncclIbResiliency } from './ncclIbResiliency';
 import { describedLayer } from './types';
 import type { ReferenceLayer } from './types';
 
@@ -45,6 +46,7 @@ export const layers = {
   completionLog,
   passThrough,
   mooncakeRetry,
+  ncclIbResiliency,
 } as const satisfies Record<string, ReferenceLayer>;
 
 /** A reference layer's camelCase name. */
@@ -63,6 +65,7 @@ export const referenceLayerNames: readonly ReferenceLayerName[] = [
   'completionLog',
   'passThrough',
   'mooncakeRetry',
+  'ncclIbResiliency',
 ];
 
 export { describeLayer, describedLayer } from './types';
@@ -75,3 +78,5 @@ export { createCompletionLog } from './completionLog';
 export type { CompletionLogOptions } from './completionLog';
 export { createMooncakeRetry, MOONCAKE_COMMIT } from './mooncakeRetry';
 export type { MooncakeRetryOptions } from './mooncakeRetry';
+export { createNcclIbResiliency, NCCL_COMMIT } from './ncclIbResiliency';
+export type { NcclIbResiliencyOptions } from './ncclIbResiliency';

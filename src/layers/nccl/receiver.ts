@@ -1,0 +1,156 @@
+/**
+ * The receiver (host B) of the NCCL model: pre-posted zero-SGE RECVs, receive requests looked up by
+ * imm % 256 at poll time, completion flags written into the completion records the sender's probe
+ * reads, and the count-based completion rule (files under src/transport/net_ib at NCCL_COMMIT).
+ */
+import type { LayerEnv, LayerInstance } from '../../core/layer';
+import type { RecvWr, SendWr, WorkCompletion } from '../../core/verbs';
+import { Devices, requestIsComplete } from './devices';
+import { completionsAddr, sizesAddr, slotOf } from './records';
+import type { NcclSettings } from './source';
+
+/** A request object of the pool (struct ncclIbRequest): freeing only resets its type. */
+interface RequestObject {
+  type: 'UNUSED' | 'RECV';
+  id: number;
+  events: number[];
+  /** A data CQE whose imm is this request's own id arrived (the model's attribution only). */
+  ownChunkSeen: boolean;
+}
+
+/** Creates host B's instance of the NCCL model. */
+export function createNcclReceiver(env: LayerEnv, settings: NcclSettings): LayerInstance {
+  return new NcclReceiver(env, settings);
+}
+
+class NcclReceiver implements LayerInstance {
+  private readonly devices: Devices;
+  private readonly pool: RequestObject[] = [];
+  /** recvReqs[slot]: never cleared (field-layers.md 1.1). */
+  private readonly recvReqs = new Map<number, RequestObject>();
+  private readonly base: number;
+  /** The application's RECVs, waiting for a message request to complete. */
+  private readonly appRecvs: number[] = [];
+  /** Completed message requests waiting for an application RECV. */
+  private readonly completedMessages: { id: number; attributed: boolean }[] = [];
+  private nextRecvId = 1;
+  private nextInventedId = -1;
+  private aborted = false;
+
+  constructor(
+    private readonly env: LayerEnv,
+    settings: NcclSettings,
+  ) {
+    this.devices = new Devices(env.paths);
+    this.base = env.memoryWords ?? 16;
+    // connect.cc:1333-1352: each data QP gets zero-SGE RECVs with a dummy wr_id (the model: rqDepth each).
+    for (let path = 0; path < env.paths; path++) for (let k = 0; k < settings.rqDepth; k++) this.postDummyRecv(path);
+    for (let k = 0; k < settings.recvWindow; k++) this.irecv();
+  }
+
+  /** B's application posts no sends in the model's workloads; any it does go to path 0 as they are. */
+  postSend(wr: SendWr): void {
+    if (!this.env.post(0, wr).ok) this.env.deliver({ wrId: wr.id, status: 'WR_FLUSH_ERR', opcode: wr.opcode });
+  }
+
+  /** An application RECV: the receiving application's interest in the next message request. */
+  postRecv(wr: RecvWr): void {
+    if (this.aborted) return this.env.deliver({ wrId: wr.id, status: 'WR_FLUSH_ERR', opcode: 'RECV' });
+    this.appRecvs.push(wr.id);
+    this.handOver();
+  }
+
+  onCompletion(path: number, wc: WorkCompletion): void {
+    if (this.aborted) return;
+    if (wc.wrId >= 0) return this.env.deliver(wc); // a completion of the application's own WR
+    if (wc.status !== 'SUCCESS') {
+      // res.cc:ncclIbResiliencyHandleCompletionError:1036-1053 then HandleCompletionErrorReceiver
+      // (276-289): a RECV with the dummy wr_id can only be a flush: nothing else to do, but the
+      // device is marked failed and its QPs replaced.
+      if (this.devices.fatalReason(wc.status, path) !== undefined || !this.devices.fail(path)) return this.abort();
+      return this.testAll();
+    }
+    this.onData(path, wc);
+    this.testAll();
+  }
+
+  /**
+   * p2p.cc:ncclIbCompletionEventProcess:747-781 for a RECV_RDMA_WITH_IMM: recvReqs[imm % 256]
+   * without checking its id (594-598); an UNUSED request returns early without re-posting the RECV
+   * (748-755); otherwise the flag of this physical QP is set in the request's own record (777-778),
+   * one RECV is re-posted and events[device] decremented.
+   */
+  private onData(path: number, wc: WorkCompletion): void {
+    const imm = wc.imm ?? 0;
+    const req = this.recvReqs.get(slotOf(imm));
+    if (!req || req.type === 'UNUSED') return;
+    if (imm === req.id) req.ownChunkSeen = true;
+    const flags = completionsAddr(this.base, slotOf(req.id));
+    this.env.memory.write(flags, this.env.memory.read(flags) | (1 << path));
+    this.postDummyRecv(path);
+    req.events[path]--;
+  }
+
+  /**
+   * p2p.cc:ncclIbIrecv:442-500: the lowest free request object (p2p.cc:ncclIbGetRequest:21-36),
+   * recvReqs[id % 256] = it, one event per chunk on the device of activeQps, the record's sizes and
+   * completions cleared (498-500). The CTS that follows is not modelled (NCCL_OMISSIONS).
+   */
+  private irecv(): void {
+    const id = this.nextRecvId++;
+    let req = this.pool.find((r) => r.type === 'UNUSED');
+    if (!req) {
+      req = { type: 'UNUSED', id: 0, events: [], ownChunkSeen: false };
+      this.pool.push(req);
+    }
+    req.type = 'RECV';
+    req.id = id;
+    req.events = Array.from({ length: this.devices.n }, () => 0);
+    req.ownChunkSeen = false;
+    for (let i = 0; i < this.devices.nqps; i++) req.events[this.devices.qpForRequest(id, i).physical]++;
+    this.recvReqs.set(slotOf(id), req);
+    const slot = slotOf(id);
+    this.env.memory.write(sizesAddr(this.base, slot), 0);
+    this.env.memory.write(completionsAddr(this.base, slot), 0);
+  }
+
+  /**
+   * ncclIbTest on each posted receive request, in id order: complete once the count rule holds
+   * (p2p.cc:839-843); ncclIbRequestComplete (621-656) reports sizes[] when sizes[0] > 0, else
+   * aggSize, and frees the object (its type only, p2p.cc:38-41). The proxy then posts the next irecv.
+   */
+  private testAll(): void {
+    const posted = this.pool.filter((r) => r.type === 'RECV').sort((a, b) => a.id - b.id);
+    for (const req of posted) {
+      if (!requestIsComplete(req.events)) continue;
+      const sizes = this.env.memory.read(sizesAddr(this.base, slotOf(req.id)));
+      req.type = 'UNUSED';
+      // sizes[0] > 0: the model's WRITE request (its data came by RDMA WRITE): nothing to hand over.
+      if (sizes === 0) this.completedMessages.push({ id: req.id, attributed: req.ownChunkSeen });
+      this.irecv();
+    }
+    this.handOver();
+  }
+
+  /** Completed message requests go to the application's RECVs in order. */
+  private handOver(): void {
+    while (this.appRecvs.length > 0 && this.completedMessages.length > 0) {
+      const recv = this.appRecvs.shift()!;
+      const msg = this.completedMessages.shift()!;
+      const wc: WorkCompletion = { wrId: recv, status: 'SUCCESS', opcode: 'RECV', withImm: true, imm: msg.id };
+      // Attributed to the sender's WR only when a chunk of that very request arrived; a request
+      // completed by another request's chunks reaches the application as nobody's message.
+      this.env.deliver(wc, msg.attributed ? { forWr: msg.id } : undefined);
+    }
+  }
+
+  private postDummyRecv(path: number): void {
+    this.env.postRecv(path, { id: this.nextInventedId-- });
+  }
+
+  /** A fatal error out of ncclIbTest: the communicator is dead; waiting RECVs fail. */
+  private abort(): void {
+    this.aborted = true;
+    for (const recv of this.appRecvs.splice(0)) this.env.deliver({ wrId: recv, status: 'WR_FLUSH_ERR', opcode: 'RECV' });
+  }
+}

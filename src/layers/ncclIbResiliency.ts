@@ -1,0 +1,63 @@
+/**
+ * nccl-ib-resiliency: a model of NVIDIA NCCL's net_ib IB port failover
+ * (NCCL_IB_RESILIENCY_PORT_FAILOVER=1, NVIDIA/nccl at NCCL_COMMIT), rule by rule from its source;
+ * each rule in src/layers/nccl cites FILE:FUNCTION:LINES (files under src/transport/net_ib;
+ * res.cc = p2p_resiliency.cc).
+ *
+ * Rules implemented (field-layers.md 1.2 "Failure detection" and 1.3 "Failover decision"):
+ * - Only CQE errors trigger failover; WR_FLUSH_ERR and RETRY_EXC_ERR are not fatal, every other
+ *   status is, and so are a second failed device and no device left (res.cc:23-61).
+ * - HandleDeviceFailure marks the device Error and ReplaceQps repoints its logical QPs to the next
+ *   physical QP on an OK device; the old QPs are left as they are (res.cc:69-122, 372-400).
+ * - Sender tracking by slot: a NULL request is a stale CQE; the generation id + 1 outlives the
+ *   entry, so a CQE of a tracked or handled id is dropped (res.cc:124-204, 340-369).
+ * - Receiver: a RECV flush (dummy wr_id) is ignored once the device is marked failed (res.cc:276-289).
+ * - Probe: 10 ms after the error, a READ of the slot's completions[] on the first OK device; a failed
+ *   probe fails that device and is re-posted; more than MAX_ATTEMPTS = 1 failures is fatal
+ *   (res.cc:455-557).
+ * - Decide: all sent chunks flagged: the request completes; otherwise RepostRequest skips flagged
+ *   chunks and MultiSend re-posts the rest with the same immediate; the entry is freed once the
+ *   replay is posted (res.cc:206-266, 409-451, 1088-1091).
+ * - Failing twice: the replay's error CQE hits the "already handled" branch and is ignored (res.cc:141-147).
+ * - Receiver data path at poll time: recvReqs[imm % 256] without checking the id, UNUSED returns
+ *   without re-posting the RECV, completion flag per physical QP, count-based completion
+ *   (p2p.cc:594-598, 747-781, res.cc:1020-1033).
+ *
+ * Omissions and simplifications, each with its reason: NCCL_OMISSIONS (./nccl/source.ts), which
+ * every audit of the model prints under its matrix.
+ */
+import type { FailoverLayer } from '../core/layer';
+import { createNcclReceiver } from './nccl/receiver';
+import { createNcclSender } from './nccl/sender';
+import { NCCL_COMMIT, NCCL_DEFAULTS, NCCL_OMISSIONS, NCCL_QP_SETTINGS } from './nccl/source';
+import type { NcclSettings } from './nccl/source';
+import { describedLayer } from './types';
+import type { ReferenceLayer } from './types';
+
+/** Settings of the NCCL model (default: the commit's own). */
+export type NcclIbResiliencyOptions = Partial<NcclSettings>;
+
+/** An NCCL model with other settings than the commit's (tests may shorten the probe delay). */
+export function createNcclIbResiliency(options: NcclIbResiliencyOptions = {}): FailoverLayer {
+  const settings: NcclSettings = { ...NCCL_DEFAULTS, ...options };
+  return {
+    name: 'nccl-ib-resiliency',
+    transparent: false,
+    opcodes: ['WRITE', 'WRITE_WITH_IMM'],
+    config: NCCL_QP_SETTINGS,
+    create: (env) => (env.host === 'A' ? createNcclSender(env, settings) : createNcclReceiver(env, settings)),
+  };
+}
+
+/** The NCCL model at the commit's settings, with its rule and expected audit. */
+export const ncclIbResiliency: ReferenceLayer = describedLayer(
+  createNcclIbResiliency(),
+  `models NVIDIA/nccl@${NCCL_COMMIT.slice(0, 10)} (net_ib port failover): on an error CQE, mark the device failed, repoint its QPs, READ the receiver's completion record after 10 ms and replay the chunks not flagged`,
+  {
+    summary: 'TBD',
+    violations: [],
+  },
+  { repo: 'NVIDIA/nccl', commit: NCCL_COMMIT, omissions: NCCL_OMISSIONS },
+);
+
+export { NCCL_COMMIT } from './nccl/source';
