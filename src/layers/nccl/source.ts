@@ -29,7 +29,7 @@ export interface NcclSettings {
   probeDelayNs: number;
   /** MAX_ATTEMPTS: IB_RESILIENCY_PORT_FAILOVER_MAX_ATTEMPTS = 1, checked with `>` (res.cc:14, 459-463). */
   maxAttempts: number;
-  /** Receive requests the receiving proxy keeps posted ahead (the model's stand-in for NCCL_STEPS = 8). */
+  /** Receive requests the receiving proxy keeps posted ahead (the model: 4, as many as a generated workload has requests). */
   recvWindow: number;
   /** Zero-SGE RECVs pre-posted per data QP (the source posts 256 x nqps; connect.cc:1333-1352). */
   rqDepth: number;
@@ -39,8 +39,8 @@ export interface NcclSettings {
 export const NCCL_DEFAULTS: Readonly<NcclSettings> = {
   probeDelayNs: 10 * MS_NS,
   maxAttempts: 1,
-  recvWindow: 8,
-  rqDepth: 8,
+  recvWindow: 4,
+  rqDepth: 4,
 };
 
 /** QP attributes: IB_TIMEOUT 20, RETRY_CNT 7 (connect.cc:15-16), rnr_retry 7; PSN 0. */
@@ -66,7 +66,7 @@ export const NCCL_OMISSIONS: readonly string[] = [
   'Path = device, one data QP per device, nqps = number of paths (the default: one QP per device); a request is one word, so chunk 0 carries it and the other chunks are zero-length WRITE_WITH_IMMs (DIVUP(size, nqps) rounded to 128 bytes covers 8 bytes in the first chunk: p2p.cc:ncclIbMultiSend:115).',
   "Application WRITE_WITH_IMM = a small request (one signaled WRITE_WITH_IMM per chunk carrying data, imm = id); application WRITE = a request whose data goes by an unsignaled WRITE and whose per-chunk WRITE_WITH_IMM writes the size into the receiver's completion record (the multi-receive form, p2p.cc:131-142): the receiver then reports sizes[] instead of aggSize (p2p.cc:ncclIbRequestComplete:632-634) and the model hands no RECV to the application for it. Zero-length data WRITEs are not posted (no effect).",
   "Request id = the application's WR id (the application numbers its requests 1, 2, ...; NCCL counts from 0): imm = id, slot = id % 256, wr_id = the application's id (< 256, so it is the slot bits of p2p.cc:104-105) or a negative id mapped to its slot.",
-  'The CTS exchange is not modelled: the receiving proxy keeps irecvs for the next 8 request ids posted (records cleared, events added on the devices of activeQps, p2p.cc:ncclIbIrecv:442-500), which the CTS would make the sender wait for; so the receiver\'s CTS error path (res.cc:268-338: re-post the CTS at once) and the sender\'s CTS FIFO words are left out. The receiver\'s RQ holds 8 zero-SGE RECVs per QP instead of 256 x nqps (RECV leaks show as RNR sooner than on the real RQ; no finding below rests on one).',
+  'The CTS exchange is not modelled: the receiving proxy keeps irecvs for the next 4 request ids posted (the generated workloads have at most 4 requests) (records cleared, events added on the devices of activeQps, p2p.cc:ncclIbIrecv:442-500), which the CTS would make the sender wait for; so the receiver\'s CTS error path (res.cc:268-338: re-post the CTS at once) and the sender\'s CTS FIFO words are left out. The receiver\'s RQ holds 4 zero-SGE RECVs per QP instead of 256 x nqps (RECV leaks show as RNR sooner than on the real RQ; no finding below rests on one).',
   "The probe READ goes on the data QP of the first healthy device instead of that device's own probing QP (res.cc:497-499), and reads one 8-byte word: completions[0..7] packed as bits (flag of physical QP i = bit i), exact for up to 8 QPs; probe results are host variables, not registered words.",
   'Completion is checked after every polled CQE (NCCL checks between rounds of 4 CQEs per device, p2p.cc:ncclIbTest:839-872): the simulator hands completions one at a time; the receiving proxy tests its posted requests in id order.',
   'A fatal error (ncclRemoteError/ncclInternalError out of ncclIbTest) aborts the communicator: the model fails every outstanding request of that host (sends with the CQE status, RECVs with WR_FLUSH_ERR) and stops.',
