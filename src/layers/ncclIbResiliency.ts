@@ -54,8 +54,32 @@ export const ncclIbResiliency: ReferenceLayer = describedLayer(
   createNcclIbResiliency(),
   `models NVIDIA/nccl@${NCCL_COMMIT.slice(0, 10)} (net_ib port failover): on an error CQE, mark the device failed, repoint its QPs, READ the receiver's completion record after 10 ms and replay the chunks not flagged`,
   {
-    summary: 'TBD',
-    violations: [],
+    summary:
+      'masks a lost ACK without a replay and a lost chunk with a selective one; a WRITE request whose WRITE_WITH_IMM was lost re-executes its data WRITE; any status but WR_FLUSH_ERR/RETRY_EXC_ERR is fatal',
+    violations: [
+      {
+        property: 'at-most-once',
+        opcodes: ['WRITE'],
+        why: "the probe flags only a chunk's WRITE_WITH_IMM: when it was lost or flushed after the data WRITE executed, RepostRequest replays the chunk whole (res.cc:ncclIbResiliencyRepostRequest:206-266, p2p.cc:ncclIbMultiSend:83-260)",
+      },
+      {
+        property: 'linearizability',
+        opcodes: ['WRITE'],
+        why: "that replayed WRITE overwrites a word the receiver's application reused after the first execution (the paper's T2; NCCL's receiver reads only after its irecv completes)",
+      },
+      {
+        property: 'failure-masking',
+        opcodes: ['WRITE', 'WRITE_WITH_IMM'],
+        why: 'every completion status but WR_FLUSH_ERR and RETRY_EXC_ERR is fatal, with a healthy device left (res.cc:ncclIbResiliencyCheckErrorNotFatal:36-44): a corrupt WQE (LOC_QP_OP_ERR) aborts the communicator',
+      },
+    ],
+    unreached: [
+      {
+        property: 'at-most-once',
+        opcodes: ['WRITE_WITH_IMM'],
+        why: "the receiver writes its completion flags when it polls (p2p.cc:777-778): a receiver CPU stalled past the sender's error and 10 ms probe gets a full replay; the replay, looked up by imm % 256 alone (594-598), completes the request that re-used the object (test/layers/ncclIbResiliency.test.ts; the generator draws no pause)",
+      },
+    ],
   },
   { repo: 'NVIDIA/nccl', commit: NCCL_COMMIT, omissions: NCCL_OMISSIONS },
 );
