@@ -17,7 +17,7 @@
  *   (res.cc:455-557).
  * - Decide: all sent chunks flagged: the request completes; otherwise RepostRequest skips flagged
  *   chunks and MultiSend re-posts the rest with the same immediate; the entry is freed once the
- *   replay is posted (res.cc:206-266, 409-451, 1088-1091).
+ *   replay is posted (res.cc:206-266, 409-451, 1098-1101).
  * - Failing twice: the replay's error CQE hits the "already handled" branch and is ignored (res.cc:141-147).
  * - Receiver data path at poll time: recvReqs[imm % 256] without checking the id, UNUSED returns
  *   without re-posting the RECV, completion flag per physical QP, count-based completion

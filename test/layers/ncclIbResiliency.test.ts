@@ -46,7 +46,7 @@ describe('nccl-ib-resiliency: the data path', () => {
     expect(executions(ex, 1)).toBe(1);
   });
 
-  it('p2p.cc:131-142 + ncclIbRequestComplete:632-634: a WRITE request sends its data unsignaled, each chunk\'s WRITE_WITH_IMM writes the size into the record; no RECV is handed over', () => {
+  it('p2p.cc:131-142 + ncclIbRequestComplete:636-637: a WRITE request sends its data unsignaled, each chunk\'s WRITE_WITH_IMM writes the size into the record; no RECV is handed over', () => {
     const ex = nccl([post(write(1))], []);
     expect(postsOfA(ex)).toEqual(['WRITE 1@0', 'WRITE_WITH_IMM imm 1@0', 'WRITE_WITH_IMM imm 1@1']);
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);

@@ -82,7 +82,7 @@ export class Devices {
 }
 
 /**
- * p2p.cc:ncclIbRequestIsComplete:604-611 with res.cc:ncclIbResiliencyRequestIsComplete:1020-1033:
+ * p2p.cc:ncclIbRequestIsComplete:620-627 with res.cc:ncclIbResiliencyRequestIsComplete:1020-1033:
  * every per-device counter is 0, or |sum of negatives| = sum of positives. Count-based: it does
  * not look at which chunk a completion was for.
  */

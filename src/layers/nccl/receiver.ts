@@ -64,7 +64,7 @@ class NcclReceiver implements LayerInstance {
     if (this.aborted) return;
     if (wc.wrId >= 0) return this.env.deliver(wc); // a completion of the application's own WR
     if (wc.status !== 'SUCCESS') {
-      // res.cc:ncclIbResiliencyHandleCompletionError:1036-1053 then HandleCompletionErrorReceiver
+      // res.cc:ncclIbResiliencyHandleCompletionError:1042-1062 then HandleCompletionErrorReceiver
       // (276-289): a RECV with the dummy wr_id can only be a flush: nothing else to do, but the
       // device is marked failed and its QPs replaced.
       if (this.devices.fatalReason(wc.status, path) !== undefined || !this.devices.fail(path)) return this.abort();
@@ -116,7 +116,7 @@ class NcclReceiver implements LayerInstance {
 
   /**
    * ncclIbTest on each posted receive request, in id order: complete once the count rule holds
-   * (p2p.cc:839-843); ncclIbRequestComplete (621-656) reports sizes[] when sizes[0] > 0, else
+   * (p2p.cc:830-833); ncclIbRequestComplete (629-672) reports sizes[] when sizes[0] > 0, else
    * aggSize, and frees the object (its type only, p2p.cc:38-41). The proxy then posts the next irecv.
    */
   private testAll(): void {

@@ -35,7 +35,7 @@ export function createNcclSender(env: LayerEnv, settings: NcclSettings): LayerIn
 
 class NcclSender implements LayerInstance {
   private readonly devices: Devices;
-  /** sendReqs[slot][0]; cleared when the request completes (p2p.cc:ncclIbRequestComplete:648-653). */
+  /** sendReqs[slot][0]; cleared when the request completes (p2p.cc:ncclIbRequestComplete:660-664). */
   private readonly sendReqs = new Map<number, SendRequest>();
   private readonly failedRequests = new Map<number, Tracking>();
   /** probingResults[slot]: the completions[] word the probe read (bit = QP index). */
@@ -97,13 +97,13 @@ class NcclSender implements LayerInstance {
     if (this.aborted) return;
     const [kind, s, i] = token.split(':');
     const tracking = this.failedRequests.get(Number(s));
-    // res.cc:ncclIbResiliencyProgress:1082-1085: a pending request posts its probe once PROBE_DELAY passed.
+    // res.cc:ncclIbResiliencyProgress:1093-1096: a pending request posts its probe once PROBE_DELAY passed.
     if (kind === 'nccl-probe' && tracking?.request?.id === Number(i) && tracking.state === 'pending')
       this.probePost(tracking);
     this.testAll();
   }
 
-  /** p2p.cc:ncclIbCompletionEventProcess:671-709: sendReqs[wr_id & 0xff][0]; NULL is ncclInternalError. */
+  /** p2p.cc:ncclIbCompletionEventProcess:695-733: sendReqs[wr_id & 0xff][0]; NULL is ncclInternalError. */
   private onSuccess(path: number, slot: number): void {
     const req = this.sendReqs.get(slot);
     if (!req) return this.abort('LOC_QP_OP_ERR', `success CQE for slot ${slot} with no request`);
@@ -111,7 +111,7 @@ class NcclSender implements LayerInstance {
   }
 
   /**
-   * res.cc:ncclIbResiliencyHandleCompletionError:1036-1053: not fatal (CheckErrorNotFatal), then the
+   * res.cc:ncclIbResiliencyHandleCompletionError:1042-1062: not fatal (CheckErrorNotFatal), then the
    * device is marked failed and its QPs replaced, then the sender tracks the slot
    * (HandleCompletionErrorSender:340-369, SendRequestInit:124-179).
    */
@@ -150,7 +150,7 @@ class NcclSender implements LayerInstance {
 
   /**
    * res.cc:ncclIbResiliencyProbeHandleCompletionEvent:534-557: success marks the probe completed
-   * (handled at once, as the next progress call would: 1088-1091); an error, once judged not fatal,
+   * (handled at once, as the next progress call would: 1098-1101); an error, once judged not fatal,
    * fails that device and counts a failed attempt, and the probe is posted again.
    */
   private onProbeCompletion(path: number, wc: WorkCompletion, slot: number): void {
@@ -231,7 +231,7 @@ class NcclSender implements LayerInstance {
     return id;
   }
 
-  /** ncclIbTest on every posted request: complete once the count rule holds (p2p.cc:839-843, 621-656). */
+  /** ncclIbTest on every posted request: complete once the count rule holds (p2p.cc:830-833, 629-672). */
   private testAll(): void {
     if (this.aborted) return;
     for (const [slot, req] of [...this.sendReqs]) {
