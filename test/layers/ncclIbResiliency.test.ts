@@ -176,3 +176,24 @@ describe('nccl-ib-resiliency: the failover decision', () => {
     ]);
   });
 });
+
+describe('nccl-ib-resiliency: the contract at its declared settings', () => {
+  const faultSets: Fault[][] = [
+    [],
+    [{ kind: 'drop-response', path: 0, count: 'all' }],
+    [{ kind: 'drop-request', path: 0, count: 'all' }],
+    [{ kind: 'nic-death', host: 'B', path: 0, after: { on: 'execute', wr: 1 } }],
+    [{ kind: 'qp-error', host: 'B', path: 0, after: { on: 'execute', wr: 1 } }],
+    [{ kind: 'qp-error', host: 'A', path: 1, after: { on: 'send', wr: 2 } }],
+    [{ kind: 'corrupt-wqe', path: 0, wr: 2 }],
+    [{ kind: 'pause', host: 'B', after: { on: 'start' }, durationNs: 34.5 * SECOND }],
+  ];
+  it('never misuses the LayerEnv with NCCL_QP_SETTINGS (layer memory for the 256 records), for WRITE and WRITE_WITH_IMM', () => {
+    for (const make of [msg, write])
+      for (const faults of faultSets) {
+        // run() throws on any LayerFault.
+        const ex = nccl([recv(1), recv(2), recv(3), post(make(1)), post(make(2)), post(make(3))], faults);
+        expect(ex.end.reason).not.toBe('event-limit');
+      }
+  });
+});

@@ -29,10 +29,13 @@ class NcclReceiver implements LayerInstance {
   /** recvReqs[slot]: never cleared (field-layers.md 1.1). */
   private readonly recvReqs = new Map<number, RequestObject>();
   private readonly base: number;
+  private readonly limit: number;
   /** The application's RECVs, waiting for a message request to complete. */
   private readonly appRecvs: number[] = [];
   /** Completed message requests waiting for an application RECV. */
   private readonly completedMessages: { id: number; attributed: boolean }[] = [];
+  /** Record words the layer memory cannot hold (a run without the declared layerMemoryWords). */
+  private readonly overflow = new Map<number, number>();
   private nextRecvId = 1;
   private nextInventedId = -1;
   private aborted = false;
@@ -43,6 +46,7 @@ class NcclReceiver implements LayerInstance {
   ) {
     this.devices = new Devices(env.paths);
     this.base = env.memoryWords ?? 16;
+    this.limit = this.base + (env.layerMemoryWords ?? 0);
     // connect.cc:1333-1352: each data QP gets zero-SGE RECVs with a dummy wr_id (the model: rqDepth each).
     for (let path = 0; path < env.paths; path++) for (let k = 0; k < settings.rqDepth; k++) this.postDummyRecv(path);
     for (let k = 0; k < settings.recvWindow; k++) this.irecv();
@@ -86,7 +90,7 @@ class NcclReceiver implements LayerInstance {
     if (!req || req.type === 'UNUSED') return;
     if (imm === req.id) req.ownChunkSeen = true;
     const flags = completionsAddr(this.base, slotOf(req.id));
-    this.env.memory.write(flags, this.env.memory.read(flags) | (1 << path));
+    this.write(flags, this.read(flags) | (1 << path));
     this.postDummyRecv(path);
     req.events[path]--;
   }
@@ -110,8 +114,8 @@ class NcclReceiver implements LayerInstance {
     for (let i = 0; i < this.devices.nqps; i++) req.events[this.devices.qpForRequest(id, i).physical]++;
     this.recvReqs.set(slotOf(id), req);
     const slot = slotOf(id);
-    this.env.memory.write(sizesAddr(this.base, slot), 0);
-    this.env.memory.write(completionsAddr(this.base, slot), 0);
+    this.write(sizesAddr(this.base, slot), 0);
+    this.write(completionsAddr(this.base, slot), 0);
   }
 
   /**
@@ -123,7 +127,7 @@ class NcclReceiver implements LayerInstance {
     const posted = this.pool.filter((r) => r.type === 'RECV').sort((a, b) => a.id - b.id);
     for (const req of posted) {
       if (!requestIsComplete(req.events)) continue;
-      const sizes = this.env.memory.read(sizesAddr(this.base, slotOf(req.id)));
+      const sizes = this.read(sizesAddr(this.base, slotOf(req.id)));
       req.type = 'UNUSED';
       // sizes[0] > 0: the model's WRITE request (its data came by RDMA WRITE): nothing to hand over.
       if (sizes === 0) this.completedMessages.push({ id: req.id, attributed: req.ownChunkSeen });
@@ -142,6 +146,20 @@ class NcclReceiver implements LayerInstance {
       // completed by another request's chunks reaches the application as nobody's message.
       this.env.deliver(wc, msg.attributed ? { forWr: msg.id } : undefined);
     }
+  }
+
+  /**
+   * A record word: in the layer memory the peer can READ, or, when the run gives the layer fewer
+   * words than NCCL_QP_SETTINGS declares, in host memory the peer cannot reach (its probe and size
+   * writes then fail with REM_ACCESS_ERR, which the model treats as fatal, as NCCL does).
+   */
+  private read(addr: number): number {
+    return addr < this.limit ? this.env.memory.read(addr) : (this.overflow.get(addr) ?? 0);
+  }
+
+  private write(addr: number, value: number): void {
+    if (addr < this.limit) this.env.memory.write(addr, value);
+    else this.overflow.set(addr, value);
   }
 
   private postDummyRecv(path: number): void {
