@@ -14,6 +14,8 @@ import { executions, of, recvDeliveries, run, sendDeliveries } from './helpers';
 const config: Scenario['config'] = { ...NCCL_QP_SETTINGS, pollDelayNs: { ...NCCL_QP_SETTINGS.pollDelayNs } };
 const SECOND = 1_000_000_000;
 const MS = 1_000_000;
+/** A's error CQE comes at 34.359739 s, its probe READ executes at B 10 ms later, the replay lands 3 us after that: B resumes in between. */
+const RESUME_BEFORE_REPLAY_NS = 34_369_742_000;
 const msg = (id: number, value = 10 + id): SendWr => ({ id, opcode: 'WRITE_WITH_IMM', addr: 1, value, imm: id });
 const write = (id: number, value = 10 + id): SendWr => ({ id, opcode: 'WRITE', addr: 1, value });
 const post = (wr: SendWr): WorkloadStep => ({ kind: 'post', wr });
@@ -151,17 +153,31 @@ describe('nccl-ib-resiliency: the failover decision', () => {
     expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR']);
   });
 
-  it('p2p.cc:594-598 + res.cc:1029-1033: a replay polled after its request completed is looked up by imm % 256 alone and completes the request that re-used the object, without its data', () => {
-    // B's CPU stalls (34.5 s) past the sender's error and probe: the probe reads no flag (flags are
-    // written at poll time), so both chunks are replayed on path 1. B then polls the original chunks
-    // (request 1 completes; irecv 5 takes its object) and the two replayed ones, which recvReqs[1]
-    // maps to request 5: its counters [1, 1] become [1, -1], the count rule holds, and request 5,
-    // which A never sent, is handed to the application's next RECV as nobody's message.
+  it('p2p.cc:777-778 + ncclIbTest:828-872: flags are written at poll time: a receiver stalled past the probe gets a full replay, absorbed when it is polled in the same round as the originals', () => {
+    // B's CPU stalls 34.5 s: the probe (34.37 s) reads no flag, both chunks are replayed on QP 1
+    // and executed. B then polls its 4 CQEs in one round (1 on device 0, 3 on device 1): request 1's
+    // counters go [1, 1] -> [0, -2], complete (remaining 0).
     const ex = nccl(
       [recv(1), recv(2), post(msg(1))],
       [
         { kind: 'drop-response', path: 0, count: 'all' },
         { kind: 'pause', host: 'B', after: { on: 'start' }, durationNs: 34.5 * SECOND },
+      ],
+    );
+    expect(executions(ex, 1)).toBe(2);
+    expect(recvDeliveries(ex)).toEqual(['1<-imm 1']);
+  });
+
+  it('p2p.cc:594-598 + res.cc:1029-1033: a replay polled after its request completed is looked up by imm % 256 alone and completes the request that re-used the object, without its data', () => {
+    // B resumes between the probe READ (which read no flag) and the replay's arrival: it polls the
+    // original chunks (request 1 completes; irecv 5 takes its object), then the two replayed ones,
+    // which recvReqs[1] maps to request 5: its counters [1, 1] become [1, -1], the count rule holds,
+    // and request 5, which A never sent, is handed to the application's next RECV as nobody's message.
+    const ex = nccl(
+      [recv(1), recv(2), post(msg(1))],
+      [
+        { kind: 'drop-response', path: 0, count: 'all' },
+        { kind: 'pause', host: 'B', after: { on: 'start' }, durationNs: RESUME_BEFORE_REPLAY_NS },
       ],
     );
     expect(executions(ex, 1)).toBe(2);
@@ -172,7 +188,7 @@ describe('nccl-ib-resiliency: the failover decision', () => {
     const handed = of(ex, 'Deliver').filter((e) => e.host === 'B');
     expect(handed.map((e) => [e.wc.wrId, e.wc.imm, e.forWr])).toEqual([
       [1, 1, 1],
-      [2, 5, undefined],
+      [2, undefined, undefined],
     ]);
   });
 });

@@ -6,16 +6,19 @@
 import type { LayerEnv, LayerInstance } from '../../core/layer';
 import type { RecvWr, SendWr, WorkCompletion } from '../../core/verbs';
 import { Devices, requestIsComplete } from './devices';
-import { completionsAddr, sizesAddr, slotOf } from './records';
+import { NO_IMM, completionsAddr, sizesAddr, slotOf } from './records';
 import type { NcclSettings } from './source';
+
+/** ncclIbTest polls up to 4 CQEs per device per round (p2p.cc:827, 845: struct ibv_wc wcs[4], ibv_poll_cq(cq, 4, ...)). */
+const CQES_PER_POLL = 4;
 
 /** A request object of the pool (struct ncclIbRequest): freeing only resets its type. */
 interface RequestObject {
   type: 'UNUSED' | 'RECV';
   id: number;
   events: number[];
-  /** A data CQE whose imm is this request's own id arrived (the model's attribution only). */
-  ownChunkSeen: boolean;
+  /** The model's tag of this request's own data chunk, once it arrived (attribution only). */
+  tag: { wrId: number; imm: number } | undefined;
 }
 
 /** Creates host B's instance of the NCCL model. */
@@ -33,9 +36,12 @@ class NcclReceiver implements LayerInstance {
   /** The application's RECVs, waiting for a message request to complete. */
   private readonly appRecvs: number[] = [];
   /** Completed message requests waiting for an application RECV. */
-  private readonly completedMessages: { id: number; attributed: boolean }[] = [];
+  private readonly completedMessages: { id: number; tag: { wrId: number; imm: number } | undefined }[] = [];
   /** Record words the layer memory cannot hold (a run without the declared layerMemoryWords). */
   private readonly overflow = new Map<number, number>();
+  /** CQEs polled by the host but not yet processed, per device (the CQ). */
+  private readonly cq: WorkCompletion[][];
+  private pollArmed = false;
   private nextRecvId = 1;
   private nextInventedId = -1;
   private aborted = false;
@@ -45,6 +51,7 @@ class NcclReceiver implements LayerInstance {
     settings: NcclSettings,
   ) {
     this.devices = new Devices(env.paths);
+    this.cq = Array.from({ length: env.paths }, () => []);
     this.base = env.memoryWords ?? 16;
     this.limit = this.base + (env.layerMemoryWords ?? 0);
     // connect.cc:1333-1352: each data QP gets zero-SGE RECVs with a dummy wr_id (the model: rqDepth each).
@@ -64,18 +71,48 @@ class NcclReceiver implements LayerInstance {
     this.handOver();
   }
 
+  /**
+   * A CQE reaches the layer when the host polls (its poll delay). NCCL polls in rounds: up to 4
+   * CQEs per device, then a completion check (p2p.cc:ncclIbTest:828-872). The model queues the
+   * CQEs the simulator hands over at one instant and polls them in such rounds on a zero-delay
+   * timer, so CQEs that wait in the CQ together are processed together.
+   */
   onCompletion(path: number, wc: WorkCompletion): void {
     if (this.aborted) return;
     if (wc.wrId >= 0) return this.env.deliver(wc); // a completion of the application's own WR
+    this.cq[path].push(wc);
+    if (!this.pollArmed) {
+      this.pollArmed = true;
+      this.env.setTimer(0, 'nccl-poll');
+    }
+  }
+
+  onTimer(token: string): void {
+    if (token !== 'nccl-poll') return;
+    this.pollArmed = false;
+    let polled: number;
+    do {
+      polled = 0;
+      for (let device = 0; device < this.devices.n && !this.aborted; device++) {
+        for (const wc of this.cq[device].splice(0, CQES_PER_POLL)) {
+          polled++;
+          if (this.aborted) break;
+          this.processCqe(device, wc);
+        }
+      }
+      if (!this.aborted) this.testAll(); // between rounds (p2p.cc:829-833)
+    } while (polled > 0 && !this.aborted);
+  }
+
+  private processCqe(path: number, wc: WorkCompletion): void {
     if (wc.status !== 'SUCCESS') {
       // res.cc:ncclIbResiliencyHandleCompletionError:1042-1062 then HandleCompletionErrorReceiver
       // (276-289): a RECV with the dummy wr_id can only be a flush: nothing else to do, but the
       // device is marked failed and its QPs replaced.
-      if (this.devices.fatalReason(wc.status, path) !== undefined || !this.devices.fail(path)) return this.abort();
-      return this.testAll();
+      if (this.devices.fatalReason(wc.status, path) !== undefined || !this.devices.fail(path)) this.abort();
+      return;
     }
     this.onData(path, wc);
-    this.testAll();
   }
 
   /**
@@ -88,7 +125,7 @@ class NcclReceiver implements LayerInstance {
     const imm = wc.imm ?? 0;
     const req = this.recvReqs.get(slotOf(imm));
     if (!req || req.type === 'UNUSED') return;
-    if (imm === req.id) req.ownChunkSeen = true;
+    if (imm === req.id && wc.payload && wc.payload.length === 2) req.tag = { wrId: wc.payload[0], imm: wc.payload[1] };
     const flags = completionsAddr(this.base, slotOf(req.id));
     this.write(flags, this.read(flags) | (1 << path));
     this.postDummyRecv(path);
@@ -104,13 +141,13 @@ class NcclReceiver implements LayerInstance {
     const id = this.nextRecvId++;
     let req = this.pool.find((r) => r.type === 'UNUSED');
     if (!req) {
-      req = { type: 'UNUSED', id: 0, events: [], ownChunkSeen: false };
+      req = { type: 'UNUSED', id: 0, events: [], tag: undefined };
       this.pool.push(req);
     }
     req.type = 'RECV';
     req.id = id;
     req.events = Array.from({ length: this.devices.n }, () => 0);
-    req.ownChunkSeen = false;
+    req.tag = undefined;
     for (let i = 0; i < this.devices.nqps; i++) req.events[this.devices.qpForRequest(id, i).physical]++;
     this.recvReqs.set(slotOf(id), req);
     const slot = slotOf(id);
@@ -130,7 +167,7 @@ class NcclReceiver implements LayerInstance {
       const sizes = this.read(sizesAddr(this.base, slotOf(req.id)));
       req.type = 'UNUSED';
       // sizes[0] > 0: the model's WRITE request (its data came by RDMA WRITE): nothing to hand over.
-      if (sizes === 0) this.completedMessages.push({ id: req.id, attributed: req.ownChunkSeen });
+      if (sizes === 0) this.completedMessages.push({ id: req.id, tag: req.tag });
       this.irecv();
     }
     this.handOver();
@@ -141,10 +178,12 @@ class NcclReceiver implements LayerInstance {
     while (this.appRecvs.length > 0 && this.completedMessages.length > 0) {
       const recv = this.appRecvs.shift()!;
       const msg = this.completedMessages.shift()!;
-      const wc: WorkCompletion = { wrId: recv, status: 'SUCCESS', opcode: 'RECV', withImm: true, imm: msg.id };
-      // Attributed to the sender's WR only when a chunk of that very request arrived; a request
+      const tag = msg.tag;
+      const wc: WorkCompletion = { wrId: recv, status: 'SUCCESS', opcode: 'RECV', withImm: true };
+      if (tag && tag.imm !== NO_IMM) wc.imm = tag.imm;
+      // Attributed to the sender's WR only when that request's own data chunk arrived; a request
       // completed by another request's chunks reaches the application as nobody's message.
-      this.env.deliver(wc, msg.attributed ? { forWr: msg.id } : undefined);
+      this.env.deliver(wc, tag ? { forWr: tag.wrId } : undefined);
     }
   }
 

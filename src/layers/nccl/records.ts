@@ -18,3 +18,6 @@ export function sizesAddr(base: number, slot: number): number {
 export function completionsAddr(base: number, slot: number): number {
   return base + slot * RECORD_WORDS + RECORD_SIZES_WORDS;
 }
+
+/** The model's attribution tag's imm when the application's WR has none (see NCCL_OMISSIONS). */
+export const NO_IMM = -1;

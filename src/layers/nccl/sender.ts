@@ -7,7 +7,7 @@
 import type { LayerEnv, LayerInstance } from '../../core/layer';
 import type { SendWr, WcStatus, WorkCompletion } from '../../core/verbs';
 import { Devices, requestIsComplete } from './devices';
-import { completionsAddr, sizesAddr, slotOf } from './records';
+import { NO_IMM, completionsAddr, sizesAddr, slotOf } from './records';
 import type { NcclSettings } from './source';
 
 /** A send request (struct ncclIbRequest, type SEND). */
@@ -43,6 +43,10 @@ class NcclSender implements LayerInstance {
   /** The layer's own WRs (zero-length WRITE_WITH_IMMs, probes): id -> slot. */
   private readonly invented = new Map<number, { slot: number; probe: boolean }>();
   private nextInventedId = -1;
+  /** The next request id (NCCL's per-communicator counter). */
+  private nextRequestId = 1;
+  /** The slot of each application WR the layer posted (wr_id carries only slot bits, p2p.cc:104-105). */
+  private readonly wrSlot = new Map<number, number>();
   /** The receiver's layer words start here (B has the same memoryWords as A). */
   private readonly peerLayerBase: number;
   private aborted = false;
@@ -61,19 +65,24 @@ class NcclSender implements LayerInstance {
    * carries WRITE and WRITE_WITH_IMM only: anything else is refused without being posted.
    */
   postSend(wr: SendWr): void {
-    const slot = slotOf(wr.id);
     if (this.aborted) return this.env.deliver({ wrId: wr.id, status: 'WR_FLUSH_ERR', opcode: wr.opcode });
+    const id = this.nextRequestId;
+    const slot = slotOf(id);
     if ((wr.opcode !== 'WRITE' && wr.opcode !== 'WRITE_WITH_IMM') || this.sendReqs.has(slot)) {
       return this.env.deliver({ wrId: wr.id, status: 'LOC_QP_OP_ERR', opcode: wr.opcode });
     }
+    // The request id: the sender's requests in posting order, as it takes the receiver's CTS
+    // FIFO slot by slot (p2p.cc:ncclIbIsend); counted from 1 in the model.
+    this.nextRequestId++;
     const req: SendRequest = {
-      id: wr.id,
+      id,
       wr,
       sentData: Array.from({ length: this.devices.nqps }, () => false),
       events: Array.from({ length: this.devices.n }, () => 0),
     };
-    for (let i = 0; i < this.devices.nqps; i++) req.events[this.devices.qpForRequest(req.id, i).physical]++;
+    for (let i = 0; i < this.devices.nqps; i++) req.events[this.devices.qpForRequest(id, i).physical]++;
     this.sendReqs.set(slot, req);
+    this.wrSlot.set(wr.id, slot);
     this.multiSend(req);
   }
 
@@ -86,7 +95,7 @@ class NcclSender implements LayerInstance {
     if (this.aborted) return;
     if (wc.opcode === 'RECV') return this.env.deliver(wc);
     const inv = this.invented.get(wc.wrId);
-    const slot = inv ? inv.slot : slotOf(wc.wrId);
+    const slot = inv ? inv.slot : (this.wrSlot.get(wc.wrId) ?? -1);
     if (inv?.probe) this.onProbeCompletion(path, wc, slot);
     else if (wc.status === 'SUCCESS') this.onSuccess(path, slot);
     else this.onError(path, wc.status, slot);
@@ -211,7 +220,10 @@ class NcclSender implements LayerInstance {
       const carriesData = i === 0;
       const posts: SendWr[] = [];
       if (wr.opcode === 'WRITE_WITH_IMM' && carriesData) {
-        posts.push({ id: wr.id, opcode: 'WRITE_WITH_IMM', addr: wr.addr, value: wr.value, imm: req.id, signaled: true });
+        // The payload is the model's tag (the application's WR id and imm): NCCL carries no such
+        // thing; the receiver's layer uses it only to name the message it hands over.
+        const tag = [wr.id, wr.imm ?? NO_IMM];
+        posts.push({ id: wr.id, opcode: 'WRITE_WITH_IMM', addr: wr.addr, value: wr.value, imm: req.id, signaled: true, payload: tag });
       } else if (wr.opcode === 'WRITE_WITH_IMM') {
         posts.push({ id: this.invent(slot), opcode: 'WRITE_WITH_IMM', imm: req.id, signaled: true });
       } else {
@@ -237,7 +249,7 @@ class NcclSender implements LayerInstance {
     for (const [slot, req] of [...this.sendReqs]) {
       if (!requestIsComplete(req.events)) continue;
       this.sendReqs.delete(slot);
-      if (req.wr.signaled !== false) this.env.deliver({ wrId: req.id, status: 'SUCCESS', opcode: req.wr.opcode });
+      if (req.wr.signaled !== false) this.env.deliver({ wrId: req.wr.id, status: 'SUCCESS', opcode: req.wr.opcode });
     }
   }
 
@@ -245,7 +257,7 @@ class NcclSender implements LayerInstance {
   private abort(status: WcStatus, _why: string): void {
     this.aborted = true;
     const failStatus: WcStatus = status === 'SUCCESS' ? 'LOC_QP_OP_ERR' : status;
-    for (const req of this.sendReqs.values()) this.env.deliver({ wrId: req.id, status: failStatus, opcode: req.wr.opcode });
+    for (const req of this.sendReqs.values()) this.env.deliver({ wrId: req.wr.id, status: failStatus, opcode: req.wr.opcode });
     this.sendReqs.clear();
   }
 }
