@@ -77,7 +77,7 @@ export const ncclIbResiliency: ReferenceLayer = describedLayer(
       {
         property: 'at-most-once',
         opcodes: ['WRITE_WITH_IMM'],
-        why: "the receiver writes its completion flags when it polls (p2p.cc:777-778): a receiver CPU stalled past the sender's error and 10 ms probe gets a full replay; the replay, looked up by imm % 256 alone (594-598), completes the request that re-used the object (test/layers/ncclIbResiliency.test.ts; the generator draws no pause)",
+        why: "the receiver writes its completion flags when it polls (p2p.cc:777-778): a receiver CPU stalled past the sender's error and 10 ms probe gets a full replay; polled in a later round than the originals, the replay, looked up by imm % 256 alone (594-598), completes the request that re-used the object (test/layers/ncclIbResiliency.test.ts; the generator draws no pause)",
       },
     ],
   },
