@@ -19,9 +19,10 @@
  *   chunks and MultiSend re-posts the rest with the same immediate; the entry is freed once the
  *   replay is posted (res.cc:206-266, 409-451, 1098-1101).
  * - Failing twice: the replay's error CQE hits the "already handled" branch and is ignored (res.cc:141-147).
- * - Receiver data path at poll time: recvReqs[imm % 256] without checking the id, UNUSED returns
- *   without re-posting the RECV, completion flag per physical QP, count-based completion
- *   (p2p.cc:594-598, 747-781, res.cc:1020-1033).
+ * - Receiver data path at poll time, in rounds of up to 4 CQEs per device with a completion check
+ *   between rounds: recvReqs[imm % 256] without checking the id, UNUSED returns without re-posting
+ *   the RECV, completion flag per physical QP, count-based completion (p2p.cc:594-598, 747-781,
+ *   828-872, res.cc:1020-1033).
  *
  * Omissions and simplifications, each with its reason: NCCL_OMISSIONS (./nccl/source.ts), which
  * every audit of the model prints under its matrix.
