@@ -161,6 +161,9 @@ export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: nu
       host,
       paths: run.config.paths,
       memoryWords: run.config.memoryWords,
+      // The layer's own words too: a replay refusing them would report a layer that uses them as
+      // nondeterministic (its first write to them a LayerFault here, a decision in the run).
+      ...(run.config.layerMemoryWords ? { layerMemoryWords: run.config.layerMemoryWords } : {}),
       record: (e) => {
         charge();
         if (e.kind !== 'LayerFault') decide(host, e, now);

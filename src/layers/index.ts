@@ -11,6 +11,7 @@ import { shiftNoHandshake } from './shiftNoHandshake';
 import { timerHedge } from './timerHedge';
 import { mooncakeRetry } from './mooncakeRetry';
 import { kucxFailover } from './kucxFailover';
+import { ncclIbResiliency } from './ncclIbResiliency';
 import { describedLayer } from './types';
 import type { ReferenceLayer } from './types';
 
@@ -47,6 +48,7 @@ export const layers = {
   passThrough,
   mooncakeRetry,
   kucxFailover,
+  ncclIbResiliency,
 } as const satisfies Record<string, ReferenceLayer>;
 
 /** A reference layer's camelCase name. */
@@ -66,6 +68,7 @@ export const referenceLayerNames: readonly ReferenceLayerName[] = [
   'passThrough',
   'mooncakeRetry',
   'kucxFailover',
+  'ncclIbResiliency',
 ];
 
 export { describeLayer, describedLayer } from './types';
@@ -79,3 +82,5 @@ export type { CompletionLogOptions } from './completionLog';
 export { createMooncakeRetry, MOONCAKE_COMMIT } from './mooncakeRetry';
 export type { MooncakeRetryOptions } from './mooncakeRetry';
 export { createKucxFailover, KUCX_COMMIT } from './kucxFailover';
+export { createNcclIbResiliency, NCCL_COMMIT } from './ncclIbResiliency';
+export type { NcclIbResiliencyOptions } from './ncclIbResiliency';

@@ -28,6 +28,29 @@ const writes: Scenario = {
 };
 
 describe('sender-view-determinism', () => {
+  it('replays a layer that keeps state in its own layer memory (layerMemoryWords): no false divergence', async () => {
+    // docs/simulator.md "Layer memory": the words after memoryWords belong to the layer; the
+    // replay's env must reach them as the run's did, or every write to them reads as a decision
+    // the fresh instance did not make.
+    const memoryKeeper: typeof honest = {
+      name: 'layer-memory-keeper',
+      create(env) {
+        const word = (env.memoryWords ?? 16) + 3;
+        env.memory.write(word, 7);
+        return {
+          postSend: (wr) => {
+            env.memory.write(word, env.memory.read(word) + 1);
+            env.post(0, wr);
+          },
+          postRecv: (wr) => void env.postRecv(0, wr),
+          onCompletion: (_path, wc) => env.deliver(wc),
+        };
+      },
+    };
+    const v = await check(run({ ...writes, config: { layerMemoryWords: 8 } }, memoryKeeper));
+    expect(v.status).toBe('holds');
+  });
+
   it('catches a layer that calls Math.random (the replay decides differently)', async () => {
     const v = await check(run(writes, randomPath));
     expect(v.status).toBe('violated');

@@ -55,6 +55,7 @@ function layerBlock(description: string): string {
   const titleText = end === -1 ? head : head.slice(0, end);
   const rule = end === -1 ? '' : head.slice(end + 2);
   const title = wrap(titleText, WIDTH - 4)
+    .flatMap((line) => splitAtCommas(line, WIDTH - 4))
     .map((line, k) => `${k === 0 ? '' : '    '}${line}`)
     .join('\n');
   const item = (label: string, text: string) =>
@@ -64,4 +65,20 @@ function layerBlock(description: string): string {
   return [title, ...(rule === '' ? [] : [item('rule: ', rule)]), ...(expected === '' ? [] : [item('', expected)])].join(
     '\n',
   );
+}
+
+/**
+ * A line the word wrap could not shorten (a settings list such as `timeout=20,...`, written
+ * without spaces so that it pastes into --config) broken after commas, each piece within `width`.
+ */
+function splitAtCommas(line: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(',', width - 1);
+    if (cut <= 0) break;
+    out.push(rest.slice(0, cut + 1));
+    rest = rest.slice(cut + 1);
+  }
+  return [...out, rest];
 }
