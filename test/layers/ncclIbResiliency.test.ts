@@ -29,7 +29,10 @@ function nccl(workload: WorkloadStep[], faults: Fault[], extra: Scenario['config
 function postsOfA(ex: Execution): string[] {
   return of(ex, 'Post')
     .filter((e) => e.host === 'A')
-    .map((e) => `${e.wr.opcode}${e.wr.id > 0 ? ` ${e.wr.id}` : ''}${e.wr.imm !== undefined ? ` imm ${e.wr.imm}` : ''}@${e.path}`);
+    .map(
+      (e) =>
+        `${e.wr.opcode}${e.wr.id > 0 ? ` ${e.wr.id}` : ''}${e.wr.imm !== undefined ? ` imm ${e.wr.imm}` : ''}@${e.path}`,
+    );
 }
 
 /** The probe READs A's layer posted, as "path@t". */
@@ -48,7 +51,7 @@ describe('nccl-ib-resiliency: the data path', () => {
     expect(executions(ex, 1)).toBe(1);
   });
 
-  it('p2p.cc:131-142 + ncclIbRequestComplete:636-637: a WRITE request sends its data unsignaled, each chunk\'s WRITE_WITH_IMM writes the size into the record; no RECV is handed over', () => {
+  it("p2p.cc:131-142 + ncclIbRequestComplete:636-637: a WRITE request sends its data unsignaled, each chunk's WRITE_WITH_IMM writes the size into the record; no RECV is handed over", () => {
     const ex = nccl([post(write(1))], []);
     expect(postsOfA(ex)).toEqual(['WRITE 1@0', 'WRITE_WITH_IMM imm 1@0', 'WRITE_WITH_IMM imm 1@1']);
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
@@ -56,7 +59,7 @@ describe('nccl-ib-resiliency: the data path', () => {
     expect(ex.end.memory.B[1]).toBe(11);
   });
 
-  it('p2p.cc:747-781: the receiver sets completions[physical QP] in the slot\'s record at poll time (the words the probe reads)', () => {
+  it("p2p.cc:747-781: the receiver sets completions[physical QP] in the slot's record at poll time (the words the probe reads)", () => {
     const ex = nccl([recv(1), post(msg(1))], []);
     const memoryWords = ex.config.memoryWords;
     const flagWord = memoryWords + 1 * 136 + 8;
@@ -106,7 +109,7 @@ describe('nccl-ib-resiliency: failure detection', () => {
 });
 
 describe('nccl-ib-resiliency: the failover decision', () => {
-  it('res.cc:ncclIbResiliencyProbePost:455-532: the probe is a READ of the slot\'s completions[] on the first OK device, PROBE_DELAY = 10 ms after the error', () => {
+  it("res.cc:ncclIbResiliencyProbePost:455-532: the probe is a READ of the slot's completions[] on the first OK device, PROBE_DELAY = 10 ms after the error", () => {
     const ex = nccl([recv(1), post(msg(1))], [{ kind: 'drop-response', path: 0, count: 'all' }]);
     const error = of(ex, 'Completion').find((e) => e.host === 'A' && e.wc.status !== 'SUCCESS')!;
     expect(probes(ex)).toEqual([{ path: 1, t: error.t + 10 * MS }]);
@@ -122,7 +125,12 @@ describe('nccl-ib-resiliency: the failover decision', () => {
 
   it('res.cc:ncclIbResiliencyRepostRequest:206-266 + ReplaceQps:69-122: only the unflagged chunk is replayed, on the replacement QP, with the same immediate', () => {
     const ex = nccl([recv(1), post(msg(1))], [{ kind: 'drop-request', path: 0, count: 'all' }]);
-    expect(postsOfA(ex)).toEqual(['WRITE_WITH_IMM 1 imm 1@0', 'WRITE_WITH_IMM imm 1@1', 'READ@1', 'WRITE_WITH_IMM 1 imm 1@1']);
+    expect(postsOfA(ex)).toEqual([
+      'WRITE_WITH_IMM 1 imm 1@0',
+      'WRITE_WITH_IMM imm 1@1',
+      'READ@1',
+      'WRITE_WITH_IMM 1 imm 1@1',
+    ]);
     expect(executions(ex, 1)).toBe(1);
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
     expect(recvDeliveries(ex)).toEqual(['1<-imm 1']);
@@ -183,7 +191,9 @@ describe('nccl-ib-resiliency: the failover decision', () => {
     expect(executions(ex, 1)).toBe(2);
     const memoryWords = ex.config.memoryWords;
     const slot5Flags = memoryWords + 5 * 136 + 8;
-    const flagged = of(ex, 'MemOp').filter((e) => e.host === 'B' && e.op === 'write' && e.addr === slot5Flags && e.value !== 0);
+    const flagged = of(ex, 'MemOp').filter(
+      (e) => e.host === 'B' && e.op === 'write' && e.addr === slot5Flags && e.value !== 0,
+    );
     expect(flagged.map((e) => e.value)).toEqual([2, 2]);
     const handed = of(ex, 'Deliver').filter((e) => e.host === 'B');
     expect(handed.map((e) => [e.wc.wrId, e.wc.imm, e.forWr])).toEqual([

@@ -208,6 +208,7 @@ class NcclReceiver implements LayerInstance {
   /** A fatal error out of ncclIbTest: the communicator is dead; waiting RECVs fail. */
   private abort(): void {
     this.aborted = true;
-    for (const recv of this.appRecvs.splice(0)) this.env.deliver({ wrId: recv, status: 'WR_FLUSH_ERR', opcode: 'RECV' });
+    for (const recv of this.appRecvs.splice(0))
+      this.env.deliver({ wrId: recv, status: 'WR_FLUSH_ERR', opcode: 'RECV' });
   }
 }

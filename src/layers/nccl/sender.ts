@@ -145,7 +145,8 @@ class NcclSender implements LayerInstance {
    */
   private probePost(tracking: Tracking): void {
     const req = tracking.request!;
-    if (tracking.failedAttempts > this.settings.maxAttempts) return this.abort('RETRY_EXC_ERR', 'probe attempts exhausted');
+    if (tracking.failedAttempts > this.settings.maxAttempts)
+      return this.abort('RETRY_EXC_ERR', 'probe attempts exhausted');
     const device = this.devices.firstOk();
     if (device === undefined) return this.abort('RETRY_EXC_ERR', 'no functional device to probe');
     const slot = slotOf(req.id);
@@ -223,16 +224,30 @@ class NcclSender implements LayerInstance {
         // The payload is the model's tag (the application's WR id and imm): NCCL carries no such
         // thing; the receiver's layer uses it only to name the message it hands over.
         const tag = [wr.id, wr.imm ?? NO_IMM];
-        posts.push({ id: wr.id, opcode: 'WRITE_WITH_IMM', addr: wr.addr, value: wr.value, imm: req.id, signaled: true, payload: tag });
+        posts.push({
+          id: wr.id,
+          opcode: 'WRITE_WITH_IMM',
+          addr: wr.addr,
+          value: wr.value,
+          imm: req.id,
+          signaled: true,
+          payload: tag,
+        });
       } else if (wr.opcode === 'WRITE_WITH_IMM') {
         posts.push({ id: this.invent(slot), opcode: 'WRITE_WITH_IMM', imm: req.id, signaled: true });
       } else {
         if (carriesData) posts.push({ id: wr.id, opcode: 'WRITE', addr: wr.addr, value: wr.value, signaled: false });
         const sizes = sizesAddr(this.peerLayerBase, slot);
-        posts.push({ id: this.invent(slot), opcode: 'WRITE_WITH_IMM', addr: sizes, value: 8, imm: req.id, signaled: true });
+        posts.push({
+          id: this.invent(slot),
+          opcode: 'WRITE_WITH_IMM',
+          addr: sizes,
+          value: 8,
+          imm: req.id,
+          signaled: true,
+        });
       }
-      for (const p of posts)
-        if (!this.env.post(physical, p).ok) return this.abort('LOC_QP_OP_ERR', 'post refused'); // NCCLCHECK(wrap_ibv_post_send)
+      for (const p of posts) if (!this.env.post(physical, p).ok) return this.abort('LOC_QP_OP_ERR', 'post refused'); // NCCLCHECK(wrap_ibv_post_send)
       req.sentData[logical] = true;
     }
   }
@@ -257,7 +272,8 @@ class NcclSender implements LayerInstance {
   private abort(status: WcStatus, _why: string): void {
     this.aborted = true;
     const failStatus: WcStatus = status === 'SUCCESS' ? 'LOC_QP_OP_ERR' : status;
-    for (const req of this.sendReqs.values()) this.env.deliver({ wrId: req.wr.id, status: failStatus, opcode: req.wr.opcode });
+    for (const req of this.sendReqs.values())
+      this.env.deliver({ wrId: req.wr.id, status: failStatus, opcode: req.wr.opcode });
     this.sendReqs.clear();
   }
 }
