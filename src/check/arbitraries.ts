@@ -19,7 +19,7 @@ import type {
 } from '../core/scenario';
 import { DEFAULT_CONFIG, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Opcode, SendWr } from '../core/verbs';
-import { OPCODES } from '../core/verbs';
+import { ibTimerNs, OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS } from './options';
 import { DomainShrunkScenarios } from './domainShrunk';
 import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
@@ -63,8 +63,22 @@ const COMMON_FAULT_WEIGHTS: Partial<Record<FaultKind, number>> = {
 };
 const RARE_FAULTS_WEIGHT = 1;
 
+/**
+ * Faults in failover order: the k-th fault of a scenario (from 0) hits path k (mod paths) with
+ * weight FAILOVER_ORDER_WEIGHT against 1 for a uniformly drawn path, so the first fault hits the
+ * default path and the second the backup the layer has just moved to: the second failure a layer
+ * must survive, which a uniform or path-0 draw reaches only by luck.
+ */
+const FAILOVER_ORDER_WEIGHT = 3;
+
 /** Addresses the workload uses: few, so that operations collide. */
 const ADDRS = 3;
+/** An address past every host's memory (application words and layer words alike): REM_ACCESS_ERR. */
+const OUT_OF_RANGE_ADDR = 1 << 20;
+/** One application WR in OUT_OF_RANGE_ODDS names OUT_OF_RANGE_ADDR (SEND has no address). */
+const OUT_OF_RANGE_ODDS = 40;
+/** One scenario with messages in LATE_RECV_ODDS posts its first RECV late (see toScenario). */
+const LATE_RECV_ODDS = 4;
 
 /**
  * NIC timeouts: mostly small (timeout 1-6: 8 us to 262 us per retransmission timer), so that
@@ -95,6 +109,8 @@ interface Draft {
     unsignaled: boolean;
   }[];
   extraRecvs: number;
+  /** The receiver posts its first RECV only when the first message is retransmitted (RNR NAK). */
+  lateRecv: boolean;
   reuse: { addr: number; expectOp: number; value: number }[];
   third: {
     op: ThirdPartyOp;
@@ -118,19 +134,36 @@ interface RawAnchor {
 
 type RawFault = {
   kind: FaultKind;
-  path: number;
+  /** 'next': the path a layer fails over to after the faults before this one (see FAILOVER_ORDER_WEIGHT). */
+  path: number | 'next';
   anyPath: boolean;
   wr: number;
   anyWr: boolean;
   nth: number;
   count: number | 'all';
   delayNs: number;
+  /**
+   * Set: the delay is measured from the requester's retransmission timer, plus delayNs / 1000 ns:
+   * 'timer', one timer (a retransmission meets the original); 'cycle', the whole retry cycle
+   * (retryCnt + 1 timers: the requester has just given up when the request arrives).
+   */
+  delayPast: 'timer' | 'cycle' | undefined;
   direction: 'request' | 'response';
   linkDirection: LinkDirection;
   host: 'A' | 'B';
   after: RawAnchor;
   healAfterNs: number | undefined;
 };
+
+/** One of `kinds`, each with its weight in COMMON_FAULT_WEIGHTS (RARE_FAULTS_WEIGHT for the others). */
+function weightedAmong(kinds: readonly FaultKind[]): fc.Arbitrary<FaultKind> {
+  return fc.oneof(
+    ...kinds.map((kind) => ({
+      weight: COMMON_FAULT_WEIGHTS[kind] ?? RARE_FAULTS_WEIGHT,
+      arbitrary: fc.constant(kind),
+    })),
+  );
+}
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
@@ -153,18 +186,20 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     fc.record({
       kind,
       path: fc.oneof(
-        { weight: 3, arbitrary: fc.constant(0) },
+        { weight: FAILOVER_ORDER_WEIGHT, arbitrary: fc.constant<'next'>('next') },
         { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) },
       ),
-      anyPath: fc.boolean(),
+      anyPath: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       wr: fc.integer({ min: 1, max: maxOps }),
       anyWr: fc.boolean(),
-      nth: fc.integer({ min: 1, max: 3 }),
+      // Mostly the WR's first packet: a later one (a retransmission or a re-post) may never exist.
+      nth: fc.oneof({ weight: 2, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) }),
       count: fc.oneof(
         { weight: 2, arbitrary: fc.constant<'all'>('all') },
         { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) },
       ),
       delayNs: fc.integer({ min: 1_000, max: 400_000 }),
+      delayPast: fc.constantFrom<RawFault['delayPast']>(undefined, 'timer', 'cycle'),
       direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
       linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
       host: fc.constantFrom<'A' | 'B'>('A', 'B'),
@@ -179,10 +214,19 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     ops: fc.array(
       fc.record({
         opcode: fc.constantFrom(...opcodes),
-        addr: fc.integer({ min: 0, max: ADDRS - 1 }),
+        // Now and then an address outside the memory region: the remote access error (REM_ACCESS_ERR)
+        // that moves both QPs to ERR, which a layer must not mistake for a path failure.
+        addr: fc.oneof(
+          { weight: OUT_OF_RANGE_ODDS - 1, arbitrary: fc.integer({ min: 0, max: ADDRS - 1 }) },
+          { weight: 1, arbitrary: fc.constant(OUT_OF_RANGE_ADDR) },
+        ),
         value: fc.integer({ min: 1, max: 9 }),
         add: fc.integer({ min: 1, max: 5 }),
-        compare: fc.integer({ min: 0, max: 2 }),
+        // Mostly the word's initial 0: a CAS that succeeds is the one whose retry can succeed twice.
+        compare: fc.oneof(
+          { weight: 2, arbitrary: fc.constant(0) },
+          { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) },
+        ),
         swap: fc.integer({ min: 1, max: 3 }),
         afterPrevious: fc.boolean(),
         // Unsignaled WRs complete silently; a later signaled completion implies them (sq_sig_all=0).
@@ -191,6 +235,10 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { minLength: 1, maxLength: maxOps },
     ),
     extraRecvs: fc.integer({ min: 0, max: 2 }),
+    lateRecv: fc.oneof(
+      { weight: LATE_RECV_ODDS - 1, arbitrary: fc.constant(false) },
+      { weight: 1, arbitrary: fc.constant(true) },
+    ),
     reuse: fc.array(
       fc.record({
         addr: fc.integer({ min: 0, max: ADDRS - 1 }),
@@ -216,7 +264,9 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
         fc
           .subarray([...DRAWN_FAULT_KINDS], { minLength: 1 })
-          .chain((kinds) => fc.array(rawFault(fc.constantFrom(...kinds)), { maxLength: maxFaults }))
+          .chain((kinds) =>
+            fc.array(rawFault(fc.constantFrom(...kinds)), { minLength: Math.min(1, maxFaults), maxLength: maxFaults }),
+          )
       : fc.array(rawFault(weightedKinds), { maxLength: maxFaults }),
     realisticTimeout: fc.oneof(
       { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
@@ -259,13 +309,20 @@ function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicPro
     return k > 0 && o.afterPrevious ? { kind: 'post', wr, after: { on: 'deliver', wr: id - 1 } } : { kind: 'post', wr };
   });
   const messages = d.ops.filter((o) => o.opcode === 'SEND' || o.opcode === 'WRITE_WITH_IMM').length;
+  const firstMessage = d.ops.findIndex((o) => o.opcode === 'SEND' || o.opcode === 'WRITE_WITH_IMM') + 1;
+  // A late first RECV: the first message meets no buffer (an RNR NAK); the RECV is posted when the
+  // NIC retransmits it after the RNR timer (with rnrRetry 0 there is no retransmission: posted on time).
+  const lateRecv: Anchor | undefined =
+    d.lateRecv && d.rnrRetry > 0 ? { on: 'send', wr: firstMessage, nth: 2 } : undefined;
   const recvs: WorkloadStep[] =
     messages === 0
       ? []
-      : Array.from({ length: messages + d.extraRecvs }, (_, k) => ({ kind: 'recv', wr: { id: k + 1 } }));
+      : Array.from({ length: messages + d.extraRecvs }, (_, k) =>
+          k === 0 && lateRecv ? { kind: 'recv', wr: { id: 1 }, after: lateRecv } : { kind: 'recv', wr: { id: k + 1 } },
+        );
   const writes = d.ops
     .map((o, k) => ({ o, id: k + 1 }))
-    .filter(({ o }) => o.opcode === 'WRITE' || o.opcode === 'WRITE_WITH_IMM');
+    .filter(({ o }) => (o.opcode === 'WRITE' || o.opcode === 'WRITE_WITH_IMM') && o.addr !== OUT_OF_RANGE_ADDR);
   const reuse: WorkloadStep[] =
     writes.length === 0
       ? []
@@ -291,8 +348,9 @@ function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicPro
             ...(t.after.on === 'start' ? {} : { after: anchorOf(t.after) }),
           },
   );
-  const faults = d.faults.map((f): Fault => {
-    const path = pathRef(f.path);
+  const timeout = d.realisticTimeout ?? d.timeout;
+  const faults = d.faults.map((f, k): Fault => {
+    const path = pathRef(f.path === 'next' ? k : f.path);
     const packetMatch = {
       ...(f.anyPath ? {} : { path }),
       ...(f.anyWr ? {} : { wr: wrRef(f.wr) }),
@@ -306,7 +364,7 @@ function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicPro
         return {
           kind: 'delay',
           direction: f.direction,
-          delayNs: f.delayNs,
+          delayNs: delayOf(f, timeout, d.retryCnt),
           ...packetMatch,
           ...(f.count === 1 ? {} : { count: f.count }),
         };
@@ -343,7 +401,7 @@ function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicPro
   const config: Partial<SimConfig> = {
     paths: d.paths,
     retryCnt: d.retryCnt,
-    timeout: d.realisticTimeout ?? d.timeout,
+    timeout,
     rnrRetry: d.rnrRetry,
     maxEvents,
     livenessNs,
@@ -353,13 +411,25 @@ function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicPro
 }
 
 /**
+ * A delay fault's length: drawn as is, or just past the requester's retransmission timer or its
+ * whole retry cycle, the edge where slow and lost look the same to the sender (Theorem 1): a
+ * few hundred ns past it, the request arrives while the requester has retransmitted it or has just
+ * given up and its layer is failing over.
+ */
+function delayOf(f: RawFault, timeout: number, retryCnt: number): number {
+  if (f.delayPast === undefined) return f.delayNs;
+  const timers = f.delayPast === 'timer' ? 1 : retryCnt + 1;
+  return timers * ibTimerNs(timeout) + Math.ceil(f.delayNs / 1000);
+}
+
+/**
  * The third party undoes posted WR `ref` right after it executes: swaps a CAS back, subtracts an
  * add, restores a written word to 0. Executed twice, the WR then succeeds twice (ABA), and a
  * read of the word cannot tell that it ever executed (Theorem 3).
  */
 function undoOf(d: Draft, ref: number): WorkloadStep {
   const k = (ref - 1) % d.ops.length;
-  const o = d.ops[k];
+  const o = inMemory(d.ops[k]);
   const after: Anchor = { on: 'execute', wr: k + 1 };
   if (o.opcode === 'CMP_SWAP')
     return { kind: 'third', op: 'CMP_SWAP', addr: o.addr, compare: o.swap, swap: o.compare, after };
@@ -373,12 +443,17 @@ function undoOf(d: Draft, ref: number): WorkloadStep {
  */
 function mimicOf(d: Draft, ref: number): WorkloadStep {
   const k = (ref - 1) % d.ops.length;
-  const o = d.ops[k];
+  const o = inMemory(d.ops[k]);
   const after: Anchor = { on: 'send', wr: k + 1 };
   if (o.opcode === 'CMP_SWAP')
     return { kind: 'third', op: 'CMP_SWAP', addr: o.addr, compare: o.compare, swap: o.swap, after };
   if (o.opcode === 'FETCH_ADD') return { kind: 'third', op: 'FETCH_ADD', addr: o.addr, add: o.add, after };
   return { kind: 'third', op: 'WRITE', addr: o.addr, value: o.value, after };
+}
+
+/** The op with its address inside the memory: a third party's or the receiver's word must exist. */
+function inMemory(o: Draft['ops'][number]): Draft['ops'][number] {
+  return o.addr === OUT_OF_RANGE_ADDR ? { ...o, addr: 0 } : o;
 }
 
 function makeWr(id: number, o: Draft['ops'][number]): SendWr {
