@@ -113,8 +113,8 @@ describe('rdmacheck audit', () => {
     ]);
     expect(json.code).toBe(1);
     const cx = JSON.parse(json.stdout).results[0].counterexample;
-    // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one; nor are
-    // swarm and locality while off.
+    // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one; nor is
+    // locality while off. Swarm, on by default, is recorded (absent means off).
     const {
       numRuns: _n,
       seed: _s,
@@ -125,7 +125,7 @@ describe('rdmacheck audit', () => {
       locality: _lo,
       ...limits
     } = CHECK_DEFAULTS;
-    expect(cx.generator).toEqual({ opcodes: ['FETCH_ADD'], ...limits });
+    expect(cx.generator).toEqual({ opcodes: ['FETCH_ADD'], ...limits, swarm: true });
     expect(cx.path).toMatch(/^\d+(:\d+)*$/);
   });
 
