@@ -38,6 +38,12 @@ export interface CompletionLogOptions {
 interface Op {
   wr: SendWr;
   attempts: number;
+  /**
+   * How often each path failed this operation (a wait for a usable path counts as a failure of
+   * the path tried least). An answered QUERY is progress, not a failure: counting attempts
+   * instead once gave up while one path had failed only once and both had healed.
+   */
+  failures: number[];
   /** When the first attempt of this operation failed (undefined while none has). */
   failingSinceNs?: number;
   /** 'direct': the WR itself is on the wire; 'rpc': a request for it; 'query': asking whether a message arrived. */
@@ -197,7 +203,13 @@ class CompletionLog implements LayerInstance {
     if (this.op || this.waiting.length === 0) return;
     const wr = this.waiting.shift()!;
     const rpc = wr.opcode === 'WRITE' || wr.opcode === 'FETCH_ADD' || wr.opcode === 'CMP_SWAP';
-    this.op = { wr, attempts: 0, phase: rpc ? 'rpc' : 'direct', ...(rpc ? { rpcSeq: this.nextRpcSeq++ } : {}) };
+    this.op = {
+      wr,
+      attempts: 0,
+      failures: new Array<number>(this.env.paths).fill(0),
+      phase: rpc ? 'rpc' : 'direct',
+      ...(rpc ? { rpcSeq: this.nextRpcSeq++ } : {}),
+    };
     if (wr.opcode === 'SEND' || wr.opcode === 'WRITE_WITH_IMM') this.op.msgSeq = this.nextMsgSeq++;
     this.attempt();
   }
@@ -211,8 +223,8 @@ class CompletionLog implements LayerInstance {
   private attempt(): void {
     const op = this.op!;
     const now = this.env.now();
-    if (op.attempts > 0) op.failingSinceNs ??= now;
-    const triedEveryPath = op.attempts >= (this.outage ? 1 : 2) * this.env.paths;
+    if (op.failures.some((n) => n > 0)) op.failingSinceNs ??= now;
+    const triedEveryPath = Math.min(...op.failures) >= (this.outage ? 1 : 2);
     const longEnough = this.outage || now - (op.failingSinceNs ?? now) >= this.o.giveUpAfterNs;
     if (triedEveryPath && longEnough) {
       this.outage = true;
@@ -225,7 +237,8 @@ class CompletionLog implements LayerInstance {
     const path = this.usablePath();
     if (path === undefined) {
       // Every path waits for its peer's end to be reset too: try again a little later (or as
-      // soon as one is usable), counting this as an attempt so that an outage still gives up.
+      // soon as one is usable), counting this as a failure so that an outage still gives up.
+      op.failures[op.failures.indexOf(Math.min(...op.failures))]++;
       op.waiting = true;
       this.env.setTimer(this.o.responseTimeoutNs, `wait:${op.rpcSeq ?? -1}:${op.attempts}`);
       return;
@@ -320,6 +333,7 @@ class CompletionLog implements LayerInstance {
     this.relay.onReset(path);
     const op = this.op;
     if (!op || op.waiting || op.path !== path) return;
+    op.failures[path]++;
     if (path === this.current) this.current = (path + 1) % this.env.paths;
     if (op.phase === 'direct' && op.msgSeq !== undefined) {
       op.phase = 'query';

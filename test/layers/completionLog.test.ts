@@ -151,4 +151,40 @@ describe('completionLog: the positive control executes every WR exactly once and
     });
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
   });
+  it('an answered QUERY is not a failure: a WR that path 0 failed twice and path 1 once is still masked', () => {
+    // Found by the generator (completionLog failure-masking, WRITE_WITH_IMM, seed 1), shrunk:
+    // 1. WR 3 writes out of range: REM_ACCESS_ERR (surfaced, correctly) leaves path 0 in ERR,
+    //    so WR 2's first attempt is flushed there (path 0's first failure).
+    // 2. The QUERY for WR 2 goes on path 1, whose NIC is dead for 4 us: lost, RETRY_EXC_ERR after
+    //    the 1 ms retransmission timer (path 1's one failure).
+    // 3. The QUERY again on path 0 is answered (never arrived): progress, not a failure.
+    // 4. WR 2 on path 0 meets B's NIC dying for 1 us: RETRY_EXC_ERR at 2.1 ms (path 0's second).
+    // Both paths healed; path 1 failed only once, so the layer must not give up.
+    const ex = run(layers.completionLog, {
+      config: { paths: 2, retryCnt: 0, timeout: 8, rnrRetry: 0 },
+      workload: [
+        { kind: 'recv', wr: { id: 3 } },
+        { kind: 'recv', wr: { id: 4 } },
+        { kind: 'recv', wr: { id: 5 } },
+        { kind: 'post', wr: { id: 1, opcode: 'WRITE_WITH_IMM', addr: 0, value: 1, imm: 1 } },
+        {
+          kind: 'post',
+          wr: { id: 2, opcode: 'WRITE_WITH_IMM', addr: 0, value: 1, imm: 2 },
+          after: { on: 'post', wr: 1 },
+        },
+        { kind: 'post', wr: { id: 3, opcode: 'WRITE_WITH_IMM', addr: 1_048_576, value: 1, imm: 3 } },
+      ],
+      faults: [
+        { kind: 'nic-death', host: 'B', path: 0, after: { on: 'send', wr: 2 }, reviveAfterNs: 1000 },
+        { kind: 'nic-death', host: 'B', path: 1, after: { on: 'start' }, reviveAfterNs: 4001 },
+      ],
+    });
+    expect(of(ex, 'Completion').filter((c) => c.host === 'A' && c.wc.wrId === 2).map((c) => c.wc.status)).toEqual([
+      'WR_FLUSH_ERR',
+      'RETRY_EXC_ERR',
+      'SUCCESS',
+    ]);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '3:REM_ACCESS_ERR', '2:SUCCESS']);
+    expect(executions(ex, 2)).toBe(1);
+  });
 });
