@@ -20,7 +20,7 @@ import type {
 import { DEFAULT_CONFIG, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Opcode, SendWr } from '../core/verbs';
 import { ibTimerNs, OPCODES } from '../core/verbs';
-import { CHECK_DEFAULTS } from './options';
+import { CHECK_DEFAULTS, GENERATOR_VERSION } from './options';
 import { DomainShrunkScenarios } from './domainShrunk';
 import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
 
@@ -37,6 +37,7 @@ export interface ScenarioArbitraryOptions extends Partial<Omit<GeneratorLimits, 
 /** The generator's parameters with every default filled in: what a counterexample records. */
 export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): GeneratorLimits {
   return {
+    version: GENERATOR_VERSION,
     opcodes: options.opcodes && options.opcodes.length > 0 ? [...options.opcodes] : [...OPCODES],
     maxOps: options.maxOps ?? CHECK_DEFAULTS.maxOps,
     maxFaults: options.maxFaults ?? CHECK_DEFAULTS.maxFaults,

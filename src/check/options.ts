@@ -48,6 +48,15 @@ export const CHECK_DEFAULTS = {
   locality: false,
 } as const;
 
+/**
+ * The version of the scenario generator (arbitraries.ts): a seed and path name a case of one
+ * version only, so a counterexample records it (its `generator.version`; absent: 1) and
+ * regenerating refuses another. Bump it with every change that moves what a seed and path draw.
+ * 2: swarm on by default, faults in failover order, delays past the retransmission timer, late
+ * first RECVs and out-of-range addresses.
+ */
+export const GENERATOR_VERSION = 2;
+
 /** Options of checkLayer (DESIGN.md), plus the limits of the search. Defaults: CHECK_DEFAULTS. */
 export interface CheckOptions {
   /** The fabric (default: the simulator, `sim()`). */
