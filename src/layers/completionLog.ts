@@ -72,6 +72,10 @@ interface Op {
  *   QUERY, whether message seq k arrived; the responder first fences the old path (below) and
  *   answers from its log; only a message that did not arrive is re-sent.
  * - READ goes as itself and is simply re-posted on the next path (idempotent).
+ * - An operation is given up (its error delivered) only once every path failed it twice and it
+ *   has been failing for giveUpAfterNs. A message given up may still be on the wire: the next
+ *   message starts with a QUERY about itself, so that the responder fences every path first and
+ *   the old message cannot land after the new one, in its RECV.
  * - A path given up is reset on both ends (PeerResets): this end at once, to a new incarnation
  *   whose PSNs lie far from the old ones; the peer follows when told, over the management network
  *   and in every RPC request and response (each carries its sender's incarnation of every path),
@@ -114,6 +118,13 @@ class CompletionLog implements LayerInstance {
   private readonly waiting: SendWr[] = [];
   /** Every path failed the last operation given up: later ones get one attempt per path until a success. */
   private outage = false;
+  /**
+   * An operation was given up since the peer last answered an RPC: a message given up may still
+   * be on the wire, on a path whose peer end has not followed this end's reset yet. The next
+   * message starts with a QUERY about itself, whose request makes the peer fence every path first
+   * (onRequest), so that the old message cannot land after it, in its RECV.
+   */
+  private fenceBeforeNextMessage = false;
   private op: Op | undefined;
   private nextRpcSeq = 0;
   private nextMsgSeq = 0;
@@ -203,14 +214,16 @@ class CompletionLog implements LayerInstance {
     if (this.op || this.waiting.length === 0) return;
     const wr = this.waiting.shift()!;
     const rpc = wr.opcode === 'WRITE' || wr.opcode === 'FETCH_ADD' || wr.opcode === 'CMP_SWAP';
+    const message = wr.opcode === 'SEND' || wr.opcode === 'WRITE_WITH_IMM';
+    const fence = message && this.fenceBeforeNextMessage;
     this.op = {
       wr,
       attempts: 0,
       failures: new Array<number>(this.env.paths).fill(0),
-      phase: rpc ? 'rpc' : 'direct',
-      ...(rpc ? { rpcSeq: this.nextRpcSeq++ } : {}),
+      phase: rpc ? 'rpc' : fence ? 'query' : 'direct',
+      ...(rpc || fence ? { rpcSeq: this.nextRpcSeq++ } : {}),
     };
-    if (wr.opcode === 'SEND' || wr.opcode === 'WRITE_WITH_IMM') this.op.msgSeq = this.nextMsgSeq++;
+    if (message) this.op.msgSeq = this.nextMsgSeq++;
     this.attempt();
   }
 
@@ -228,6 +241,7 @@ class CompletionLog implements LayerInstance {
     const longEnough = this.outage || now - (op.failingSinceNs ?? now) >= this.o.giveUpAfterNs;
     if (triedEveryPath && longEnough) {
       this.outage = true;
+      this.fenceBeforeNextMessage = true;
       const failed = [op.wr, ...this.waiting.splice(0)];
       this.op = undefined;
       for (const wr of failed) this.app.resolve(wr.id, { wrId: wr.id, status: 'RETRY_EXC_ERR', opcode: wr.opcode });
@@ -346,6 +360,8 @@ class CompletionLog implements LayerInstance {
     r.incarnations.forEach((inc, p) => this.resets.learn(p, inc));
     const op = this.op;
     if (!op || op.phase === 'direct' || op.rpcSeq !== r.seq) return; // a late answer to an earlier attempt
+    // The peer answered a request made after every give-up so far: it has fenced their paths.
+    this.fenceBeforeNextMessage = false;
     if (op.phase === 'query') {
       if (r.value === 1) return this.finish({ wrId: op.wr.id, status: 'SUCCESS', opcode: op.wr.opcode });
       op.phase = 'direct'; // it never arrived, and now it never will: send it again

@@ -187,4 +187,25 @@ describe('completionLog: the positive control executes every WR exactly once and
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '3:REM_ACCESS_ERR', '2:SUCCESS']);
     expect(executions(ex, 2)).toBe(1);
   });
+  it('a SEND given up while a copy is still delayed on the wire cannot land in the next SEND\'s RECV', () => {
+    // Found by the generator (completionLog no-queue-sliding, SEND, seed 2, 2,000 runs), shrunk:
+    // every request of WR 1 is delayed just past the retransmission timer (268 ms at timeout 16),
+    // so each copy times out and the layer gives up on WR 1. Its last copy, on path 1, arrives
+    // 1 ns after that give-up, before B's end of path 1 has followed A's reset: without a fence,
+    // WR 2 (sent at once on path 0) took RECV 1 and WR 1's late copy RECV 2.
+    const ex = run(layers.completionLog, {
+      config: { paths: 2, retryCnt: 0, timeout: 16, rnrRetry: 0 },
+      workload: [
+        { kind: 'recv', wr: { id: 1 } },
+        { kind: 'recv', wr: { id: 2 } },
+        { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 101 } },
+        { kind: 'post', wr: { id: 2, opcode: 'SEND', value: 102 }, after: { on: 'deliver', wr: 1 } },
+      ],
+      faults: [{ kind: 'delay', direction: 'request', delayNs: 268_435_457, wr: 1, count: 'all' }],
+    });
+    expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR', '2:SUCCESS']);
+    // WR 2 is preceded by a QUERY whose request makes B fence the path WR 1's copy is late on.
+    expect(recvDeliveries(ex)).toEqual(['1<-102']);
+    expect(executions(ex, 1)).toBe(0);
+  });
 });
