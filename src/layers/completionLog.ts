@@ -2,6 +2,8 @@ import type { LayerEnv, LayerInstance } from '../core/layer';
 import type { SendWr, WorkCompletion } from '../core/verbs';
 import { AppCompletions } from './common/appCompletions';
 import { AppRecvs } from './common/appRecvs';
+import { FailureTally } from './common/failureTally';
+import type { Op } from './completionLogOp';
 import { LayerIds } from './common/ids';
 import { PeerResets } from './common/peerResets';
 import { executeRequest } from './common/rpcExecute';
@@ -32,29 +34,6 @@ export interface CompletionLogOptions {
    * heals from in generated scenarios (at most 1 ms), shorter than the liveness budget (5 ms).
    */
   giveUpAfterNs?: number;
-}
-
-/** The operation in progress (one at a time, in posting order). */
-interface Op {
-  wr: SendWr;
-  attempts: number;
-  /**
-   * How often each path failed this operation (a wait for a usable path counts as a failure of
-   * the path tried least). An answered QUERY is progress, not a failure: counting attempts
-   * instead once gave up while one path had failed only once and both had healed.
-   */
-  failures: number[];
-  /** When the first attempt of this operation failed (undefined while none has). */
-  failingSinceNs?: number;
-  /** 'direct': the WR itself is on the wire; 'rpc': a request for it; 'query': asking whether a message arrived. */
-  phase: 'direct' | 'rpc' | 'query';
-  /** No path was usable for the last attempt: a timer tries again. */
-  waiting?: boolean;
-  /** The id and path of the WR on the wire for the current attempt. */
-  postedId?: number;
-  path?: number;
-  rpcSeq?: number;
-  msgSeq?: number;
 }
 
 /**
@@ -219,7 +198,7 @@ class CompletionLog implements LayerInstance {
     this.op = {
       wr,
       attempts: 0,
-      failures: new Array<number>(this.env.paths).fill(0),
+      failures: new FailureTally(this.env.paths),
       phase: rpc ? 'rpc' : fence ? 'query' : 'direct',
       ...(rpc || fence ? { rpcSeq: this.nextRpcSeq++ } : {}),
     };
@@ -235,11 +214,7 @@ class CompletionLog implements LayerInstance {
    */
   private attempt(): void {
     const op = this.op!;
-    const now = this.env.now();
-    if (op.failures.some((n) => n > 0)) op.failingSinceNs ??= now;
-    const triedEveryPath = Math.min(...op.failures) >= (this.outage ? 1 : 2);
-    const longEnough = this.outage || now - (op.failingSinceNs ?? now) >= this.o.giveUpAfterNs;
-    if (triedEveryPath && longEnough) {
+    if (op.failures.exhausted(this.env.now(), this.outage ? 1 : 2, this.outage ? 0 : this.o.giveUpAfterNs)) {
       this.outage = true;
       this.fenceBeforeNextMessage = true;
       const failed = [op.wr, ...this.waiting.splice(0)];
@@ -251,8 +226,8 @@ class CompletionLog implements LayerInstance {
     const path = this.usablePath();
     if (path === undefined) {
       // Every path waits for its peer's end to be reset too: try again a little later (or as
-      // soon as one is usable), counting this as a failure so that an outage still gives up.
-      op.failures[op.failures.indexOf(Math.min(...op.failures))]++;
+      // soon as one is usable).
+      op.failures.noPathUsable();
       op.waiting = true;
       this.env.setTimer(this.o.responseTimeoutNs, `wait:${op.rpcSeq ?? -1}:${op.attempts}`);
       return;
@@ -347,7 +322,7 @@ class CompletionLog implements LayerInstance {
     this.relay.onReset(path);
     const op = this.op;
     if (!op || op.waiting || op.path !== path) return;
-    op.failures[path]++;
+    op.failures.failed(path);
     if (path === this.current) this.current = (path + 1) % this.env.paths;
     if (op.phase === 'direct' && op.msgSeq !== undefined) {
       op.phase = 'query';

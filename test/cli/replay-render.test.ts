@@ -36,7 +36,9 @@ describe('rdmacheck replay', () => {
   test('--regenerate redraws the case from the seed and path the file records (same generator version)', async () => {
     const run = await cli(['replay', file, '--regenerate']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^scenario regenerated from seed 1, path "[\d:]+": identical to the stored one\nstill fails: /);
+    expect(run.stdout).toMatch(
+      /^scenario regenerated from seed 1, path "[\d:]+": identical to the stored one\nstill fails: /,
+    );
   });
 
   test('--regenerate of a file from another generator version refuses in one line (exit 2)', async () => {

@@ -179,15 +179,15 @@ describe('completionLog: the positive control executes every WR exactly once and
         { kind: 'nic-death', host: 'B', path: 1, after: { on: 'start' }, reviveAfterNs: 4001 },
       ],
     });
-    expect(of(ex, 'Completion').filter((c) => c.host === 'A' && c.wc.wrId === 2).map((c) => c.wc.status)).toEqual([
-      'WR_FLUSH_ERR',
-      'RETRY_EXC_ERR',
-      'SUCCESS',
-    ]);
+    expect(
+      of(ex, 'Completion')
+        .filter((c) => c.host === 'A' && c.wc.wrId === 2)
+        .map((c) => c.wc.status),
+    ).toEqual(['WR_FLUSH_ERR', 'RETRY_EXC_ERR', 'SUCCESS']);
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '3:REM_ACCESS_ERR', '2:SUCCESS']);
     expect(executions(ex, 2)).toBe(1);
   });
-  it('a SEND given up while a copy is still delayed on the wire cannot land in the next SEND\'s RECV', () => {
+  it("a SEND given up while a copy is still delayed on the wire cannot land in the next SEND's RECV", () => {
     // Found by the generator (completionLog no-queue-sliding, SEND, seed 2, 2,000 runs), shrunk:
     // every request of WR 1 is delayed just past the retransmission timer (268 ms at timeout 16),
     // so each copy times out and the layer gives up on WR 1. Its last copy, on path 1, arrives
