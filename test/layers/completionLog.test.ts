@@ -208,4 +208,19 @@ describe('completionLog: the positive control executes every WR exactly once and
     expect(recvDeliveries(ex)).toEqual(['1<-102']);
     expect(executions(ex, 1)).toBe(0);
   });
+  it('with the management network gone for good, re-announcing a reset backs off while a NIC timer of 0.5 s runs', () => {
+    // Found by the generator (completionLog, READ, seed 3, 2,000 runs): re-announced every 100 us,
+    // the reset of path 0 cost some 16,000 steps while the READ on path 1 waited out its 537 ms
+    // retransmission timer, past the work budget (maxLayerSteps 10,000).
+    const ex = run(layers.completionLog, {
+      config: { paths: 2, retryCnt: 0, timeout: 17, rnrRetry: 0 },
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'READ', addr: 1 } }],
+      faults: [
+        { kind: 'control-loss', after: { on: 'start' } },
+        { kind: 'drop-response', count: 'all' },
+      ],
+    });
+    expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR']);
+    expect(of(ex, 'SendControl').length).toBeLessThan(100);
+  });
 });
