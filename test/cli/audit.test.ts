@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHECK_DEFAULTS } from '../../src/check/options';
+import { CHECK_DEFAULTS, GENERATOR_VERSION } from '../../src/check/options';
 import { loadTrace } from '../../src/report/load';
 import { cli } from './io';
 
@@ -115,7 +115,8 @@ describe('rdmacheck audit', () => {
     expect(json.code).toBe(1);
     const cx = JSON.parse(json.stdout).results[0].counterexample;
     // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one; nor is
-    // locality while off. Swarm, on by default, is recorded (absent means off).
+    // locality while off. Swarm, on by default, is recorded (absent means off), and so is the
+    // generator's version.
     const {
       numRuns: _n,
       seed: _s,
@@ -126,7 +127,7 @@ describe('rdmacheck audit', () => {
       locality: _lo,
       ...limits
     } = CHECK_DEFAULTS;
-    expect(cx.generator).toEqual({ opcodes: ['FETCH_ADD'], ...limits, swarm: true });
+    expect(cx.generator).toEqual({ version: GENERATOR_VERSION, opcodes: ['FETCH_ADD'], ...limits, swarm: true });
     expect(cx.path).toMatch(/^\d+(:\d+)*$/);
   });
 
