@@ -3,9 +3,9 @@
  * sends each WRITE or atomic to B's layer over the control channel and re-sends it every 2 ms
  * until B answers; after 20 ms without an answer it gives up with RETRY_EXC_ERR. B executes each
  * WR once, attributing the effect to it (a word outside its memory is refused: REM_ACCESS_ERR,
- * as a NIC answers), and answers once its log entry is durable (a commit
- * 6 ms later); a re-send of a committed WR is answered from the log. So every WR takes 6 ms:
- * longer than the default liveness budget of 5 ms.
+ * as a NIC answers), and answers once its log entry is durable (a commit 6 ms later); a re-send
+ * of a committed WR is answered from the log. So every WR takes 6 ms: longer than the default
+ * liveness budget of 5 ms.
  */
 import type { FailoverLayer, LayerEnv } from '../../src/core/layer';
 import type { SendWr } from '../../src/core/verbs';
@@ -17,9 +17,7 @@ export const GIVE_UP_NS = 20_000_000;
 /** How long B takes to make a WR's log entry durable before it answers. */
 export const COMMIT_NS = 6_000_000;
 
-type Message =
-  | { kind: 'rpc'; wr: SendWr }
-  | { kind: 'done'; wrId: number; value?: number; status?: 'REM_ACCESS_ERR' };
+type Message = { kind: 'rpc'; wr: SendWr } | { kind: 'done'; wrId: number; value?: number; status?: 'REM_ACCESS_ERR' };
 
 /** The layer: WRITE, FETCH_ADD and CMP_SWAP only (it has no receive path). */
 export const slowRpc: FailoverLayer = {
