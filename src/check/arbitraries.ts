@@ -6,23 +6,15 @@
  */
 import fc from 'fast-check';
 import type { GeneratorLimits } from '../core/results';
-import type {
-  Anchor,
-  Fault,
-  FaultKind,
-  LinkDirection,
-  NicProfile,
-  Scenario,
-  SimConfig,
-  ThirdPartyOp,
-  WorkloadStep,
-} from '../core/scenario';
+import type { FaultKind, Scenario } from '../core/scenario';
 import { DEFAULT_CONFIG, LINK_DIRECTIONS, THIRD_PARTY_OPS } from '../core/scenario';
-import type { Opcode, SendWr } from '../core/verbs';
+import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
-import { CHECK_DEFAULTS } from './options';
+import { CHECK_DEFAULTS, GENERATOR_VERSION } from './options';
 import { DomainShrunkScenarios } from './domainShrunk';
 import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
+import { localized, OUT_OF_RANGE_ADDR, toScenario } from './draft';
+import type { Draft, RawAnchor, RawFault } from './draft';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -37,6 +29,7 @@ export interface ScenarioArbitraryOptions extends Partial<Omit<GeneratorLimits, 
 /** The generator's parameters with every default filled in: what a counterexample records. */
 export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): GeneratorLimits {
   return {
+    version: GENERATOR_VERSION,
     opcodes: options.opcodes && options.opcodes.length > 0 ? [...options.opcodes] : [...OPCODES],
     maxOps: options.maxOps ?? CHECK_DEFAULTS.maxOps,
     maxFaults: options.maxFaults ?? CHECK_DEFAULTS.maxFaults,
@@ -63,8 +56,20 @@ const COMMON_FAULT_WEIGHTS: Partial<Record<FaultKind, number>> = {
 };
 const RARE_FAULTS_WEIGHT = 1;
 
+/**
+ * Faults in failover order: the k-th fault of a scenario (from 0) hits path k (mod paths) with
+ * weight FAILOVER_ORDER_WEIGHT against 1 for a uniformly drawn path, so the first fault hits the
+ * default path and the second the backup the layer has just moved to: the second failure a layer
+ * must survive, which a uniform or path-0 draw reaches only by luck.
+ */
+const FAILOVER_ORDER_WEIGHT = 3;
+
 /** Addresses the workload uses: few, so that operations collide. */
 const ADDRS = 3;
+/** One application WR in OUT_OF_RANGE_ODDS names OUT_OF_RANGE_ADDR (SEND has no address). */
+const OUT_OF_RANGE_ODDS = 40;
+/** One scenario with messages in LATE_RECV_ODDS posts its first RECV late (see toScenario). */
+const LATE_RECV_ODDS = 4;
 
 /**
  * NIC timeouts: mostly small (timeout 1-6: 8 us to 262 us per retransmission timer), so that
@@ -75,62 +80,6 @@ const ADDRS = 3;
 const SMALL_TIMEOUTS = { min: 1, max: 6 };
 const REALISTIC_TIMEOUTS = { min: 12, max: 20 };
 const LONG_TIMEOUT_ODDS = 6;
-
-/** The generated shape before it becomes a Scenario (paths and WR references still raw). */
-interface Draft {
-  paths: number;
-  retryCnt: number;
-  timeout: number;
-  /** A deployment's timeout instead of `timeout` (drawn last, so that the rest of a draft is as before it existed). */
-  realisticTimeout: number | undefined;
-  rnrRetry: number;
-  ops: {
-    opcode: Opcode;
-    addr: number;
-    value: number;
-    add: number;
-    compare: number;
-    swap: number;
-    afterPrevious: boolean;
-    unsignaled: boolean;
-  }[];
-  extraRecvs: number;
-  reuse: { addr: number; expectOp: number; value: number }[];
-  third: {
-    op: ThirdPartyOp;
-    addr: number;
-    value: number;
-    add: number;
-    compare: number;
-    swap: number;
-    after: RawAnchor;
-    /** free: its own operation; undo: undo a posted WR right after it executes (ABA); mimic: do what a posted WR does. */
-    mode: 'free' | 'undo' | 'mimic';
-  }[];
-  faults: RawFault[];
-}
-
-interface RawAnchor {
-  on: 'start' | 'post' | 'send' | 'execute' | 'deliver';
-  wr: number;
-  nth: number;
-}
-
-type RawFault = {
-  kind: FaultKind;
-  path: number;
-  anyPath: boolean;
-  wr: number;
-  anyWr: boolean;
-  nth: number;
-  count: number | 'all';
-  delayNs: number;
-  direction: 'request' | 'response';
-  linkDirection: LinkDirection;
-  host: 'A' | 'B';
-  after: RawAnchor;
-  healAfterNs: number | undefined;
-};
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
@@ -153,18 +102,20 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     fc.record({
       kind,
       path: fc.oneof(
-        { weight: 3, arbitrary: fc.constant(0) },
+        { weight: FAILOVER_ORDER_WEIGHT, arbitrary: fc.constant<'next'>('next') },
         { weight: 1, arbitrary: fc.integer({ min: 0, max: maxPaths - 1 }) },
       ),
-      anyPath: fc.boolean(),
+      anyPath: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       wr: fc.integer({ min: 1, max: maxOps }),
       anyWr: fc.boolean(),
-      nth: fc.integer({ min: 1, max: 3 }),
+      // Mostly the WR's first packet: a later one (a retransmission or a re-post) may never exist.
+      nth: fc.oneof({ weight: 2, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) }),
       count: fc.oneof(
         { weight: 2, arbitrary: fc.constant<'all'>('all') },
         { weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) },
       ),
       delayNs: fc.integer({ min: 1_000, max: 400_000 }),
+      delayPast: fc.constantFrom<RawFault['delayPast']>(undefined, 'timer', 'cycle'),
       direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
       linkDirection: fc.constantFrom(...LINK_DIRECTIONS),
       host: fc.constantFrom<'A' | 'B'>('A', 'B'),
@@ -179,10 +130,19 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     ops: fc.array(
       fc.record({
         opcode: fc.constantFrom(...opcodes),
-        addr: fc.integer({ min: 0, max: ADDRS - 1 }),
+        // Now and then an address outside the memory region: the remote access error (REM_ACCESS_ERR)
+        // that moves both QPs to ERR, which a layer must not mistake for a path failure.
+        addr: fc.oneof(
+          { weight: OUT_OF_RANGE_ODDS - 1, arbitrary: fc.integer({ min: 0, max: ADDRS - 1 }) },
+          { weight: 1, arbitrary: fc.constant(OUT_OF_RANGE_ADDR) },
+        ),
         value: fc.integer({ min: 1, max: 9 }),
         add: fc.integer({ min: 1, max: 5 }),
-        compare: fc.integer({ min: 0, max: 2 }),
+        // Mostly the word's initial 0: a CAS that succeeds is the one whose retry can succeed twice.
+        compare: fc.oneof(
+          { weight: 2, arbitrary: fc.constant(0) },
+          { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) },
+        ),
         swap: fc.integer({ min: 1, max: 3 }),
         afterPrevious: fc.boolean(),
         // Unsignaled WRs complete silently; a later signaled completion implies them (sq_sig_all=0).
@@ -191,6 +151,10 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { minLength: 1, maxLength: maxOps },
     ),
     extraRecvs: fc.integer({ min: 0, max: 2 }),
+    lateRecv: fc.oneof(
+      { weight: LATE_RECV_ODDS - 1, arbitrary: fc.constant(false) },
+      { weight: 1, arbitrary: fc.constant(true) },
+    ),
     reuse: fc.array(
       fc.record({
         addr: fc.integer({ min: 0, max: ADDRS - 1 }),
@@ -216,7 +180,9 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
         fc
           .subarray([...DRAWN_FAULT_KINDS], { minLength: 1 })
-          .chain((kinds) => fc.array(rawFault(fc.constantFrom(...kinds)), { maxLength: maxFaults }))
+          .chain((kinds) =>
+            fc.array(rawFault(fc.constantFrom(...kinds)), { minLength: Math.min(1, maxFaults), maxLength: maxFaults }),
+          )
       : fc.array(rawFault(weightedKinds), { maxLength: maxFaults }),
     realisticTimeout: fc.oneof(
       { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
@@ -227,174 +193,4 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     draft.map((d) => withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config)),
     pinnedKeys(config),
   );
-}
-
-/**
- * Fault locality: every fault hits the WR it names and is anchored to that WR's own send or
- * execution, as an encoding that interleaves posts and faults gets for free (the fault lands on
- * the WR just posted).
- */
-function localized(d: Draft): Draft {
-  return {
-    ...d,
-    faults: d.faults.map((f) => ({
-      ...f,
-      anyWr: false,
-      after: { on: f.after.on === 'execute' ? 'execute' : 'send', wr: f.wr, nth: f.after.nth },
-    })),
-  };
-}
-
-/** Turns a draft into a valid Scenario: WR and path references clamped to what exists. */
-function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic: NicProfile | undefined): Scenario {
-  const n = d.ops.length;
-  const wrRef = (k: number) => ((k - 1) % n) + 1;
-  const pathRef = (p: number) => p % d.paths;
-  const anchorOf = (a: RawAnchor): Anchor =>
-    a.on === 'start' ? { on: 'start' } : { on: a.on, wr: wrRef(a.wr), ...(a.nth > 1 ? { nth: a.nth } : {}) };
-  const posts: WorkloadStep[] = d.ops.map((o, k) => {
-    const id = k + 1;
-    const wr = o.unsignaled && k < d.ops.length - 1 ? { ...makeWr(id, o), signaled: false } : makeWr(id, o);
-    // A WR posted once the previous one completes: the application's own sequencing.
-    return k > 0 && o.afterPrevious ? { kind: 'post', wr, after: { on: 'deliver', wr: id - 1 } } : { kind: 'post', wr };
-  });
-  const messages = d.ops.filter((o) => o.opcode === 'SEND' || o.opcode === 'WRITE_WITH_IMM').length;
-  const recvs: WorkloadStep[] =
-    messages === 0
-      ? []
-      : Array.from({ length: messages + d.extraRecvs }, (_, k) => ({ kind: 'recv', wr: { id: k + 1 } }));
-  const writes = d.ops
-    .map((o, k) => ({ o, id: k + 1 }))
-    .filter(({ o }) => o.opcode === 'WRITE' || o.opcode === 'WRITE_WITH_IMM');
-  const reuse: WorkloadStep[] =
-    writes.length === 0
-      ? []
-      : d.reuse.map((r) => {
-          // The receiver waits for the value one of the WRITEs delivers, then consumes and reuses it.
-          const { o } = writes[r.expectOp % writes.length];
-          return { kind: 'reuse', addr: o.addr, expect: o.value, value: r.value };
-        });
-  const third: WorkloadStep[] = d.third.map((t) =>
-    t.mode === 'undo'
-      ? undoOf(d, t.after.wr)
-      : t.mode === 'mimic'
-        ? mimicOf(d, t.after.wr)
-        : {
-            kind: 'third',
-            op: t.op,
-            addr: t.addr,
-            ...(t.op === 'WRITE'
-              ? { value: t.value }
-              : t.op === 'FETCH_ADD'
-                ? { add: t.add }
-                : { compare: t.compare, swap: t.swap }),
-            ...(t.after.on === 'start' ? {} : { after: anchorOf(t.after) }),
-          },
-  );
-  const faults = d.faults.map((f): Fault => {
-    const path = pathRef(f.path);
-    const packetMatch = {
-      ...(f.anyPath ? {} : { path }),
-      ...(f.anyWr ? {} : { wr: wrRef(f.wr) }),
-      ...(f.nth > 1 ? { nth: f.nth } : {}),
-    };
-    switch (f.kind) {
-      case 'drop-request':
-      case 'drop-response':
-        return { kind: f.kind, ...packetMatch, count: f.count };
-      case 'delay':
-        return {
-          kind: 'delay',
-          direction: f.direction,
-          delayNs: f.delayNs,
-          ...packetMatch,
-          ...(f.count === 1 ? {} : { count: f.count }),
-        };
-      case 'link-down':
-        return {
-          kind: 'link-down',
-          path,
-          direction: f.linkDirection,
-          after: anchorOf(f.after),
-          ...(f.healAfterNs !== undefined ? { upAfterNs: f.healAfterNs } : {}),
-        };
-      case 'nic-death':
-        return {
-          kind: 'nic-death',
-          host: f.host,
-          path,
-          after: anchorOf(f.after),
-          ...(f.healAfterNs !== undefined ? { reviveAfterNs: f.healAfterNs } : {}),
-        };
-      case 'qp-error':
-        return { kind: 'qp-error', host: f.host, path, after: anchorOf(f.after) };
-      case 'corrupt-wqe':
-        return { kind: 'corrupt-wqe', path, wr: wrRef(f.wr) };
-      case 'pause': // not drawn (given.ts)
-        throw new Error('scenarioArbitrary: pause faults are not drawn');
-      case 'control-loss':
-        return {
-          kind: 'control-loss',
-          after: anchorOf(f.after),
-          ...(f.healAfterNs !== undefined ? { restoreAfterNs: f.healAfterNs } : {}),
-        };
-    }
-  });
-  const config: Partial<SimConfig> = {
-    paths: d.paths,
-    retryCnt: d.retryCnt,
-    timeout: d.realisticTimeout ?? d.timeout,
-    rnrRetry: d.rnrRetry,
-    maxEvents,
-    livenessNs,
-    ...(nic === undefined ? {} : { nic }),
-  };
-  return { config, workload: [...recvs, ...posts, ...reuse, ...third], faults };
-}
-
-/**
- * The third party undoes posted WR `ref` right after it executes: swaps a CAS back, subtracts an
- * add, restores a written word to 0. Executed twice, the WR then succeeds twice (ABA), and a
- * read of the word cannot tell that it ever executed (Theorem 3).
- */
-function undoOf(d: Draft, ref: number): WorkloadStep {
-  const k = (ref - 1) % d.ops.length;
-  const o = d.ops[k];
-  const after: Anchor = { on: 'execute', wr: k + 1 };
-  if (o.opcode === 'CMP_SWAP')
-    return { kind: 'third', op: 'CMP_SWAP', addr: o.addr, compare: o.swap, swap: o.compare, after };
-  if (o.opcode === 'FETCH_ADD') return { kind: 'third', op: 'FETCH_ADD', addr: o.addr, add: -o.add, after };
-  return { kind: 'third', op: 'WRITE', addr: o.addr, value: 0, after };
-}
-
-/**
- * The third party does what posted WR `ref` does, as it is sent: the same write, add or CAS. A
- * read of the word then looks as if the WR executed when it may not have (Theorem 3).
- */
-function mimicOf(d: Draft, ref: number): WorkloadStep {
-  const k = (ref - 1) % d.ops.length;
-  const o = d.ops[k];
-  const after: Anchor = { on: 'send', wr: k + 1 };
-  if (o.opcode === 'CMP_SWAP')
-    return { kind: 'third', op: 'CMP_SWAP', addr: o.addr, compare: o.compare, swap: o.swap, after };
-  if (o.opcode === 'FETCH_ADD') return { kind: 'third', op: 'FETCH_ADD', addr: o.addr, add: o.add, after };
-  return { kind: 'third', op: 'WRITE', addr: o.addr, value: o.value, after };
-}
-
-function makeWr(id: number, o: Draft['ops'][number]): SendWr {
-  switch (o.opcode) {
-    case 'WRITE':
-      return { id, opcode: 'WRITE', addr: o.addr, value: o.value };
-    case 'READ':
-      return { id, opcode: 'READ', addr: o.addr };
-    case 'FETCH_ADD':
-      return { id, opcode: 'FETCH_ADD', addr: o.addr, add: o.add };
-    case 'CMP_SWAP':
-      return { id, opcode: 'CMP_SWAP', addr: o.addr, compare: o.compare, swap: o.swap };
-    case 'SEND':
-      // Distinct payloads, so that a message is recognisable wherever it lands.
-      return { id, opcode: 'SEND', value: 100 + id };
-    case 'WRITE_WITH_IMM':
-      return { id, opcode: 'WRITE_WITH_IMM', addr: o.addr, value: o.value, imm: id };
-  }
 }

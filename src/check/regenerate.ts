@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { CounterexampleData, GeneratorLimits } from '../core/results';
 import type { Scenario } from '../core/scenario';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
+import { GENERATOR_VERSION } from './options';
 
 /** What regenerating needs from a counterexample. */
 export type SeedAndPath = Pick<CounterexampleData, 'seed' | 'path' | 'generator' | 'opcode'>;
@@ -32,14 +33,20 @@ export function counterexampleArbitrary(cx: SeedAndPath): fc.Arbitrary<Scenario>
 
 /**
  * The scenario at a counterexample's seed and path, regenerated from its recorded generator.
- * Throws (message starting "regenerateScenario:") when the path leads nowhere in that generator.
+ * Throws (message starting "regenerateScenario:") when the counterexample was found by another
+ * generator version (GENERATOR_VERSION; a file that records none is version 1) or when the path
+ * leads nowhere in that generator.
  */
 export function regenerateScenario(cx: SeedAndPath): Scenario {
+  // Another version draws another case at the same seed and path: refuse rather than run it.
+  const version = cx.generator?.version ?? 1;
+  if (version !== GENERATOR_VERSION) {
+    throw new Error(
+      `regenerateScenario: the counterexample was found by generator version ${version}, and this rdmacheck draws version ${GENERATOR_VERSION}: its seed and path name another case here; replay the scenario it stores instead (without --regenerate)`,
+    );
+  }
   const unreachable = (why: string): never => {
-    const hint =
-      cx.generator === undefined
-        ? "the counterexample records no generator, so today's defaults were tried; replay the scenario itself instead"
-        : 'was it found by another version of the generator? Replay the scenario itself instead';
+    const hint = 'replay the scenario itself instead';
     throw new Error(`regenerateScenario: seed ${cx.seed}, path "${cx.path}" name no generated case (${why}); ${hint}`);
   };
   let details: fc.RunDetails<[Scenario]>;

@@ -19,6 +19,8 @@ export const MIXED: OpClass = 'mixed';
  * regenerate the case whatever the defaults of a later version are.
  */
 export interface GeneratorLimits {
+  /** The generator's version (GENERATOR_VERSION) that drew the case; absent: 1, before versions were recorded. */
+  version?: number;
   /** Op classes of the application's posts. */
   opcodes: Opcode[];
   /** Most application posts per scenario. */

@@ -2,6 +2,8 @@ import type { LayerEnv, LayerInstance } from '../core/layer';
 import type { SendWr, WorkCompletion } from '../core/verbs';
 import { AppCompletions } from './common/appCompletions';
 import { AppRecvs } from './common/appRecvs';
+import { FailureTally } from './common/failureTally';
+import type { Op } from './completionLogOp';
 import { LayerIds } from './common/ids';
 import { PeerResets } from './common/peerResets';
 import { executeRequest } from './common/rpcExecute';
@@ -34,23 +36,6 @@ export interface CompletionLogOptions {
   giveUpAfterNs?: number;
 }
 
-/** The operation in progress (one at a time, in posting order). */
-interface Op {
-  wr: SendWr;
-  attempts: number;
-  /** When the first attempt of this operation failed (undefined while none has). */
-  failingSinceNs?: number;
-  /** 'direct': the WR itself is on the wire; 'rpc': a request for it; 'query': asking whether a message arrived. */
-  phase: 'direct' | 'rpc' | 'query';
-  /** No path was usable for the last attempt: a timer tries again. */
-  waiting?: boolean;
-  /** The id and path of the WR on the wire for the current attempt. */
-  postedId?: number;
-  path?: number;
-  rpcSeq?: number;
-  msgSeq?: number;
-}
-
 /**
  * Creates completionLog: a non-transparent design in the style of Varuna, with the responder's
  * layer executing and logging, correct for every op class. Decision rule, one application WR at
@@ -66,6 +51,10 @@ interface Op {
  *   QUERY, whether message seq k arrived; the responder first fences the old path (below) and
  *   answers from its log; only a message that did not arrive is re-sent.
  * - READ goes as itself and is simply re-posted on the next path (idempotent).
+ * - An operation is given up (its error delivered) only once every path failed it twice and it
+ *   has been failing for giveUpAfterNs. A message given up may still be on the wire: the next
+ *   message starts with a QUERY about itself, so that the responder fences every path first and
+ *   the old message cannot land after the new one, in its RECV.
  * - A path given up is reset on both ends (PeerResets): this end at once, to a new incarnation
  *   whose PSNs lie far from the old ones; the peer follows when told, over the management network
  *   and in every RPC request and response (each carries its sender's incarnation of every path),
@@ -108,6 +97,13 @@ class CompletionLog implements LayerInstance {
   private readonly waiting: SendWr[] = [];
   /** Every path failed the last operation given up: later ones get one attempt per path until a success. */
   private outage = false;
+  /**
+   * An operation was given up since the peer last answered an RPC: a message given up may still
+   * be on the wire, on a path whose peer end has not followed this end's reset yet. The next
+   * message starts with a QUERY about itself, whose request makes the peer fence every path first
+   * (onRequest), so that the old message cannot land after it, in its RECV.
+   */
+  private fenceBeforeNextMessage = false;
   private op: Op | undefined;
   private nextRpcSeq = 0;
   private nextMsgSeq = 0;
@@ -197,8 +193,16 @@ class CompletionLog implements LayerInstance {
     if (this.op || this.waiting.length === 0) return;
     const wr = this.waiting.shift()!;
     const rpc = wr.opcode === 'WRITE' || wr.opcode === 'FETCH_ADD' || wr.opcode === 'CMP_SWAP';
-    this.op = { wr, attempts: 0, phase: rpc ? 'rpc' : 'direct', ...(rpc ? { rpcSeq: this.nextRpcSeq++ } : {}) };
-    if (wr.opcode === 'SEND' || wr.opcode === 'WRITE_WITH_IMM') this.op.msgSeq = this.nextMsgSeq++;
+    const message = wr.opcode === 'SEND' || wr.opcode === 'WRITE_WITH_IMM';
+    const fence = message && this.fenceBeforeNextMessage;
+    this.op = {
+      wr,
+      attempts: 0,
+      failures: new FailureTally(this.env.paths),
+      phase: rpc ? 'rpc' : fence ? 'query' : 'direct',
+      ...(rpc || fence ? { rpcSeq: this.nextRpcSeq++ } : {}),
+    };
+    if (message) this.op.msgSeq = this.nextMsgSeq++;
     this.attempt();
   }
 
@@ -210,12 +214,9 @@ class CompletionLog implements LayerInstance {
    */
   private attempt(): void {
     const op = this.op!;
-    const now = this.env.now();
-    if (op.attempts > 0) op.failingSinceNs ??= now;
-    const triedEveryPath = op.attempts >= (this.outage ? 1 : 2) * this.env.paths;
-    const longEnough = this.outage || now - (op.failingSinceNs ?? now) >= this.o.giveUpAfterNs;
-    if (triedEveryPath && longEnough) {
+    if (op.failures.exhausted(this.env.now(), this.outage ? 1 : 2, this.outage ? 0 : this.o.giveUpAfterNs)) {
       this.outage = true;
+      this.fenceBeforeNextMessage = true;
       const failed = [op.wr, ...this.waiting.splice(0)];
       this.op = undefined;
       for (const wr of failed) this.app.resolve(wr.id, { wrId: wr.id, status: 'RETRY_EXC_ERR', opcode: wr.opcode });
@@ -225,7 +226,8 @@ class CompletionLog implements LayerInstance {
     const path = this.usablePath();
     if (path === undefined) {
       // Every path waits for its peer's end to be reset too: try again a little later (or as
-      // soon as one is usable), counting this as an attempt so that an outage still gives up.
+      // soon as one is usable).
+      op.failures.noPathUsable();
       op.waiting = true;
       this.env.setTimer(this.o.responseTimeoutNs, `wait:${op.rpcSeq ?? -1}:${op.attempts}`);
       return;
@@ -320,6 +322,7 @@ class CompletionLog implements LayerInstance {
     this.relay.onReset(path);
     const op = this.op;
     if (!op || op.waiting || op.path !== path) return;
+    op.failures.failed(path);
     if (path === this.current) this.current = (path + 1) % this.env.paths;
     if (op.phase === 'direct' && op.msgSeq !== undefined) {
       op.phase = 'query';
@@ -332,6 +335,8 @@ class CompletionLog implements LayerInstance {
     r.incarnations.forEach((inc, p) => this.resets.learn(p, inc));
     const op = this.op;
     if (!op || op.phase === 'direct' || op.rpcSeq !== r.seq) return; // a late answer to an earlier attempt
+    // The peer answered a request made after every give-up so far: it has fenced their paths.
+    this.fenceBeforeNextMessage = false;
     if (op.phase === 'query') {
       if (r.value === 1) return this.finish({ wrId: op.wr.id, status: 'SUCCESS', opcode: op.wr.opcode });
       op.phase = 'direct'; // it never arrived, and now it never will: send it again

@@ -52,8 +52,11 @@ export type { ShiftOptions } from './shiftOptions';
  * Expected audit (shift): at-most-once and linearizability fail for WRITE only (one-sided WRs are
  * re-sent from the first unacknowledged: "best effort", Theorem 1, and the paper's T2 when the
  * receiver reused the word); failure-masking fails for FETCH_ADD and CMP_SWAP (the atomic abort
- * returns the error by design). Two-sided traffic (SEND, WRITE_WITH_IMM) is exact: the handshake
- * skips what the peer's counter shows it received.
+ * returns the error by design) and, on a second failure (the backup failing during the fallback),
+ * for every other class. Two-sided traffic (SEND, WRITE_WITH_IMM) is exact for what has arrived:
+ * the handshake skips what the peer's counter shows it received, but a request of the failed QP
+ * still in the network arrives at the follower's reset end (the captured PSN 0 again) after the
+ * counter was taken and executes twice (at-most-once, no-queue-sliding; shiftAudit.ts).
  */
 export function createShift(options: ShiftOptions = {}): ReferenceLayer {
   const o = resolveShiftOptions(options);

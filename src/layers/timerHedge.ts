@@ -41,9 +41,12 @@ interface Hedged {
  * class, by its rule: a hedge is one extra copy, not a failover loop, so when both copies fail
  * (the backup has an outage of its own while the primary fails, even one that heals a moment
  * later) the error is delivered and the healed path is never tried again. completion-fidelity fails
- * for every class but READ: a failed path is reset at this end only (the peer's QP keeps
- * expecting its old PSN), so a copy later posted there is a duplicate at the peer, ACKed without
- * executing, and its SUCCESS is delivered for a WR that never ran.
+ * for every class: a failed path is reset at this end only (the peer's QP keeps expecting its old
+ * PSN), so a copy later posted there is a duplicate at the peer, ACKed without executing, and its
+ * SUCCESS is delivered for a WR that never ran. A READ is no exception once it reads another word
+ * than the old connection's request of its PSN: the peer drops a duplicate READ outside the range
+ * its responder resource holds (rxe_resp.c duplicate_request), and the requester takes that old
+ * request's response, still on the wire, as the new READ's (another word's value).
  */
 export function createTimerHedge(options: TimerHedgeOptions = {}): ReferenceLayer {
   const hedgeDelayNs = options.hedgeDelayNs ?? 16_000;
@@ -71,8 +74,8 @@ export function createTimerHedge(options: TimerHedgeOptions = {}): ReferenceLaye
         },
         {
           property: 'completion-fidelity',
-          opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
-          why: "a path failed once is reset at this end only: a copy posted there later is a duplicate at the peer's QP, ACKed without executing, and its SUCCESS is delivered",
+          opcodes: ['WRITE', 'READ', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
+          why: "a path failed once is reset at this end only: a copy posted there later is a duplicate at the peer's QP, ACKed without executing, and its SUCCESS is delivered; a READ of another word than the old connection's READ at its PSN is dropped by the peer and completes with that old READ's response",
         },
         {
           property: 'failure-masking',

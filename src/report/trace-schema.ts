@@ -243,6 +243,7 @@ export const traceFile: Spec = record({
   generator: opt(
     // livenessNs is optional: files written before it was a generator parameter lack it.
     record({
+      version: opt(nat),
       opcodes: list(opcode),
       maxOps: nat,
       maxFaults: nat,
@@ -251,6 +252,8 @@ export const traceFile: Spec = record({
       livenessNs: opt(nat),
       nic: opt(nicProfile),
       config: opt(simConfig),
+      swarm: opt(bool),
+      locality: opt(bool),
     }),
   ),
   verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),

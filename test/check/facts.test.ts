@@ -7,7 +7,7 @@ import { sim, validateScenario } from '../../adapters/sim';
 import { NATIVE_FAULTS } from '../../adapters/native/faults';
 import { resolveGeneratorLimits, scenarioArbitrary } from '../../src/check/arbitraries';
 import { NOT_DRAWN_FAULT_KINDS } from '../../src/check/given';
-import { CHECK_DEFAULTS, resolveCheckOptions } from '../../src/check/options';
+import { CHECK_DEFAULTS, GENERATOR_VERSION, resolveCheckOptions } from '../../src/check/options';
 import { FAULT_KINDS } from '../../src/core/scenario';
 import type { Scenario } from '../../src/core/scenario';
 import { OPCODES } from '../../src/core/verbs';
@@ -33,6 +33,7 @@ describe('CHECK_DEFAULTS is what checkLayer and the scenario generator use when 
   test('the scenario generator', () => {
     const { opcodes, ...limits } = resolveGeneratorLimits();
     expect(limits).toEqual({
+      version: GENERATOR_VERSION,
       maxOps: CHECK_DEFAULTS.maxOps,
       maxFaults: CHECK_DEFAULTS.maxFaults,
       maxPaths: CHECK_DEFAULTS.maxPaths,

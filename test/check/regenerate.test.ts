@@ -3,7 +3,7 @@ import { sim } from '../../adapters/sim';
 import { properties } from '../../properties';
 import { checkLayer } from '../../src/check/checkLayer';
 import { resolveGeneratorLimits } from '../../src/check/arbitraries';
-import { CHECK_DEFAULTS } from '../../src/check/options';
+import { CHECK_DEFAULTS, GENERATOR_VERSION } from '../../src/check/options';
 import { counterexampleArbitrary, generatorOf, regenerateScenario } from '../../src/check/regenerate';
 import { replay } from '../../src/check/replay';
 import type { Verdict } from '../../src/core/property';
@@ -42,9 +42,9 @@ describe('a counterexample records the generator it was found with, so seed + pa
       expect(CHECK_DEFAULTS[key as keyof typeof limits]).not.toBe(value);
   });
 
-  test('it records every parameter of the scenario generator', () => {
-    expect(cx.generator).toEqual({ opcodes: ['FETCH_ADD'], ...limits });
-    expect(Object.keys(cx.generator!).sort()).toEqual(Object.keys(resolveGeneratorLimits()).sort());
+  test('it records every parameter of the scenario generator, and its version', () => {
+    expect(cx.generator).toEqual({ version: GENERATOR_VERSION, opcodes: ['FETCH_ADD'], ...limits, swarm: true });
+    expect(Object.keys(cx.generator!).sort()).toEqual(Object.keys(resolveGeneratorLimits({ swarm: true })).sort());
   });
 
   test('seed + path + the recorded limits regenerate its scenario exactly', () => {
@@ -92,6 +92,30 @@ describe('a counterexample records the generator it was found with, so seed + pa
   test('a file written before the record existed falls back to the defaults, restricted to its op class', () => {
     const { generator: _recorded, ...legacy } = cx;
     expect(generatorOf(legacy)).toEqual(resolveGeneratorLimits({ opcodes: ['FETCH_ADD'] }));
+  });
+
+  test.each([
+    ['another version', { version: GENERATOR_VERSION + 1 }, GENERATOR_VERSION + 1],
+    ['no version (files before versions were recorded: 1)', { version: undefined }, 1],
+  ])('a counterexample of %s is refused in one line: which versions, and what to do', (_what, change, version) => {
+    const other = { ...cx, generator: { ...cx.generator!, ...change } };
+    let message = '';
+    try {
+      regenerateScenario(other);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      `regenerateScenario: the counterexample was found by generator version ${version}, and this rdmacheck draws version ${GENERATOR_VERSION}: its seed and path name another case here; replay the scenario it stores instead (without --regenerate)`,
+    );
+  });
+
+  test('replay { regenerate } of another version refuses too, speaking as replay; the stored scenario still replays', async () => {
+    const old = { ...cx, generator: { ...cx.generator!, version: 1 } };
+    await expect(replay(old, { layer: resendOnError, regenerate: true })).rejects.toThrow(
+      /^replay: the counterexample was found by generator version 1, and this rdmacheck draws version \d+: .*replay the scenario it stores instead/,
+    );
+    expect((await replay(old, { layer: resendOnError })).outcome).toBe('still-fails');
   });
 
   test('a path that leads nowhere is one clear error', () => {

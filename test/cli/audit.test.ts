@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHECK_DEFAULTS } from '../../src/check/options';
+import { CHECK_DEFAULTS, GENERATOR_VERSION } from '../../src/check/options';
 import { loadTrace } from '../../src/report/load';
 import { cli } from './io';
 
@@ -40,8 +40,9 @@ describe('rdmacheck audit', () => {
   });
 
   test('names each violation with its explanation and replay command', () => {
+    // A long shrink path is shortened on the terminal (seed-line.ts); the file has it whole.
     expect(run.stdout).toMatch(
-      /at-most-once \[FETCH_ADD\] violated: [^\n]+(\n[^ \n][^\n]*)*\n {2}seed \d+, path "[\d:]+"; replay: npx rdmacheck replay \S+resend-all\.at-most-once\.FETCH_ADD\.yaml/,
+      /at-most-once \[FETCH_ADD\] violated: [^\n]+(\n[^ \n][^\n]*)*\n {2}seed \d+, path "[\d:]+(…" \(\d+ shrink steps; whole in the counterexample file\)|"); replay: npx rdmacheck replay \S+resend-all\.at-most-once\.FETCH_ADD\.yaml/,
     );
   });
 
@@ -113,8 +114,9 @@ describe('rdmacheck audit', () => {
     ]);
     expect(json.code).toBe(1);
     const cx = JSON.parse(json.stdout).results[0].counterexample;
-    // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one; nor are
-    // swarm and locality while off.
+    // The default NIC profile is not recorded: a generator without `nic` is an 'ibta' one; nor is
+    // locality while off. Swarm, on by default, is recorded (absent means off), and so is the
+    // generator's version.
     const {
       numRuns: _n,
       seed: _s,
@@ -125,7 +127,7 @@ describe('rdmacheck audit', () => {
       locality: _lo,
       ...limits
     } = CHECK_DEFAULTS;
-    expect(cx.generator).toEqual({ opcodes: ['FETCH_ADD'], ...limits });
+    expect(cx.generator).toEqual({ version: GENERATOR_VERSION, opcodes: ['FETCH_ADD'], ...limits, swarm: true });
     expect(cx.path).toMatch(/^\d+(:\d+)*$/);
   });
 

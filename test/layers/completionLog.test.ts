@@ -151,4 +151,76 @@ describe('completionLog: the positive control executes every WR exactly once and
     });
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
   });
+  it('an answered QUERY is not a failure: a WR that path 0 failed twice and path 1 once is still masked', () => {
+    // Found by the generator (completionLog failure-masking, WRITE_WITH_IMM, seed 1), shrunk:
+    // 1. WR 3 writes out of range: REM_ACCESS_ERR (surfaced, correctly) leaves path 0 in ERR,
+    //    so WR 2's first attempt is flushed there (path 0's first failure).
+    // 2. The QUERY for WR 2 goes on path 1, whose NIC is dead for 4 us: lost, RETRY_EXC_ERR after
+    //    the 1 ms retransmission timer (path 1's one failure).
+    // 3. The QUERY again on path 0 is answered (never arrived): progress, not a failure.
+    // 4. WR 2 on path 0 meets B's NIC dying for 1 us: RETRY_EXC_ERR at 2.1 ms (path 0's second).
+    // Both paths healed; path 1 failed only once, so the layer must not give up.
+    const ex = run(layers.completionLog, {
+      config: { paths: 2, retryCnt: 0, timeout: 8, rnrRetry: 0 },
+      workload: [
+        { kind: 'recv', wr: { id: 3 } },
+        { kind: 'recv', wr: { id: 4 } },
+        { kind: 'recv', wr: { id: 5 } },
+        { kind: 'post', wr: { id: 1, opcode: 'WRITE_WITH_IMM', addr: 0, value: 1, imm: 1 } },
+        {
+          kind: 'post',
+          wr: { id: 2, opcode: 'WRITE_WITH_IMM', addr: 0, value: 1, imm: 2 },
+          after: { on: 'post', wr: 1 },
+        },
+        { kind: 'post', wr: { id: 3, opcode: 'WRITE_WITH_IMM', addr: 1_048_576, value: 1, imm: 3 } },
+      ],
+      faults: [
+        { kind: 'nic-death', host: 'B', path: 0, after: { on: 'send', wr: 2 }, reviveAfterNs: 1000 },
+        { kind: 'nic-death', host: 'B', path: 1, after: { on: 'start' }, reviveAfterNs: 4001 },
+      ],
+    });
+    expect(
+      of(ex, 'Completion')
+        .filter((c) => c.host === 'A' && c.wc.wrId === 2)
+        .map((c) => c.wc.status),
+    ).toEqual(['WR_FLUSH_ERR', 'RETRY_EXC_ERR', 'SUCCESS']);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '3:REM_ACCESS_ERR', '2:SUCCESS']);
+    expect(executions(ex, 2)).toBe(1);
+  });
+  it("a SEND given up while a copy is still delayed on the wire cannot land in the next SEND's RECV", () => {
+    // Found by the generator (completionLog no-queue-sliding, SEND, seed 2, 2,000 runs), shrunk:
+    // every request of WR 1 is delayed just past the retransmission timer (268 ms at timeout 16),
+    // so each copy times out and the layer gives up on WR 1. Its last copy, on path 1, arrives
+    // 1 ns after that give-up, before B's end of path 1 has followed A's reset: without a fence,
+    // WR 2 (sent at once on path 0) took RECV 1 and WR 1's late copy RECV 2.
+    const ex = run(layers.completionLog, {
+      config: { paths: 2, retryCnt: 0, timeout: 16, rnrRetry: 0 },
+      workload: [
+        { kind: 'recv', wr: { id: 1 } },
+        { kind: 'recv', wr: { id: 2 } },
+        { kind: 'post', wr: { id: 1, opcode: 'SEND', value: 101 } },
+        { kind: 'post', wr: { id: 2, opcode: 'SEND', value: 102 }, after: { on: 'deliver', wr: 1 } },
+      ],
+      faults: [{ kind: 'delay', direction: 'request', delayNs: 268_435_457, wr: 1, count: 'all' }],
+    });
+    expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR', '2:SUCCESS']);
+    // WR 2 is preceded by a QUERY whose request makes B fence the path WR 1's copy is late on.
+    expect(recvDeliveries(ex)).toEqual(['1<-102']);
+    expect(executions(ex, 1)).toBe(0);
+  });
+  it('with the management network gone for good, re-announcing a reset backs off while a NIC timer of 0.5 s runs', () => {
+    // Found by the generator (completionLog, READ, seed 3, 2,000 runs): re-announced every 100 us,
+    // the reset of path 0 cost some 16,000 steps while the READ on path 1 waited out its 537 ms
+    // retransmission timer, past the work budget (maxLayerSteps 10,000).
+    const ex = run(layers.completionLog, {
+      config: { paths: 2, retryCnt: 0, timeout: 17, rnrRetry: 0 },
+      workload: [{ kind: 'post', wr: { id: 1, opcode: 'READ', addr: 1 } }],
+      faults: [
+        { kind: 'control-loss', after: { on: 'start' } },
+        { kind: 'drop-response', count: 'all' },
+      ],
+    });
+    expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR']);
+    expect(of(ex, 'SendControl').length).toBeLessThan(100);
+  });
 });

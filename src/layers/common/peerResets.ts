@@ -32,7 +32,12 @@ export interface PeerResetsOptions {
   onPeerReset: (path: number) => void;
   /** Both ends of `path` are at the same incarnation again (after a reset of either). */
   onUsable?: (path: number) => void;
-  /** How often an unanswered announcement is sent again (the management network may be down). */
+  /**
+   * How soon an unanswered announcement is sent again (the management network may be down); the
+   * wait doubles with every repeat until an answer, so that a path waiting out a long NIC timer
+   * (a deployment's timeout: seconds) with the management network gone costs a few dozen
+   * messages, not one every retryNs, while an outage of a millisecond still ends in about one.
+   */
   retryNs: number;
 }
 
@@ -41,6 +46,8 @@ export class PeerResets {
   private readonly inc: number[];
   private readonly peerInc: number[];
   private readonly retrying: boolean[];
+  /** The wait before the next repeat of each path's announcement. */
+  private readonly retryWaitNs: number[];
 
   constructor(
     private readonly env: LayerEnv,
@@ -49,6 +56,7 @@ export class PeerResets {
     this.inc = new Array(env.paths).fill(0);
     this.peerInc = new Array(env.paths).fill(0);
     this.retrying = new Array(env.paths).fill(false);
+    this.retryWaitNs = new Array(env.paths).fill(options.retryNs);
   }
 
   /** True when both ends of `path` are known to be at the same incarnation: the path works. */
@@ -74,6 +82,7 @@ export class PeerResets {
       this.resetTo(path, inc);
       this.options.onPeerReset(path);
     }
+    if (this.usable(path)) this.retryWaitNs[path] = this.options.retryNs;
     if (!wasUsable && this.usable(path)) this.options.onUsable?.(path);
     return behind;
   }
@@ -99,7 +108,9 @@ export class PeerResets {
     if (!token.startsWith('peer-reset:')) return false;
     const path = Number(token.slice('peer-reset:'.length));
     this.retrying[path] = false;
-    if (!this.usable(path)) this.announce(path, false);
+    if (this.usable(path)) return true;
+    this.retryWaitNs[path] *= 2;
+    this.announce(path, false);
     return true;
   }
 
@@ -116,6 +127,6 @@ export class PeerResets {
     this.env.sendControl(notice);
     if (ack || this.retrying[path]) return;
     this.retrying[path] = true;
-    this.env.setTimer(this.options.retryNs, `peer-reset:${path}`);
+    this.env.setTimer(this.retryWaitNs[path], `peer-reset:${path}`);
   }
 }
