@@ -18,6 +18,7 @@ import type { ContractEnv } from '../../src/core/env/contract';
 import { describeError } from '../../src/core/errors';
 import { badInstance } from '../../src/core/env/instance';
 import { validateScenario } from '../../src/core/validate';
+import { recordFaultsReached } from '../../src/core/reached';
 import { AnchorBoard } from './anchors';
 import type { ResponderMemory } from './external';
 import { runStep } from './apps';
@@ -335,7 +336,7 @@ export class Simulator {
     const memory = { A: this.memory.A.slice(0, words), B: this.memory.B.slice(0, words) };
     this.stopped = undefined; // the End event must be recorded even at the event limit
     this.record({ kind: 'End', host: 'net', reason, memory });
-    return {
+    const execution: Execution = {
       scenario: this.scenario,
       config: this.config,
       layer: this.layer,
@@ -343,6 +344,8 @@ export class Simulator {
       trace: this.trace,
       end: { reason, timeNs: this.now, memory, ...(liveness ? { liveness } : {}) },
     };
+    recordFaultsReached(execution, this.faults.reached);
+    return execution;
   }
 }
 

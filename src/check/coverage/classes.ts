@@ -32,6 +32,16 @@ function executedKey(host: string, path: number, wr: number): string {
 
 /** A response of an executed request was lost (not a NAK): the sender cannot tell it from a lost request. */
 function responsesLostAfterExecution(trace: Trace): Ev<'AckLost'>[] {
+  // Two classes ask this of the same trace, one after the other: the second reuses the answer.
+  if (lastLost.trace === trace && lastLost.length === trace.length) return lastLost.lost;
+  const lost = computeResponsesLost(trace);
+  lastLost = { trace, length: trace.length, lost };
+  return lost;
+}
+
+let lastLost: { trace: Trace | undefined; length: number; lost: Ev<'AckLost'>[] } = { trace: undefined, length: 0, lost: [] };
+
+function computeResponsesLost(trace: Trace): Ev<'AckLost'>[] {
   const executed = new Set<string>();
   const lost: Ev<'AckLost'>[] = [];
   for (const e of trace) {
