@@ -297,7 +297,8 @@ export class Simulator {
       }
       const t = this.queue.peekTime();
       if (t === undefined) break;
-      const ended = this.liveness.advance(this.now, t, this.nicWaiting());
+      // A step at the same instant charges nothing either way: the NICs need no look then.
+      const ended = this.liveness.advance(this.now, t, t > this.now && this.nicWaiting());
       if (ended) {
         this.now = ended.endNs;
         reason = 'time-limit';
