@@ -51,20 +51,28 @@ export interface CheckRate {
   scenarios: number;
   seconds: number;
   scenariosPerSecond: number;
+  /** CPU seconds of the process during the audit (steadier than wall time on a shared machine). */
+  cpuSeconds: number;
+  scenariosPerCpuSecond: number;
   violated: string[];
 }
 
 /** checkLayer with every property over every op class, `numRuns` per op class. */
 export async function checkerRate(name: keyof typeof layers, numRuns: number): Promise<CheckRate> {
   const start = now();
+  const cpu = process.cpuUsage();
   const report = await checkLayer(layers[name], { numRuns, opcodes: OPCODES });
   const seconds = (now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   const scenarios = numRuns * OPCODES.length;
   return {
     layer: name,
     scenarios,
     seconds,
     scenariosPerSecond: scenarios / seconds,
+    cpuSeconds,
+    scenariosPerCpuSecond: scenarios / cpuSeconds,
     violated: report.results.filter((r) => !r.opcode && r.status === 'violated').map((r) => r.property),
   };
 }
