@@ -41,7 +41,13 @@ export const completionFidelity = defineProperty(
   },
 );
 
-function checkWr(run: Execution, w: AppWr, exact: boolean, wrs: readonly AppWr[], recvs: readonly AppRecv[]): Verdict | undefined {
+function checkWr(
+  run: Execution,
+  w: AppWr,
+  exact: boolean,
+  wrs: readonly AppWr[],
+  recvs: readonly AppRecv[],
+): Verdict | undefined {
   const name = describeWr(w.host, w.wr);
   if (w.deliveries.length > 1) {
     const [a, b] = w.deliveries;
@@ -91,7 +97,12 @@ function checkValue(w: AppWr, d: AppWr['deliveries'][number], effects: AppWr['ef
 }
 
 /** No completion at all: a violation once the run is over, unless the WR could never complete. */
-function missingCompletion(run: Execution, w: AppWr, wrs: readonly AppWr[], recvs: readonly AppRecv[]): Verdict | undefined {
+function missingCompletion(
+  run: Execution,
+  w: AppWr,
+  wrs: readonly AppWr[],
+  recvs: readonly AppRecv[],
+): Verdict | undefined {
   if (w.wr.signaled === false || run.end.reason === 'event-limit') return undefined;
   if (!validAddress(w.wr, run.config.memoryWords)) return undefined;
   // (lacksBuffer finds `w` among `wrs` by identity: both must come from the same appWrs call.)

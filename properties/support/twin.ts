@@ -141,7 +141,11 @@ export function splitDecisions(a: Execution, b: Execution, host: LayerHost): Twi
  * event that can still change after it is recorded, a TimerFired whose idle firings fold into it
  * (adapters/sim/idleTimers), is final by then (its re-arm, then anything else the host does).
  */
-export function compareWithTwin(run: Execution, twin: Scenario, host: LayerHost): TwinComparison | Promise<TwinComparison> {
+export function compareWithTwin(
+  run: Execution,
+  twin: Scenario,
+  host: LayerHost,
+): TwinComparison | Promise<TwinComparison> {
   const watched = run.adapter.runSyncWatched;
   if (!watched) {
     const other = runTwin(run, twin);

@@ -44,7 +44,11 @@ function responsesLostAfterExecution(trace: Trace): Ev<'AckLost'>[] {
   return lost;
 }
 
-let lastLost: { trace: Trace | undefined; length: number; lost: Ev<'AckLost'>[] } = { trace: undefined, length: 0, lost: [] };
+let lastLost: { trace: Trace | undefined; length: number; lost: Ev<'AckLost'>[] } = {
+  trace: undefined,
+  length: 0,
+  lost: [],
+};
 
 function computeResponsesLost(trace: Trace): Ev<'AckLost'>[] {
   const executed = new Set<string>();
@@ -202,6 +206,7 @@ export function coverageOf(trace: Trace): string[] {
   const kinds = new Set<string>();
   for (const e of trace) kinds.add(e.kind);
   const out: string[] = [];
-  for (const c of COVERAGE_CLASSES) if ((c.needs?.some((k) => kinds.has(k)) ?? true) && c.exercised(trace)) out.push(c.name);
+  for (const c of COVERAGE_CLASSES)
+    if ((c.needs?.some((k) => kinds.has(k)) ?? true) && c.exercised(trace)) out.push(c.name);
   return out;
 }
