@@ -80,12 +80,13 @@ async function main(): Promise<void> {
     const checker = await checkerRates(checkRuns);
     printTable(
       `Checker: every property, every op class, ${checkRuns} runs per op class (shrinking included)`,
-      ['layer', 'scenarios', 'seconds', 'scenarios/s', 'violated'],
+      ['layer', 'scenarios', 'seconds', 'scenarios/s', 'per CPU second', 'violated'],
       checker.map((r) => [
         r.layer,
         fmt(r.scenarios),
         r.seconds.toFixed(2),
         fmt(Math.round(r.scenariosPerSecond)),
+        fmt(Math.round(r.scenariosPerCpuSecond)),
         r.violated.join(', ') || '-',
       ]),
     );

@@ -10,7 +10,7 @@
  * write, a message relayed from the layer's own buffer) is the same execution, not a second one.
  */
 import type { Trace } from '../src/core/trace';
-import { appWrs, executionsOf } from './support/history';
+import { sharedAppWrs, executionsOf } from './support/history';
 import type { AppWr, EffectEvent } from './support/history';
 import { describeRecv, describeWr, fmtTime } from './support/describe';
 import { defineProperty } from './support/safe';
@@ -20,7 +20,7 @@ export const atMostOnce = defineProperty(
   'at-most-once',
   'every application WR takes effect at the responder at most once, across all paths',
   (run) => {
-    for (const w of appWrs(run.trace)) {
+    for (const w of sharedAppWrs(run.trace)) {
       const effects = executionsOf(w).filter((e) => takesEffect(w, e));
       if (w.wr.opcode === 'READ' || effects.length < 2) continue;
       const [first, second] = effects;

@@ -8,7 +8,7 @@ import type { Execution } from '../src/core/execution';
 import type { Verdict } from '../src/core/property';
 import { consumesRecv, isAtomic } from '../src/core/verbs';
 import type { WorkCompletion } from '../src/core/verbs';
-import { appRecvs, appWrs, lacksBuffer, validAddress } from './support/history';
+import { sharedAppRecvs, sharedAppWrs, lacksBuffer, validAddress } from './support/history';
 import type { AppRecv, AppWr } from './support/history';
 import { attributionHint, deliveryHint } from './support/attribution';
 import { describeRecv, describeWr, fmtTime } from './support/describe';
@@ -21,8 +21,8 @@ export const completionFidelity = defineProperty(
   'each WR completes exactly once; SUCCESS only after its effect, with the values the effect produced',
   (run) => {
     const exact = run.adapter.capabilities.observesExecution === 'exact';
-    const recvs = appRecvs(run.trace);
-    const wrs = appWrs(run.trace);
+    const recvs = sharedAppRecvs(run.trace);
+    const wrs = sharedAppWrs(run.trace);
     for (const w of wrs) {
       const v = checkWr(run, w, exact, wrs, recvs);
       if (v) return v;
@@ -41,7 +41,13 @@ export const completionFidelity = defineProperty(
   },
 );
 
-function checkWr(run: Execution, w: AppWr, exact: boolean, wrs: AppWr[], recvs: AppRecv[]): Verdict | undefined {
+function checkWr(
+  run: Execution,
+  w: AppWr,
+  exact: boolean,
+  wrs: readonly AppWr[],
+  recvs: readonly AppRecv[],
+): Verdict | undefined {
   const name = describeWr(w.host, w.wr);
   if (w.deliveries.length > 1) {
     const [a, b] = w.deliveries;
@@ -91,7 +97,12 @@ function checkValue(w: AppWr, d: AppWr['deliveries'][number], effects: AppWr['ef
 }
 
 /** No completion at all: a violation once the run is over, unless the WR could never complete. */
-function missingCompletion(run: Execution, w: AppWr, wrs: AppWr[], recvs: AppRecv[]): Verdict | undefined {
+function missingCompletion(
+  run: Execution,
+  w: AppWr,
+  wrs: readonly AppWr[],
+  recvs: readonly AppRecv[],
+): Verdict | undefined {
   if (w.wr.signaled === false || run.end.reason === 'event-limit') return undefined;
   if (!validAddress(w.wr, run.config.memoryWords)) return undefined;
   // (lacksBuffer finds `w` among `wrs` by identity: both must come from the same appWrs call.)
@@ -104,7 +115,7 @@ function missingCompletion(run: Execution, w: AppWr, wrs: AppWr[], recvs: AppRec
   };
 }
 
-function checkRecv(run: Execution, r: AppRecv, wrs: AppWr[]): Verdict | undefined {
+function checkRecv(run: Execution, r: AppRecv, wrs: readonly AppWr[]): Verdict | undefined {
   const name = describeRecv(r.host, r.id);
   if (r.deliveries.length > 1) {
     const [a, b] = r.deliveries;
@@ -149,7 +160,7 @@ function checkRecv(run: Execution, r: AppRecv, wrs: AppWr[]): Verdict | undefine
  * A RECV completion the receiver's layer attributed to the peer's WR `forWr`: that WR must be a
  * message of the peer's application, and the completion must carry its payload and imm.
  */
-function checkAttributedRecv(r: AppRecv, d: AppRecv['deliveries'][number], wrs: AppWr[]): Verdict | undefined {
+function checkAttributedRecv(r: AppRecv, d: AppRecv['deliveries'][number], wrs: readonly AppWr[]): Verdict | undefined {
   const name = describeRecv(r.host, r.id);
   const msg = messagesTo(r, wrs).find((m) => m.wr.id === d.forWr);
   if (!msg) {
@@ -172,7 +183,7 @@ function checkAttributedRecv(r: AppRecv, d: AppRecv['deliveries'][number], wrs: 
 }
 
 /** The peer application's messages (SEND, WRITE_WITH_IMM) addressed to `r`'s host. */
-function messagesTo(r: AppRecv, wrs: AppWr[]): AppWr[] {
+function messagesTo(r: AppRecv, wrs: readonly AppWr[]): AppWr[] {
   return wrs.filter((m) => m.peer === r.host && consumesRecv(m.wr.opcode));
 }
 

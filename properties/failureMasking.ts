@@ -4,7 +4,7 @@
  * after the last fault or application step, NIC retransmission waits not charged) bounds
  * "eventually", so a hang is a violation with its trace, never a timeout of the test runner.
  */
-import { appRecvs, appWrs, lacksBuffer, validAddress } from './support/history';
+import { sharedAppRecvs, sharedAppWrs, lacksBuffer, validAddress } from './support/history';
 import { describeWr, fmtTime } from './support/describe';
 import { runEndClause } from './support/runEnd';
 import { pathHealth } from './support/health';
@@ -22,8 +22,8 @@ export const failureMasking = defineProperty(
     // Does not apply: no path is left to fail over to, or the layer's management network is gone.
     if (health.healthy.length === 0 || health.controlLostForever) return { status: 'holds' };
     const healthy = `path${health.healthy.length > 1 ? 's' : ''} ${health.healthy.join(', ')} stayed healthy or healed`;
-    const wrs = appWrs(run.trace);
-    const recvs = appRecvs(run.trace);
+    const wrs = sharedAppWrs(run.trace);
+    const recvs = sharedAppRecvs(run.trace);
     for (const w of wrs) {
       if (!validAddress(w.wr, run.config.memoryWords) || lacksBuffer(w, wrs, recvs)) continue;
       const d = w.deliveries[0];

@@ -12,7 +12,7 @@ import type { Execution } from '../src/core/execution';
 import type { Verdict } from '../src/core/property';
 import type { LayerHost } from '../src/core/verbs';
 import { ATTRIBUTION_DOC } from './support/attribution';
-import { appWrs, endEvent, executionsOf, firstSuccess, validAddress } from './support/history';
+import { sharedAppWrs, endEvent, executionsOf, firstSuccess, validAddress } from './support/history';
 import type { AppWr, EffectEvent } from './support/history';
 import { describeOp, describeWr, fmtTime, word } from './support/describe';
 import { defineProperty } from './support/safe';
@@ -65,7 +65,7 @@ function wordHistories(run: Execution): Map<string, HistoryOp[]> {
     if (!histories.has(k)) histories.set(k, []);
     histories.get(k)!.push(op);
   };
-  const wrs = appWrs(run.trace);
+  const wrs = sharedAppWrs(run.trace);
   for (const w of wrs) {
     const op = wordOpOf(w);
     if (!op || !validAddress(w.wr, words)) continue;
@@ -125,7 +125,7 @@ function wordHistories(run: Execution): Map<string, HistoryOp[]> {
  * An unsignaled WR completes silently: the SUCCESS completion of a later signaled WR of the same
  * application implies it completed (sq_sig_all=0 semantics), so that completion is its response.
  */
-function impliedCompletion(w: AppWr, wrs: AppWr[]): number | undefined {
+function impliedCompletion(w: AppWr, wrs: readonly AppWr[]): number | undefined {
   if (w.wr.signaled !== false || w.deliveries.length > 0) return undefined;
   let first: number | undefined;
   for (const later of wrs) {
@@ -192,7 +192,7 @@ function explain(run: Execution, host: LayerHost, addr: number, ops: HistoryOp[]
 /** The effects that changed `host`'s word `addr` for an application WR, in trace order. */
 function wordEffects(run: Execution, host: LayerHost, addr: number): { w: AppWr; e: EffectEvent }[] {
   const out: { w: AppWr; e: EffectEvent }[] = [];
-  for (const w of appWrs(run.trace)) {
+  for (const w of sharedAppWrs(run.trace)) {
     if (w.peer !== host || w.wr.opcode === 'READ' || w.wr.addr !== addr) continue;
     for (const e of executionsOf(w)) if (e.kind !== 'Deliver') out.push({ w, e });
   }

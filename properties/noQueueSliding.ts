@@ -6,7 +6,7 @@
 import type { Verdict } from '../src/core/property';
 import type { LayerHost } from '../src/core/verbs';
 import { consumesRecv } from '../src/core/verbs';
-import { appRecvs, appWrs, canonical } from './support/history';
+import { sharedAppRecvs, sharedAppWrs, canonical } from './support/history';
 import type { AppRecv, AppWr } from './support/history';
 import { describeRecv, describeWr, fmtTime } from './support/describe';
 import { ATTRIBUTION_DOC } from './support/attribution';
@@ -28,8 +28,8 @@ export const noQueueSliding = defineProperty(
   'no-queue-sliding',
   'the k-th delivered message lands in the k-th posted RECV, each exactly once',
   (run) => {
-    const wrs = appWrs(run.trace);
-    const recvs = appRecvs(run.trace);
+    const wrs = sharedAppWrs(run.trace);
+    const recvs = sharedAppRecvs(run.trace);
     for (const sender of ['A', 'B'] as const) {
       const receiver: LayerHost = sender === 'A' ? 'B' : 'A';
       const v = checkDirection(
@@ -42,7 +42,7 @@ export const noQueueSliding = defineProperty(
   },
 );
 
-function checkDirection(msgs: AppWr[], recvs: AppRecv[]): Verdict {
+function checkDirection(msgs: AppWr[], recvs: readonly AppRecv[]): Verdict {
   if (msgs.length === 0 || recvs.length === 0) return { status: 'holds' };
   const landings = findLandings(msgs, recvs);
   const byMsg = new Map<AppWr, Landing>();
@@ -98,7 +98,7 @@ function checkDirection(msgs: AppWr[], recvs: AppRecv[]): Verdict {
  * unattributed completion of a layer that receives into its own buffers is matched by the
  * payload it delivered, when exactly one message carries that payload.
  */
-function findLandings(msgs: AppWr[], recvs: AppRecv[]): Landing[] {
+function findLandings(msgs: AppWr[], recvs: readonly AppRecv[]): Landing[] {
   const msgById = new Map(msgs.map((m) => [m.wr.id, m]));
   const landings: Landing[] = [];
   for (const r of recvs) {

@@ -15,7 +15,8 @@ import { fmtTime } from './support/describe';
 import { replayRun } from './support/replay';
 import type { ReplayDivergence, ReplayedDecision } from './support/replay';
 import { defineProperty } from './support/safe';
-import { runTwin, splitDecisions, twinScenario } from './support/twin';
+import { compareWithTwin, twinRepeatsRun, twinScenario } from './support/twin';
+import type { TwinComparison } from './support/twin';
 
 /** The sender-view-determinism property. */
 export const senderViewDeterminism = defineProperty(
@@ -40,17 +41,18 @@ export const senderViewDeterminism = defineProperty(
         reason: `sender-view-determinism: the replay agrees, but the ${run.adapter.name} adapter is not deterministic, so the twin comparison is meaningless`,
       };
     }
-    const other = runTwin(run, twin);
-    if (other instanceof Promise) return other.then((t) => compareTwins(run, t));
-    return compareTwins(run, other);
+    if (twinRepeatsRun(run)) return { status: 'holds' };
+    const compared = compareWithTwin(run, twin, 'A');
+    if (compared instanceof Promise) return compared.then((c) => compareTwins(run, c));
+    return compareTwins(run, compared);
   },
 );
 
-function compareTwins(run: Execution, twin: Execution): Verdict {
-  const split = splitDecisions(run, twin, 'A');
+function compareTwins(run: Execution, { split, twin }: TwinComparison): Verdict {
   if (!split) return { status: 'holds' };
   // A run cut short (event limit, work budget) simply has no further decisions: no evidence.
-  const cut = (x: Execution): boolean => x.end.reason === 'event-limit' || x.end.reason === 'work-budget';
+  // (A split with no twin event comes only from a twin that ran to its end, so `twin` is there.)
+  const cut = (x: Execution | undefined): boolean => x?.end.reason === 'event-limit' || x?.end.reason === 'work-budget';
   if ((split.original === undefined && cut(run)) || (split.twin === undefined && cut(twin))) return { status: 'holds' };
   const at = split.original ?? split.twin!;
   const saw = split.lastCommon ? `${split.lastCommon.kind} at t=${fmtTime(split.lastCommon.t)}` : 'the start';

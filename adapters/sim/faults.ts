@@ -12,6 +12,8 @@ interface PacketFaultState {
   index: number;
   fault: PacketFault;
   matches: number;
+  /** Packets of the other direction that passed the filter: what the fault would count in its twin. */
+  otherMatches: number;
   begun: boolean;
   beganNs: number;
 }
@@ -23,11 +25,20 @@ const ENDLESS_ACTIVE_CYCLES = 16;
 export class FaultBook {
   private packetFaults: PacketFaultState[] = [];
   private corruptions: { index: number; fault: Extract<Fault, { kind: 'corrupt-wqe' }>; matches: number }[] = [];
+  /**
+   * Per fault: whether the run reached it (src/core/reached): a drop or delay fault when a packet
+   * of either direction fell inside its window (the nth matching packet of that direction), any
+   * other fault when its anchor fired or its WR was posted. A fault never reached acted in
+   * neither direction.
+   */
+  readonly reached: boolean[];
 
   constructor(
     private readonly sim: Simulator,
     private readonly faults: Fault[],
-  ) {}
+  ) {
+    this.reached = faults.map(() => false);
+  }
 
   /** Arms every fault at the start of the run. */
   start(): void {
@@ -36,7 +47,7 @@ export class FaultBook {
         case 'drop-request':
         case 'drop-response':
         case 'delay':
-          this.packetFaults.push({ index, fault: f, matches: 0, begun: false, beganNs: 0 });
+          this.packetFaults.push({ index, fault: f, matches: 0, otherMatches: 0, begun: false, beganNs: 0 });
           return;
         case 'corrupt-wqe':
           this.corruptions.push({ index, fault: f, matches: 0 });
@@ -53,7 +64,10 @@ export class FaultBook {
     for (const s of this.packetFaults) {
       const kind = s.fault.kind;
       if (kind === 'delay') continue;
-      if ((kind === 'drop-request') !== (packet.kind === 'request')) continue;
+      if ((kind === 'drop-request') !== (packet.kind === 'request')) {
+        this.countOther(s, packet); // its twin's direction (drop-request <-> drop-response)
+        continue;
+      }
       if (this.hits(s, packet) && !reason) reason = `faults[${s.index}] ${kind}`;
     }
     return reason;
@@ -64,7 +78,11 @@ export class FaultBook {
     let extra = 0;
     for (const s of this.packetFaults) {
       const f = s.fault;
-      if (f.kind !== 'delay' || f.direction !== packet.kind) continue;
+      if (f.kind !== 'delay') continue;
+      if (f.direction !== packet.kind) {
+        this.countOther(s, packet);
+        continue;
+      }
       if (this.hits(s, packet)) extra += f.delayNs;
     }
     return extra;
@@ -74,6 +92,7 @@ export class FaultBook {
   isCorrupt(host: LayerHost, path: number, wrId: number): boolean {
     for (const c of this.corruptions) {
       if ((c.fault.host ?? 'A') !== host || c.fault.path !== path || c.fault.wr !== wrId) continue;
+      this.reached[c.index] = true;
       c.matches++;
       if (c.matches === (c.fault.nth ?? 1)) {
         this.begin(c.index, `WQE of WR ${wrId} on path ${path} corrupt`);
@@ -86,16 +105,13 @@ export class FaultBook {
   /** Counts a matching packet; true when it falls inside the fault's window [nth, nth+count). */
   private hits(s: PacketFaultState, packet: Packet): boolean {
     const f = s.fault;
-    if (f.path !== undefined && f.path !== packet.path) return false;
-    if (f.host !== undefined && f.host !== packet.requester) return false;
-    // A sequence NAK answers for the PSN the responder expects, not for the request that
-    // prompted it: it is no WR's response, so a fault aimed at one WR does not match it.
-    if (f.wr !== undefined && (f.wr !== packet.wr.id || packet.nak === 'SEQ')) return false;
+    if (!passesFilter(f, packet)) return false;
     s.matches++;
     const first = f.nth ?? 1;
     const count = f.count ?? 1;
     const inside = s.matches >= first && (count === 'all' || s.matches < first + count);
     if (inside) {
+      this.reached[s.index] = true;
       // A bounded window is activity while it lasts; an endless one ('all') for its first
       // ENDLESS_ACTIVE_CYCLES NIC retry cycles: long enough for a layer to try and give up,
       // short enough that a path that stays broken cannot keep the run open forever.
@@ -110,6 +126,15 @@ export class FaultBook {
     return inside;
   }
 
+  /**
+   * Counts a packet of the direction `s` does not act on: had the fault acted on that direction
+   * (its twin), this packet would have fallen inside its window once the count reaches nth.
+   */
+  private countOther(s: PacketFaultState, packet: Packet): void {
+    if (!passesFilter(s.fault, packet)) return;
+    if (++s.otherMatches >= (s.fault.nth ?? 1)) this.reached[s.index] = true;
+  }
+
   private begin(index: number, what: string): void {
     this.sim.touchActivity();
     this.sim.record({ kind: 'Fault', host: 'net', fault: index, phase: 'begin', what });
@@ -122,6 +147,7 @@ export class FaultBook {
 
   /** An event fault's anchor fired: apply it (and schedule its end, if it has one). */
   private activate(index: number): void {
+    this.reached[index] = true;
     const sim = this.sim;
     const f = this.faults[index];
     switch (f.kind) {
@@ -181,6 +207,16 @@ export class FaultBook {
         return;
     }
   }
+}
+
+/** True when `packet` is one a packet fault aims at (path, requester, WR), its direction aside. */
+function passesFilter(f: PacketFault, packet: Packet): boolean {
+  if (f.path !== undefined && f.path !== packet.path) return false;
+  if (f.host !== undefined && f.host !== packet.requester) return false;
+  // A sequence NAK answers for the PSN the responder expects, not for the request that
+  // prompted it: it is no WR's response, so a fault aimed at one WR does not match it.
+  if (f.wr !== undefined && (f.wr !== packet.wr.id || packet.nak === 'SEQ')) return false;
+  return true;
 }
 
 /** One line naming a packet fault, for the Fault event. */

@@ -3,6 +3,7 @@ import type { Adapter, AdapterCapabilities, Execution } from '../../src/core/exe
 import type { FailoverLayer } from '../../src/core/layer';
 import type { Scenario } from '../../src/core/scenario';
 import { FAULT_KINDS } from '../../src/core/scenario';
+import type { TraceEvent } from '../../src/core/trace';
 import { Simulator } from './simulator';
 
 export { ScenarioError, validateScenario } from '../../src/core/validate';
@@ -27,6 +28,9 @@ export function sim(options: SimOptions = {}): Adapter {
     capabilities: CAPABILITIES,
     runSync(scenario: Scenario, layer: FailoverLayer): Execution {
       return new Simulator(scenario, layer).run(adapter);
+    },
+    runSyncWatched(scenario: Scenario, layer: FailoverLayer, watch: (e: TraceEvent) => boolean): Execution | undefined {
+      return new Simulator(scenario, layer).runWatched(adapter, watch);
     },
     async run(scenario: Scenario, layer: FailoverLayer): Promise<Execution> {
       return adapter.runSync!(scenario, layer);

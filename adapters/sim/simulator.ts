@@ -18,6 +18,7 @@ import type { ContractEnv } from '../../src/core/env/contract';
 import { describeError } from '../../src/core/errors';
 import { badInstance } from '../../src/core/env/instance';
 import { validateScenario } from '../../src/core/validate';
+import { recordFaultsReached } from '../../src/core/reached';
 import { AnchorBoard } from './anchors';
 import type { ResponderMemory } from './external';
 import { runStep } from './apps';
@@ -80,6 +81,9 @@ export class Simulator {
   responderMemory: ResponderMemory | undefined;
   private readonly idleTimers = new IdleTimerFolder((e) => this.append(e, true));
   private stopped: EndReason | undefined;
+  /** Shown each recorded event by runWatched; true from it halts the run after the current step. */
+  private watch: ((e: TraceEvent) => boolean) | undefined;
+  private halted = false;
   /** Steps charged to the layers so far (callbacks and env calls): the work budget's counter. */
   private layerSteps = 0;
   /** The layer callback running now (for the finding when the work budget runs out). */
@@ -134,6 +138,7 @@ export class Simulator {
     ev.t = this.now;
     this.trace.push(ev);
     if (this.trace.length >= this.config.maxEvents) this.stopped = 'event-limit';
+    if (this.watch !== undefined && this.watch(ev)) this.halted = true;
     this.idleTimers.recorded(ev);
     if (fireAnchors) this.anchors.onEvent(ev);
     return ev;
@@ -260,16 +265,40 @@ export class Simulator {
   /** Runs the scenario to its end and returns the Execution. */
   run(adapter: Adapter): Execution {
     this.begin();
+    const { reason, liveness } = this.loop();
+    return this.finish(adapter, reason, liveness);
+  }
+
+  /**
+   * Runs the scenario, showing `watch` each event as it is recorded, in trace order (an event may
+   * still change later: see ./idleTimers). Once `watch` returns true the run halts after the
+   * current step and resolves to undefined (the caller has seen what it needed); otherwise it
+   * runs to its end and returns the Execution, as run() does.
+   */
+  runWatched(adapter: Adapter, watch: (e: TraceEvent) => boolean): Execution | undefined {
+    this.watch = watch;
+    this.begin();
+    if (this.halted) return undefined;
+    const { reason, liveness } = this.loop();
+    if (this.halted) return undefined;
+    this.watch = undefined;
+    return this.finish(adapter, reason, liveness);
+  }
+
+  /** Steps until the run ends (or is halted): why it ended, and how it spent a time limit. */
+  private loop(): { reason: EndReason; liveness?: LivenessSpent } {
     let reason: EndReason = 'quiescent';
     let liveness: LivenessSpent | undefined;
     for (;;) {
+      if (this.halted) break;
       if (this.stopped) {
         reason = this.stopped;
         break;
       }
       const t = this.queue.peekTime();
       if (t === undefined) break;
-      const ended = this.liveness.advance(this.now, t, this.nicWaiting());
+      // A step at the same instant charges nothing either way: the NICs need no look then.
+      const ended = this.liveness.advance(this.now, t, t > this.now && this.nicWaiting());
       if (ended) {
         this.now = ended.endNs;
         reason = 'time-limit';
@@ -278,7 +307,7 @@ export class Simulator {
       }
       this.step();
     }
-    return this.finish(adapter, reason, liveness);
+    return { reason, liveness };
   }
 
   /**
@@ -335,7 +364,7 @@ export class Simulator {
     const memory = { A: this.memory.A.slice(0, words), B: this.memory.B.slice(0, words) };
     this.stopped = undefined; // the End event must be recorded even at the event limit
     this.record({ kind: 'End', host: 'net', reason, memory });
-    return {
+    const execution: Execution = {
       scenario: this.scenario,
       config: this.config,
       layer: this.layer,
@@ -343,6 +372,8 @@ export class Simulator {
       trace: this.trace,
       end: { reason, timeNs: this.now, memory, ...(liveness ? { liveness } : {}) },
     };
+    recordFaultsReached(execution, this.faults.reached);
+    return execution;
   }
 }
 

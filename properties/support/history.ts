@@ -112,6 +112,29 @@ export function appRecvs(trace: Trace): AppRecv[] {
   return out;
 }
 
+/**
+ * A history computed once per trace for every property that reads it (six read the same run).
+ * Keyed by the trace array, and recomputed when the trace has grown or its last event changed;
+ * the result is shared, so callers must not change it.
+ */
+function memoized<T>(compute: (trace: Trace) => T): (trace: Trace) => T {
+  const cache = new WeakMap<Trace, { length: number; last: TraceEvent | undefined; value: T }>();
+  return (trace) => {
+    const last = trace[trace.length - 1];
+    const hit = cache.get(trace);
+    if (hit && hit.length === trace.length && hit.last === last) return hit.value;
+    const value = compute(trace);
+    cache.set(trace, { length: trace.length, last, value });
+    return value;
+  };
+}
+
+/** appWrs, shared by the properties judging one run (read only). */
+export const sharedAppWrs: (trace: Trace) => readonly AppWr[] = memoized(appWrs);
+
+/** appRecvs, shared by the properties judging one run (read only). */
+export const sharedAppRecvs: (trace: Trace) => readonly AppRecv[] = memoized(appRecvs);
+
 /** The End event of a trace (the last event of a finished run). */
 export function endEvent(trace: Trace): Ev<'End'> | undefined {
   const last = trace[trace.length - 1];
@@ -152,7 +175,7 @@ function sortKeys(x: unknown): unknown {
  * True when a SEND/WRITE_WITH_IMM is beyond the RECVs its peer's application posted: it can
  * never land (RNR), and that is the application's doing, not the layer's.
  */
-export function lacksBuffer(w: AppWr, wrs: AppWr[], recvs: AppRecv[]): boolean {
+export function lacksBuffer(w: AppWr, wrs: readonly AppWr[], recvs: readonly AppRecv[]): boolean {
   if (w.wr.opcode !== 'SEND' && w.wr.opcode !== 'WRITE_WITH_IMM') return false;
   const msgs = wrs.filter((m) => m.host === w.host && (m.wr.opcode === 'SEND' || m.wr.opcode === 'WRITE_WITH_IMM'));
   const buffers = recvs.filter((r) => r.host === w.peer).length;

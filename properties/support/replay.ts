@@ -14,7 +14,7 @@ import { badInstance } from '../../src/core/env/instance';
 import type { Execution } from '../../src/core/execution';
 import type { LayerInstance } from '../../src/core/layer';
 import type { DecisionEvent, ObservationEvent } from '../../src/core/trace';
-import { decisions, isObservation } from '../../src/core/trace';
+import { isDecision, isObservation } from '../../src/core/trace';
 import type { LayerHost } from '../../src/core/verbs';
 import { copyWc, copyWr } from '../../src/core/verbs';
 import { canonical } from './history';
@@ -98,7 +98,8 @@ function sameActionAt(a: DecisionEvent | ReplayedDecision, b: { kind: string }, 
  * `seen.calls`, when given, receives how many times the layer consulted a clock or Math.random.
  */
 export function replayRun(run: Execution, world: ReplayWorld, seen?: { calls: number }): ReplayDivergence | undefined {
-  const recorded: Record<LayerHost, DecisionEvent[]> = { A: decisions(run.trace, 'A'), B: decisions(run.trace, 'B') };
+  const recorded: Record<LayerHost, DecisionEvent[]> = { A: [], B: [] };
+  for (const e of run.trace) if (isDecision(e) && (e.host === 'A' || e.host === 'B')) recorded[e.host].push(e);
   // How many decisions each host has made in the replay (the replayed decisions themselves are
   // copied only at a divergence: a replay of a run that agrees allocates none).
   const replayed: Record<LayerHost, number> = { A: 0, B: 0 };

@@ -1,7 +1,7 @@
 /** An Execution (one run of one scenario) and the Adapter that produces it. */
 import type { FailoverLayer } from './layer';
 import type { Scenario, SimConfig } from './scenario';
-import type { EndReason, Trace } from './trace';
+import type { EndReason, Trace, TraceEvent } from './trace';
 
 /** What an adapter can observe and inject, so properties can say `unknown` instead of guessing. */
 export interface AdapterCapabilities {
@@ -20,6 +20,12 @@ export interface Adapter {
   run(scenario: Scenario, layer: FailoverLayer): Promise<Execution>;
   /** The same run synchronously, where the adapter can (the simulator): the checker's hot path. */
   runSync?(scenario: Scenario, layer: FailoverLayer): Execution;
+  /**
+   * runSync, showing `watch` each event as it is recorded, in trace order; once `watch` returns
+   * true the run is abandoned and the result is undefined (the sender-view-determinism twin stops
+   * where its comparison is decided). Optional: callers fall back to runSync.
+   */
+  runSyncWatched?(scenario: Scenario, layer: FailoverLayer, watch: (e: TraceEvent) => boolean): Execution | undefined;
 }
 
 /** One run: its inputs and everything recorded. */

@@ -14,6 +14,11 @@ export interface CoverageClass {
   readonly description: string;
   /** True when the run exercised the situation. */
   readonly exercised: (trace: Trace) => boolean;
+  /**
+   * Event kinds of which a trace must hold at least one for `exercised` to be true (absent: any trace may): coverageOf
+   * skips the class's own scan of a trace that holds none (most runs lose no packet, reset no QP).
+   */
+  readonly needs?: readonly TraceEvent['kind'][];
 }
 
 type Ev<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
@@ -32,6 +37,20 @@ function executedKey(host: string, path: number, wr: number): string {
 
 /** A response of an executed request was lost (not a NAK): the sender cannot tell it from a lost request. */
 function responsesLostAfterExecution(trace: Trace): Ev<'AckLost'>[] {
+  // Two classes ask this of the same trace, one after the other: the second reuses the answer.
+  if (lastLost.trace === trace && lastLost.length === trace.length) return lastLost.lost;
+  const lost = computeResponsesLost(trace);
+  lastLost = { trace, length: trace.length, lost };
+  return lost;
+}
+
+let lastLost: { trace: Trace | undefined; length: number; lost: Ev<'AckLost'>[] } = {
+  trace: undefined,
+  length: 0,
+  lost: [],
+};
+
+function computeResponsesLost(trace: Trace): Ev<'AckLost'>[] {
   const executed = new Set<string>();
   const lost: Ev<'AckLost'>[] = [];
   for (const e of trace) {
@@ -60,16 +79,19 @@ function completionWith(statuses: readonly string[]): (trace: Trace) => boolean 
 export const COVERAGE_CLASSES: readonly CoverageClass[] = [
   {
     name: 'request-lost-before-execution',
+    needs: ['PacketLost'],
     description: 'a request packet was lost on the wire before the responder saw it',
     exercised: (trace) => trace.some((e) => e.kind === 'PacketLost'),
   },
   {
     name: 'response-lost-after-execution',
+    needs: ['AckLost'],
     description: 'the responder executed a request and its response (ACK, READ data, atomic result) was lost',
     exercised: (trace) => responsesLostAfterExecution(trace).length > 0,
   },
   {
     name: 'ack-lost-then-memory-reused',
+    needs: ['AckLost'],
     description: "a WRITE's response was lost after it executed, and the receiver then reused that word",
     exercised: (trace) => {
       const lost = new Set(responsesLostAfterExecution(trace).map((e) => e.wr));
@@ -84,31 +106,37 @@ export const COVERAGE_CLASSES: readonly CoverageClass[] = [
   },
   {
     name: 'rnr-nak',
+    needs: ['Ack', 'AckLost'],
     description: 'the responder answered Receiver Not Ready (no RECV posted for a SEND)',
     exercised: (trace) => trace.some((e) => (e.kind === 'Ack' || e.kind === 'AckLost') && e.nak === 'RNR'),
   },
   {
     name: 'retry-exhausted',
+    needs: ['Completion'],
     description: 'a WR completed with RETRY_EXC_ERR or RNR_RETRY_EXC_ERR (the NIC gave up)',
     exercised: completionWith(['RETRY_EXC_ERR', 'RNR_RETRY_EXC_ERR']),
   },
   {
     name: 'remote-error',
+    needs: ['Completion'],
     description: 'a WR completed with a remote error (REM_ACCESS_ERR, REM_INV_REQ_ERR, REM_OP_ERR)',
     exercised: completionWith(['REM_ACCESS_ERR', 'REM_INV_REQ_ERR', 'REM_OP_ERR']),
   },
   {
     name: 'qp-flushed',
+    needs: ['Completion'],
     description: 'a WR completed with WR_FLUSH_ERR (its QP went to the error state)',
     exercised: completionWith(['WR_FLUSH_ERR']),
   },
   {
     name: 'port-err',
+    needs: ['PortEvent'],
     description: 'a layer observed PORT_ERR on one of its ports',
     exercised: (trace) => trace.some((e) => e.kind === 'PortEvent' && e.event === 'PORT_ERR'),
   },
   {
     name: 'failover-performed',
+    needs: ['Post'],
     description: "a layer re-posted an application's WR on another path than the one it first used",
     exercised: (trace) => {
       const firstPath = new Map<string, number>();
@@ -124,21 +152,25 @@ export const COVERAGE_CLASSES: readonly CoverageClass[] = [
   },
   {
     name: 'qp-reset',
+    needs: ['Reset'],
     description: 'a layer reset (reconnected) a QP',
     exercised: (trace) => trace.some((e) => e.kind === 'Reset'),
   },
   {
     name: 'psn-duplicate',
+    needs: ['Receive'],
     description: 'the responder received a request whose PSN it had already executed (a transport retransmission)',
     exercised: (trace) => trace.some((e) => e.kind === 'Receive' && e.duplicate),
   },
   {
     name: 'atomic-from-cache',
+    needs: ['Receive'],
     description: "a duplicate atomic was answered from the responder's atomic cache, not executed again",
     exercised: (trace) => trace.some((e) => e.kind === 'Receive' && e.duplicate && ATOMICS.has(e.op)),
   },
   {
     name: 'third-party-aba',
+    needs: ['ThirdParty'],
     description: 'a third party put back the value a WR had replaced at the responder (A-B-A)',
     exercised: (trace) => {
       const replaced = new Map<number, number>(); // addr -> the value an executed WR overwrote
@@ -154,11 +186,13 @@ export const COVERAGE_CLASSES: readonly CoverageClass[] = [
   },
   {
     name: 'control-channel-loss',
+    needs: ['ControlLost'],
     description: 'a control message between the layers was lost (management network down)',
     exercised: (trace) => trace.some((e) => e.kind === 'ControlLost'),
   },
   {
     name: 'layer-timer-fired',
+    needs: ['TimerFired'],
     description: "one of the layer's own timers fired",
     exercised: (trace) => trace.some((e) => e.kind === 'TimerFired'),
   },
@@ -169,5 +203,10 @@ export const COVERAGE_CLASS_NAMES: readonly string[] = COVERAGE_CLASSES.map((c) 
 
 /** The names of the classes a run exercised, in table order. */
 export function coverageOf(trace: Trace): string[] {
-  return COVERAGE_CLASSES.filter((c) => c.exercised(trace)).map((c) => c.name);
+  const kinds = new Set<string>();
+  for (const e of trace) kinds.add(e.kind);
+  const out: string[] = [];
+  for (const c of COVERAGE_CLASSES)
+    if ((c.needs?.some((k) => kinds.has(k)) ?? true) && c.exercised(trace)) out.push(c.name);
+  return out;
 }

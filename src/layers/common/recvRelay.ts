@@ -91,11 +91,13 @@ export class RecvRelay {
 
   /** This host reset `path`: its buffers are gone; post fresh ones. */
   onReset(path: number): void {
-    for (const [id, p] of this.buffers) {
-      if (p !== path) continue;
+    // forEach, not for-of over entries: no [id, path] pair allocated per buffer (a hot path of
+    // every reset; issue 13). Deleting the visited entry during forEach is defined for a Map.
+    this.buffers.forEach((p, id) => {
+      if (p !== path) return;
       this.buffers.delete(id);
       this.discarded.set(id, p);
-    }
+    });
     this.counts[path] = 0;
     this.down[path] = false;
     this.fill(path);
