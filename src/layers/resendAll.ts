@@ -58,12 +58,10 @@ export const resendAll: ReferenceLayer = describedLayer(
         opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
         why: "it resets only its own end of a failed path: back on that path, its restarted PSNs are duplicates at the peer's QP, ACKed without executing, so the WR completes SUCCESS without effect",
       },
-    ],
-    unreached: [
       {
         property: 'failure-masking',
         opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'],
-        why: "found since the generator draws faults in failover order (the second fault on the backup): the backup fails while the first path is down for a while and heals; the layer surfaces the error instead of returning to the healed path. Reached in about 1-4% of runs; listed here, not compared, until the layer's owner reviews it",
+        why: "it resets only its own end: a WR to a bad address puts the peer's QP in ERR (REM_ACCESS_ERR), the layer re-arms its own end and re-posts there, and the WRs behind it are lost at the peer's dead QP until their retries run out, though both paths are healthy (found at seed 1 since the generator draws out-of-range addresses and second failures)",
       },
     ],
   },
