@@ -61,7 +61,7 @@ export const resendAll: ReferenceLayer = describedLayer(
       {
         property: 'failure-masking',
         opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'],
-        why: "it resets only its own end: a WR to a bad address puts the peer's QP in ERR (REM_ACCESS_ERR), the layer re-arms its own end and re-posts there, and the WRs behind it are lost at the peer's dead QP until their retries run out, though both paths are healthy (found at seed 1 since the generator draws out-of-range addresses and second failures)",
+        why: "it gives up once every path failed a WR twice for long enough (FailureTally): a second failure on the backup (responses of the WR dropped there) with the first path healing just after the last try on it is surfaced, though that path is healthy; and it resets only its own end, so a WR to a bad address (REM_ACCESS_ERR) leaves the peer's QP in ERR and the WRs behind it are lost there until they give up (found at seed 1 since the generator draws second failures, delays just past timers and out-of-range addresses)",
       },
     ],
   },
