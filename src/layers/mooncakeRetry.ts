@@ -68,7 +68,8 @@ export const mooncakeRetry: ReferenceLayer = describedLayer(
   createMooncakeRetry(),
   `models kvcache-ai/Mooncake@${MOONCAKE_COMMIT.slice(0, 10)} (rdma_transport): on a completion error, pause the peer rail, delete the endpoint (its QP to ERR) and re-post the same slice on the next rail, up to 9 tries`,
   {
-    summary: 'masks one rail failure for WRITE and READ; a WRITE whose ACK was lost executes again; a slice to a bad address takes the slices behind it down',
+    summary:
+      'masks one rail failure for WRITE and READ; a WRITE whose ACK was lost executes again; a slice to a bad address takes the slices behind it down',
     violations: [
       {
         property: 'at-most-once',
