@@ -64,17 +64,17 @@ export const ncclIbResiliency: ReferenceLayer = describedLayer(
         why: "the probe flags only a chunk's WRITE_WITH_IMM: when it was lost or flushed after the data WRITE executed, RepostRequest replays the chunk whole (res.cc:ncclIbResiliencyRepostRequest:206-266, p2p.cc:ncclIbMultiSend:83-260)",
       },
       {
-        property: 'linearizability',
-        opcodes: ['WRITE'],
-        why: "that replayed WRITE overwrites a word the receiver's application reused after the first execution (the paper's T2; NCCL's receiver reads only after its irecv completes)",
-      },
-      {
         property: 'failure-masking',
         opcodes: ['WRITE', 'WRITE_WITH_IMM'],
         why: 'every completion status but WR_FLUSH_ERR and RETRY_EXC_ERR is fatal, with a healthy device left (res.cc:ncclIbResiliencyCheckErrorNotFatal:36-44): a corrupt WQE (LOC_QP_OP_ERR) aborts the communicator',
       },
     ],
     unreached: [
+      {
+        property: 'linearizability',
+        opcodes: ['WRITE'],
+        why: "the replayed WRITE overwrites a word the receiver's application reused after the first execution (the paper's T2; NCCL's receiver reads only after its irecv completes); it needs a reuse, a lost WRITE_WITH_IMM after its data WRITE executed and a 34 s retry window: the default audit (seed 1, 200 runs) misses it, seed 3 finds it at run 23 (test/layers/ncclIbResiliency.test.ts)",
+      },
       {
         property: 'at-most-once',
         opcodes: ['WRITE_WITH_IMM'],

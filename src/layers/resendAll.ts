@@ -58,12 +58,10 @@ export const resendAll: ReferenceLayer = describedLayer(
         opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
         why: "it resets only its own end of a failed path: back on that path, its restarted PSNs are duplicates at the peer's QP, ACKed without executing, so the WR completes SUCCESS without effect",
       },
-    ],
-    unreached: [
       {
         property: 'failure-masking',
         opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'WRITE_WITH_IMM'],
-        why: "found since the generator draws faults in failover order (the second fault on the backup): the backup fails while the first path is down for a while and heals; the layer surfaces the error instead of returning to the healed path. Reached in about 1-4% of runs; listed here, not compared, until the layer's owner reviews it",
+        why: "it gives up once every path failed a WR twice for long enough (FailureTally): a second failure on the backup (responses of the WR dropped there) with the first path healing just after the last try on it is surfaced, though that path is healthy; and it resets only its own end, so a WR to a bad address (REM_ACCESS_ERR) leaves the peer's QP in ERR and the WRs behind it are lost there until they give up (found at seed 1 since the generator draws second failures, delays just past timers and out-of-range addresses)",
       },
     ],
   },

@@ -3,6 +3,7 @@
  * lines it follows (openeuler-mirror/kucx at KUCX_COMMIT; abbreviations in src/layers/kucx/source.ts).
  * Scenarios use kucx's own QP settings (timeout 18, retry_cnt 7).
  */
+import { properties } from '../../properties';
 import { layers } from '../../src/layers';
 import { createKucxFailover } from '../../src/layers/kucxFailover';
 import { KUCX_QP } from '../../src/layers/kucx/source';
@@ -123,6 +124,33 @@ describe('kucx-failover: the failover decision', () => {
       [aDiesAt(0), { kind: 'nic-death', host: 'A', path: 1, after: { on: 'at', atNs: 100_000 } }],
     );
     expect(aborts(ex)).toEqual(['A: kucx-abort: no available lane (ucp.c:684-685)']);
+  });
+
+  it('ucp.c:684-685 + ib_device.c:617: both devices faulted together and back 1 us later: the process has aborted, the WR never completes (failure-masking)', () => {
+    const ex = kucx(
+      [post(write(1))],
+      [
+        { kind: 'nic-death', host: 'A', path: 0, after: { on: 'at', atNs: 0 }, reviveAfterNs: 1_000 },
+        { kind: 'nic-death', host: 'A', path: 1, after: { on: 'at', atNs: 0 }, reviveAfterNs: 1_000 },
+      ],
+    );
+    expect(aborts(ex)).toEqual(['A: kucx-abort: no available lane (ucp.c:684-685)']);
+    expect(sendDeliveries(ex)).toEqual([]);
+    expect(properties.failureMasking.check(ex)).toMatchObject({ status: 'violated' });
+  });
+
+  it("iface.c:poll_tx:172-194: a READ that hit REM_ACCESS_ERR leaves its QP in ERR; the next READ's flush completes it SUCCESS with a value it never read, after a third party changed the word (linearizability)", () => {
+    const ex = kucx(
+      [
+        post({ id: 1, opcode: 'READ', addr: 1_048_576 }),
+        post({ id: 2, opcode: 'READ', addr: 0 }, { on: 'deliver', wr: 1 }),
+        { kind: 'third', op: 'WRITE', addr: 0, value: 1 },
+      ],
+      [],
+    );
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS', '2:SUCCESS']);
+    expect(memoryB(ex)[0]).toBe(1);
+    expect(properties.linearizability.check(ex)).toMatchObject({ status: 'violated' });
   });
 
   it('resend.c:35: a SEND completed by its RETRY_EXC_ERR CQE, then a device fault: (pi - tx_pc) - ack exceeds the queue and the assert aborts the process', () => {

@@ -4,12 +4,13 @@
  * p2p_resiliency.cc). Scenarios run at NCCL's own settings (IB timeout 20, retry_cnt 7: a dead
  * path is noticed after 8 x 4.29 s = 34.4 s) with the model's declared config.
  */
+import { properties } from '../../properties';
 import { layers } from '../../src/layers';
 import { NCCL_QP_SETTINGS } from '../../src/layers/nccl/source';
 import type { Fault, Scenario, WorkloadStep } from '../../src/core/scenario';
 import type { SendWr } from '../../src/core/verbs';
 import type { Execution } from '../../src/core/execution';
-import { executions, of, recvDeliveries, run, sendDeliveries } from './helpers';
+import { executions, memoryB, of, recvDeliveries, run, sendDeliveries } from './helpers';
 
 const config: Scenario['config'] = { ...NCCL_QP_SETTINGS, pollDelayNs: { ...NCCL_QP_SETTINGS.pollDelayNs } };
 const SECOND = 1_000_000_000;
@@ -140,6 +141,16 @@ describe('nccl-ib-resiliency: the failover decision', () => {
     const ex = nccl([post(write(1))], [{ kind: 'drop-request', path: 0, nth: 2, count: 'all' }]);
     expect(executions(ex, 1)).toBe(2);
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
+  });
+
+  it("res.cc:ncclIbResiliencyRepostRequest:206-266: the whole replay overwrites a word the receiver's application reused after the first execution (linearizability, the paper's T2; unreached by the default audit)", () => {
+    const ex = nccl(
+      [post({ id: 1, opcode: 'WRITE', addr: 1, value: 5 }), { kind: 'reuse', addr: 1, expect: 5, value: 13 }],
+      [{ kind: 'drop-request', path: 0, nth: 2, count: 'all' }],
+    );
+    expect(executions(ex, 1)).toBe(2);
+    expect(memoryB(ex)[1]).toBe(5);
+    expect(properties.linearizability.check(ex)).toMatchObject({ status: 'violated' });
   });
 
   it('res.cc:129-147: an error CQE of a tracked slot is dropped (the flush behind the failed WR starts no second tracking)', () => {
