@@ -2,6 +2,11 @@
  * Cross-adapter replay: the simulator's minimal counterexample for resend-all on FETCH_ADD (found
  * and shrunk by checkLayer), replayed on real verbs, executes the FADD twice: the counter at the
  * responder reads 2, and at-most-once is violated on Soft-RoCE exactly as in the simulator.
+ *
+ * The generator also draws faults real verbs cannot inject one WR at a time (a `delay` of one
+ * WR's packets), and its minimal counterexample at seed 1 is such a delay. So the test takes the
+ * first seed from 1 whose minimal counterexample is a lost response (the paper's lost ACK), which
+ * the packet filter injects exactly; the seed is printed.
  */
 import { properties } from '../../properties';
 import { checkLayer } from '../../src/check';
@@ -11,25 +16,38 @@ import { runScenario } from '../../src/check/run';
 import type { Scenario } from '../../src/core/scenario';
 import { adapter, brief, describeNative, of, timed } from './support';
 
+/** Seeds tried for a lost-response counterexample (seed 2 is one at generator version 2). */
+const MAX_SEED = 20;
+
 describeNative("replaying the simulator's resend-all + FETCH_ADD counterexample on real verbs", () => {
   let scenario: Scenario;
   let counterexample: NonNullable<Awaited<ReturnType<typeof checkLayer>>['results'][number]['counterexample']>;
 
   beforeAll(async () => {
-    const report = await timed('checkLayer(resendAll, FETCH_ADD) on the simulator', () =>
-      checkLayer(layers.resendAll, {
-        opcodes: ['FETCH_ADD'],
-        properties: [properties.atMostOnce],
-        numRuns: 200,
-        seed: 1,
-      }),
-    );
-    const result = report.results.find((r) => r.property === 'at-most-once' && r.counterexample);
-    if (!result?.counterexample)
-      throw new Error('the simulator found no at-most-once counterexample for resend-all on FETCH_ADD');
-    counterexample = result.counterexample;
-    scenario = counterexample.scenario;
-    console.log(`minimal counterexample (sim): ${JSON.stringify(scenario)}\n${counterexample.explanation}`);
+    let picked: typeof counterexample | undefined;
+    for (let seed = 1; seed <= MAX_SEED && picked === undefined; seed++) {
+      const report = await timed(`checkLayer(resendAll, FETCH_ADD) on the simulator, seed ${seed}`, () =>
+        checkLayer(layers.resendAll, {
+          opcodes: ['FETCH_ADD'],
+          properties: [properties.atMostOnce],
+          numRuns: 200,
+          seed,
+        }),
+      );
+      const found = report.results.find((r) => r.property === 'at-most-once')?.counterexample;
+      if (found && found.scenario.faults.every((f) => f.kind === 'drop-response')) {
+        picked = found;
+        console.log(
+          `minimal counterexample (sim, seed ${seed}): ${JSON.stringify(found.scenario)}\n${found.explanation}`,
+        );
+      }
+    }
+    if (picked === undefined)
+      throw new Error(
+        `seeds 1-${MAX_SEED}: no minimal at-most-once counterexample of resend-all on FETCH_ADD is a lost response`,
+      );
+    counterexample = picked;
+    scenario = picked.scenario;
   });
 
   test('on the simulator the counterexample is one FETCH_ADD whose first ACK is lost', () => {
