@@ -110,7 +110,11 @@ export interface CheckOptions {
    * own settings); `{}` draws everything. `livenessNs` and `nic` above win over these.
    */
   config?: ScenarioSettings;
-  /** Swarm generation: each scenario draws from its own subset of the fault kinds (bench/generator.ts). */
+  /**
+   * Swarm generation: each scenario draws from its own subset of the fault kinds (bench/generator.ts).
+   * checkLayer's default is on (CHECK_DEFAULTS.swarm); scenarioArbitrary called directly draws
+   * without it unless given `swarm: true`, so its counterexamples read as they always did.
+   */
   swarm?: boolean;
   /** Fault locality: each fault targets one WR, anchored to that WR's events (bench/generator.ts). */
   locality?: boolean;
