@@ -1,11 +1,21 @@
 /**
  * The consumer's own failover layer: it retries only what is safe to retry. A failed READ is
  * re-posted on the next path (a READ has no effect, so running it twice is harmless), up to
- * MAX_READ_ATTEMPTS times; every other failure is handed to the application, which knows whether
- * its WRITE or atomic may be repeated. After an error on a path, new work goes to the next path;
- * a failed path is reconnected before it is used again. Receive buffers stay on path 0.
+ * MAX_READ_ATTEMPTS times, unless the application caused the error (a bad address: retried on
+ * another path it would only put that path's QP in error too); every other failure is handed to
+ * the application, which knows whether its WRITE or atomic may be repeated. After an error on a path, new work goes to the next path;
+ * a failed path is reconnected, at both ends (over the control channel), before it is used again.
+ * Receive buffers stay on path 0.
  */
 import type { FailoverLayer, LayerEnv, SendWr, WorkCompletion } from 'rdmacheck';
+
+/** Errors the application's WR caused, not the path: the same WR fails the same way anywhere. */
+const APPLICATION_ERRORS: ReadonlySet<string> = new Set([
+  'REM_ACCESS_ERR',
+  'REM_INV_REQ_ERR',
+  'LOC_PROT_ERR',
+  'LOC_LEN_ERR',
+]);
 
 /** How many times one READ is tried, across paths, before its error reaches the application. */
 export const MAX_READ_ATTEMPTS = 8;
@@ -28,6 +38,9 @@ export const readRetryLayer: FailoverLayer = {
       if (!failed.has(path)) return true;
       if (inflight[path] > 0) return false;
       env.reset(path);
+      // A reset is one-ended: the peer's end of the path may be in error too (a bad address
+      // there moves the responder's QP to ERR), so ask the peer's layer to reset its end as well.
+      env.sendControl({ reset: path });
       failed.delete(path);
       return true;
     };
@@ -73,11 +86,16 @@ export const readRetryLayer: FailoverLayer = {
         if (entry === undefined) return;
         if (wc.status === 'SUCCESS') return finish(wc);
         markFailed(path);
-        if (entry.wr.opcode === 'READ' && entry.attempts < MAX_READ_ATTEMPTS) return post(entry);
+        const retriable = entry.wr.opcode === 'READ' && !APPLICATION_ERRORS.has(wc.status);
+        if (retriable && entry.attempts < MAX_READ_ATTEMPTS) return post(entry);
         finish(wc);
       },
       onPortEvent(path, event) {
         if (event === 'PORT_ERR') markFailed(path);
+      },
+      onControl(msg) {
+        const path = (msg as { reset?: unknown }).reset;
+        if (typeof path === 'number' && path >= 0 && path < env.paths) env.reset(path);
       },
     };
   },
