@@ -19,7 +19,12 @@ import { KUCX_PROGRESS_NS } from './source';
 type DeviceFlag = 'none' | 'in-progress' | 'migrating' | 'migrated';
 
 const PROGRESS = 'kucx-progress';
-/** RX statuses that fail the device over (ibfo.c:uct_ib_poll_cq_wr_status_need_failover:78-89), past the skipped FLUSH and REM_ABORT. */
+/**
+ * RX statuses that fail the device over: of those ibfo.c:uct_ib_poll_cq_wr_status_need_failover:78-89
+ * lists (REM_OP, RETRY_EXC, FATAL, RESP_TIMEOUT; FLUSH and REM_ABORT skipped), the two the
+ * simulator produces. The source also stops processing the polled batch at the first such error
+ * (iface.c:325); the model gets one CQE per poll, so there is no batch to stop.
+ */
 const RX_FAILOVER_STATUSES = new Set(['REM_OP_ERR', 'RETRY_EXC_ERR']);
 
 /** The context's next step waits for the peer (ucp.c:891-894 META reply, 814-816 rkey reply). */
@@ -133,6 +138,8 @@ class KucxHost implements LayerInstance, FailoverHost {
     if (simple && wc.status !== 'SUCCESS') return;
     const ep = this.eps[path];
     const sn = ep.snFor(wc.wrId);
+    // Model glue: a CQE whose wr_id maps to no outstanding sequence number (already completed
+    // cumulatively by a later CQE) completes nothing, as the source's ci catch-up would (iface.c:148-197).
     if (sn === undefined) return;
     const done = ep.completeUpTo(sn);
     for (const op of done) this.deliverSuccess(op, op.wr.id === wc.wrId && wc.status === 'SUCCESS' ? wc : undefined);
@@ -149,6 +156,8 @@ class KucxHost implements LayerInstance, FailoverHost {
       if (this.relay.owns(wc.wrId)) this.relay.onCompletion(path, wc);
       return;
     }
+    // Model glue: only the RECVs the layer posted on the application's behalf are RX CQEs of the
+    // endpoint; iface.c:251-289 counts every AM receive but pure flow-control grants, which the model has none of.
     if (!this.relay.owns(wc.wrId)) return;
     this.eps[path].ack = (this.eps[path].ack + 1) & 0xffff;
     this.relay.onCompletion(path, wc);

@@ -124,6 +124,8 @@ class NcclReceiver implements LayerInstance {
   private onData(path: number, wc: WorkCompletion): void {
     const imm = wc.imm ?? 0;
     const req = this.recvReqs.get(slotOf(imm));
+    // p2p.cc:748-755: an UNUSED request returns early without re-posting the RECV. A slot never
+    // used (!req) would be a NULL dereference in the source; the model ignores the CQE instead.
     if (!req || req.type === 'UNUSED') return;
     if (imm === req.id && wc.payload && wc.payload.length === 2) req.tag = { wrId: wc.payload[0], imm: wc.payload[1] };
     const flags = completionsAddr(this.base, slotOf(req.id));

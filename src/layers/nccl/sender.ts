@@ -68,6 +68,9 @@ class NcclSender implements LayerInstance {
     if (this.aborted) return this.env.deliver({ wrId: wr.id, status: 'WR_FLUSH_ERR', opcode: wr.opcode });
     const id = this.nextRequestId;
     const slot = slotOf(id);
+    // Model glue, no source rule: NCCL's data path posts nothing but these two opcodes (the layer
+    // declares them), and its CTS would make a request whose slot is busy wait; the CTS exchange
+    // is not modelled (NCCL_OMISSIONS), so such a request is refused instead.
     if ((wr.opcode !== 'WRITE' && wr.opcode !== 'WRITE_WITH_IMM') || this.sendReqs.has(slot)) {
       return this.env.deliver({ wrId: wr.id, status: 'LOC_QP_OP_ERR', opcode: wr.opcode });
     }
@@ -133,6 +136,8 @@ class NcclSender implements LayerInstance {
     // res.cc:129-147: already tracked (a sibling chunk failed) or already replayed and released
     // ("The CQE should be ignored"): a replay's own error ends here (field-layers.md 1.3 step 6).
     if (tracking && tracking.gen === req.id + 1) return;
+    // res.cc:151-156: a CQE of a request older than the one tracked in its slot is an error out of
+    // ncclIbTest (the source tests <=; equality already returned above).
     if (tracking && req.id + 1 < tracking.gen) return this.abort(status, 'replay of an old request');
     this.failedRequests.set(slot, { gen: req.id + 1, request: req, state: 'pending', failedAttempts: 0 });
     // res.cc:466-472: PROBE_DELAY counted from now (errorInfo.time = clockNano()).
@@ -153,6 +158,7 @@ class NcclSender implements LayerInstance {
     const id = this.nextInventedId--;
     this.invented.set(id, { slot, probe: true });
     const addr = completionsAddr(this.peerLayerBase, slot);
+    // The probe is posted under NCCLCHECK (res.cc:455-532): a refused post is an error out of ncclIbTest.
     if (!this.env.post(device, { id, opcode: 'READ', addr, signaled: true }).ok)
       return this.abort('LOC_QP_OP_ERR', 'probe post refused');
     tracking.state = 'probePosted';
@@ -165,6 +171,8 @@ class NcclSender implements LayerInstance {
    */
   private onProbeCompletion(path: number, wc: WorkCompletion, slot: number): void {
     const tracking = this.failedRequests.get(slot);
+    // Model glue: a probe CQE for a slot no longer probing (already decided) changes nothing; the
+    // source has at most one probe per tracked slot in flight (res.cc:455-532).
     if (!tracking?.request || tracking.state !== 'probePosted') return;
     if (wc.status === 'SUCCESS') {
       this.probingResults.set(slot, wc.value ?? 0);
