@@ -8,13 +8,12 @@
  */
 import fc from 'fast-check';
 import { sim } from '../adapters/sim';
-import { scenarioSize } from '../src/check/minimize';
 import type { Anchor, Fault, Scenario, SimConfig, WorkloadStep } from '../src/core/scenario';
 import { FAULT_KINDS } from '../src/core/scenario';
 import type { Opcode, SendWr } from '../src/core/verbs';
 import type { Bug } from './bugs';
 import type { Hunt } from './hunt';
-import { isOneMinimal } from './hunt';
+import { foundHunt } from './hunt';
 import { now } from './stats';
 
 /** The builder the commands act on: the scenario so far and the last WR posted. */
@@ -244,14 +243,5 @@ export async function huntWithBaseline(bug: Bug, seed: number, budget: number): 
   const end = now();
   if (!details.failed || !details.counterexample || foundAt === undefined) return { seed, found: false };
   const [config, cmds] = details.counterexample;
-  const shrunk = build(config, cmds);
-  return {
-    seed,
-    found: true,
-    runsToFailure,
-    msToFailure: foundAt - start,
-    msAfterFailure: end - foundAt,
-    size: scenarioSize(shrunk),
-    oneMinimal: await isOneMinimal(shrunk, bug.layer, bug.property),
-  };
+  return foundHunt(seed, runsToFailure, { start, foundAt, end }, build(config, cmds), bug);
 }

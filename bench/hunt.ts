@@ -46,6 +46,25 @@ export async function isOneMinimal(s: Scenario, layer: FailoverLayer, property: 
 }
 
 /** rdmacheck's hunt: checkLayer on the bug's op class and property alone, `budget` runs. */
+/** A found hunt's record: times from the start, and the minimal scenario's size and 1-minimality. */
+export async function foundHunt(
+  seed: number,
+  runsToFailure: number | undefined,
+  times: { start: number; foundAt: number; end: number },
+  minimal: Scenario,
+  bug: Pick<Bug, 'layer' | 'property'>,
+): Promise<Hunt> {
+  return {
+    seed,
+    found: true,
+    runsToFailure,
+    msToFailure: times.foundAt - times.start,
+    msAfterFailure: times.end - times.foundAt,
+    size: scenarioSize(minimal),
+    oneMinimal: await isOneMinimal(minimal, bug.layer, bug.property),
+  };
+}
+
 export async function huntWithRdmacheck(b: Bug, seed: number, budget: number): Promise<Hunt> {
   let runsToFailure: number | undefined;
   let foundAt: number | undefined;
@@ -66,13 +85,5 @@ export async function huntWithRdmacheck(b: Bug, seed: number, budget: number): P
   const r = report.results.find((x) => x.opcode === b.opcode);
   const cx = r?.counterexample;
   if (!r || r.status !== 'violated' || !cx || foundAt === undefined) return { seed, found: false };
-  return {
-    seed,
-    found: true,
-    runsToFailure,
-    msToFailure: foundAt - start,
-    msAfterFailure: end - foundAt,
-    size: scenarioSize(cx.scenario),
-    oneMinimal: await isOneMinimal(cx.scenario, b.layer, b.property),
-  };
+  return foundHunt(seed, runsToFailure, { start, foundAt, end }, cx.scenario, b);
 }
