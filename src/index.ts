@@ -55,6 +55,7 @@ export {
   renderMermaid,
   renderHtml,
   renderMatrixText,
+  unsupportedFaultsLine,
   replayCommand,
   loadScenario,
   parseScenario,
