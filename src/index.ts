@@ -61,7 +61,7 @@ export {
   parseScenario,
 } from './report/index';
 export type { LoadedTrace, LoadedScenario } from './report/index';
-export { CHECK_DEFAULTS, regenerateScenario, counterexampleArbitrary } from './check';
+export { CHECK_DEFAULTS, DRAWN_FAULT_KINDS, regenerateScenario, counterexampleArbitrary } from './check';
 export {
   scenarioArbitrary,
   theoremWitnesses,
