@@ -5,10 +5,12 @@
  * inject a kind gets audits without it, and the report says so.
  */
 import fc from 'fast-check';
+import { native, NATIVE_FAULTS } from '../../adapters/native';
 import { sim } from '../../adapters/sim';
 import { properties } from '../../properties';
 import { resolveGeneratorLimits, scenarioArbitrary } from '../../src/check/arbitraries';
 import { checkLayer } from '../../src/check/checkLayer';
+import { resolveCheckOptions } from '../../src/check/options';
 import { OUT_OF_RANGE_ADDR } from '../../src/check/draft';
 import { DRAWN_FAULT_KINDS } from '../../src/check/given';
 import { regenerateScenario } from '../../src/check/regenerate';
@@ -210,6 +212,17 @@ describe('an adapter that cannot inject some kinds: checkLayer draws only the ot
     const chosen = await audit({ faultKinds: ['drop-response'] });
     expect(chosen.unsupportedFaultKinds).toBeUndefined();
     expect(chosen.results.filter((r) => r.status === 'unknown')).toEqual([]);
+  });
+
+  test('the native adapter (resolved, no device needed): every drawn kind but delay and corrupt-wqe', () => {
+    const o = resolveCheckOptions(resendAll, {
+      adapter: native({ agent: { host: 'h', port: 1 }, paths: [{ device: 'rxe0' }] }),
+    });
+    expect(o.faultKinds).toEqual(DRAWN_FAULT_KINDS.filter((k) => k !== 'delay' && k !== 'corrupt-wqe'));
+    expect(o.unsupportedFaultKinds).toEqual([
+      { kind: 'delay', reason: NATIVE_FAULTS.delay.reason },
+      { kind: 'corrupt-wqe', reason: NATIVE_FAULTS['corrupt-wqe'].reason },
+    ]);
   });
 
   test('the simulator injects every kind: its reports name nothing left out', async () => {
