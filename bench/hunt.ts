@@ -4,7 +4,7 @@
  * size, and whether the result is 1-minimal (removing any one step or fault makes it pass).
  */
 import { sim } from '../adapters/sim';
-import { checkLayer } from '../src/check';
+import { checkColumns } from '../src/check';
 import { scenarioSize } from '../src/check/minimize';
 import type { FailoverLayer } from '../src/core/layer';
 import type { Property } from '../src/core/property';
@@ -45,7 +45,6 @@ export async function isOneMinimal(s: Scenario, layer: FailoverLayer, property: 
   return true;
 }
 
-/** rdmacheck's hunt: checkLayer on the bug's op class and property alone, `budget` runs. */
 /** A found hunt's record: times from the start, and the minimal scenario's size and 1-minimality. */
 export async function foundHunt(
   seed: number,
@@ -65,22 +64,30 @@ export async function foundHunt(
   };
 }
 
+/**
+ * rdmacheck's hunt: checkLayer on the bug's op class and property alone, `budget` runs (a mixed
+ * bug: the mixed column alone, drawing from every op class the layer carries).
+ */
 export async function huntWithRdmacheck(b: Bug, seed: number, budget: number): Promise<Hunt> {
   let runsToFailure: number | undefined;
   let foundAt: number | undefined;
   const start = now();
-  const report = await checkLayer(b.layer, {
-    opcodes: [b.opcode],
-    properties: [b.property],
-    numRuns: budget,
-    seed,
-    onProgress: (p) => {
-      if (p.failures > 0 && runsToFailure === undefined) {
-        runsToFailure = p.runs;
-        foundAt = now();
-      }
+  const report = await checkColumns(
+    b.layer,
+    {
+      ...(b.opcode === 'mixed' ? {} : { opcodes: [b.opcode] }),
+      properties: [b.property],
+      numRuns: budget,
+      seed,
+      onProgress: (p) => {
+        if (p.failures > 0 && runsToFailure === undefined) {
+          runsToFailure = p.runs;
+          foundAt = now();
+        }
+      },
     },
-  });
+    [b.opcode],
+  );
   const end = now();
   const r = report.results.find((x) => x.opcode === b.opcode);
   const cx = r?.counterexample;
