@@ -244,6 +244,14 @@ function build(config: Partial<SimConfig>, cmds: Iterable<Cmd>): Scenario {
   return { config, workload: b.workload, faults: b.faults };
 }
 
+/**
+ * The scenarios the baseline draws for `bug`, in the order its hunt draws them (the same
+ * arbitraries under fc.check; bench/draws.ts measures how many of them fail).
+ */
+export function baselineScenarios(bug: Bug): fc.Arbitrary<Scenario> {
+  return fc.tuple(configOf(bug.layer), commandsOf(opcodesOf(bug))).map(([config, cmds]) => build(config, cmds));
+}
+
 /** The baseline's hunt for one bug: fast-check finds, fast-check shrinks, `budget` runs at most. */
 export async function huntWithBaseline(bug: Bug, seed: number, budget: number): Promise<Hunt> {
   const adapter = sim();

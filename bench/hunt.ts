@@ -25,6 +25,8 @@ export interface Hunt {
   /** Workload steps + faults of the shrunk scenario. */
   size?: number;
   oneMinimal?: boolean;
+  /** The shrunk scenario itself (kept in the JSON only with --minimal: it is the bulk of it). */
+  minimal?: Scenario;
 }
 
 /** True when `property` is violated on `scenario` in the simulator. */
@@ -61,6 +63,7 @@ export async function foundHunt(
     msAfterFailure: times.end - times.foundAt,
     size: scenarioSize(minimal),
     oneMinimal: await isOneMinimal(minimal, bug.layer, bug.property),
+    minimal,
   };
 }
 

@@ -9,6 +9,7 @@
  *   npm run bench -- --only hunts --seeds 20 --out /tmp/b.json
  *   npm run bench -- --only hunts --bugs kucx,shift+ --seeds 3   the hunts whose name contains
  *                                      one of these (spaces dropped: 'shift+' is shift's own rows)
+ *   npm run bench -- --only hunts --minimal   keep every shrunk scenario in the JSON
  *
  * Wall-clock figures on a shared machine are noisy: the ratios inside one run are what to read.
  */
@@ -41,6 +42,12 @@ const only = value('only')?.split(',');
 const out = value('out') ?? join(__dirname, 'results.json');
 const wanted = (section: string) => !only || only.includes(section);
 const bugFilter = value('bugs')?.split(',');
+/** A hunt as the JSON keeps it: with its shrunk scenario only when asked (--minimal). */
+const kept = (h: Hunt): Hunt => {
+  if (flag('minimal')) return h;
+  const { minimal: _omitted, ...figures } = h;
+  return figures;
+};
 const huntedBugs = BUGS.filter((b) => !bugFilter || bugFilter.some((f) => b.name.replace(/ /g, '').includes(f)));
 
 function machine(): Record<string, unknown> {
@@ -119,7 +126,7 @@ async function main(): Promise<void> {
         ...(bug.finding === undefined ? {} : { finding: bug.finding }),
         rdmacheck: summarize(mine),
         baseline: summarize(theirs),
-        raw: { rdmacheck: mine, baseline: theirs },
+        raw: { rdmacheck: mine.map(kept), baseline: theirs.map(kept) },
       };
       hunts.push(entry);
       console.log(
