@@ -68,14 +68,14 @@ export const BUGS: readonly Bug[] = [
     'kucxFailover',
     'READ',
     properties.linearizability,
-    "a bad GET's error leaves the QP in ERR; the next READ's flush completes as SUCCESS (13)",
+    "a READ completed SUCCESS without effect after a third party's write: an error CQE (a lost request, or a bad GET's REM_ACCESS_ERR) completes ops as done (1-10, 13)",
   ),
   bug(
     'deep',
     'kucxFailover',
     'mixed',
     properties.failureMasking,
-    'both devices fault together: no lane left, ucs_fatal (14)',
+    'a WR never completes: both devices fault together and no lane is left, ucs_fatal (14), or a lost control message hangs the failover',
   ),
   bug(
     'deep',
@@ -96,7 +96,7 @@ export const BUGS: readonly Bug[] = [
     'mooncakeRetry',
     'WRITE',
     properties.failureMasking,
-    "an innocent slice is flushed out of its retry budget by a bad slice's retries (3)",
+    "a slice fails on healthy paths: flushed out of its retry budget by a bad slice's retries (3), or failed at once with its local RNIC down (4's rule)",
   ),
   bug(
     'deep',
