@@ -15,6 +15,8 @@ import { DomainShrunkScenarios } from './domainShrunk';
 import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
 import { localized, OUT_OF_RANGE_ADDR, toScenario } from './draft';
 import type { Draft, RawAnchor, RawFault } from './draft';
+import { fieldDrawArbitraries, withFieldDraws } from './fieldDraws';
+import type { FieldDraws } from './fieldDraws';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -122,7 +124,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       after: anchor,
       healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
     });
-  const draft: fc.Arbitrary<Draft> = fc.record({
+  const draft: fc.Arbitrary<Draft & FieldDraws> = fc.record({
     paths: fc.integer({ min: 2, max: maxPaths }),
     retryCnt: fc.integer({ min: 0, max: 3 }),
     timeout: fc.integer(SMALL_TIMEOUTS),
@@ -188,9 +190,16 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },
     ),
+    // Last: shapes that fire in a rare share of scenarios (fieldDraws.ts); the keys above draw as before.
+    ...fieldDrawArbitraries(anchor, maxOps),
   });
   return new DomainShrunkScenarios(
-    draft.map((d) => withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config)),
+    draft.map((d) =>
+      withFieldDraws(
+        withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config),
+        d,
+      ),
+    ),
     pinnedKeys(config),
   );
 }
