@@ -12,7 +12,7 @@ import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS, GENERATOR_VERSION } from './options';
 import { DomainShrunkScenarios } from './domainShrunk';
-import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
+import { PER_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
 import { localized, OUT_OF_RANGE_ADDR, toScenario } from './draft';
 import type { Draft, RawAnchor, RawFault } from './draft';
 import { fieldDrawArbitraries, withFieldDraws } from './fieldDraws';
@@ -87,7 +87,7 @@ const LONG_TIMEOUT_ODDS = 6;
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
   const limits = resolveGeneratorLimits(options);
   const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic, config } = limits;
-  const rareFaults = DRAWN_FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
+  const rareFaults = PER_FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
@@ -181,7 +181,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     faults: limits.swarm
       ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
         fc
-          .subarray([...DRAWN_FAULT_KINDS], { minLength: 1 })
+          .subarray([...PER_FAULT_KINDS], { minLength: 1 })
           .chain((kinds) =>
             fc.array(rawFault(fc.constantFrom(...kinds)), { minLength: Math.min(1, maxFaults), maxLength: maxFaults }),
           )
