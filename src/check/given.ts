@@ -21,7 +21,9 @@ export const DRAWN_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((k) =>
 export const FIELD_ONLY_FAULT_KINDS: readonly FaultKind[] = ['pause'];
 
 /** The kinds the per-fault draw (and swarm's subsets) picks from: DRAWN_FAULT_KINDS but the field-only ones. */
-export const PER_FAULT_KINDS: readonly FaultKind[] = DRAWN_FAULT_KINDS.filter((k) => !FIELD_ONLY_FAULT_KINDS.includes(k));
+export const PER_FAULT_KINDS: readonly FaultKind[] = DRAWN_FAULT_KINDS.filter(
+  (k) => !FIELD_ONLY_FAULT_KINDS.includes(k),
+);
 
 /** The settings as a generator records them: only when there are some, so other audits read as before. */
 export function recordedSettings(config: ScenarioSettings | undefined): { config?: ScenarioSettings } {
