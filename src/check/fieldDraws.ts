@@ -18,6 +18,10 @@ import type { LayerHost } from '../core/verbs';
 import type { RawAnchor } from './draft';
 import { OUT_OF_RANGE_ADDR } from './draft';
 
+/** What the field draws add to a run's faults, as an audit's "what holds means" paragraph says it. */
+export const FIELD_DRAWS_SUMMARY =
+  'each in about one run in 8, every path failing at once and healing, a CPU pause as a WR executes, or a path lost right after a WR executed';
+
 /** One scenario in SHARED_FATE_ODDS has a shared-fate failure. */
 const SHARED_FATE_ODDS = 8;
 /** One scenario in PAUSE_ODDS has a CPU pause. */

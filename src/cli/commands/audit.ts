@@ -47,7 +47,8 @@ import { layerFaultSummary } from '../../report/layer-faults';
 import { typecheckLayer } from '../typecheck-layer';
 import { replayInFreshWorkers } from '../fresh-replay';
 import { SETTINGS_FORM, settingsOption } from '../settings-option';
-import { DRAWN_FAULT_KINDS } from '../../check/given';
+import { PER_FAULT_KINDS } from '../../check/given';
+import { FIELD_DRAWS_SUMMARY } from '../../check/fieldDraws';
 
 /** Wall-clock limit of one counterexample's replay in a fresh worker. */
 const FRESH_REPLAY_LIMIT_MS = 60_000;
@@ -304,7 +305,13 @@ function textReport(
     lines.push('');
     lines.push(
       ...passMeaning(
-        { runsPerOpClass, seed: report.seed, generator: CHECK_DEFAULTS, faultKinds: DRAWN_FAULT_KINDS },
+        {
+          runsPerOpClass,
+          seed: report.seed,
+          generator: CHECK_DEFAULTS,
+          faultKinds: PER_FAULT_KINDS,
+          extraFaults: FIELD_DRAWS_SUMMARY,
+        },
         `npx rdmacheck audit ${layerModule ?? referenceName ?? report.layer}`,
       ),
     );
