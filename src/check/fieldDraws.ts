@@ -30,9 +30,9 @@ const PAUSE_ODDS = 8;
 const LOST_AFTER_EXECUTION_ODDS = 8;
 
 /**
- * Pause lengths, log-uniform from PAUSE_MIN_NS to pauseMaxNs: every decade as likely as the next,
- * so that a stall meets a layer's timers of microseconds (a poll, a progress step) as often as
- * its milliseconds (a probe, a hedge). PAUSE_STEPS steps over the range.
+ * Pause lengths, log-uniform from PAUSE_MIN_NS to the longest (below): every decade as likely as
+ * the next, so that a stall meets a layer's timers of microseconds (a poll, a progress step) as
+ * often as its milliseconds (a probe, a hedge). PAUSE_STEPS steps over the range.
  */
 const PAUSE_MIN_NS = 1_000;
 const PAUSE_STEPS = 1_000;
