@@ -25,6 +25,7 @@ const VARIANTS = [
 const SEEDS = [1, 2, 3];
 const CAP = Number(process.env.RDMACHECK_BENCH_CAP ?? 3000);
 
+/** The defects to hunt; a stack's own settings (layer.config) are given, as its audit gives them. */
 const BUGS: { label: string; layer: FailoverLayer; property: Property; opcodes: Opcode[] }[] = [
   {
     label: "shift's second failure (failure-masking, WRITE)",
@@ -49,6 +50,24 @@ const BUGS: { label: string; layer: FailoverLayer; property: Property; opcodes: 
     layer: layers.shiftNoHandshake,
     property: properties.noQueueSliding,
     opcodes: ['SEND'],
+  },
+  {
+    label: "kucx-failover abort, both of A's devices at once (failure-masking, WRITE)",
+    layer: layers.kucxFailover,
+    property: properties.failureMasking,
+    opcodes: ['WRITE'],
+  },
+  {
+    label: "nccl-ib-resiliency replay after the receiver's reuse (linearizability, WRITE)",
+    layer: layers.ncclIbResiliency,
+    property: properties.linearizability,
+    opcodes: ['WRITE'],
+  },
+  {
+    label: 'nccl-ib-resiliency replay to a stalled receiver (at-most-once, WRITE_WITH_IMM)',
+    layer: layers.ncclIbResiliency,
+    property: properties.atMostOnce,
+    opcodes: ['WRITE_WITH_IMM'],
   },
 ];
 
@@ -80,7 +99,12 @@ async function main(): Promise<void> {
     for (const v of VARIANTS) {
       const firsts: string[] = [];
       for (const seed of SEEDS) {
-        const arb = scenarioArbitrary({ opcodes: bug.opcodes, swarm: v.swarm, locality: v.locality });
+        const arb = scenarioArbitrary({
+          opcodes: bug.opcodes,
+          swarm: v.swarm,
+          locality: v.locality,
+          config: bug.layer.config,
+        });
         let first = '-';
         let k = 0;
         for (const s of fc.sample(arb, { seed, numRuns: CAP })) {

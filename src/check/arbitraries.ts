@@ -12,10 +12,12 @@ import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS, GENERATOR_VERSION } from './options';
 import { DomainShrunkScenarios } from './domainShrunk';
-import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
+import { FIELD_ONLY_FAULT_KINDS, DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
 import { drawnFaultKinds } from './fault-kinds';
 import { localized, OUT_OF_RANGE_ADDR, toScenario } from './draft';
 import type { Draft, RawAnchor, RawFault } from './draft';
+import { fieldDrawArbitraries, withFieldDraws } from './fieldDraws';
+import type { FieldDraws } from './fieldDraws';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -95,7 +97,9 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
   const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic, config } = limits;
   // The kind lists are filtered only when kinds are given: the default draw stays as it was.
   const kinds = limits.faultKinds ?? DRAWN_FAULT_KINDS;
-  const rareFaults = kinds.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
+  // The per-fault draw (and swarm's subsets) never picks a field-only kind (pause: fieldDraws.ts).
+  const perFaultKinds = kinds.filter((k) => !FIELD_ONLY_FAULT_KINDS.includes(k));
+  const rareFaults = perFaultKinds.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
@@ -136,7 +140,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       after: anchor,
       healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
     });
-  const draft: fc.Arbitrary<Draft> = fc.record({
+  const draft: fc.Arbitrary<Draft & FieldDraws> = fc.record({
     paths: fc.integer({ min: 2, max: maxPaths }),
     retryCnt: fc.integer({ min: 0, max: 3 }),
     timeout: fc.integer(SMALL_TIMEOUTS),
@@ -194,11 +198,11 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { maxLength: 1 },
     ),
     faults:
-      kinds.length === 0
+      perFaultKinds.length === 0
         ? fc.constant<RawFault[]>([]) // faultKinds: []: no faults
         : limits.swarm
           ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
-            fc.subarray([...kinds], { minLength: 1 }).chain((subset) =>
+            fc.subarray([...perFaultKinds], { minLength: 1 }).chain((subset) =>
               fc.array(rawFault(fc.constantFrom(...subset)), {
                 minLength: Math.min(1, maxFaults),
                 maxLength: maxFaults,
@@ -209,9 +213,17 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },
     ),
+    // Last: shapes that fire in a rare share of scenarios (fieldDraws.ts); the keys above draw as before.
+    ...fieldDrawArbitraries(anchor, maxOps),
   });
   return new DomainShrunkScenarios(
-    draft.map((d) => withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config)),
+    draft.map((d) =>
+      withFieldDraws(
+        withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config),
+        d,
+        limits.faultKinds,
+      ),
+    ),
     pinnedKeys(config),
   );
 }

@@ -193,8 +193,8 @@ export function toScenario(d: Draft, maxEvents: number, livenessNs: number, nic:
         return { kind: 'qp-error', host: f.host, path, after: anchorOf(f.after) };
       case 'corrupt-wqe':
         return { kind: 'corrupt-wqe', path, wr: wrRef(f.wr) };
-      case 'pause': // not drawn (given.ts)
-        throw new Error('scenarioArbitrary: pause faults are not drawn');
+      case 'pause': // drawn by fieldDraws.ts only (given.ts FIELD_ONLY_FAULT_KINDS)
+        throw new Error('scenarioArbitrary: the per-fault draw has no pause faults');
       case 'control-loss':
         return {
           kind: 'control-loss',

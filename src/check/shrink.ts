@@ -127,6 +127,10 @@ function* simplerFault(f: Fault): IterableIterator<Fault> {
     case 'corrupt-wqe':
       for (const n of smaller(f.nth, 1)) yield n === 1 ? withoutKey(f, 'nth') : { ...f, nth: n };
       return;
+    case 'pause':
+      for (const a of earlierAnchor(f.after)) yield { ...f, after: a };
+      for (const t of smaller(f.durationNs, 1_000)) yield { ...f, durationNs: t };
+      return;
   }
 }
 

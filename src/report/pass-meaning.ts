@@ -15,6 +15,8 @@ export interface SampleFacts {
   generator: Pick<GeneratorLimits, 'maxOps' | 'maxFaults' | 'maxPaths'>;
   /** The fault kinds the generator draws (default every kind; the checker's DRAWN_FAULT_KINDS; [] none). */
   faultKinds?: readonly string[];
+  /** Faults some runs get beyond the drawn ones (the checker's FIELD_DRAWS_SUMMARY), said after the count. */
+  extraFaults?: string;
 }
 
 /** The seed to suggest next: a different one, so the next audit samples other scenarios. */
@@ -33,7 +35,7 @@ export function passMeaning(facts: SampleFacts, command = 'rdmacheck audit LAYER
   const paragraph =
     `What "holds (${runs})" means: no violation in ${runs} generated runs per op class (seed ${seed}); ` +
     `each run has up to ${g.maxOps} application WRs of that op class, ${faults} ` +
-    `and up to ${g.maxPaths} paths, and every property judges every run ` +
+    `and up to ${g.maxPaths} paths${facts.extraFaults ? `, and ${facts.extraFaults}` : ''}; every property judges every run ` +
     '(the coverage table counts the failure situations the runs reached). ' +
     'It is a sample, not a proof: a rarer interleaving can need more runs. Next step: more runs, then other seeds:';
   return [

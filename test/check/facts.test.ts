@@ -45,7 +45,7 @@ describe('CHECK_DEFAULTS is what checkLayer and the scenario generator use when 
 });
 
 describe('FAULT_KINDS is every fault kind, everywhere', () => {
-  test('the generator draws every kind but the ones it names as not drawn yet (pause)', () => {
+  test('the generator draws every kind but the ones it names as not drawn yet (none)', () => {
     const drawn = new Set(
       fc.sample(scenarioArbitrary(), { seed: 1, numRuns: 1000 }).flatMap((s) => s.faults.map((f) => f.kind)),
     );

@@ -60,13 +60,17 @@ describe('scenarioArbitrary draws only the fault kinds it is given', () => {
     expect(sample({ swarm: true, faultKinds: chosen })).not.toEqual(sample({ swarm: true }));
   });
 
+  // pause is drawn by the field draws only (fieldDraws.ts): faultKinds governs them too.
+  test('faultKinds ["pause"]: the only faults are the field draws\' pauses; without pause, no pause', () => {
+    const kindsOf = (s: Scenario[]) => new Set(s.flatMap((x) => x.faults.map((f) => f.kind)));
+    expect([...kindsOf(sample({ swarm: true, faultKinds: ['pause'] }, 400))]).toEqual(['pause']);
+    expect(kindsOf(sample({ swarm: true, faultKinds: ['drop-request', 'link-down'] }, 400)).has('pause')).toBe(false);
+    expect(kindsOf(sample({ swarm: true }, 400)).has('pause')).toBe(true);
+  });
+
   const drawn = DRAWN_FAULT_KINDS.join(', ');
   test.each([
     [['meteor'], `scenarioArbitrary: faultKinds: "meteor" is not a fault kind; drawn kinds: ${drawn}`],
-    [
-      ['pause'],
-      `scenarioArbitrary: faultKinds: "pause" is not drawn by the generator (write such a scenario by hand); drawn kinds: ${drawn}`,
-    ],
     ['drop-request', `scenarioArbitrary: faultKinds must be a list of fault kinds (${drawn}); [] draws no faults`],
   ])('refuses %j in one line naming the kinds it draws', (faultKinds, message) => {
     expect(() => scenarioArbitrary({ faultKinds: faultKinds as FaultKind[] })).toThrow(message);
@@ -214,14 +218,15 @@ describe('an adapter that cannot inject some kinds: checkLayer draws only the ot
     expect(chosen.results.filter((r) => r.status === 'unknown')).toEqual([]);
   });
 
-  test('the native adapter (resolved, no device needed): every drawn kind but delay and corrupt-wqe', () => {
+  test('the native adapter (resolved, no device needed): every drawn kind but delay, corrupt-wqe and pause', () => {
     const o = resolveCheckOptions(resendAll, {
       adapter: native({ agent: { host: 'h', port: 1 }, paths: [{ device: 'rxe0' }] }),
     });
-    expect(o.faultKinds).toEqual(DRAWN_FAULT_KINDS.filter((k) => k !== 'delay' && k !== 'corrupt-wqe'));
+    expect(o.faultKinds).toEqual(DRAWN_FAULT_KINDS.filter((k) => !['delay', 'corrupt-wqe', 'pause'].includes(k)));
     expect(o.unsupportedFaultKinds).toEqual([
       { kind: 'delay', reason: NATIVE_FAULTS.delay.reason },
       { kind: 'corrupt-wqe', reason: NATIVE_FAULTS['corrupt-wqe'].reason },
+      { kind: 'pause', reason: NATIVE_FAULTS.pause.reason },
     ]);
   });
 

@@ -181,7 +181,7 @@ describe('rdmacheck audit', () => {
     const typo = await cli([...argv, '--fault-kinds', 'drop-request,drop-reponse']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe(
-      'rdmacheck audit: --fault-kinds: "drop-reponse" is not a fault kind; drawn kinds: drop-request, drop-response, delay, link-down, nic-death, qp-error, corrupt-wqe, control-loss\n',
+      'rdmacheck audit: --fault-kinds: "drop-reponse" is not a fault kind; drawn kinds: drop-request, drop-response, delay, link-down, nic-death, qp-error, corrupt-wqe, control-loss, pause\n',
     );
   });
 

@@ -143,7 +143,7 @@ describe('nccl-ib-resiliency: the failover decision', () => {
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
   });
 
-  it("res.cc:ncclIbResiliencyRepostRequest:206-266: the whole replay overwrites a word the receiver's application reused after the first execution (linearizability, the paper's T2; unreached by the default audit)", () => {
+  it("res.cc:ncclIbResiliencyRepostRequest:206-266: the whole replay overwrites a word the receiver's application reused after the first execution (linearizability, the paper's T2)", () => {
     const ex = nccl(
       [post({ id: 1, opcode: 'WRITE', addr: 1, value: 5 }), { kind: 'reuse', addr: 1, expect: 5, value: 13 }],
       [{ kind: 'drop-request', path: 0, nth: 2, count: 'all' }],

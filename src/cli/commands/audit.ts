@@ -46,7 +46,8 @@ import { layerFaultSummary } from '../../report/layer-faults';
 import { typecheckLayer } from '../typecheck-layer';
 import { replayInFreshWorkers } from '../fresh-replay';
 import { SETTINGS_FORM, settingsOption } from '../settings-option';
-import { DRAWN_FAULT_KINDS } from '../../check/given';
+import { DRAWN_FAULT_KINDS, FIELD_ONLY_FAULT_KINDS } from '../../check/given';
+import { fieldDrawsSummary } from '../../check/fieldDraws';
 import { FAULT_KINDS_FORM, faultKindsOption } from '../fault-kinds-option';
 import type { FaultKind } from '../../core/scenario';
 import { unsupportedFaultsLine } from '../../report/unsupported-faults';
@@ -319,6 +320,9 @@ function textReport(
   const unknown = report.results.filter((r) => r.status === 'unknown');
   for (const r of unknown) lines.push(`${r.property} [${r.opcode ?? 'all'}] unknown: ${r.reason ?? 'no reason given'}`);
   if (report.results.some((r) => r.status === 'holds')) {
+    const drawnKinds =
+      drawn.faultKinds ?? DRAWN_FAULT_KINDS.filter((k) => !report.unsupportedFaultKinds?.some((u) => u.kind === k));
+    const perFaultKinds = drawnKinds.filter((k) => !FIELD_ONLY_FAULT_KINDS.includes(k));
     lines.push('');
     lines.push(
       ...passMeaning(
@@ -326,9 +330,8 @@ function textReport(
           runsPerOpClass,
           seed: report.seed,
           generator: CHECK_DEFAULTS,
-          faultKinds:
-            drawn.faultKinds ??
-            DRAWN_FAULT_KINDS.filter((k) => !report.unsupportedFaultKinds?.some((u) => u.kind === k)),
+          faultKinds: perFaultKinds,
+          extraFaults: fieldDrawsSummary(drawnKinds),
         },
         `npx rdmacheck audit ${layerModule ?? referenceName ?? report.layer}`,
       ),
