@@ -115,16 +115,25 @@ export function appRecvs(trace: Trace): AppRecv[] {
 /**
  * A history computed once per trace for every property that reads it (six read the same run).
  * Keyed by the trace array, and recomputed when the trace has grown or its last event changed;
- * the result is shared, so callers must not change it.
+ * the result is shared, so callers must not change it. The checker judges one run with every
+ * property before the next, so the last two traces are remembered, by strong reference. Not a
+ * WeakMap: V8's scavenger keeps the value of every entry whose key is still young, so a WeakMap
+ * entry per run promoted each run's history (and the trace events it points to) to the old
+ * generation: about 2 MB per scavenge, a fifth of a completion-log audit's CPU in GC (issue 13).
  */
 function memoized<T>(compute: (trace: Trace) => T): (trace: Trace) => T {
-  const cache = new WeakMap<Trace, { length: number; last: TraceEvent | undefined; value: T }>();
+  type Entry = { trace: Trace; length: number; last: TraceEvent | undefined; value: T };
+  let newest: Entry | undefined;
+  let older: Entry | undefined;
   return (trace) => {
     const last = trace[trace.length - 1];
-    const hit = cache.get(trace);
-    if (hit && hit.length === trace.length && hit.last === last) return hit.value;
+    const fresh = (e: Entry | undefined): e is Entry =>
+      e !== undefined && e.trace === trace && e.length === trace.length && e.last === last;
+    if (fresh(newest)) return newest.value;
+    if (fresh(older)) return older.value;
     const value = compute(trace);
-    cache.set(trace, { length: trace.length, last, value });
+    if (newest?.trace !== trace) older = newest;
+    newest = { trace, length: trace.length, last, value };
     return value;
   };
 }
