@@ -127,12 +127,12 @@ function memoized<T>(compute: (trace: Trace) => T): (trace: Trace) => T {
   let older: Entry | undefined;
   return (trace) => {
     const last = trace[trace.length - 1];
-    const fresh = (e: Entry | undefined): e is Entry =>
+    const fresh = (e: Entry | undefined): boolean =>
       e !== undefined && e.trace === trace && e.length === trace.length && e.last === last;
-    if (fresh(newest)) return newest.value;
-    if (fresh(older)) return older.value;
+    if (fresh(newest)) return newest!.value;
+    if (fresh(older)) return older!.value;
     const value = compute(trace);
-    if (newest?.trace !== trace) older = newest;
+    if (newest !== undefined && newest.trace !== trace) older = newest;
     newest = { trace, length: trace.length, last, value };
     return value;
   };
