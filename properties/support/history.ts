@@ -48,30 +48,51 @@ export function peerOf(host: LayerHost): LayerHost {
   return host === 'A' ? 'B' : 'A';
 }
 
-const key = (host: LayerHost, id: number) => `${host}:${id}`;
+/**
+ * A lookup by host and WR id: one Map per host, keyed by the id itself (ids are integers in every
+ * trace: the contract and the scenario checks refuse any other), so a lookup builds no key
+ * string; these run over every event of every judged run (issue 13).
+ */
+class ByHostAndId<T> {
+  private readonly a = new Map<number, T>();
+  private readonly b = new Map<number, T>();
+  /** Any other host a hand-made trace names, keyed as before: "host:id". */
+  private other: Map<string, T> | undefined;
+  get(host: LayerHost, id: number): T | undefined {
+    return host === 'A' ? this.a.get(id) : host === 'B' ? this.b.get(id) : this.other?.get(`${host}:${id}`);
+  }
+  has(host: LayerHost, id: number): boolean {
+    return host === 'A' ? this.a.has(id) : host === 'B' ? this.b.has(id) : this.other?.has(`${host}:${id}`) === true;
+  }
+  set(host: LayerHost, id: number, value: T): void {
+    if (host === 'A') this.a.set(id, value);
+    else if (host === 'B') this.b.set(id, value);
+    else (this.other ??= new Map()).set(`${host}:${id}`, value);
+  }
+}
 
 /** Every application send WR of both hosts, in posting order. */
 export function appWrs(trace: Trace): AppWr[] {
   const out: AppWr[] = [];
-  const byKey = new Map<string, AppWr>();
+  const byKey = new ByHostAndId<AppWr>();
   for (const e of trace) {
     if (e.kind === 'AppPostSend') {
       const w: AppWr = { host: e.host, peer: peerOf(e.host), wr: e.wr, post: e, deliveries: [], effects: [] };
       // Ids are unique per host; a repeated id (a malformed scenario) keeps the first post.
-      if (!byKey.has(key(e.host, e.wr.id))) {
-        byKey.set(key(e.host, e.wr.id), w);
+      if (!byKey.has(e.host, e.wr.id)) {
+        byKey.set(e.host, e.wr.id, w);
         out.push(w);
       }
     } else if (e.kind === 'Deliver' && e.wc.opcode !== 'RECV') {
-      byKey.get(key(e.host, e.wc.wrId))?.deliveries.push(e);
+      byKey.get(e.host, e.wc.wrId)?.deliveries.push(e);
     } else if (e.kind === 'Execute' && e.status === 'SUCCESS') {
-      const w = byKey.get(key(e.from, e.wr));
+      const w = byKey.get(e.from, e.wr);
       if (w && e.host === w.peer && e.op === w.wr.opcode) w.effects.push(e);
     } else if (e.kind === 'MemOp' && e.forWr !== undefined) {
-      const w = byKey.get(key(peerOf(e.host), e.forWr));
+      const w = byKey.get(peerOf(e.host), e.forWr);
       if (w && (e.op === 'read') === (w.wr.opcode === 'READ')) w.effects.push(e);
     } else if (e.kind === 'Deliver' && e.forWr !== undefined && e.wc.status === 'SUCCESS') {
-      const w = byKey.get(key(peerOf(e.host), e.forWr));
+      const w = byKey.get(peerOf(e.host), e.forWr);
       if (w && consumesRecv(w.wr.opcode)) w.effects.push(e);
     }
   }
@@ -95,18 +116,18 @@ export function executionsOf(w: AppWr): EffectEvent[] {
 /** Every application RECV of both hosts, in posting order. */
 export function appRecvs(trace: Trace): AppRecv[] {
   const out: AppRecv[] = [];
-  const byKey = new Map<string, AppRecv>();
+  const byKey = new ByHostAndId<AppRecv>();
   for (const e of trace) {
     if (e.kind === 'AppPostRecv') {
-      if (!byKey.has(key(e.host, e.wr.id))) {
+      if (!byKey.has(e.host, e.wr.id)) {
         const r: AppRecv = { host: e.host, id: e.wr.id, post: e, deliveries: [], consumptions: [] };
-        byKey.set(key(e.host, e.wr.id), r);
+        byKey.set(e.host, e.wr.id, r);
         out.push(r);
       }
     } else if (e.kind === 'Deliver' && e.wc.opcode === 'RECV') {
-      byKey.get(key(e.host, e.wc.wrId))?.deliveries.push(e);
+      byKey.get(e.host, e.wc.wrId)?.deliveries.push(e);
     } else if (e.kind === 'RecvConsumed') {
-      byKey.get(key(e.host, e.recvWr))?.consumptions.push(e);
+      byKey.get(e.host, e.recvWr)?.consumptions.push(e);
     }
   }
   return out;
@@ -115,16 +136,25 @@ export function appRecvs(trace: Trace): AppRecv[] {
 /**
  * A history computed once per trace for every property that reads it (six read the same run).
  * Keyed by the trace array, and recomputed when the trace has grown or its last event changed;
- * the result is shared, so callers must not change it.
+ * the result is shared, so callers must not change it. The checker judges one run with every
+ * property before the next, so the last two traces are remembered, by strong reference. Not a
+ * WeakMap: V8's scavenger keeps the value of every entry whose key is still young, so a WeakMap
+ * entry per run promoted each run's history (and the trace events it points to) to the old
+ * generation: about 2 MB per scavenge, a fifth of a completion-log audit's CPU in GC (issue 13).
  */
 function memoized<T>(compute: (trace: Trace) => T): (trace: Trace) => T {
-  const cache = new WeakMap<Trace, { length: number; last: TraceEvent | undefined; value: T }>();
+  type Entry = { trace: Trace; length: number; last: TraceEvent | undefined; value: T };
+  let newest: Entry | undefined;
+  let older: Entry | undefined;
   return (trace) => {
     const last = trace[trace.length - 1];
-    const hit = cache.get(trace);
-    if (hit && hit.length === trace.length && hit.last === last) return hit.value;
+    const fresh = (e: Entry | undefined): boolean =>
+      e !== undefined && e.trace === trace && e.length === trace.length && e.last === last;
+    if (fresh(newest)) return newest!.value;
+    if (fresh(older)) return older!.value;
     const value = compute(trace);
-    cache.set(trace, { length: trace.length, last, value });
+    if (newest !== undefined && newest.trace !== trace) older = newest;
+    newest = { trace, length: trace.length, last, value };
     return value;
   };
 }
