@@ -15,6 +15,7 @@ import { DomainShrunkScenarios } from './domainShrunk';
 import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
 import { localized, OUT_OF_RANGE_ADDR, toScenario } from './draft';
 import type { Draft, RawAnchor, RawFault } from './draft';
+import { targetedDraws, withTargetedShapes } from './targeted';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -188,9 +189,13 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },
     ),
+    // Issue 18's targeted shapes (targeted.ts): drawn last, so every draw above is as before.
+    targeted: targetedDraws(opcodes, maxOps),
   });
   return new DomainShrunkScenarios(
-    draft.map((d) => withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config)),
+    draft
+      .map((d) => withTargetedShapes(d, maxFaults))
+      .map((d) => withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config)),
     pinnedKeys(config),
   );
 }
