@@ -42,15 +42,16 @@ export interface TargetedDraws {
    * Write-then-notify: the draft's last two ops become an unsignaled WRITE (the data) and a
    * signaled message right behind it (the notification, one completion for both: selective
    * signaling, the classic RDMA idiom), and the default link's return direction (B to A) fails
-   * as the notification is sent, so both execute and neither is acknowledged.
+   * as the notification is sent, so both execute and neither is acknowledged. The value: the
+   * notification's op class when the last op is not a message (one the column draws); undefined: none.
    */
-  notify: boolean;
+  notify: 'SEND' | 'WRITE_WITH_IMM' | undefined;
   /** A congested backup (withCongestedBackup): its ACK delay and the deployment's timeout; undefined: none. */
   congested: { delayNs: number; timeout: number } | undefined;
 }
 
 const WORD_OPCODES: readonly Opcode[] = ['WRITE', 'FETCH_ADD', 'CMP_SWAP'];
-const MESSAGE_OPCODES: readonly Opcode[] = ['SEND', 'WRITE_WITH_IMM'];
+const MESSAGE_OPCODES: readonly ('SEND' | 'WRITE_WITH_IMM')[] = ['SEND', 'WRITE_WITH_IMM'];
 
 /**
  * The draws of the targeted shapes for a column of these op classes: a shape that needs an op
@@ -58,6 +59,7 @@ const MESSAGE_OPCODES: readonly Opcode[] = ['SEND', 'WRITE_WITH_IMM'];
  */
 export function targetedDraws(opcodes: readonly Opcode[], maxOps: number): fc.Arbitrary<TargetedDraws> {
   const has = (set: readonly Opcode[]) => opcodes.some((o) => set.includes(o));
+  const messages = MESSAGE_OPCODES.filter((o) => opcodes.includes(o));
   return fc.record({
     contended: has(WORD_OPCODES)
       ? fc.oneof(
@@ -66,12 +68,12 @@ export function targetedDraws(opcodes: readonly Opcode[], maxOps: number): fc.Ar
         )
       : fc.constant(undefined),
     notify:
-      opcodes.includes('WRITE') && has(MESSAGE_OPCODES)
+      opcodes.includes('WRITE') && messages.length > 0
         ? fc.oneof(
-            { weight: NOTIFY_ODDS - 1, arbitrary: fc.constant(false) },
-            { weight: 1, arbitrary: fc.constant(true) },
+            { weight: NOTIFY_ODDS - 1, arbitrary: fc.constant(undefined) },
+            { weight: 1, arbitrary: fc.constantFrom(...messages) },
           )
-        : fc.constant(false),
+        : fc.constant(undefined),
     congested: has(MESSAGE_OPCODES)
       ? fc.oneof(
           { weight: CONGESTION_ODDS - 1, arbitrary: fc.constant(undefined) },
@@ -94,7 +96,7 @@ export function withTargetedShapes(d: Draft, maxFaults: number): Draft {
   let out = d;
   // Each shape adds a fault: it fires only while the draft has room for one.
   if (t.contended !== undefined && out.faults.length < maxFaults) out = withContendedWord(out, t.contended);
-  if (t.notify && out.faults.length < maxFaults) out = withWriteThenNotify(out);
+  if (t.notify !== undefined && out.faults.length < maxFaults) out = withWriteThenNotify(out, t.notify);
   if (t.congested !== undefined && maxFaults >= CONGESTION_FAULTS)
     out = withCongestedBackup(out, t.congested, maxFaults);
   return out;
@@ -120,7 +122,7 @@ function withContendedWord(d: Draft, ref: number): Draft {
 }
 
 /** The last two ops as an unsignaled WRITE and a message posted right behind it; B to A fails on path 0. */
-function withWriteThenNotify(d: Draft): Draft {
+function withWriteThenNotify(d: Draft, message: 'SEND' | 'WRITE_WITH_IMM'): Draft {
   const n = d.ops.length;
   if (n < 2) return d;
   const data = d.ops[n - 2];
@@ -130,7 +132,7 @@ function withWriteThenNotify(d: Draft): Draft {
     { ...inRange(data), opcode: 'WRITE' as const, unsignaled: true },
     {
       ...inRange(note),
-      opcode: MESSAGE_OPCODES.includes(note.opcode) ? note.opcode : ('SEND' as const),
+      opcode: (MESSAGE_OPCODES as readonly Opcode[]).includes(note.opcode) ? note.opcode : message,
       afterPrevious: false,
     },
   ];
