@@ -1,13 +1,17 @@
 /**
  * The fast-check baseline of issue 13: the hunt written the way a competent fast-check user
  * would without rdmacheck. `fc.commands` draws a sequence of generic commands (post a WR of the
- * op class, post a RECV, the receiver's reuse, a third-party operation, a fault); `fc.modelRun`
- * applies them to a scenario builder; every fault targets the WR posted just before it. The
- * scenario then runs on the same simulator and is judged by the same property; fast-check's own
- * commands shrinker minimises it. Nothing of rdmacheck's generator or shrinker is used.
+ * op class, or of any class the layer carries for a mixed hunt; post a RECV, the receiver's
+ * reuse, a third-party operation, a fault of any kind); `fc.modelRun` applies them to a scenario
+ * builder; every fault targets the WR posted just before it. The fabric settings are the layer's
+ * own when it declares them (a shipping stack's QP attributes), else drawn. The scenario then
+ * runs on the same simulator and is judged by the same property; fast-check's own commands
+ * shrinker minimises it. Nothing of rdmacheck's generator or shrinker is used.
  */
 import fc from 'fast-check';
 import { sim } from '../adapters/sim';
+import type { FailoverLayer } from '../src/core/layer';
+import { carriedOpcodes } from '../src/core/layer';
 import type { Anchor, Fault, Scenario, SimConfig, WorkloadStep } from '../src/core/scenario';
 import { FAULT_KINDS } from '../src/core/scenario';
 import type { Opcode, SendWr } from '../src/core/verbs';
@@ -53,7 +57,7 @@ class Post implements Cmd {
                 : { id, opcode: 'WRITE', addr: f.addr, value: f.value };
     b.workload.push({ kind: 'post', wr });
   }
-  toString = () => `Post(${JSON.stringify(this.fields)})`;
+  toString = () => `Post(${this.opcode},${JSON.stringify(this.fields)})`;
 }
 
 /** Posts a RECV on B. */
@@ -117,53 +121,65 @@ class Inject implements Cmd {
   ) {}
   check = (m: Readonly<Model>) => m.posted > 0;
   run(_m: Model, b: Builder): void {
-    const f = this.f;
-    const wr = b.lastWr;
-    const after: Anchor = { on: f.on, wr };
-    const fault: Fault =
-      f.kind === 'drop-request' || f.kind === 'drop-response'
-        ? { kind: f.kind, path: f.path, wr, count: f.count }
-        : f.kind === 'delay'
-          ? {
-              kind: 'delay',
-              direction: f.reverse ? 'response' : 'request',
-              delayNs: f.delayNs,
-              path: f.path,
-              wr,
-              count: f.count,
-            }
-          : f.kind === 'link-down'
-            ? {
-                kind: 'link-down',
-                path: f.path,
-                direction: f.reverse ? 'b-to-a' : 'both',
-                after,
-                ...(f.heal ? { upAfterNs: f.heal } : {}),
-              }
-            : f.kind === 'nic-death'
-              ? { kind: 'nic-death', host: f.host, path: f.path, after, ...(f.heal ? { reviveAfterNs: f.heal } : {}) }
-              : f.kind === 'qp-error'
-                ? { kind: 'qp-error', host: f.host, path: f.path, after }
-                : f.kind === 'corrupt-wqe'
-                  ? { kind: 'corrupt-wqe', path: f.path, wr }
-                  : { kind: 'control-loss', after, ...(f.heal ? { restoreAfterNs: f.heal } : {}) };
-    b.faults.push(fault);
+    b.faults.push(faultOf(this.f, b.lastWr));
   }
   toString = () => `Inject(${JSON.stringify(this.f)})`;
 }
 
-/** The commands arbitrary for one op class. */
-function commandsOf(opcode: Opcode): fc.Arbitrary<Iterable<Cmd>> {
+/** The fault an Inject command's fields describe, on WR `wr`; every kind of FAULT_KINDS has its case. */
+function faultOf(f: Inject['f'], wr: number): Fault {
+  const after: Anchor = { on: f.on, wr };
+  switch (f.kind) {
+    case 'drop-request':
+    case 'drop-response':
+      return { kind: f.kind, path: f.path, wr, count: f.count };
+    case 'delay':
+      return {
+        kind: 'delay',
+        direction: f.reverse ? 'response' : 'request',
+        delayNs: f.delayNs,
+        path: f.path,
+        wr,
+        count: f.count,
+      };
+    case 'link-down':
+      return {
+        kind: 'link-down',
+        path: f.path,
+        direction: f.reverse ? 'b-to-a' : 'both',
+        after,
+        ...(f.heal ? { upAfterNs: f.heal } : {}),
+      };
+    case 'nic-death':
+      return { kind: 'nic-death', host: f.host, path: f.path, after, ...(f.heal ? { reviveAfterNs: f.heal } : {}) };
+    case 'qp-error':
+      return { kind: 'qp-error', host: f.host, path: f.path, after };
+    case 'corrupt-wqe':
+      return { kind: 'corrupt-wqe', path: f.path, wr };
+    case 'control-loss':
+      return { kind: 'control-loss', after, ...(f.heal ? { restoreAfterNs: f.heal } : {}) };
+    case 'pause':
+      // The host's layer stops for the drawn length (it was a control-loss here until the
+      // shipping models joined the hunts: FAULT_KINDS lists pause, and nothing mapped it).
+      return { kind: 'pause', host: f.host, after, durationNs: f.delayNs };
+  }
+}
+
+/** The commands arbitrary for the op classes posted (one, or a mixed workload's several). */
+function commandsOf(opcodes: readonly Opcode[]): fc.Arbitrary<Iterable<Cmd>> {
   const small = fc.integer({ min: 0, max: 3 });
-  const post = fc
-    .record({
-      addr: fc.integer({ min: 0, max: 2 }),
-      value: fc.integer({ min: 1, max: 9 }),
-      add: fc.integer({ min: 1, max: 5 }),
-      compare: small,
-      swap: small,
-    })
-    .map((f) => new Post(f, opcode));
+  const fields = fc.record({
+    addr: fc.integer({ min: 0, max: 2 }),
+    value: fc.integer({ min: 1, max: 9 }),
+    add: fc.integer({ min: 1, max: 5 }),
+    compare: small,
+    swap: small,
+  });
+  // One op class: no opcode draw, so that a single-class hunt draws what it always drew.
+  const post =
+    opcodes.length === 1
+      ? fields.map((f) => new Post(f, opcodes[0]))
+      : fc.tuple(fields, fc.constantFrom(...opcodes)).map(([f, op]) => new Post(f, op));
   const inject = fc
     .record({
       kind: fc.constantFrom(...FAULT_KINDS),
@@ -197,7 +213,8 @@ function commandsOf(opcode: Opcode): fc.Arbitrary<Iterable<Cmd>> {
   );
 }
 
-const configArb: fc.Arbitrary<Partial<SimConfig>> = fc.record({
+/** Fabric settings drawn for a layer that declares none. */
+const drawnConfig: fc.Arbitrary<Partial<SimConfig>> = fc.record({
   paths: fc.constant(2),
   retryCnt: fc.integer({ min: 0, max: 3 }),
   timeout: fc.integer({ min: 1, max: 6 }),
@@ -205,11 +222,34 @@ const configArb: fc.Arbitrary<Partial<SimConfig>> = fc.record({
   maxEvents: fc.constant(20_000),
 });
 
+/**
+ * The fabric settings of a hunt: the layer's own (FailoverLayer.config: the QP attributes and
+ * timers a shipping stack runs with, which a user testing that stack would set too), else drawn.
+ */
+function configOf(layer: FailoverLayer): fc.Arbitrary<Partial<SimConfig>> {
+  return layer.config === undefined
+    ? drawnConfig
+    : fc.constant<Partial<SimConfig>>({ paths: 2, maxEvents: 20_000, ...layer.config });
+}
+
+/** The op classes a hunt posts: its own, or for 'mixed' every class the layer carries. */
+function opcodesOf(bug: Bug): readonly Opcode[] {
+  return bug.opcode === 'mixed' ? carriedOpcodes(bug.layer) : [bug.opcode];
+}
+
 /** The scenario a command sequence builds. */
 function build(config: Partial<SimConfig>, cmds: Iterable<Cmd>): Scenario {
   const b: Builder = { workload: [], faults: [], lastWr: 0, recvs: 0 };
   fc.modelRun(() => ({ model: { posted: 0 }, real: b }), cmds);
   return { config, workload: b.workload, faults: b.faults };
+}
+
+/**
+ * The scenarios the baseline draws for `bug`, in the order its hunt draws them (the same
+ * arbitraries under fc.check; bench/draws.ts measures how many of them fail).
+ */
+export function baselineScenarios(bug: Bug): fc.Arbitrary<Scenario> {
+  return fc.tuple(configOf(bug.layer), commandsOf(opcodesOf(bug))).map(([config, cmds]) => build(config, cmds));
 }
 
 /** The baseline's hunt for one bug: fast-check finds, fast-check shrinks, `budget` runs at most. */
@@ -220,7 +260,7 @@ export async function huntWithBaseline(bug: Bug, seed: number, budget: number): 
   let foundAt: number | undefined;
   const start = now();
   const details = fc.check(
-    fc.property(configArb, commandsOf(bug.opcode), (config, cmds) => {
+    fc.property(configOf(bug.layer), commandsOf(opcodesOf(bug)), (config, cmds) => {
       const scenario = build(config, cmds);
       if (runsToFailure === undefined) runs++;
       let violated: boolean;

@@ -4,7 +4,7 @@
  * size, and whether the result is 1-minimal (removing any one step or fault makes it pass).
  */
 import { sim } from '../adapters/sim';
-import { checkLayer } from '../src/check';
+import { checkColumns } from '../src/check';
 import { scenarioSize } from '../src/check/minimize';
 import type { FailoverLayer } from '../src/core/layer';
 import type { Property } from '../src/core/property';
@@ -25,6 +25,8 @@ export interface Hunt {
   /** Workload steps + faults of the shrunk scenario. */
   size?: number;
   oneMinimal?: boolean;
+  /** The shrunk scenario itself (kept in the JSON only with --minimal: it is the bulk of it). */
+  minimal?: Scenario;
 }
 
 /** True when `property` is violated on `scenario` in the simulator. */
@@ -45,7 +47,6 @@ export async function isOneMinimal(s: Scenario, layer: FailoverLayer, property: 
   return true;
 }
 
-/** rdmacheck's hunt: checkLayer on the bug's op class and property alone, `budget` runs. */
 /** A found hunt's record: times from the start, and the minimal scenario's size and 1-minimality. */
 export async function foundHunt(
   seed: number,
@@ -62,25 +63,34 @@ export async function foundHunt(
     msAfterFailure: times.end - times.foundAt,
     size: scenarioSize(minimal),
     oneMinimal: await isOneMinimal(minimal, bug.layer, bug.property),
+    minimal,
   };
 }
 
+/**
+ * rdmacheck's hunt: checkLayer on the bug's op class and property alone, `budget` runs (a mixed
+ * bug: the mixed column alone, drawing from every op class the layer carries).
+ */
 export async function huntWithRdmacheck(b: Bug, seed: number, budget: number): Promise<Hunt> {
   let runsToFailure: number | undefined;
   let foundAt: number | undefined;
   const start = now();
-  const report = await checkLayer(b.layer, {
-    opcodes: [b.opcode],
-    properties: [b.property],
-    numRuns: budget,
-    seed,
-    onProgress: (p) => {
-      if (p.failures > 0 && runsToFailure === undefined) {
-        runsToFailure = p.runs;
-        foundAt = now();
-      }
+  const report = await checkColumns(
+    b.layer,
+    {
+      ...(b.opcode === 'mixed' ? {} : { opcodes: [b.opcode] }),
+      properties: [b.property],
+      numRuns: budget,
+      seed,
+      onProgress: (p) => {
+        if (p.failures > 0 && runsToFailure === undefined) {
+          runsToFailure = p.runs;
+          foundAt = now();
+        }
+      },
     },
-  });
+    [b.opcode],
+  );
   const end = now();
   const r = report.results.find((x) => x.opcode === b.opcode);
   const cx = r?.counterexample;

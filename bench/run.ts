@@ -7,6 +7,9 @@
  *   npm run bench                      full run (100 seeds, 1,000,000 scenarios for the heap)
  *   npm run bench -- --quick           a few minutes: 10 seeds, 60,000 scenarios
  *   npm run bench -- --only hunts --seeds 20 --out /tmp/b.json
+ *   npm run bench -- --only hunts --bugs kucx,shift+ --seeds 3   the hunts whose name contains
+ *                                      one of these (spaces dropped: 'shift+' is shift's own rows)
+ *   npm run bench -- --only hunts --minimal   keep every shrunk scenario in the JSON
  *
  * Wall-clock figures on a shared machine are noisy: the ratios inside one run are what to read.
  */
@@ -38,6 +41,14 @@ const heapScenarios = Number(value('heap-scenarios') ?? (quick ? 60_000 : 1_000_
 const only = value('only')?.split(',');
 const out = value('out') ?? join(__dirname, 'results.json');
 const wanted = (section: string) => !only || only.includes(section);
+const bugFilter = value('bugs')?.split(',');
+/** A hunt as the JSON keeps it: with its shrunk scenario only when asked (--minimal). */
+const kept = (h: Hunt): Hunt => {
+  if (flag('minimal')) return h;
+  const { minimal: _omitted, ...figures } = h;
+  return figures;
+};
+const huntedBugs = BUGS.filter((b) => !bugFilter || bugFilter.some((f) => b.name.replace(/ /g, '').includes(f)));
 
 function machine(): Record<string, unknown> {
   let commit = 'unknown';
@@ -60,7 +71,7 @@ function machine(): Record<string, unknown> {
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     machine: machine(),
-    settings: { seeds, budget, checkRuns, heapScenarios },
+    settings: { seeds, budget, checkRuns, heapScenarios, ...(bugFilter ? { bugs: bugFilter } : {}) },
   };
   console.log(`rdmacheck bench: ${JSON.stringify(results.machine)}`);
   if (wanted('throughput')) {
@@ -96,11 +107,12 @@ async function main(): Promise<void> {
     const hunts: {
       bug: string;
       depth: string;
+      finding?: string;
       rdmacheck: HuntSummary;
       baseline: HuntSummary;
       raw: { rdmacheck: Hunt[]; baseline: Hunt[] };
     }[] = [];
-    for (const bug of BUGS) {
+    for (const bug of huntedBugs) {
       const mine: Hunt[] = [];
       const theirs: Hunt[] = [];
       for (let seed = 1; seed <= seeds; seed++) {
@@ -111,9 +123,10 @@ async function main(): Promise<void> {
       const entry = {
         bug: bug.name,
         depth: bug.depth,
+        ...(bug.finding === undefined ? {} : { finding: bug.finding }),
         rdmacheck: summarize(mine),
         baseline: summarize(theirs),
-        raw: { rdmacheck: mine, baseline: theirs },
+        raw: { rdmacheck: mine.map(kept), baseline: theirs.map(kept) },
       };
       hunts.push(entry);
       console.log(

@@ -55,12 +55,13 @@ export {
   renderMermaid,
   renderHtml,
   renderMatrixText,
+  unsupportedFaultsLine,
   replayCommand,
   loadScenario,
   parseScenario,
 } from './report/index';
 export type { LoadedTrace, LoadedScenario } from './report/index';
-export { CHECK_DEFAULTS, regenerateScenario, counterexampleArbitrary } from './check';
+export { CHECK_DEFAULTS, DRAWN_FAULT_KINDS, regenerateScenario, counterexampleArbitrary } from './check';
 export {
   scenarioArbitrary,
   theoremWitnesses,

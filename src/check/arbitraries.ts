@@ -13,6 +13,7 @@ import { OPCODES } from '../core/verbs';
 import { CHECK_DEFAULTS, GENERATOR_VERSION } from './options';
 import { DomainShrunkScenarios } from './domainShrunk';
 import { DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
+import { drawnFaultKinds } from './fault-kinds';
 import { localized, OUT_OF_RANGE_ADDR, toScenario } from './draft';
 import type { Draft, RawAnchor, RawFault } from './draft';
 import { targetedDraws, withTargetedShapes } from './targeted';
@@ -22,9 +23,11 @@ import { targetedDraws, withTargetedShapes } from './targeted';
  * CHECK_DEFAULTS; opcodes: all). Derived from GeneratorLimits so that a new generator parameter is
  * also recorded in every counterexample.
  */
-export interface ScenarioArbitraryOptions extends Partial<Omit<GeneratorLimits, 'opcodes'>> {
+export interface ScenarioArbitraryOptions extends Partial<Omit<GeneratorLimits, 'opcodes' | 'faultKinds'>> {
   /** Op classes of the application's posts (default: all). */
   opcodes?: readonly Opcode[];
+  /** The only fault kinds drawn ([]: no faults; default: every kind of DRAWN_FAULT_KINDS). */
+  faultKinds?: readonly FaultKind[];
 }
 
 /** The generator's parameters with every default filled in: what a counterexample records. */
@@ -43,6 +46,11 @@ export function resolveGeneratorLimits(options: ScenarioArbitraryOptions = {}): 
     // Recorded only when on, like nic: a counterexample of the plain generator reads as before.
     ...(options.swarm === true ? { swarm: true } : {}),
     ...(options.locality === true ? { locality: true } : {}),
+    // Recorded only when given or off, like swarm: what a default audit's files hold is unchanged.
+    ...(options.faultKinds !== undefined
+      ? { faultKinds: drawnFaultKinds(options.faultKinds, 'scenarioArbitrary') }
+      : {}),
+    ...(options.badAddresses === false ? { badAddresses: false } : {}),
   };
 }
 
@@ -86,19 +94,25 @@ const LONG_TIMEOUT_ODDS = 6;
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
   const limits = resolveGeneratorLimits(options);
   const { opcodes, maxOps, maxFaults, maxEvents, maxPaths, livenessNs, nic, config } = limits;
-  const rareFaults = DRAWN_FAULT_KINDS.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
+  // The kind lists are filtered only when kinds are given: the default draw stays as it was.
+  const kinds = limits.faultKinds ?? DRAWN_FAULT_KINDS;
+  const rareFaults = kinds.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
   const anchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
     nth: fc.integer({ min: 1, max: 2 }),
   });
-  const weightedKinds = fc.oneof(
-    ...Object.entries(COMMON_FAULT_WEIGHTS).map(([kind, weight]) => ({
-      weight: weight as number,
-      arbitrary: fc.constant(kind as FaultKind),
-    })),
-    { weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) },
-  );
+  // Built only when there is a kind to draw (fc.oneof of nothing throws).
+  const weightedKinds = (): fc.Arbitrary<FaultKind> =>
+    fc.oneof(
+      ...Object.entries(COMMON_FAULT_WEIGHTS)
+        .filter(([kind]) => kinds.includes(kind as FaultKind))
+        .map(([kind, weight]) => ({
+          weight: weight as number,
+          arbitrary: fc.constant(kind as FaultKind),
+        })),
+      ...(rareFaults.length === 0 ? [] : [{ weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) }]),
+    );
   const rawFault = (kind: fc.Arbitrary<FaultKind>): fc.Arbitrary<RawFault> =>
     fc.record({
       kind,
@@ -133,10 +147,13 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         opcode: fc.constantFrom(...opcodes),
         // Now and then an address outside the memory region: the remote access error (REM_ACCESS_ERR)
         // that moves both QPs to ERR, which a layer must not mistake for a path failure.
-        addr: fc.oneof(
-          { weight: OUT_OF_RANGE_ODDS - 1, arbitrary: fc.integer({ min: 0, max: ADDRS - 1 }) },
-          { weight: 1, arbitrary: fc.constant(OUT_OF_RANGE_ADDR) },
-        ),
+        addr:
+          limits.badAddresses === false
+            ? fc.integer({ min: 0, max: ADDRS - 1 })
+            : fc.oneof(
+                { weight: OUT_OF_RANGE_ODDS - 1, arbitrary: fc.integer({ min: 0, max: ADDRS - 1 }) },
+                { weight: 1, arbitrary: fc.constant(OUT_OF_RANGE_ADDR) },
+              ),
         value: fc.integer({ min: 1, max: 9 }),
         add: fc.integer({ min: 1, max: 5 }),
         // Mostly the word's initial 0: a CAS that succeeds is the one whose retry can succeed twice.
@@ -177,14 +194,18 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       }),
       { maxLength: 1 },
     ),
-    faults: limits.swarm
-      ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
-        fc
-          .subarray([...DRAWN_FAULT_KINDS], { minLength: 1 })
-          .chain((kinds) =>
-            fc.array(rawFault(fc.constantFrom(...kinds)), { minLength: Math.min(1, maxFaults), maxLength: maxFaults }),
-          )
-      : fc.array(rawFault(weightedKinds), { maxLength: maxFaults }),
+    faults:
+      kinds.length === 0
+        ? fc.constant<RawFault[]>([]) // faultKinds: []: no faults
+        : limits.swarm
+          ? // Swarm (TigerBeetle's VOPR): this scenario's own subset of the kinds, uniformly weighted.
+            fc.subarray([...kinds], { minLength: 1 }).chain((subset) =>
+              fc.array(rawFault(fc.constantFrom(...subset)), {
+                minLength: Math.min(1, maxFaults),
+                maxLength: maxFaults,
+              }),
+            )
+          : fc.array(rawFault(weightedKinds()), { maxLength: maxFaults }),
     realisticTimeout: fc.oneof(
       { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },

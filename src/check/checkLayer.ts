@@ -11,7 +11,7 @@ import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
 import type { CoverageCounts, GeneratorLimits, OpClass, PropertyResult, Report } from '../core/results';
-import type { NicProfile, Scenario, ScenarioSettings } from '../core/scenario';
+import type { FaultKind, NicProfile, Scenario, ScenarioSettings } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OPCODES } from '../core/verbs';
 import { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
@@ -103,6 +103,7 @@ export async function checkColumns(
     results: [...overall, ...perOpcode],
     coverage,
     ...(o.requireCoverage === undefined ? {} : { coverageShortfalls: shortfalls }),
+    ...(o.unsupportedFaultKinds === undefined ? {} : { unsupportedFaultKinds: o.unsupportedFaultKinds }),
   };
 }
 
@@ -114,6 +115,9 @@ type ColumnBounds = Pick<ResolvedCheckOptions, 'maxEvents' | 'maxOps' | 'maxFaul
   config?: ScenarioSettings;
   swarm?: boolean;
   locality?: boolean;
+  /** The only fault kinds drawn (absent: every drawn kind). */
+  faultKinds?: readonly FaultKind[];
+  badAddresses?: boolean;
   /** The op classes the audit selected: what a mixed column draws from (default: all). */
   opcodes?: readonly Opcode[];
 };
@@ -134,6 +138,8 @@ export function opClassGenerator(opcode: OpClass, o: ColumnBounds): GeneratorLim
     config: o.config,
     swarm: o.swarm,
     locality: o.locality,
+    faultKinds: o.faultKinds,
+    badAddresses: o.badAddresses,
   });
 }
 

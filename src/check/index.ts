@@ -9,6 +9,7 @@ export type { CoverageClass } from './coverage/classes';
 export type { CheckOptions } from './options';
 export { CHECK_DEFAULTS, DEFAULT_SEED, resolveCheckOptions } from './options';
 export { resolveGeneratorLimits, scenarioArbitrary } from './arbitraries';
+export { DRAWN_FAULT_KINDS } from './given';
 export { counterexampleArbitrary, generatorOf, regenerateScenario } from './regenerate';
 export type { SeedAndPath } from './regenerate';
 export type { ScenarioArbitraryOptions } from './arbitraries';

@@ -3,8 +3,8 @@ import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import { carriedOpcodes } from '../core/layer';
 import type { Property } from '../core/property';
-import type { PropertyResult } from '../core/results';
-import type { NicProfile, ScenarioSettings } from '../core/scenario';
+import type { PropertyResult, UnsupportedFaultKind } from '../core/results';
+import type { FaultKind, NicProfile, ScenarioSettings } from '../core/scenario';
 import { DEFAULT_CONFIG, NIC_PROFILES } from '../core/scenario';
 import { validateScenario } from '../core/validate';
 import type { Opcode } from '../core/verbs';
@@ -12,6 +12,7 @@ import { OPCODES } from '../core/verbs';
 import type { Shard } from './shard';
 import { shardSeed, validShard } from './shard';
 import { validateRequireCoverage } from './coverage/tally';
+import { auditFaultKinds } from './fault-kinds';
 
 /**
  * Every default of checkLayer and of the scenario generator, in one place: the checker, the
@@ -47,6 +48,8 @@ export const CHECK_DEFAULTS = {
   swarm: true,
   /** Fault locality: off; it did not reach the reference defects sooner (same benchmark). */
   locality: false,
+  /** Out-of-range addresses (REM_ACCESS_ERR, a WR in 40): on, so that a layer is audited for them. */
+  badAddresses: true,
 } as const;
 
 /**
@@ -118,6 +121,14 @@ export interface CheckOptions {
   swarm?: boolean;
   /** Fault locality: each fault targets one WR, anchored to that WR's events (bench/generator.ts). */
   locality?: boolean;
+  /**
+   * The only fault kinds to draw (e.g. ['drop-request', 'drop-response', 'link-down']; [] draws no
+   * faults). Default: every kind the generator draws that the adapter can inject (its
+   * capabilities.faults); the kinds it cannot are named in the report's unsupportedFaultKinds.
+   */
+  faultKinds?: readonly FaultKind[];
+  /** false: no WR names an address outside the memory region (REM_ACCESS_ERR); default true. */
+  badAddresses?: boolean;
   /** Called after every generated run. */
   onProgress?: (p: { runs: number; failures: number }) => void;
   /**
@@ -154,6 +165,11 @@ export interface ResolvedCheckOptions {
   config: ScenarioSettings;
   swarm: boolean;
   locality: boolean;
+  badAddresses: boolean;
+  /** The only fault kinds drawn; absent: every drawn kind (the default draw). */
+  faultKinds?: FaultKind[];
+  /** Kinds left out because the adapter cannot inject them (the report says so). */
+  unsupportedFaultKinds?: UnsupportedFaultKind[];
   onProgress?: (p: { runs: number; failures: number }) => void;
   onCounterexample?: (result: PropertyResult) => void;
   shard?: Shard;
@@ -221,6 +237,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     fail('onProgress must be a function');
   if (options.onCounterexample !== undefined && typeof options.onCounterexample !== 'function')
     fail('onCounterexample must be a function');
+  if (options.badAddresses !== undefined && typeof options.badAddresses !== 'boolean')
+    fail(`badAddresses must be true or false (got ${String(options.badAddresses)})`);
   if (options.nic !== undefined && !NIC_PROFILES.includes(options.nic))
     fail(`nic must be one of ${NIC_PROFILES.map((n) => `'${n}'`).join(', ')} (got ${String(options.nic)})`);
   const shard = options.shard === undefined ? undefined : validShard(options.shard, 'checkLayer');
@@ -230,6 +248,7 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
   if (options.maxPaths !== undefined && positiveInt('maxPaths', d.maxPaths) < 2)
     fail(`maxPaths must be at least 2, so that there is a backup path (got ${options.maxPaths})`);
   if (maxEvents < 10) fail(`maxEvents must be at least 10 (got ${maxEvents})`);
+  const kinds = auditFaultKinds(options.faultKinds, options.adapter);
   return {
     adapter: options.adapter,
     properties: options.properties,
@@ -255,6 +274,8 @@ export function resolveCheckOptions(layer: FailoverLayer, options: CheckOptions 
     config: given,
     swarm: options.swarm ?? d.swarm,
     locality: options.locality ?? d.locality,
+    badAddresses: options.badAddresses ?? d.badAddresses,
+    ...kinds,
     onProgress: options.onProgress,
     onCounterexample: options.onCounterexample,
     ...(shard === undefined ? {} : { shard }),

@@ -8,7 +8,7 @@ import { CHECK_DEFAULTS } from '../check/options';
 import { properties as allProperties } from '../../properties';
 import type { Property } from '../core/property';
 import type { OpClass, PropertyResult, Report } from '../core/results';
-import type { NicProfile, ScenarioSettings } from '../core/scenario';
+import type { FaultKind, NicProfile, ScenarioSettings } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { carriedOpcodes } from '../core/layer';
 import { CliError } from './errors';
@@ -45,6 +45,10 @@ export interface AuditRequest {
   livenessNs?: number;
   /** Settings every generated run takes (default: the layer's own config). */
   config?: ScenarioSettings;
+  /** The only fault kinds drawn (--fault-kinds; [] draws none); default every drawn kind. */
+  faultKinds?: FaultKind[];
+  /** false: no out-of-range addresses (--no-bad-addresses). */
+  badAddresses?: boolean;
 }
 
 /** What the audit tells its caller while it runs. */
@@ -99,6 +103,8 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
         ...(request.nic === undefined ? {} : { nic: request.nic }),
         ...(request.livenessNs === undefined ? {} : { livenessNs: request.livenessNs }),
         ...(request.config === undefined ? {} : { config: request.config }),
+        ...(request.faultKinds === undefined ? {} : { faultKinds: request.faultKinds }),
+        ...(request.badAddresses === undefined ? {} : { badAddresses: request.badAddresses }),
         ...(request.shard === undefined ? {} : { shard: request.shard }),
         ...(budget === undefined
           ? {}
@@ -125,6 +131,7 @@ export async function runAudit(request: AuditRequest, emit: (event: AuditEvent) 
       [opcode],
     );
     report.adapter = cellReport.adapter;
+    if (cellReport.unsupportedFaultKinds !== undefined) report.unsupportedFaultKinds = cellReport.unsupportedFaultKinds;
     report.seed = cellReport.seed;
     if (cellReport.shard !== undefined) report.shard = cellReport.shard;
     mergeCoverage(report.coverage!, cellReport.coverage);

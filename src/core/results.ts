@@ -1,6 +1,6 @@
 /** What checkLayer returns: a result per property, each failure with its shrunk counterexample. */
 import type { Verdict } from './property';
-import type { NicProfile, Scenario, ScenarioSettings, SimConfig } from './scenario';
+import type { FaultKind, NicProfile, Scenario, ScenarioSettings, SimConfig } from './scenario';
 import type { Trace } from './trace';
 import type { Opcode } from './verbs';
 
@@ -41,6 +41,10 @@ export interface GeneratorLimits {
   swarm?: boolean;
   /** Fault locality: each fault targets one WR and is anchored to that WR's own events (absent: off). */
   locality?: boolean;
+  /** The only fault kinds drawn (empty: no faults); absent: every kind the generator draws. */
+  faultKinds?: FaultKind[];
+  /** false: no WR names an out-of-range address (REM_ACCESS_ERR); absent: one WR in 40 does. */
+  badAddresses?: boolean;
 }
 
 /**
@@ -113,6 +117,13 @@ export interface CoverageShortfall {
   explanation: string;
 }
 
+/** A fault kind an audit did not draw because its adapter cannot inject it. */
+export interface UnsupportedFaultKind {
+  kind: FaultKind;
+  /** The adapter's reason (its capabilities.faults). */
+  reason: string;
+}
+
 /**
  * The audit of one layer. `ok` is true when no property was violated and every required coverage
  * class was exercised often enough.
@@ -129,4 +140,10 @@ export interface Report {
   coverage?: CoverageCounts;
   /** The requireCoverage classes exercised too rarely (the audit then fails). */
   coverageShortfalls?: CoverageShortfall[];
+  /**
+   * Fault kinds left out of every generated scenario because the adapter cannot inject them
+   * (checkLayer draws the others instead of failing on each such scenario); absent when none
+   * were left out, or when the caller chose the kinds (CheckOptions.faultKinds).
+   */
+  unsupportedFaultKinds?: UnsupportedFaultKind[];
 }

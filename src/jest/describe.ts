@@ -8,6 +8,7 @@ import { OPCODES } from '../core/verbs';
 import { checkLayer } from '../check/checkLayer';
 import type { Shard } from '../check/shard';
 import { parseShard, shardFromEnv, SHARD_ENV, validShard } from '../check/shard';
+import { drawnFaultKinds } from '../check/fault-kinds';
 import { properties as allProperties } from '../../properties';
 import { loadNativeLayer } from '../../adapters/clayer';
 import { failureMessage, resolveOutDir, writeCounterexample } from './failure';
@@ -101,6 +102,8 @@ export function describeFailoverLayer(
   const shard = resolveShard(options.shard);
   const props = options.properties ?? [...allProperties.all];
   rejectUnknownAccepted(options.accept ?? [], props);
+  // An unknown kind is refused as the suite is declared, not once per test.
+  if (options.faultKinds !== undefined) drawnFaultKinds(options.faultKinds, 'describeFailoverLayer');
   const columns: (Opcode | undefined)[] = options.byOpClass
     ? (options.opcodes ?? [...carriedOpcodes(layer)])
     : [undefined];
@@ -143,6 +146,8 @@ export function describeFailoverLayer(
               ...(options.livenessNs === undefined ? {} : { livenessNs: options.livenessNs }),
               ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
               ...(options.nic === undefined ? {} : { nic: options.nic }),
+              ...(options.faultKinds === undefined ? {} : { faultKinds: options.faultKinds }),
+              ...(options.badAddresses === undefined ? {} : { badAddresses: options.badAddresses }),
               ...(shard === undefined ? {} : { shard }),
             });
             const report = await beforeDeadline(check, timeoutMs, deadline, () =>

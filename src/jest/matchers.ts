@@ -2,7 +2,7 @@
 import type { Adapter } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property } from '../core/property';
-import type { NicProfile } from '../core/scenario';
+import type { FaultKind, NicProfile } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { checkLayer } from '../check/checkLayer';
 import { isFailoverLayer } from '../core/layer';
@@ -24,6 +24,10 @@ export interface MatcherOptions {
   adapter?: Adapter;
   /** The NIC profile of the simulated fabric: 'ibta' (default) or 'rxe' (CheckOptions.nic). */
   nic?: NicProfile;
+  /** The only fault kinds drawn ([] draws no faults; default every kind the adapter can inject: CheckOptions.faultKinds). */
+  faultKinds?: readonly FaultKind[];
+  /** false: no out-of-range addresses (CheckOptions.badAddresses; default true). */
+  badAddresses?: boolean;
   /** Folder for counterexample YAML files (default $RDMACHECK_OUT_DIR or ./rdmacheck-counterexamples). */
   outDir?: string;
   /** The module path of this layer, for the replay command in failure messages. */
@@ -108,6 +112,8 @@ async function check(api: string, received: unknown, property: Property, options
     ...(options.livenessNs === undefined ? {} : { livenessNs: options.livenessNs }),
     ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
     ...(options.nic === undefined ? {} : { nic: options.nic }),
+    ...(options.faultKinds === undefined ? {} : { faultKinds: options.faultKinds }),
+    ...(options.badAddresses === undefined ? {} : { badAddresses: options.badAddresses }),
   });
   // Several results (one per op class) fold into the worst: violated over unknown over holds.
   const overall = report.results.filter((r) => r.opcode === undefined);

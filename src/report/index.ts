@@ -11,6 +11,7 @@ export { isReport, renderHtml } from './html';
 export type { HtmlOptions } from './html';
 export { auditMatrix, renderMatrixText } from './matrix';
 export { renderCoverageText } from './coverage';
+export { unsupportedFaultsLine } from './unsupported-faults';
 export type { AuditMatrix, MatrixCell } from './matrix';
 export { replayCommand } from './replay-command';
 export { loadTrace, parseTrace, TraceFileError } from './load';

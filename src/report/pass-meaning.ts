@@ -13,7 +13,7 @@ export interface SampleFacts {
   runsPerOpClass: number;
   seed: number;
   generator: Pick<GeneratorLimits, 'maxOps' | 'maxFaults' | 'maxPaths'>;
-  /** The fault kinds the generator draws (default every kind; the checker's DRAWN_FAULT_KINDS). */
+  /** The fault kinds the generator draws (default every kind; the checker's DRAWN_FAULT_KINDS; [] none). */
   faultKinds?: readonly string[];
 }
 
@@ -28,10 +28,12 @@ function nextSeed(seed: number): number {
  */
 export function passMeaning(facts: SampleFacts, command = 'rdmacheck audit LAYER'): string[] {
   const { runsPerOpClass: runs, seed, generator: g } = facts;
+  const kinds = facts.faultKinds ?? FAULT_KINDS;
+  const faults = kinds.length === 0 ? 'no faults' : `up to ${g.maxFaults} faults (${kinds.join(', ')})`;
   const paragraph =
     `What "holds (${runs})" means: no violation in ${runs} generated runs per op class (seed ${seed}); ` +
-    `each run has up to ${g.maxOps} application WRs of that op class, up to ${g.maxFaults} faults ` +
-    `(${(facts.faultKinds ?? FAULT_KINDS).join(', ')}) and up to ${g.maxPaths} paths, and every property judges every run ` +
+    `each run has up to ${g.maxOps} application WRs of that op class, ${faults} ` +
+    `and up to ${g.maxPaths} paths, and every property judges every run ` +
     '(the coverage table counts the failure situations the runs reached). ' +
     'It is a sample, not a proof: a rarer interleaving can need more runs. Next step: more runs, then other seeds:';
   return [

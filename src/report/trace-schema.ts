@@ -1,6 +1,6 @@
 /** The schema of a trace file (`rdmacheck: 1`): header, config, scenario and every event kind. */
 import type { Verdict } from '../core/property';
-import { ANCHOR_KINDS, LINK_DIRECTIONS, NIC_PROFILES, THIRD_PARTY_OPS } from '../core/scenario';
+import { ANCHOR_KINDS, FAULT_KINDS, LINK_DIRECTIONS, NIC_PROFILES, THIRD_PARTY_OPS } from '../core/scenario';
 import type { Fault, FaultKind, SimConfig } from '../core/scenario';
 import type { EndReason, TraceEvent } from '../core/trace';
 import { OPCODES, QP_STATES, WC_STATUSES } from '../core/verbs';
@@ -254,6 +254,8 @@ export const traceFile: Spec = record({
       config: opt(simConfig),
       swarm: opt(bool),
       locality: opt(bool),
+      faultKinds: opt(list(oneOf(...FAULT_KINDS))),
+      badAddresses: opt(bool),
     }),
   ),
   verdict: opt(oneOfEvery<Verdict['status']>({ violated: true, holds: true, unknown: true })),

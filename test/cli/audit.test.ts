@@ -125,6 +125,7 @@ describe('rdmacheck audit', () => {
       nic: _nic,
       swarm: _sw,
       locality: _lo,
+      badAddresses: _ba,
       ...limits
     } = CHECK_DEFAULTS;
     expect(cx.generator).toEqual({ version: GENERATOR_VERSION, opcodes: ['FETCH_ADD'], ...limits, swarm: true });
@@ -143,6 +144,45 @@ describe('rdmacheck audit', () => {
     expect(cx.generator?.nic).toBe('rxe');
     expect(cx.scenario.config?.nic).toBe('rxe');
     expect(cx.config?.nic).toBe('rxe');
+  });
+
+  test('--fault-kinds and --no-bad-addresses narrow the draw, are recorded, regenerate, and are not compared with the documented audit', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'rdmacheck-audit-kinds-'));
+    const argv = ['audit', 'resend-all', '--opcodes', 'FETCH_ADD', '--properties', 'at-most-once,completion-fidelity'];
+    const text = await cli([
+      ...argv,
+      '--runs',
+      '30',
+      '--fault-kinds',
+      'link-down,drop-response',
+      '--no-bad-addresses',
+      '--out',
+      out,
+    ]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(
+      '(the documented audits draw every fault kind and out-of-range addresses; this one drew only drop-response, link-down and no out-of-range address: not compared)',
+    );
+    expect(text.stdout).toMatch(/up to 3 faults\s+\(drop-response, link-down\)/);
+    const file = join(out, 'resend-all.at-most-once.FETCH_ADD.yaml');
+    const cx = loadTrace(file);
+    expect(cx.generator).toMatchObject({ faultKinds: ['drop-response', 'link-down'], badAddresses: false });
+    expect(cx.scenario.faults.every((f) => f.kind === 'drop-response' || f.kind === 'link-down')).toBe(true);
+    const replayed = await cli(['replay', file, '--regenerate']);
+    expect(replayed.stdout).toMatch(/^scenario regenerated from seed 1, path "[\d:]+": identical to the stored one\n/);
+  });
+
+  test('--fault-kinds none draws no faults; an unknown kind is one line naming the kinds (exit 2)', async () => {
+    const argv = ['audit', 'resend-all', '--opcodes', 'FETCH_ADD', '--properties', 'at-most-once', '--runs', '30'];
+    const calm = await cli([...argv, '--fault-kinds', 'none', '--no-bad-addresses']);
+    expect(calm.code).toBe(0);
+    expect(calm.stdout).toContain('this one drew no faults and no out-of-range address: not compared');
+    expect(calm.stdout).toMatch(/of that op class,\s+no\s+faults\s+and\s+up\s+to\s+2\s+paths/);
+    const typo = await cli([...argv, '--fault-kinds', 'drop-request,drop-reponse']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(
+      'rdmacheck audit: --fault-kinds: "drop-reponse" is not a fault kind; drawn kinds: drop-request, drop-response, delay, link-down, nic-death, qp-error, corrupt-wqe, control-loss\n',
+    );
   });
 
   test('--format junit is JUnit XML with a failure per violated cell', async () => {

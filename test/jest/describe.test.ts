@@ -153,6 +153,24 @@ describe('describeFailoverLayer', () => {
     );
   });
 
+  test('faultKinds and badAddresses reach every check; an unknown kind is refused as the suite is declared', async () => {
+    const options = { properties: [properties.atMostOnce], opcodes: ['FETCH_ADD' as const], numRuns: 50 };
+    // resend-all executes a FETCH_ADD twice once a response is lost (the violation test above): with no faults, never.
+    const calm = capture(() => describeFailoverLayer(resendAll, { ...options, faultKinds: [], badAddresses: false }));
+    expect(await outcome(calm.tests[0].fn)).toBeUndefined();
+    const faulty = capture(() =>
+      describeFailoverLayer(resendAll, {
+        ...options,
+        faultKinds: ['drop-response'],
+        outDir: mkdtempSync(join(tmpdir(), 'rdmacheck-describe-kinds-')),
+      }),
+    );
+    expect((await outcome(faulty.tests[0].fn))?.message).toMatch(/^at-most-once violated by resend-all: /);
+    expect(() => capture(() => describeFailoverLayer(resendAll, { faultKinds: ['drop-reponse' as never] }))).toThrow(
+      'describeFailoverLayer: faultKinds: "drop-reponse" is not a fault kind; drawn kinds: drop-request, drop-response, delay, link-down, nic-death, qp-error, corrupt-wqe, control-loss',
+    );
+  });
+
   test('livenessNs gives a layer with millisecond timers the time it needs', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'rdmacheck-describe-liveness-'));
     const options = { properties: [properties.completionFidelity], opcodes: ['WRITE' as const], numRuns: 20, outDir };

@@ -19,6 +19,12 @@ describe('rdmacheck matchers (registered by importing rdmacheck/jest)', () => {
     ).rejects.toThrow(/expected resend-all to satisfy at-most-once[\s\S]*replay: npx rdmacheck replay/);
   });
 
+  test('faultKinds and badAddresses narrow what the matchers draw: no faults, no lost response to re-send after', async () => {
+    const options = { opcodes: ['FETCH_ADD' as const], numRuns: 50, outDir };
+    await expect(resendAll).toSatisfy(properties.atMostOnce, { ...options, faultKinds: [], badAddresses: false });
+    await expect(resendAll).toViolate(properties.atMostOnce, { ...options, faultKinds: ['drop-response'] });
+  });
+
   test('a failure of a layer that is not a reference layer prints one replay command, the same everywhere', async () => {
     const mine = { ...resendAll, name: 'my-own-layer' };
     let message = '';

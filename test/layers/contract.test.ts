@@ -46,16 +46,22 @@ function workload(op: Opcode, carried: readonly Opcode[]): WorkloadStep[] {
 
 describe('every reference layer keeps the contract (no LayerFault in any run)', () => {
   for (const name of referenceLayerNames) {
-    it(`${name} never misuses the LayerEnv, whatever the op class it carries and the fault`, () => {
+    it(`${name} never misuses the LayerEnv, whatever the op class it carries, the fault and the QP settings`, () => {
       // An op class the layer does not carry (its `opcodes`) is never handed to it.
       const carried = carriedOpcodes(layers[name]);
-      for (const op of OPS.filter((o) => carried.includes(o))) {
-        for (const faults of FAULTS) {
-          const scenario: Scenario = { workload: workload(op, carried), faults };
-          const ex = sim().runSync!(scenario, layers[name]);
-          const misuse = ex.trace.filter((e) => e.kind === 'LayerFault');
-          expect({ op, faults, misuse }).toEqual({ op, faults, misuse: [] });
-          expect(ex.end.reason).not.toBe('event-limit');
+      // The settings its audits use (a model of shipping code declares its deployment's timers)
+      // and the simulator's defaults, which a user's own scenario may keep.
+      const declared = layers[name].config;
+      const settings = declared === undefined ? [undefined] : [undefined, declared];
+      for (const config of settings) {
+        for (const op of OPS.filter((o) => carried.includes(o))) {
+          for (const faults of FAULTS) {
+            const scenario: Scenario = { ...(config ? { config } : {}), workload: workload(op, carried), faults };
+            const ex = sim().runSync!(scenario, layers[name]);
+            const misuse = ex.trace.filter((e) => e.kind === 'LayerFault');
+            expect({ op, config, faults, misuse }).toEqual({ op, config, faults, misuse: [] });
+            expect(ex.end.reason).not.toBe('event-limit');
+          }
         }
       }
     });

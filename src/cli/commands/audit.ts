@@ -35,8 +35,7 @@ import { writeCounterexampleFiles, writeOutputs } from '../audit-out';
 import { AuditInterrupted, interruptExitCode, onInterrupt } from '../interrupt';
 import { compareWithDocumented, modelLimitsOf } from '../documented';
 import { junitReport } from '../junit';
-import { scenariosRun } from '../merge-report';
-import { scenarioSize } from '../../check/descend';
+import { jsonReport } from '../audit-json';
 import type { Shard } from '../../check/shard';
 import { parseShard } from '../../check/shard';
 import { writeFileAtomic } from '../../report/write-atomic';
@@ -48,6 +47,9 @@ import { typecheckLayer } from '../typecheck-layer';
 import { replayInFreshWorkers } from '../fresh-replay';
 import { SETTINGS_FORM, settingsOption } from '../settings-option';
 import { DRAWN_FAULT_KINDS } from '../../check/given';
+import { FAULT_KINDS_FORM, faultKindsOption } from '../fault-kinds-option';
+import type { FaultKind } from '../../core/scenario';
+import { unsupportedFaultsLine } from '../../report/unsupported-faults';
 
 /** Wall-clock limit of one counterexample's replay in a fresh worker. */
 const FRESH_REPLAY_LIMIT_MS = 60_000;
@@ -67,6 +69,12 @@ export const AUDIT_USAGE = `usage: rdmacheck audit LAYER [options]
   --config LIST     settings every generated run takes instead of drawing them: ${SETTINGS_FORM}
                     (default: the layer's own, shown by rdmacheck layers; "drawn" draws them all)
   --nic PROFILE     NIC behaviour of the simulated fabric: ${NIC_PROFILES.join(' | ')} (default ${CHECK_DEFAULTS.nic})
+  --fault-kinds LIST
+                    the only fault kinds generated runs draw, ${FAULT_KINDS_FORM}
+                    (default: every kind)
+  --no-bad-addresses
+                    no WR names an address outside the memory region (by default one in 40 does:
+                    REM_ACCESS_ERR, which a layer must not take for a path failure)
   --shard I/N       shard I of a campaign of N: runs under seed + I - 1; fold the shards' --format json
                     reports with rdmacheck merge
   --require-coverage NAME=N,...
@@ -99,6 +107,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     typecheck: { type: 'boolean' },
     'require-coverage': { type: 'string' },
     'no-mixed': { type: 'boolean' },
+    'fault-kinds': { type: 'string' },
+    'no-bad-addresses': { type: 'boolean' },
   });
   if (values.help) {
     io.stdout.write(`${AUDIT_USAGE}\n`);
@@ -117,6 +127,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const format = choiceOption('audit', 'format', values.format, ['text', 'json', 'junit'] as const, 'text');
   const nic = choiceOption('audit', 'nic', values.nic, NIC_PROFILES, CHECK_DEFAULTS.nic);
   const config = settingsOption('audit', values.config);
+  const faultKinds = faultKindsOption('audit', values['fault-kinds']);
+  const badAddresses = values['no-bad-addresses'] === true ? false : undefined;
   const shard = values.shard === undefined ? undefined : parseCliShard(String(values.shard));
   const layerArg = positionals[0];
   const spec = parseLayerSpec(layerArg, io.cwd);
@@ -140,6 +152,8 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     ...(livenessNs === undefined ? {} : { livenessNs }),
     ...(nic === CHECK_DEFAULTS.nic ? {} : { nic }),
     ...(config === undefined ? {} : { config }),
+    ...(faultKinds === undefined ? {} : { faultKinds }),
+    ...(badAddresses === undefined ? {} : { badAddresses }),
     ...(shard === undefined ? {} : { shard }),
     ...(requireCoverage === undefined ? {} : { requireCoverage }),
     // The checker gets 80% of the wall-clock budget, split over the columns; the rest is headroom.
@@ -190,6 +204,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
         layerModule,
         nic,
         typeScriptModule && values.typecheck !== true,
+        { faultKinds, badAddresses },
       ),
     );
   return report.ok ? EXIT.ok : EXIT.violations;
@@ -270,6 +285,7 @@ function textReport(
   layerModule: string | undefined,
   nic: NicProfile,
   transpiledOnly: boolean,
+  drawn: { faultKinds?: readonly FaultKind[]; badAddresses?: boolean },
 ): string {
   const lines: string[] = [];
   const fabric = nic === CHECK_DEFAULTS.nic ? report.adapter : `${report.adapter} (nic ${nic})`;
@@ -289,6 +305,8 @@ function textReport(
     lines.push(coverageTable.trimEnd());
   }
   for (const s of report.coverageShortfalls ?? []) lines.push('', `coverage too low: ${s.explanation}`);
+  const leftOut = unsupportedFaultsLine(report);
+  if (leftOut !== undefined) lines.push('', ...wrap(leftOut, 100));
   const violated = report.results.map((r, k) => ({ r, k })).filter(({ r }) => r.counterexample !== undefined);
   for (const { r, k } of violated) {
     const cx = r.counterexample as NonNullable<typeof r.counterexample>;
@@ -304,7 +322,14 @@ function textReport(
     lines.push('');
     lines.push(
       ...passMeaning(
-        { runsPerOpClass, seed: report.seed, generator: CHECK_DEFAULTS, faultKinds: DRAWN_FAULT_KINDS },
+        {
+          runsPerOpClass,
+          seed: report.seed,
+          generator: CHECK_DEFAULTS,
+          faultKinds:
+            drawn.faultKinds ??
+            DRAWN_FAULT_KINDS.filter((k) => !report.unsupportedFaultKinds?.some((u) => u.kind === k)),
+        },
         `npx rdmacheck audit ${layerModule ?? referenceName ?? report.layer}`,
       ),
     );
@@ -313,6 +338,11 @@ function textReport(
     lines.push(
       '',
       `(the documented audits are for nic ${CHECK_DEFAULTS.nic}; this one ran under nic ${nic}: not compared)`,
+    );
+  } else if (referenceName !== undefined && (drawn.faultKinds !== undefined || drawn.badAddresses === false)) {
+    lines.push(
+      '',
+      `(the documented audits draw every fault kind and out-of-range addresses; this one drew ${drawnSummary(drawn)}: not compared)`,
     );
   } else if (referenceName !== undefined) {
     const comparison = compareWithDocumented(referenceName, report);
@@ -334,6 +364,17 @@ function textReport(
   return `${lines.join('\n')}\n`;
 }
 
+/** What a restricted audit drew, for the line that says why it is not compared with the documented one. */
+function drawnSummary(drawn: { faultKinds?: readonly FaultKind[]; badAddresses?: boolean }): string {
+  const kinds =
+    drawn.faultKinds === undefined
+      ? 'every fault kind'
+      : drawn.faultKinds.length === 0
+        ? 'no faults'
+        : `only ${drawn.faultKinds.join(', ')}`;
+  return drawn.badAddresses === false ? `${kinds} and no out-of-range address` : kinds;
+}
+
 /** "i/n" from the command line, as a usage error when malformed. */
 function parseCliShard(text: string): Shard {
   try {
@@ -341,42 +382,6 @@ function parseCliShard(text: string): Shard {
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-}
-
-function jsonReport(report: Report, files: Record<number, string>, elapsedMs: number): unknown {
-  return {
-    layer: report.layer,
-    adapter: report.adapter,
-    seed: report.seed,
-    ...(report.shard === undefined ? {} : { shard: report.shard }),
-    ok: report.ok,
-    // What rdmacheck merge adds up: generated scenarios (per op class, the most any property
-    // judged) and the wall time of the audit.
-    scenarios: scenariosRun(report),
-    elapsedMs,
-    coverage: report.coverage ?? {},
-    ...(report.coverageShortfalls === undefined ? {} : { coverageShortfalls: report.coverageShortfalls }),
-    results: report.results.map((r, k) => ({
-      property: r.property,
-      opcode: r.opcode ?? null,
-      status: r.status,
-      runs: r.runs,
-      ...(r.reason === undefined ? {} : { reason: r.reason }),
-      ...(r.counterexample === undefined
-        ? {}
-        : {
-            counterexample: {
-              explanation: r.counterexample.explanation,
-              seed: r.counterexample.seed,
-              path: r.counterexample.path,
-              generator: r.counterexample.generator ?? null,
-              events: r.counterexample.events,
-              size: scenarioSize(r.counterexample.scenario),
-              file: files[k] ?? null,
-            },
-          }),
-    })),
-  };
 }
 
 /** A paragraph wrapped to 100 columns, each line keeping its indentation. */
