@@ -211,7 +211,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },
     ),
     // Issue 18's targeted shapes (targeted.ts): drawn last, so every draw above is as before.
-    targeted: targetedDraws(opcodes, maxOps),
+    targeted: targetedDraws(opcodes, maxOps, kinds),
   });
   return new DomainShrunkScenarios(
     draft

@@ -10,6 +10,7 @@
  * (paths >= 2 always; a shape needing more ops than the draft has does nothing).
  */
 import fc from 'fast-check';
+import type { FaultKind } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OUT_OF_RANGE_ADDR } from './draft';
 import type { Draft, RawFault } from './draft';
@@ -54,38 +55,47 @@ const WORD_OPCODES: readonly Opcode[] = ['WRITE', 'FETCH_ADD', 'CMP_SWAP'];
 const MESSAGE_OPCODES: readonly ('SEND' | 'WRITE_WITH_IMM')[] = ['SEND', 'WRITE_WITH_IMM'];
 
 /**
- * The draws of the targeted shapes for a column of these op classes: a shape that needs an op
- * class the column lacks is never drawn (a constant), so that column's scenarios do not change.
+ * The draws of the targeted shapes for a column of these op classes and fault kinds: a shape that
+ * needs an op class the column lacks, or plants a fault of a kind the audit does not draw (an
+ * adapter that cannot inject it, or the caller's faultKinds), is never drawn (a constant), so that
+ * column's scenarios do not change.
  */
-export function targetedDraws(opcodes: readonly Opcode[], maxOps: number): fc.Arbitrary<TargetedDraws> {
+export function targetedDraws(
+  opcodes: readonly Opcode[],
+  maxOps: number,
+  faultKinds: readonly FaultKind[],
+): fc.Arbitrary<TargetedDraws> {
   const has = (set: readonly Opcode[]) => opcodes.some((o) => set.includes(o));
   const messages = MESSAGE_OPCODES.filter((o) => opcodes.includes(o));
+  const drawn = (...kinds: FaultKind[]) => kinds.every((k) => faultKinds.includes(k));
   return fc.record({
-    contended: has(WORD_OPCODES)
-      ? fc.oneof(
-          { weight: CONTENTION_ODDS - 1, arbitrary: fc.constant(undefined) },
-          { weight: 1, arbitrary: fc.integer({ min: 1, max: maxOps }) },
-        )
-      : fc.constant(undefined),
+    contended:
+      has(WORD_OPCODES) && drawn('drop-request')
+        ? fc.oneof(
+            { weight: CONTENTION_ODDS - 1, arbitrary: fc.constant(undefined) },
+            { weight: 1, arbitrary: fc.integer({ min: 1, max: maxOps }) },
+          )
+        : fc.constant(undefined),
     notify:
-      opcodes.includes('WRITE') && messages.length > 0
+      opcodes.includes('WRITE') && messages.length > 0 && drawn('link-down')
         ? fc.oneof(
             { weight: NOTIFY_ODDS - 1, arbitrary: fc.constant(undefined) },
             { weight: 1, arbitrary: fc.constantFrom(...messages) },
           )
         : fc.constant(undefined),
-    congested: has(MESSAGE_OPCODES)
-      ? fc.oneof(
-          { weight: CONGESTION_ODDS - 1, arbitrary: fc.constant(undefined) },
-          {
-            weight: 1,
-            arbitrary: fc.record({
-              delayNs: fc.integer(CONGESTION_DELAY_NS),
-              timeout: fc.integer(DEPLOYMENT_TIMEOUTS),
-            }),
-          },
-        )
-      : fc.constant(undefined),
+    congested:
+      has(MESSAGE_OPCODES) && drawn('drop-request', 'delay')
+        ? fc.oneof(
+            { weight: CONGESTION_ODDS - 1, arbitrary: fc.constant(undefined) },
+            {
+              weight: 1,
+              arbitrary: fc.record({
+                delayNs: fc.integer(CONGESTION_DELAY_NS),
+                timeout: fc.integer(DEPLOYMENT_TIMEOUTS),
+              }),
+            },
+          )
+        : fc.constant(undefined),
   });
 }
 

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { sim, validateScenario } from '../../adapters/sim';
 import { properties } from '../../properties';
 import { scenarioArbitrary } from '../../src/check';
+import { DRAWN_FAULT_KINDS } from '../../src/check/given';
 import { targetedDraws } from '../../src/check/targeted';
 import type { Fault, Scenario, WorkloadStep } from '../../src/core/scenario';
 import type { FailoverLayer } from '../../src/core/layer';
@@ -93,12 +94,25 @@ function congestedBackup(s: Scenario): boolean {
 
 describe('targeted shapes', () => {
   it('are never drawn in a column without the op classes they need', () => {
-    for (const t of fc.sample(targetedDraws(['READ'], 4), { seed: 1, numRuns: 200 }))
+    for (const t of fc.sample(targetedDraws(['READ'], 4, DRAWN_FAULT_KINDS), { seed: 1, numRuns: 200 }))
       expect(t).toEqual({ contended: undefined, notify: undefined, congested: undefined });
-    for (const t of fc.sample(targetedDraws(['SEND'], 4), { seed: 1, numRuns: 200 })) {
+    for (const t of fc.sample(targetedDraws(['SEND'], 4, DRAWN_FAULT_KINDS), { seed: 1, numRuns: 200 })) {
       expect(t.contended).toBeUndefined();
       expect(t.notify).toBeUndefined();
     }
+  });
+
+  it('are never drawn when the audit does not draw the fault kinds they plant (an adapter that cannot inject them)', () => {
+    const noDelay = DRAWN_FAULT_KINDS.filter((k) => k !== 'delay');
+    for (const t of fc.sample(targetedDraws(['SEND'], 4, noDelay), { seed: 1, numRuns: 200 }))
+      expect(t.congested).toBeUndefined();
+    const none = fc.sample(targetedDraws([...OPCODES], 4, []), { seed: 1, numRuns: 200 });
+    expect(none.every((t) => t.contended === undefined && t.notify === undefined && t.congested === undefined)).toBe(
+      true,
+    );
+    expect(
+      fc.sample(targetedDraws(['SEND'], 4, DRAWN_FAULT_KINDS), { seed: 1, numRuns: 200 }).some((t) => t.congested),
+    ).toBe(true);
   });
 
   it('keep every scenario valid and within its op classes and fault budget', () => {
