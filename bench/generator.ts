@@ -1,7 +1,7 @@
 /**
  * npm run bench:generator: the scenario generator with and without swarm generation and fault
  * locality. (1) Coverage classes exercised per 1,000 runs (shift, every op class); (2) runs to
- * the first failure of the rarely reached reference defects, per seed (capped at
+ * the first failure of the once rarely reached reference defects, per seed (capped at
  * RDMACHECK_BENCH_CAP, default 3,000). Prints markdown for the README.
  */
 import fc from 'fast-check';
@@ -25,8 +25,8 @@ const VARIANTS = [
 const SEEDS = [1, 2, 3];
 const CAP = Number(process.env.RDMACHECK_BENCH_CAP ?? 3000);
 
-/** The defects to hunt; a stack's own settings (layer.config) are given, as its audit gives them. */
-const BUGS: { label: string; layer: FailoverLayer; property: Property; opcodes: Opcode[] }[] = [
+/** A defect: `property` violated by `layer` on `opcodes` scenarios (and, with notBy, held by that layer: one mechanism). */
+const BUGS: { label: string; layer: FailoverLayer; property: Property; opcodes: Opcode[]; notBy?: FailoverLayer }[] = [
   {
     label: "shift's second failure (failure-masking, WRITE)",
     layer: layers.shift,
@@ -69,6 +69,26 @@ const BUGS: { label: string; layer: FailoverLayer; property: Property; opcodes: 
     property: properties.atMostOnce,
     opcodes: ['WRITE_WITH_IMM'],
   },
+  // Issue 18's targeted shapes (src/check/targeted.ts), one row each.
+  {
+    label: 'read-verify lost FETCH_ADD reported done (completion-fidelity; contended word)',
+    layer: layers.readVerify,
+    property: properties.completionFidelity,
+    opcodes: ['FETCH_ADD'],
+  },
+  {
+    label: "shift's SEND behind an unsignaled WRITE never completes (completion-fidelity, mixed; write-then-notify)",
+    layer: layers.shift,
+    property: properties.completionFidelity,
+    opcodes: [...OPCODES],
+  },
+  {
+    label: "shift-no-fence's switch-back overtakes the backup (SEND; shift holds; congested backup)",
+    layer: layers.shiftNoFence,
+    property: properties.noQueueSliding,
+    opcodes: ['SEND'],
+    notBy: layers.shift,
+  },
 ];
 
 async function main(): Promise<void> {
@@ -110,7 +130,9 @@ async function main(): Promise<void> {
         for (const s of fc.sample(arb, { seed, numRuns: CAP })) {
           k++;
           const run = adapter.runSync!(s, bug.layer);
-          if ((await checkSafely(bug.property, run)).status === 'violated') {
+          const violated = async (layer: FailoverLayer, ran = adapter.runSync!(s, layer)) =>
+            (await checkSafely(bug.property, ran)).status === 'violated';
+          if ((await violated(bug.layer, run)) && !(bug.notBy !== undefined && (await violated(bug.notBy)))) {
             first = String(k);
             break;
           }

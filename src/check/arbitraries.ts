@@ -18,6 +18,7 @@ import { localized, OUT_OF_RANGE_ADDR, toScenario } from './draft';
 import type { Draft, RawAnchor, RawFault } from './draft';
 import { fieldDrawArbitraries, withFieldDraws } from './fieldDraws';
 import type { FieldDraws } from './fieldDraws';
+import { targetedDraws, withTargetedShapes } from './targeted';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -213,17 +214,21 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       { weight: LONG_TIMEOUT_ODDS - 1, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: fc.integer(REALISTIC_TIMEOUTS) },
     ),
-    // Last: shapes that fire in a rare share of scenarios (fieldDraws.ts); the keys above draw as before.
+    // Last: shapes that fire in a rare share of scenarios (fieldDraws.ts), then issue 18's targeted
+    // shapes (targeted.ts); the keys above draw as before.
     ...fieldDrawArbitraries(anchor, maxOps),
+    targeted: targetedDraws(opcodes, maxOps, kinds),
   });
   return new DomainShrunkScenarios(
-    draft.map((d) =>
-      withFieldDraws(
-        withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config),
-        d,
-        limits.faultKinds,
+    draft
+      .map((d) => withTargetedShapes(d, maxFaults))
+      .map((d) =>
+        withFieldDraws(
+          withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config),
+          d,
+          limits.faultKinds,
+        ),
       ),
-    ),
     pinnedKeys(config),
   );
 }

@@ -15,6 +15,7 @@ import type {
 } from '../core/scenario';
 import type { Opcode, SendWr } from '../core/verbs';
 import { ibTimerNs } from '../core/verbs';
+import type { TargetedDraws } from './targeted';
 
 /** An address past every host's memory (application words and layer words alike): REM_ACCESS_ERR. */
 export const OUT_OF_RANGE_ADDR = 1 << 20;
@@ -53,6 +54,8 @@ export interface Draft {
     mode: 'free' | 'undo' | 'mimic';
   }[];
   faults: RawFault[];
+  /** Targeted shapes (targeted.ts), drawn after everything else; absent: none. */
+  targeted?: TargetedDraws;
 }
 
 export interface RawAnchor {
