@@ -125,7 +125,9 @@ describe('targeted shapes', () => {
       for (const s of sample(opcodes, 2, 400)) {
         expect(() => validateScenario(s)).not.toThrow();
         for (const p of posts(s)) expect(opcodes).toContain(p.wr.opcode);
-        expect(s.faults.length).toBeLessThanOrEqual(3);
+        // The drawn and targeted faults stay within maxFaults (3); the field draws (fieldDraws.ts)
+        // add theirs on top: one per path for a shared fate, a pause, a path lost after an execution.
+        expect(s.faults.length).toBeLessThanOrEqual(3 + (s.config?.paths ?? 2) + 2);
       }
   });
 
@@ -142,7 +144,8 @@ describe('targeted shapes', () => {
     expect(fired.length).toBeGreaterThanOrEqual(800 / 25);
     expect(fired.length).toBeLessThanOrEqual(800 / 7);
     const found = await count(fired, (s) => violates(properties.completionFidelity, layers.shift, s));
-    expect(found / fired.length).toBeGreaterThan(0.2);
+    // About 30% alone; the field draws drawn after it add faults to some of these (about 20% then).
+    expect(found / fired.length).toBeGreaterThan(0.15);
   });
 
   it("a congested backup: in about 1 SEND scenario in 10-25, and shift-no-fence's switch-back then slides the queue where shift's fence does not", async () => {
