@@ -19,6 +19,8 @@ import type { Draft, RawAnchor, RawFault } from './draft';
 import { fieldDrawArbitraries, withFieldDraws } from './fieldDraws';
 import type { FieldDraws } from './fieldDraws';
 import { targetedDraws, withTargetedShapes } from './targeted';
+import { stragglerDraw, withStragglingChunk } from './straggler';
+import type { StragglerDraw } from './straggler';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -141,7 +143,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       after: anchor,
       healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
     });
-  const draft: fc.Arbitrary<Draft & FieldDraws> = fc.record({
+  const draft: fc.Arbitrary<Draft & FieldDraws & { straggler: StragglerDraw }> = fc.record({
     paths: fc.integer({ min: 2, max: maxPaths }),
     retryCnt: fc.integer({ min: 0, max: 3 }),
     timeout: fc.integer(SMALL_TIMEOUTS),
@@ -218,10 +220,13 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     // shapes (targeted.ts); the keys above draw as before.
     ...fieldDrawArbitraries(anchor, maxOps),
     targeted: targetedDraws(opcodes, maxOps, kinds),
+    // After targeted: a straggling chunk (straggler.ts).
+    straggler: stragglerDraw(opcodes, maxOps, kinds),
   });
   return new DomainShrunkScenarios(
     draft
       .map((d) => withTargetedShapes(d, maxFaults))
+      .map((d) => withStragglingChunk(d, maxFaults))
       .map((d) =>
         withFieldDraws(
           withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config),
