@@ -69,16 +69,19 @@ export const ncclIbResiliency: ReferenceLayer = describedLayer(
         why: "the replayed WRITE overwrites a word the receiver's application reused after the first execution (the paper's T2; NCCL's receiver reads only after its irecv completes): a WRITE_WITH_IMM lost after its data WRITE executed, with a reuse of that word (test/layers/ncclIbResiliency.test.ts)",
       },
       {
+        property: 'at-most-once',
+        opcodes: ['WRITE_WITH_IMM'],
+        why: "the probe reads the completion flags the receiver writes when it polls (p2p.cc:777-778), so a chunk not yet executed or not yet polled reads as lost and RepostRequest replays it (res.cc:ncclIbResiliencyRepostRequest:206-266) while its own QP still delivers the original: a chunk's packet lost once on a healthy QP as another QP's error starts the failover (the generator's straggling chunk). In the model the probe READ, on the data QP, draws the NAK that retransmits the chunk and executes before its 1 us poll; NCCL's own probing QP (res.cc:497-499) reads before the 4.3 s retransmission, and the replay behind the lost packet draws that NAK instead. A receiver stalled past the probe does it too (test/layers/ncclIbResiliency.test.ts)",
+      },
+      {
+        property: 'linearizability',
+        opcodes: ['WRITE_WITH_IMM'],
+        why: "the straggling chunk's replay (at-most-once [WRITE_WITH_IMM]) overwrites a word the receiver's application reused after the original executed: the generator's reuse reads the word as soon as it holds the data, before NCCL's irecv completes (which an NCCL receiver waits for), so it is the duplicate made visible rather than a second defect",
+      },
+      {
         property: 'failure-masking',
         opcodes: ['WRITE', 'WRITE_WITH_IMM'],
         why: 'every completion status but WR_FLUSH_ERR and RETRY_EXC_ERR is fatal, with a healthy device left (res.cc:ncclIbResiliencyCheckErrorNotFatal:36-44): a corrupt WQE (LOC_QP_OP_ERR) aborts the communicator',
-      },
-    ],
-    unreached: [
-      {
-        property: 'at-most-once',
-        opcodes: ['WRITE_WITH_IMM'],
-        why: "the receiver writes its completion flags when it polls (p2p.cc:777-778): a receiver CPU stalled past the sender's error and 10 ms probe gets a full replay; polled in a later round than the originals, the replay, looked up by imm % 256 alone (594-598), completes the request that re-used the object (test/layers/ncclIbResiliency.test.ts). The sender's error comes after NCCL's 34.4 s retry window unless its own QP fails: the generator's pauses last at most 20 ms (longer stalls end the run inside the pause and set off RNR NAK storms past maxEvents), so it needs that rare early error; a probe that outruns the 1 us poll does it too (seed 3, run 9)",
       },
     ],
   },

@@ -172,6 +172,27 @@ describe('nccl-ib-resiliency: the failover decision', () => {
     expect(sendDeliveries(ex)).toEqual(['1:RETRY_EXC_ERR']);
   });
 
+  it('p2p.cc:777-778 + res.cc:206-266: a straggling chunk (lost once on a healthy QP as another QP fails) reads as unflagged and is replayed while its own retransmission still delivers it', () => {
+    // Chunk 0 is lost once on QP 0 (which stays healthy); QP 1 fails as it is sent, so its chunk is
+    // flushed and the probe 10 ms later READs on QP 0 behind the lost packet: the NAK retransmits the
+    // chunk and the READ back to back, the READ executes before B polls the chunk (1 us later), and
+    // reads no flag: both chunks are replayed and chunk 0 executes twice (at-most-once).
+    const ex = nccl(
+      [post(msg(1))],
+      [
+        { kind: 'drop-request', path: 0, wr: 1, count: 1 },
+        { kind: 'qp-error', host: 'A', path: 1, after: { on: 'send', wr: 1 } },
+      ],
+    );
+    expect(probes(ex)).toEqual([{ path: 0, t: expect.any(Number) }]);
+    expect(executions(ex, 1)).toBe(2);
+    expect(postsOfA(ex).filter((p) => p.startsWith('WRITE_WITH_IMM 1'))).toEqual([
+      'WRITE_WITH_IMM 1 imm 1@0',
+      'WRITE_WITH_IMM 1 imm 1@0',
+    ]);
+    expect(properties.atMostOnce.check(ex)).toMatchObject({ status: 'violated' });
+  });
+
   it('p2p.cc:777-778 + ncclIbTest:828-872: flags are written at poll time: a receiver stalled past the probe gets a full replay, absorbed when it is polled in the same round as the originals', () => {
     // B's CPU stalls 34.5 s: the probe (34.37 s) reads no flag, both chunks are replayed on QP 1
     // and executed. B then polls its 4 CQEs in one round (1 on device 0, 3 on device 1): request 1's
