@@ -14,7 +14,7 @@ import { CHECK_DEFAULTS, GENERATOR_VERSION } from './options';
 import { DomainShrunkScenarios } from './domainShrunk';
 import { FIELD_ONLY_FAULT_KINDS, DRAWN_FAULT_KINDS, pinnedKeys, recordedSettings, withSettings } from './given';
 import { drawnFaultKinds } from './fault-kinds';
-import { localized, OUT_OF_RANGE_ADDR, toScenario } from './draft';
+import { localized, localizedFault, OUT_OF_RANGE_ADDR, toScenario } from './draft';
 import type { Draft, RawAnchor, RawFault } from './draft';
 import { fieldDrawArbitraries, withFieldDraws } from './fieldDraws';
 import type { FieldDraws } from './fieldDraws';
@@ -77,6 +77,31 @@ const RARE_FAULTS_WEIGHT = 1;
  */
 const FAILOVER_ORDER_WEIGHT = 3;
 
+/**
+ * Where an anchor lands (generator version 3): the run's start and a WR's execution twice as often
+ * as its post, send or delivery. Start-anchored faults are the ones two-path failures need (both
+ * paths broken before anything runs); a fault just after an execution is the one between a WR's
+ * execution and its ACK that at-most-once and T2 findings need (issue 13's analysis).
+ */
+const ANCHOR_EVENT_WEIGHTS: readonly (readonly [RawAnchor['on'], number])[] = [
+  ['start', 2],
+  ['execute', 2],
+  ['send', 1],
+  ['post', 1],
+  ['deliver', 1],
+];
+/**
+ * An anchor's WR event is its first occurrence FIRST_OCCURRENCE_WEIGHT times as often as its
+ * second: a second send or execution exists only after a retransmission or re-post.
+ */
+const FIRST_OCCURRENCE_WEIGHT = 3;
+/**
+ * One fault in LOCAL_FAULT_ODDS is local to its WR (draft.ts, localizedFault): realistic, a fault
+ * follows the WR it hits, which a uniformly anchored fault meets only by luck; the rest stay free,
+ * so that faults between WRs and on any WR are still drawn.
+ */
+const LOCAL_FAULT_ODDS = 2;
+
 /** Addresses the workload uses: few, so that operations collide. */
 const ADDRS = 3;
 /** One application WR in OUT_OF_RANGE_ODDS names OUT_OF_RANGE_ADDR (SEND has no address). */
@@ -103,10 +128,19 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
   // The per-fault draw (and swarm's subsets) never picks a field-only kind (pause: fieldDraws.ts).
   const perFaultKinds = kinds.filter((k) => !FIELD_ONLY_FAULT_KINDS.includes(k));
   const rareFaults = perFaultKinds.filter((k) => COMMON_FAULT_WEIGHTS[k] === undefined);
-  const anchor = fc.record({
+  // The field draws (fieldDraws.ts) keep the uniform anchor of version 2: their shares are measured.
+  const uniformAnchor = fc.record({
     on: fc.constantFrom<RawAnchor['on']>('start', 'execute', 'send', 'post', 'deliver'),
     wr: fc.integer({ min: 1, max: maxOps }),
     nth: fc.integer({ min: 1, max: 2 }),
+  });
+  const anchor = fc.record({
+    on: fc.oneof(...ANCHOR_EVENT_WEIGHTS.map(([on, weight]) => ({ weight, arbitrary: fc.constant(on) }))),
+    wr: fc.integer({ min: 1, max: maxOps }),
+    nth: fc.oneof(
+      { weight: FIRST_OCCURRENCE_WEIGHT, arbitrary: fc.constant(1) },
+      { weight: 1, arbitrary: fc.constant(2) },
+    ),
   });
   // Built only when there is a kind to draw (fc.oneof of nothing throws).
   const weightedKinds = (): fc.Arbitrary<FaultKind> =>
@@ -119,7 +153,12 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         })),
       ...(rareFaults.length === 0 ? [] : [{ weight: RARE_FAULTS_WEIGHT, arbitrary: fc.constantFrom(...rareFaults) }]),
     );
+  // A fault local to its WR (one in LOCAL_FAULT_ODDS) hits that WR at its first send or execution.
   const rawFault = (kind: fc.Arbitrary<FaultKind>): fc.Arbitrary<RawFault> =>
+    fc
+      .tuple(fc.integer({ min: 1, max: LOCAL_FAULT_ODDS }), anywhereFault(kind))
+      .map(([lot, f]) => (lot === 1 ? localizedFault(f, 1) : f));
+  const anywhereFault = (kind: fc.Arbitrary<FaultKind>): fc.Arbitrary<RawFault> =>
     fc.record({
       kind,
       path: fc.oneof(
@@ -218,7 +257,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     ),
     // Last: shapes that fire in a rare share of scenarios (fieldDraws.ts), then issue 18's targeted
     // shapes (targeted.ts); the keys above draw as before.
-    ...fieldDrawArbitraries(anchor, maxOps),
+    ...fieldDrawArbitraries(uniformAnchor, maxOps),
     targeted: targetedDraws(opcodes, maxOps, kinds),
     // After targeted: a straggling chunk (straggler.ts).
     straggler: stragglerDraw(opcodes, maxOps, kinds),

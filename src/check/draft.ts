@@ -93,14 +93,17 @@ export type RawFault = {
  * the WR just posted).
  */
 export function localized(d: Draft): Draft {
-  return {
-    ...d,
-    faults: d.faults.map((f) => ({
-      ...f,
-      anyWr: false,
-      after: { on: f.after.on === 'execute' ? 'execute' : 'send', wr: f.wr, nth: f.after.nth },
-    })),
-  };
+  return { ...d, faults: d.faults.map((f) => localizedFault(f, f.after.nth)) };
+}
+
+/**
+ * One fault made local to the WR it names: it hits that WR only and is anchored to the WR's own
+ * execution (when its anchor was an execution) or send, at occurrence `nth`. Generator version 3
+ * draws a share of faults this way (arbitraries.ts, LOCAL_FAULT_ODDS) with nth 1: a real fault
+ * hits the WR in flight, so its first send or execution is where the fault follows it.
+ */
+export function localizedFault(f: RawFault, nth: number): RawFault {
+  return { ...f, anyWr: false, after: { on: f.after.on === 'execute' ? 'execute' : 'send', wr: f.wr, nth } };
 }
 
 /** Turns a draft into a valid Scenario: WR and path references clamped to what exists. */

@@ -57,9 +57,10 @@ export const CHECK_DEFAULTS = {
  * version only, so a counterexample records it (its `generator.version`; absent: 1) and
  * regenerating refuses another. Bump it with every change that moves what a seed and path draw.
  * 2: swarm on by default, faults in failover order, delays past the retransmission timer, late
- * first RECVs and out-of-range addresses.
+ * first RECVs and out-of-range addresses. 3: anchors on a WR's first occurrence 3 to 1, on the start
+ * and executions twice as often, and half of the faults local to their WR (arbitraries.ts).
  */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 /** Options of checkLayer (DESIGN.md), plus the limits of the search. Defaults: CHECK_DEFAULTS. */
 export interface CheckOptions {

@@ -101,6 +101,9 @@ function* simplerFault(f: Fault): IterableIterator<Fault> {
     case 'drop-request':
     case 'drop-response':
     case 'delay':
+      // An earlier WR: a fault drawn local to a later WR (arbitraries.ts) may hit the first as well,
+      // and then the WRs posted before the one it named can go.
+      if (f.wr !== undefined && f.wr > 1) yield { ...f, wr: f.wr - 1 };
       for (const n of smaller(f.nth, 1)) yield n === 1 ? withoutKey(f, 'nth') : { ...f, nth: n };
       if (typeof f.count === 'number') for (const c of smaller(f.count, 1)) yield { ...f, count: c };
       if (f.kind === 'delay') for (const d of smaller(f.delayNs, 1_000)) yield { ...f, delayNs: d };
