@@ -21,6 +21,8 @@ import type { FieldDraws } from './fieldDraws';
 import { targetedDraws, withTargetedShapes } from './targeted';
 import { stragglerDraw, withStragglingChunk } from './straggler';
 import type { StragglerDraw } from './straggler';
+import { staleResponseDraw, withStaleResponse } from './staleResponse';
+import type { StaleResponseDraw } from './staleResponse';
 
 /**
  * What the generated scenarios may contain: the fields of GeneratorLimits, each optional (default
@@ -118,6 +120,8 @@ const LATE_RECV_ODDS = 4;
 const SMALL_TIMEOUTS = { min: 1, max: 6 };
 const REALISTIC_TIMEOUTS = { min: 12, max: 20 };
 const LONG_TIMEOUT_ODDS = 6;
+/** The draft's last keys, drawn after the field draws: the straggling chunk, then the stale READ response. */
+type LastDraws = { straggler: StragglerDraw; staleResponse: StaleResponseDraw };
 
 /** A fast-check arbitrary of Scenarios with domain shrinking. */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
@@ -182,7 +186,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       after: anchor,
       healAfterNs: fc.option(fc.integer({ min: 10_000, max: 1_000_000 }), { nil: undefined }),
     });
-  const draft: fc.Arbitrary<Draft & FieldDraws & { straggler: StragglerDraw }> = fc.record({
+  const draft: fc.Arbitrary<Draft & FieldDraws & LastDraws> = fc.record({
     paths: fc.integer({ min: 2, max: maxPaths }),
     retryCnt: fc.integer({ min: 0, max: 3 }),
     timeout: fc.integer(SMALL_TIMEOUTS),
@@ -261,11 +265,14 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     targeted: targetedDraws(opcodes, maxOps, kinds),
     // After targeted: a straggling chunk (straggler.ts).
     straggler: stragglerDraw(opcodes, maxOps, kinds),
+    // After straggler: a stale READ response (staleResponse.ts).
+    staleResponse: staleResponseDraw(opcodes, maxOps, kinds),
   });
   return new DomainShrunkScenarios(
     draft
       .map((d) => withTargetedShapes(d, maxFaults))
       .map((d) => withStragglingChunk(d, maxFaults))
+      .map((d) => withStaleResponse(d, maxFaults))
       .map((d) =>
         withFieldDraws(
           withSettings(toScenario(limits.locality ? localized(d) : d, maxEvents, livenessNs, nic), config),
