@@ -64,7 +64,7 @@ describe('the stale READ response', () => {
       }
   });
 
-  it('fires in about 1 READ scenario in 6-14, and timer-hedge then completes a READ that never ran in over 1 in 10 of them', async () => {
+  it('fires in about 1 READ scenario in 6-14, and timer-hedge then completes a READ that never ran in over 3 in 10 of them (about 6 in 10)', async () => {
     const fired = sample(['READ'], 7).filter(staleShape);
     expect(fired.length).toBeGreaterThanOrEqual(SAMPLED / 14);
     expect(fired.length).toBeLessThanOrEqual(SAMPLED / 6);
@@ -72,7 +72,6 @@ describe('the stale READ response', () => {
     for (const s of fired)
       if ((await properties.completionFidelity.check(adapter.runSync!(s, layers.timerHedge))).status === 'violated')
         found++;
-    console.log(fired.length, found);
-    expect(found / fired.length).toBeGreaterThan(0.1);
+    expect(found / fired.length).toBeGreaterThan(0.3);
   });
 });
