@@ -37,8 +37,8 @@ interface Hedged {
  * delay, with no failure at all, every non-idempotent WR executes twice: at-most-once fails for
  * WRITE, SEND, WRITE_WITH_IMM, FETCH_ADD, CMP_SWAP; no-queue-sliding for SEND/WRITE_WITH_IMM;
  * linearizability for WRITE and WRITE_WITH_IMM (a late copy re-writes the word after the
- * receiver reused it, T2), FETCH_ADD, CMP_SWAP. READ is safe. failure-masking fails for every op
- * class, by its rule: a hedge is one extra copy, not a failover loop, so when both copies fail
+ * receiver reused it, T2), FETCH_ADD, CMP_SWAP, and READ only through the stale response below.
+ * failure-masking fails for every op class, by its rule: a hedge is one extra copy, not a failover loop, so when both copies fail
  * (the backup has an outage of its own while the primary fails, even one that heals a moment
  * later) the error is delivered and the healed path is never tried again. completion-fidelity fails
  * for every class: a failed path is reset at this end only (the peer's QP keeps expecting its old
@@ -69,8 +69,8 @@ export function createTimerHedge(options: TimerHedgeOptions = {}): ReferenceLaye
         },
         {
           property: 'linearizability',
-          opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
-          why: "double FETCH_ADD / CAS; a late copy of a WRITE or WRITE_WITH_IMM lands over the receiver's reuse (T2)",
+          opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP', 'READ'],
+          why: "double FETCH_ADD / CAS; a late copy of a WRITE or WRITE_WITH_IMM lands over the receiver's reuse (T2); a READ completed with the old connection's response at its PSN returns another word's stale value (completion-fidelity [READ])",
         },
         {
           property: 'completion-fidelity',
