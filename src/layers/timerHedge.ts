@@ -43,10 +43,11 @@ interface Hedged {
  * fails, even one that heals a moment later) the error is delivered and the healed path is never
  * tried again. completion-fidelity fails for every class: a failed path is reset at this end
  * only (the peer's QP keeps expecting its old PSN), so a copy later posted there is a duplicate
- * at the peer, ACKed without executing, and its SUCCESS is delivered for a WR that never ran. A READ is no exception once it reads another word
- * than the old connection's request of its PSN: the peer drops a duplicate READ outside the range
- * its responder resource holds (rxe_resp.c duplicate_request), and the requester takes that old
- * request's response, still on the wire, as the new READ's (another word's value).
+ * at the peer, ACKed without executing, and its SUCCESS is delivered for a WR that never ran.
+ * A READ is no exception once it reads another word than the old connection's request of its
+ * PSN: the peer drops a duplicate READ outside the range its responder resource holds (rxe_resp.c
+ * duplicate_request), and the requester takes that old request's response, still on the wire,
+ * as the new READ's (another word's value).
  */
 export function createTimerHedge(options: TimerHedgeOptions = {}): ReferenceLayer {
   const hedgeDelayNs = options.hedgeDelayNs ?? 16_000;
