@@ -23,6 +23,12 @@ import type { Draft, RawFault } from './draft';
 export const STALE_RESPONSE_ODDS = 8;
 /** How far past the retry cycle the READ's packets are held, in thousandths of that cycle. */
 const PAST_CYCLE_PER_MILLE = { min: 200, max: 900 };
+/**
+ * The longest retry cycle the shape holds packets past: a congestion episode (a PFC pause storm,
+ * a queue draining) holds a packet for microseconds to a millisecond or two, not for the seconds
+ * of a deployment's retry cycle (a switch discards a packet queued beyond its lifetime).
+ */
+const MAX_HELD_CYCLE_NS = 1_000_000;
 /** The words a draft's ops address (ADDRS in arbitraries.ts). */
 const WORDS = 3;
 
@@ -60,11 +66,13 @@ export function staleResponseDraw(
  * signaled READ of the next word posted once the first is delivered, and every packet of the
  * first READ's chosen direction, on any path, is delayed by the retry cycle and a share of it.
  * The delay takes the place of a drafted fault beyond maxFaults (the earlier ones stay).
- * Total: it names only ops that exist and in-range words; with maxFaults < 1, nothing.
+ * Total: it names only ops that exist and in-range words; with maxFaults < 1, or a retry cycle
+ * longer than a congestion episode (MAX_HELD_CYCLE_NS: a deployment's timeout), nothing.
  */
 export function withStaleResponse<D extends Draft & { staleResponse?: StaleResponseDraw }>(d: D, maxFaults: number): D {
   const s = d.staleResponse;
-  if (s === undefined || maxFaults < 1) return d;
+  const cycleNs = (d.retryCnt + 1) * ibTimerNs(d.realisticTimeout ?? d.timeout);
+  if (s === undefined || maxFaults < 1 || cycleNs > MAX_HELD_CYCLE_NS) return d;
   const base = d.ops.length >= 2 ? d.ops : [...d.ops, d.ops[d.ops.length - 1]];
   const k = (s.wr - 1) % (base.length - 1);
   const word = base[k].addr === OUT_OF_RANGE_ADDR ? 0 : base[k].addr;
@@ -75,7 +83,6 @@ export function withStaleResponse<D extends Draft & { staleResponse?: StaleRespo
         ? { ...o, opcode: 'READ' as const, addr: (word + 1) % WORDS, unsignaled: false, afterPrevious: true }
         : o,
   );
-  const cycleNs = (d.retryCnt + 1) * ibTimerNs(d.realisticTimeout ?? d.timeout);
   const held = fault({
     kind: 'delay',
     path: 0,
