@@ -1,9 +1,10 @@
 /**
  * The generator's stale READ response (src/check/staleResponse.ts): in about one scenario in eight
- * of a column with READs whose retry cycle is a congestion episode's length (at most 1 ms), never in a column without them or in an audit that draws no delays;
- * when it fires, a READ's packets are held just past the retry cycle and a READ of another word
- * follows its completion, which makes timer-hedge's stale-response defect (a READ completed with
- * the old connection's response) likely.
+ * of a column with READs whose retry cycle is a congestion episode's length (at most 1 ms), never
+ * in a column without READs or in an audit that draws no delays; when it fires, a READ's packets
+ * are held just past the retry cycle and a READ of another word follows its completion, which
+ * makes timer-hedge's stale-response defect (a READ completed with the old connection's response)
+ * likely.
  */
 import fc from 'fast-check';
 import { sim, validateScenario } from '../../adapters/sim';
@@ -64,7 +65,7 @@ describe('the stale READ response', () => {
       }
   });
 
-  it('fires in about 1 READ scenario in 7-20 (1 in 8, less those at a deployment's timeout), and timer-hedge then completes a READ that never ran in over 3 in 10 of them (about 6 in 10)', async () => {
+  it('fires in about 1 READ scenario in 7-20 (1 in 8, less those at a deployment timeout), and timer-hedge then completes a READ that never ran in over 3 in 10 of them (about 6 in 10)', async () => {
     const fired = sample(['READ'], 7).filter(staleShape);
     expect(fired.length).toBeGreaterThanOrEqual(SAMPLED / 20);
     expect(fired.length).toBeLessThanOrEqual(SAMPLED / 7);
