@@ -22,7 +22,10 @@ import type { ReferenceLayer } from './types';
  * word after the receiver reused it (linearizability, T2). failure-masking holds. Like resendAll
  * it resets only its own end of a failed path, so back on that path its restarted PSNs are
  * duplicates at the peer's QP, ACKed without executing: completion-fidelity fails for SEND and
- * WRITE_WITH_IMM too (a message reported SUCCESS that never arrived).
+ * WRITE_WITH_IMM too (a message reported SUCCESS that never arrived), and for READ: a READ of
+ * another word at such a PSN is dropped by the peer and completed by the old READ's response,
+ * still on the wire (src/check/staleResponse.ts), so it returns another word's value
+ * (linearizability [READ] too).
  */
 export const readVerify: ReferenceLayer = describedLayer(
   {
@@ -46,13 +49,13 @@ export const readVerify: ReferenceLayer = describedLayer(
       },
       {
         property: 'linearizability',
-        opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
-        why: 'CAS double success after ABA (Theorem 3); stale WRITE over the reuse (T2); an unverified WRITE_WITH_IMM re-written over the reuse (T2)',
+        opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP', 'READ'],
+        why: "CAS double success after ABA (Theorem 3); stale WRITE over the reuse (T2); an unverified WRITE_WITH_IMM re-written over the reuse (T2); a READ completed by the old connection's late response returns another word's value",
       },
       {
         property: 'completion-fidelity',
-        opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
-        why: "a WR whose word merely looks right (someone else wrote it, or added the same amount: a contended word, whose WR's requests were lost) is reported SUCCESS without having executed; and a WR re-posted on a path reset at this end only is a duplicate at the peer's QP, ACKed without executing",
+        opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP', 'READ'],
+        why: "a WR whose word merely looks right (someone else wrote it, or added the same amount: a contended word, whose WR's requests were lost) is reported SUCCESS without having executed; a WR re-posted on a path reset at this end only is a duplicate at the peer's QP, ACKed without executing; and a READ of another word at such a PSN is completed by the old READ's late response",
       },
       {
         property: 'failure-masking',

@@ -17,15 +17,19 @@ import type { ReferenceLayer } from './types';
  * WRITE_WITH_IMM, FETCH_ADD, CMP_SWAP; no-queue-sliding for SEND/WRITE_WITH_IMM (the duplicate
  * fills the next RECV, Theorem 2); linearizability for WRITE and WRITE_WITH_IMM (a stale
  * re-write after the receiver reused the word, T2: WRITE_WITH_IMM writes memory like a WRITE),
- * FETCH_ADD (double count) and CMP_SWAP (double success / ABA, Theorem 2). READ is safe.
+ * FETCH_ADD (double count) and CMP_SWAP (double success / ABA, Theorem 2). A READ executed twice
+ * is harmless, but see the stale response below.
  * A re-executed atomic reports the old value of its second execution, which is a value one of
  * its executions produced (completion-fidelity's rule); the harm is the double effect, which
- * at-most-once and linearizability report. But completion-fidelity fails for every class but READ
+ * at-most-once and linearizability report. But completion-fidelity fails for every class
  * because of the reset: a reset changes the layer's own end only (the peer's QP keeps expecting
  * its old PSN until its own layer resets it, and a transparent layer has no way to ask), so when
  * the layer comes back to a path it reset, its restarted PSNs are duplicates at the peer's QP,
- * ACKed without executing: the WR completes SUCCESS and never took effect. (A duplicate READ is
- * re-executed or dropped, never falsely completed.)
+ * ACKed without executing: the WR completes SUCCESS and never took effect. A READ too: a READ of
+ * another word, re-using a PSN of the old connection, is dropped by the peer as a duplicate outside
+ * its responder resources, and the old READ's response, still on the wire (delayed past the retry
+ * cycle), completes it with the other word's value (the generator's stale READ response,
+ * src/check/staleResponse.ts; linearizability then fails for READ as well).
  */
 export const resendAll: ReferenceLayer = describedLayer(
   {
@@ -50,13 +54,13 @@ export const resendAll: ReferenceLayer = describedLayer(
       },
       {
         property: 'linearizability',
-        opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
-        why: 'a stale re-write (WRITE or WRITE_WITH_IMM) after reuse (T2), a double FETCH_ADD, a double CAS success (ABA)',
+        opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP', 'READ'],
+        why: "a stale re-write (WRITE or WRITE_WITH_IMM) after reuse (T2), a double FETCH_ADD, a double CAS success (ABA); a READ completed by the old connection's response returns another word's value",
       },
       {
         property: 'completion-fidelity',
-        opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
-        why: "it resets only its own end of a failed path: back on that path, its restarted PSNs are duplicates at the peer's QP, ACKed without executing, so the WR completes SUCCESS without effect",
+        opcodes: ['WRITE', 'SEND', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP', 'READ'],
+        why: "it resets only its own end of a failed path: back on that path, its restarted PSNs are duplicates at the peer's QP, ACKed without executing, so the WR completes SUCCESS without effect; a READ of another word at such a PSN is dropped by the peer and completed by the old READ's late response",
       },
       {
         property: 'failure-masking',
