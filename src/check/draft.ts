@@ -88,6 +88,28 @@ export type RawFault = {
 };
 
 /**
+ * A raw fault with the given fields and the others as the kind ignores them (first packet, no
+ * heal): how the targeted shapes (targeted.ts, straggler.ts, staleResponse.ts) plant theirs.
+ */
+export function rawFaultOf(f: Partial<RawFault> & Pick<RawFault, 'kind' | 'path'>): RawFault {
+  return {
+    anyPath: false,
+    wr: 1,
+    anyWr: false,
+    nth: 1,
+    count: 1,
+    delayNs: 1_000,
+    delayPast: undefined,
+    direction: 'request',
+    linkDirection: 'both',
+    host: 'A',
+    after: { on: 'start', wr: 1, nth: 1 },
+    healAfterNs: undefined,
+    ...f,
+  };
+}
+
+/**
  * Fault locality: every fault hits the WR it names and is anchored to that WR's own send or
  * execution, as an encoding that interleaves posts and faults gets for free (the fault lands on
  * the WR just posted).

@@ -16,8 +16,8 @@ import fc from 'fast-check';
 import type { FaultKind } from '../core/scenario';
 import { ibTimerNs } from '../core/verbs';
 import type { Opcode } from '../core/verbs';
-import { OUT_OF_RANGE_ADDR } from './draft';
-import type { Draft, RawFault } from './draft';
+import { OUT_OF_RANGE_ADDR, rawFaultOf } from './draft';
+import type { Draft } from './draft';
 
 /** One scenario in STALE_RESPONSE_ODDS of a column with READs plants a stale READ response. */
 export const STALE_RESPONSE_ODDS = 8;
@@ -83,7 +83,7 @@ export function withStaleResponse<D extends Draft & { staleResponse?: StaleRespo
         ? { ...o, opcode: 'READ' as const, addr: (word + 1) % WORDS, unsignaled: false, afterPrevious: true }
         : o,
   );
-  const held = fault({
+  const held = rawFaultOf({
     kind: 'delay',
     path: 0,
     anyPath: true,
@@ -93,23 +93,4 @@ export function withStaleResponse<D extends Draft & { staleResponse?: StaleRespo
     delayNs: cycleNs + Math.round((cycleNs * s.pastCyclePerMille) / 1000),
   });
   return { ...d, ops, faults: [...d.faults.slice(0, maxFaults - 1), held] };
-}
-
-/** A raw fault with the given fields; the others as the kind ignores them. */
-function fault(f: Partial<RawFault> & Pick<RawFault, 'kind' | 'path'>): RawFault {
-  return {
-    anyPath: false,
-    wr: 1,
-    anyWr: false,
-    nth: 1,
-    count: 1,
-    delayNs: 1_000,
-    delayPast: undefined,
-    direction: 'request',
-    linkDirection: 'both',
-    host: 'A',
-    after: { on: 'start', wr: 1, nth: 1 },
-    healAfterNs: undefined,
-    ...f,
-  };
 }

@@ -14,8 +14,8 @@
 import fc from 'fast-check';
 import type { FaultKind } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
-import { OUT_OF_RANGE_ADDR } from './draft';
-import type { Draft, RawFault } from './draft';
+import { OUT_OF_RANGE_ADDR, rawFaultOf } from './draft';
+import type { Draft } from './draft';
 
 /** One scenario in STRAGGLER_ODDS of a column with messages plants a straggling chunk. */
 export const STRAGGLER_ODDS = 8;
@@ -65,26 +65,7 @@ export function withStragglingChunk<D extends Draft & { straggler?: StragglerDra
   const ops = d.ops.map((o, i) =>
     i === k ? { ...o, opcode: message, addr: o.addr === OUT_OF_RANGE_ADDR ? 0 : o.addr } : o,
   );
-  const lost = fault({ kind: 'drop-request', path: 0, wr: k + 1, count: 1 });
-  const failing = fault({ kind: 'qp-error', path: 1, host: 'A', after: { on: 'send', wr: k + 1, nth: 1 } });
+  const lost = rawFaultOf({ kind: 'drop-request', path: 0, wr: k + 1, count: 1 });
+  const failing = rawFaultOf({ kind: 'qp-error', path: 1, host: 'A', after: { on: 'send', wr: k + 1, nth: 1 } });
   return { ...d, ops, faults: [...d.faults.slice(0, maxFaults - STRAGGLER_FAULTS), lost, failing] };
-}
-
-/** A raw fault with the given fields; the others as the kind ignores them (first packet, no heal). */
-function fault(f: Partial<RawFault> & Pick<RawFault, 'kind' | 'path'>): RawFault {
-  return {
-    anyPath: false,
-    wr: 1,
-    anyWr: false,
-    nth: 1,
-    count: 1,
-    delayNs: 1_000,
-    delayPast: undefined,
-    direction: 'request',
-    linkDirection: 'both',
-    host: 'A',
-    after: { on: 'start', wr: 1, nth: 1 },
-    healAfterNs: undefined,
-    ...f,
-  };
 }

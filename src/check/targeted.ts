@@ -12,8 +12,8 @@
 import fc from 'fast-check';
 import type { FaultKind } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
-import { OUT_OF_RANGE_ADDR } from './draft';
-import type { Draft, RawFault } from './draft';
+import { OUT_OF_RANGE_ADDR, rawFaultOf } from './draft';
+import type { Draft } from './draft';
 
 /** One scenario in CONTENTION_ODDS of a column with a WRITE or an atomic plants a contended word. */
 export const CONTENTION_ODDS = 8;
@@ -128,7 +128,7 @@ function withContendedWord(d: Draft, ref: number): Draft {
     after,
     mode: 'mimic',
   };
-  const lost = fault({ kind: 'drop-request', path: 0, wr: k + 1, count: 'all' });
+  const lost = rawFaultOf({ kind: 'drop-request', path: 0, wr: k + 1, count: 'all' });
   return { ...d, third: [...d.third, mimic], faults: [...d.faults, lost] };
 }
 
@@ -147,7 +147,12 @@ function withWriteThenNotify(d: Draft, message: 'SEND' | 'WRITE_WITH_IMM'): Draf
       afterPrevious: false,
     },
   ];
-  const down = fault({ kind: 'link-down', path: 0, linkDirection: 'b-to-a', after: { on: 'send', wr: n, nth: 1 } });
+  const down = rawFaultOf({
+    kind: 'link-down',
+    path: 0,
+    linkDirection: 'b-to-a',
+    after: { on: 'send', wr: n, nth: 1 },
+  });
   return { ...d, ops, faults: [...d.faults, down] };
 }
 
@@ -170,8 +175,8 @@ function inRange(o: Draft['ops'][number]): Draft['ops'][number] {
 function withCongestedBackup(d: Draft, c: { delayNs: number; timeout: number }, maxFaults: number): Draft {
   if (d.ops.length < 3) return d;
   const ops = d.ops.map((o, k) => (k < 3 ? { ...o, unsignaled: false, afterPrevious: k === 1 } : o));
-  const failing = fault({ kind: 'drop-request', path: 0, wr: 1, count: 'all' });
-  const queued = fault({
+  const failing = rawFaultOf({ kind: 'drop-request', path: 0, wr: 1, count: 'all' });
+  const queued = rawFaultOf({
     kind: 'delay',
     path: 1,
     anyWr: true,
@@ -179,31 +184,12 @@ function withCongestedBackup(d: Draft, c: { delayNs: number; timeout: number }, 
     count: 'all',
     delayNs: c.delayNs,
   });
-  const tail = fault({ kind: 'drop-request', path: 1, wr: 3, count: 1 });
+  const tail = rawFaultOf({ kind: 'drop-request', path: 1, wr: 3, count: 1 });
   return {
     ...d,
     ops,
     retryCnt: Math.max(1, d.retryCnt),
     realisticTimeout: d.realisticTimeout ?? c.timeout,
     faults: [...d.faults.slice(0, maxFaults - CONGESTION_FAULTS), failing, queued, tail],
-  };
-}
-
-/** A raw fault with the given fields; the others as the kind ignores them (first packet, no heal). */
-function fault(f: Partial<RawFault> & Pick<RawFault, 'kind' | 'path'>): RawFault {
-  return {
-    anyPath: false,
-    wr: 1,
-    anyWr: false,
-    nth: 1,
-    count: 1,
-    delayNs: 1_000,
-    delayPast: undefined,
-    direction: 'request',
-    linkDirection: 'both',
-    host: 'A',
-    after: { on: 'start', wr: 1, nth: 1 },
-    healAfterNs: undefined,
-    ...f,
   };
 }
