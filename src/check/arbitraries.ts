@@ -17,6 +17,7 @@ import { drawnFaultKinds } from './fault-kinds';
 import { localized, localizedFault, OUT_OF_RANGE_ADDR, toScenario } from './draft';
 import type { Draft, RawAnchor, RawFault } from './draft';
 import { fieldDrawArbitraries, withFieldDraws } from './fieldDraws';
+import { WORKLOAD_WORDS } from './draw-vocabulary';
 import type { FieldDraws } from './fieldDraws';
 import { targetedDraws, withTargetedShapes } from './targeted';
 import { stragglerDraw, withStragglingChunk } from './straggler';
@@ -104,8 +105,6 @@ const FIRST_OCCURRENCE_WEIGHT = 3;
  */
 const LOCAL_FAULT_ODDS = 2;
 
-/** Addresses the workload uses: few, so that operations collide. */
-const ADDRS = 3;
 /** One application WR in OUT_OF_RANGE_ODDS names OUT_OF_RANGE_ADDR (SEND has no address). */
 const OUT_OF_RANGE_ODDS = 40;
 /** One scenario with messages in LATE_RECV_ODDS posts its first RECV late (see toScenario). */
@@ -198,9 +197,9 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         // that moves both QPs to ERR, which a layer must not mistake for a path failure.
         addr:
           limits.badAddresses === false
-            ? fc.integer({ min: 0, max: ADDRS - 1 })
+            ? fc.integer({ min: 0, max: WORKLOAD_WORDS - 1 })
             : fc.oneof(
-                { weight: OUT_OF_RANGE_ODDS - 1, arbitrary: fc.integer({ min: 0, max: ADDRS - 1 }) },
+                { weight: OUT_OF_RANGE_ODDS - 1, arbitrary: fc.integer({ min: 0, max: WORKLOAD_WORDS - 1 }) },
                 { weight: 1, arbitrary: fc.constant(OUT_OF_RANGE_ADDR) },
               ),
         value: fc.integer({ min: 1, max: 9 }),
@@ -224,7 +223,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     ),
     reuse: fc.array(
       fc.record({
-        addr: fc.integer({ min: 0, max: ADDRS - 1 }),
+        addr: fc.integer({ min: 0, max: WORKLOAD_WORDS - 1 }),
         expectOp: fc.nat(maxOps - 1),
         value: fc.integer({ min: 10, max: 19 }),
       }),
@@ -233,7 +232,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     third: fc.array(
       fc.record({
         op: fc.constantFrom(...THIRD_PARTY_OPS),
-        addr: fc.integer({ min: 0, max: ADDRS - 1 }),
+        addr: fc.integer({ min: 0, max: WORKLOAD_WORDS - 1 }),
         value: fc.integer({ min: 0, max: 9 }),
         add: fc.integer({ min: 1, max: 3 }),
         compare: fc.integer({ min: 0, max: 3 }),

@@ -17,6 +17,7 @@ import { DEFAULT_CONFIG } from '../core/scenario';
 import type { LayerHost } from '../core/verbs';
 import type { RawAnchor } from './draft';
 import { OUT_OF_RANGE_ADDR } from './draft';
+import { rarely } from './draw-vocabulary';
 
 /** What each field draw adds to a run, as an audit's "what holds means" paragraph says it. */
 const DRAW_PHRASES: { phrase: string; needs: readonly FaultKind[] }[] = [
@@ -99,11 +100,6 @@ export interface LostAfterExecutionDraw {
   op: number;
   component: 'link' | 'responder-nic' | 'requester-nic';
   value: number;
-}
-
-/** Rarely a value, else undefined (the key still draws, so that the keys after it stay in step). */
-function rarely<T>(odds: number, arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
-  return fc.oneof({ weight: odds - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
 }
 
 const host = fc.constantFrom<LayerHost>('A', 'B');

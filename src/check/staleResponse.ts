@@ -18,6 +18,7 @@ import { ibTimerNs } from '../core/verbs';
 import type { Opcode } from '../core/verbs';
 import { OUT_OF_RANGE_ADDR, rawFaultOf } from './draft';
 import type { Draft } from './draft';
+import { rarely, WORKLOAD_WORDS } from './draw-vocabulary';
 
 /** One scenario in STALE_RESPONSE_ODDS of a column with READs plants a stale READ response. */
 export const STALE_RESPONSE_ODDS = 8;
@@ -29,8 +30,6 @@ const PAST_CYCLE_PER_MILLE = { min: 200, max: 900 };
  * of a deployment's retry cycle (a switch discards a packet queued beyond its lifetime).
  */
 const MAX_HELD_CYCLE_NS = 1_000_000;
-/** The words a draft's ops address (ADDRS in arbitraries.ts). */
-const WORDS = 3;
 
 /** What the draft's `staleResponse` key draws: the held READ (raw WR reference), which packets, how long past the cycle; undefined: none. */
 export type StaleResponseDraw =
@@ -47,16 +46,13 @@ export function staleResponseDraw(
   faultKinds: readonly FaultKind[],
 ): fc.Arbitrary<StaleResponseDraw> {
   if (!opcodes.includes('READ') || !faultKinds.includes('delay') || maxOps < 2) return fc.constant(undefined);
-  return fc.oneof(
-    { weight: STALE_RESPONSE_ODDS - 1, arbitrary: fc.constant(undefined) },
-    {
-      weight: 1,
-      arbitrary: fc.record({
-        wr: fc.integer({ min: 1, max: maxOps - 1 }),
-        direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
-        pastCyclePerMille: fc.integer(PAST_CYCLE_PER_MILLE),
-      }),
-    },
+  return rarely(
+    STALE_RESPONSE_ODDS,
+    fc.record({
+      wr: fc.integer({ min: 1, max: maxOps - 1 }),
+      direction: fc.constantFrom<'request' | 'response'>('request', 'response'),
+      pastCyclePerMille: fc.integer(PAST_CYCLE_PER_MILLE),
+    }),
   );
 }
 
@@ -80,7 +76,7 @@ export function withStaleResponse<D extends Draft & { staleResponse?: StaleRespo
     i === k
       ? { ...o, opcode: 'READ' as const, addr: word, unsignaled: false }
       : i === k + 1
-        ? { ...o, opcode: 'READ' as const, addr: (word + 1) % WORDS, unsignaled: false, afterPrevious: true }
+        ? { ...o, opcode: 'READ' as const, addr: (word + 1) % WORKLOAD_WORDS, unsignaled: false, afterPrevious: true }
         : o,
   );
   const held = rawFaultOf({

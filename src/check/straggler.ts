@@ -16,6 +16,7 @@ import type { FaultKind } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OUT_OF_RANGE_ADDR, rawFaultOf } from './draft';
 import type { Draft } from './draft';
+import { MESSAGE_OPCODES, rarely } from './draw-vocabulary';
 
 /** One scenario in STRAGGLER_ODDS of a column with messages plants a straggling chunk. */
 export const STRAGGLER_ODDS = 8;
@@ -24,8 +25,6 @@ const STRAGGLER_FAULTS = 2;
 
 /** What the draft's `straggler` key draws: the message (raw WR reference) and its op class; undefined: none. */
 export type StragglerDraw = { wr: number; message: 'SEND' | 'WRITE_WITH_IMM' } | undefined;
-
-const MESSAGE_OPCODES: readonly ('SEND' | 'WRITE_WITH_IMM')[] = ['SEND', 'WRITE_WITH_IMM'];
 
 /**
  * The straggler draw for a column of these op classes and fault kinds: a column without messages,
@@ -40,12 +39,9 @@ export function stragglerDraw(
   const messages = MESSAGE_OPCODES.filter((o) => opcodes.includes(o));
   const drawn = faultKinds.includes('drop-request') && faultKinds.includes('qp-error');
   if (messages.length === 0 || !drawn) return fc.constant(undefined);
-  return fc.oneof(
-    { weight: STRAGGLER_ODDS - 1, arbitrary: fc.constant(undefined) },
-    {
-      weight: 1,
-      arbitrary: fc.record({ wr: fc.integer({ min: 1, max: maxOps }), message: fc.constantFrom(...messages) }),
-    },
+  return rarely(
+    STRAGGLER_ODDS,
+    fc.record({ wr: fc.integer({ min: 1, max: maxOps }), message: fc.constantFrom(...messages) }),
   );
 }
 

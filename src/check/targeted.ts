@@ -14,6 +14,7 @@ import type { FaultKind } from '../core/scenario';
 import type { Opcode } from '../core/verbs';
 import { OUT_OF_RANGE_ADDR, rawFaultOf } from './draft';
 import type { Draft } from './draft';
+import { MESSAGE_OPCODES, rarely } from './draw-vocabulary';
 
 /** One scenario in CONTENTION_ODDS of a column with a WRITE or an atomic plants a contended word. */
 export const CONTENTION_ODDS = 8;
@@ -52,7 +53,6 @@ export interface TargetedDraws {
 }
 
 const WORD_OPCODES: readonly Opcode[] = ['WRITE', 'FETCH_ADD', 'CMP_SWAP'];
-const MESSAGE_OPCODES: readonly ('SEND' | 'WRITE_WITH_IMM')[] = ['SEND', 'WRITE_WITH_IMM'];
 
 /**
  * The draws of the targeted shapes for a column of these op classes and fault kinds: a shape that
@@ -71,29 +71,20 @@ export function targetedDraws(
   return fc.record({
     contended:
       has(WORD_OPCODES) && drawn('drop-request')
-        ? fc.oneof(
-            { weight: CONTENTION_ODDS - 1, arbitrary: fc.constant(undefined) },
-            { weight: 1, arbitrary: fc.integer({ min: 1, max: maxOps }) },
-          )
+        ? rarely(CONTENTION_ODDS, fc.integer({ min: 1, max: maxOps }))
         : fc.constant(undefined),
     notify:
       opcodes.includes('WRITE') && messages.length > 0 && drawn('link-down')
-        ? fc.oneof(
-            { weight: NOTIFY_ODDS - 1, arbitrary: fc.constant(undefined) },
-            { weight: 1, arbitrary: fc.constantFrom(...messages) },
-          )
+        ? rarely(NOTIFY_ODDS, fc.constantFrom(...messages))
         : fc.constant(undefined),
     congested:
       has(MESSAGE_OPCODES) && drawn('drop-request', 'delay')
-        ? fc.oneof(
-            { weight: CONGESTION_ODDS - 1, arbitrary: fc.constant(undefined) },
-            {
-              weight: 1,
-              arbitrary: fc.record({
-                delayNs: fc.integer(CONGESTION_DELAY_NS),
-                timeout: fc.integer(DEPLOYMENT_TIMEOUTS),
-              }),
-            },
+        ? rarely(
+            CONGESTION_ODDS,
+            fc.record({
+              delayNs: fc.integer(CONGESTION_DELAY_NS),
+              timeout: fc.integer(DEPLOYMENT_TIMEOUTS),
+            }),
           )
         : fc.constant(undefined),
   });
