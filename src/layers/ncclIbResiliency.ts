@@ -66,7 +66,7 @@ export const ncclIbResiliency: ReferenceLayer = describedLayer(
       {
         property: 'linearizability',
         opcodes: ['WRITE', 'mixed'],
-        why: "the replayed WRITE overwrites a word the receiver's application reused after the first execution (the paper's T2; NCCL's receiver reads only after its irecv completes): a WRITE_WITH_IMM lost after its data WRITE executed, with a reuse of that word (test/layers/ncclIbResiliency.test.ts)",
+        why: "the replayed WRITE overwrites a word the receiver's application reused after the first execution (the paper's T2; NCCL's receiver reads only after its irecv completes): a WRITE_WITH_IMM lost after its data WRITE executed makes RepostRequest replay the whole chunk, data WRITE included (res.cc:ncclIbResiliencyRepostRequest:206-266, p2p.cc:ncclIbMultiSend:83-260), with a reuse of that word (test/layers/ncclIbResiliency.test.ts)",
       },
       {
         property: 'at-most-once',
@@ -76,7 +76,7 @@ export const ncclIbResiliency: ReferenceLayer = describedLayer(
       {
         property: 'linearizability',
         opcodes: ['WRITE_WITH_IMM'],
-        why: "the straggling chunk's replay (at-most-once [WRITE_WITH_IMM]) overwrites a word the receiver's application reused after the original executed: the generator's reuse reads the word as soon as it holds the data, before NCCL's irecv completes (which an NCCL receiver waits for), so it is the duplicate made visible rather than a second defect",
+        why: "the straggling chunk's replay (at-most-once [WRITE_WITH_IMM]) overwrites a word the receiver's application reused after the original executed: the generator's reuse reads the word as soon as it holds the data, before NCCL's irecv completes (which an NCCL receiver waits for), so it is the duplicate made visible rather than a second defect (the same replay: res.cc:206-266 after the flag read of p2p.cc:777-778)",
       },
       {
         property: 'failure-masking',
