@@ -25,6 +25,7 @@ import { heapCurve } from './memory';
 import { summarize } from './summary';
 import type { HuntSummary } from './summary';
 import { fmt, printTable } from './stats';
+import { judge, printTargets } from './targets';
 import { checkerRates, generatorRate, simulatorRates } from './throughput';
 
 const argv = process.argv.slice(2);
@@ -175,6 +176,8 @@ async function main(): Promise<void> {
     );
     results.memory = { ...curve, heapMBMin: Math.min(...heaps.slice(1)), heapMBMax: Math.max(...heaps.slice(1)) };
   }
+  printTargets(results);
+  results.targets = judge(results);
   writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
   console.log(`\nwritten: ${out}`);
 }
