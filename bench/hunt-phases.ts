@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     const after: number[] = [];
     const replay: number[] = [];
     const setup: number[] = [];
+    const afterCpu: number[] = [];
     const shrinkRuns: number[] = [];
     const counts = { search: 0, shrink: 0, replay: 0 };
     minimal[b.name] = [];
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
         runMs.search = runMs.shrink = runMs.replay = 0;
         replayMs = 0;
         let foundAt: number | undefined;
+        let cpuAt: NodeJS.CpuUsage | undefined;
         firstRunAt = undefined;
         const start = now();
         const report = await checkColumns(
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
             onProgress: (p) => {
               if (p.failures > 0 && foundAt === undefined) {
                 foundAt = now();
+                cpuAt = process.cpuUsage();
                 phase = 'shrink';
               }
             },
@@ -97,11 +100,13 @@ async function main(): Promise<void> {
           [b.opcode],
         );
         const end = now();
+        const cpu = process.cpuUsage(cpuAt);
         const cx = report.results.find((x) => x.opcode === b.opcode)?.counterexample;
         if (!cx || foundAt === undefined) continue;
         toFailure.push(foundAt - start);
         setup.push(firstRunAt! - start);
         after.push(end - foundAt);
+        afterCpu.push((cpu.user + cpu.system) / 1000);
         replay.push(replayMs);
         shrinkRuns.push(runMs.shrink);
         for (const k of ['search', 'shrink', 'replay'] as const) counts[k] += runs[k];
@@ -123,7 +128,7 @@ async function main(): Promise<void> {
     const n = toFailure.length;
     const f = (xs: number[]) => `${median(xs).toFixed(2)} / ${quantile(xs, 0.95).toFixed(2)}`;
     console.log(
-      `${b.name}: ${n} hunts; ms to failure ${f(toFailure)} (to the first run ${f(setup)}); after ${f(after)} (replay ${f(replay)}, shrink candidates' runs ${f(shrinkRuns)}); ` +
+      `${b.name}: ${n} hunts; ms to failure ${f(toFailure)} (to the first run ${f(setup)}); after ${f(after)} (CPU ${f(afterCpu)}; replay ${f(replay)}, shrink candidates' runs ${f(shrinkRuns)}); ` +
         `runs per hunt: search ${(counts.search / n).toFixed(1)}, shrink ${(counts.shrink / n).toFixed(1)}, replay ${(counts.replay / n).toFixed(1)}`,
     );
   }
