@@ -7,8 +7,10 @@
  * fast-check: regenerate.ts) are the ones `fc.check(fc.asyncProperty(arbitrary, passes), { seed,
  * path })` gives (test/check/shrinkFailure.test.ts compares them). It runs here rather than inside
  * fast-check because a shallow bug's shrink is 30-120 candidates of a few dozen events each, and
- * per candidate fast-check's machinery (its runner, a promise chain, the tuple wrapping) and
- * replaying the case from its path cost about a third of the shrink (issue 13). */
+ * fast-check's machinery per candidate (its runner, a promise chain, the tuple wrapping) added a
+ * fifth to a quarter to the candidates' runs, and replaying the case from its path a draw
+ * (issue 13).
+ */
 import type { Adapter, Execution } from '../core/execution';
 import type { FailoverLayer } from '../core/layer';
 import type { Property, Verdict } from '../core/property';
