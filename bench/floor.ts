@@ -7,8 +7,9 @@
  * - the whole checker (checkLayer, every property), for reference;
  * - generation alone (the same arbitraries, fc.sample at the same seed);
  * - one run (the simulator with the layer), split by the inspector's sampling profiler into the
- *   layer's own code (self time in src/layers/**), the env contract (src/core/env/**), garbage
- *   collection, and the simulator (everything else: adapters/sim, the trace, validation).
+ *   layer's own code (src/layers/**), the env contract (src/core/env/**), the simulator
+ *   (adapters/sim/**, validation, the trace), and garbage collection; a helper or builtin counts for
+ *   its caller (runShares).
  * The run's total is the fastest of several unprofiled rounds; the profile gives only the shares.
  *
  *   npx ts-node --transpile-only bench/floor.ts [numRuns] [rounds]
@@ -73,22 +74,30 @@ function runUs(layer: FailoverLayer, scenarios: readonly Scenario[], rounds: num
   return { us: best / scenarios.length, events: events / scenarios.length };
 }
 
-/** Where a sampled frame's self time goes. */
+/** Where a sample's time goes. */
 type Part = 'layer' | 'contract' | 'gc' | 'simulator';
 
-function partOf(url: string, functionName: string): Part {
-  if (functionName === '(garbage collector)') return 'gc';
+/** The part a frame's own file belongs to; undefined for shared helpers and builtins. */
+function partOfFile(url: string): Part | undefined {
   if (url.includes('/src/layers/')) return 'layer';
   if (url.includes('/src/core/env/')) return 'contract';
-  return 'simulator';
+  if (url.includes('/adapters/sim/')) return 'simulator';
+  return undefined;
 }
 
 interface ProfileNode {
   id: number;
   callFrame: { url: string; functionName: string };
+  children?: number[];
 }
 
-/** Shares of the runs' self time per part, from the inspector's sampling profiler. */
+/**
+ * Shares of the runs' CPU time per part, from the inspector's sampling profiler. A sample counts
+ * for the part of its innermost frame in the layer (src/layers), the env contract (src/core/env)
+ * or the simulator (adapters/sim): a shared helper or builtin (copyWr, a Map's set) counts for
+ * whoever called it. Samples with no such frame (the trace's helpers called by the loop, the
+ * bench's own loop) count for the simulator; garbage collection is its own part.
+ */
 async function runShares(layer: FailoverLayer, scenarios: readonly Scenario[], rounds: number): Promise<Record<Part, number>> {
   const session = new Session();
   session.connect();
@@ -104,12 +113,24 @@ async function runShares(layer: FailoverLayer, scenarios: readonly Scenario[], r
   const { profile } = (await post('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[] } };
   session.disconnect();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const partOfNode = (id: number): Part | 'skip' => {
+    const { functionName } = byId.get(id)!.callFrame;
+    if (functionName === '(garbage collector)') return 'gc';
+    if (functionName === '(idle)' || functionName === '(program)' || functionName === '(root)') return 'skip';
+    for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) {
+      const part = partOfFile(byId.get(x)!.callFrame.url);
+      if (part) return part;
+    }
+    return 'simulator';
+  };
   const counts: Record<Part, number> = { layer: 0, contract: 0, gc: 0, simulator: 0 };
   let total = 0;
   for (const id of profile.samples) {
-    const { url, functionName } = byId.get(id)!.callFrame;
-    if (functionName === '(idle)' || functionName === '(program)' || functionName === '(root)') continue;
-    counts[partOf(url, functionName)]++;
+    const part = partOfNode(id);
+    if (part === 'skip') continue;
+    counts[part]++;
     total++;
   }
   for (const k of Object.keys(counts) as Part[]) counts[k] /= total;
