@@ -98,7 +98,11 @@ interface ProfileNode {
  * whoever called it. Samples with no such frame (the trace's helpers called by the loop, the
  * bench's own loop) count for the simulator; garbage collection is its own part.
  */
-async function runShares(layer: FailoverLayer, scenarios: readonly Scenario[], rounds: number): Promise<Record<Part, number>> {
+async function runShares(
+  layer: FailoverLayer,
+  scenarios: readonly Scenario[],
+  rounds: number,
+): Promise<Record<Part, number>> {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
@@ -175,7 +179,18 @@ async function main(numRuns: number, rounds: number): Promise<void> {
   const us = (x: number) => fmt(x, 1);
   printTable(
     `Per checked scenario, CPU us (seed 1, ${numRuns} runs per op class; run: fastest of ${rounds} rounds, split by profile)`,
-    ['layer', 'scenarios', 'events/run', 'checker', 'generation', 'run', 'layer code', 'env contract', 'simulator', 'GC in run'],
+    [
+      'layer',
+      'scenarios',
+      'events/run',
+      'checker',
+      'generation',
+      'run',
+      'layer code',
+      'env contract',
+      'simulator',
+      'GC in run',
+    ],
     floors.map((f) => [
       f.layer,
       fmt(f.scenarios),
@@ -190,8 +205,23 @@ async function main(numRuns: number, rounds: number): Promise<void> {
     ]),
   );
   const [cl, pt] = floors;
-  console.log(`\nA checker that runs the layer once and spends nothing else: at most ${fmt(Math.round(1e6 / cl.run))} completion-log scenarios per CPU second (${fmt(Math.round(1e6 / pt.run))} for pass-through).`);
-  console.log(`With generation as now as well: at most ${fmt(Math.round(1e6 / (cl.run + cl.generation)))} (pass-through ${fmt(Math.round(1e6 / (pt.run + pt.generation)))}).`);
+  for (const f of floors)
+    console.log(
+      `${f.layer}: the checker's work besides the run ${us(f.checker - f.run)} us per scenario (generation ${us(f.generation)}, ` +
+        `the rest ${us(f.checker - f.run - f.generation)}: replay, twin, properties, coverage, GC); the run ${fmt(f.eventsPerRun / f.run, 2)} M events per CPU second with the layer.`,
+    );
+  console.log(
+    `\nA checker that runs the layer once and spends nothing else: at most ${fmt(Math.round(1e6 / cl.run))} completion-log scenarios per CPU second (${fmt(Math.round(1e6 / pt.run))} for pass-through).`,
+  );
+  console.log(
+    `With generation as now as well: at most ${fmt(Math.round(1e6 / (cl.run + cl.generation)))} (pass-through ${fmt(Math.round(1e6 / (pt.run + pt.generation)))}).`,
+  );
+  console.log(
+    `With an infinitely fast simulator and generation as now: at most ${fmt(Math.round(1e6 / (cl.parts.layer + cl.parts.contract + cl.generation)))} completion-log scenarios per CPU second.`,
+  );
+  console.log(
+    `The checker as it is with a layer that costs nothing (pass-through, all properties): ${fmt(Math.round(1e6 / pt.checker))} per CPU second.`,
+  );
   const budget = 50; // us per scenario at 20,000/s
   const left = budget - cl.parts.layer - cl.parts.contract;
   console.log(

@@ -149,7 +149,10 @@ describe('coverage classes', () => {
     };
     const failover = COVERAGE_CLASSES.find((c) => c.name === 'failover-performed')!;
     const answers = new Set<boolean>();
-    for (const s of fc.sample(opClassArbitrary('WRITE', resolveCheckOptions(layers.shift, {})), { seed: 3, numRuns: 150 })) {
+    for (const s of fc.sample(opClassArbitrary('WRITE', resolveCheckOptions(layers.shift, {})), {
+      seed: 3,
+      numRuns: 150,
+    })) {
       const trace = sim().runSync!(s, layers.shift).trace;
       expect(failover.exercised(trace)).toBe(definition(trace));
       answers.add(definition(trace));
@@ -157,7 +160,15 @@ describe('coverage classes', () => {
     expect([...answers].sort()).toEqual([false, true]);
     // A trace from elsewhere may carry ids of another type: "1" and 1 are the same WR by the definition.
     const post = (id: unknown, path: number) =>
-      ({ kind: 'Post', host: 'A', path, ok: true, wr: { id, opcode: 'WRITE', addr: 0 }, i: path, t: 0 }) as unknown as TraceEvent;
+      ({
+        kind: 'Post',
+        host: 'A',
+        path,
+        ok: true,
+        wr: { id, opcode: 'WRITE', addr: 0 },
+        i: path,
+        t: 0,
+      }) as unknown as TraceEvent;
     expect(failover.exercised([post(1, 0), post('1', 1)])).toBe(true);
     expect(failover.exercised([post(1, 0), post(2, 1)])).toBe(false);
   });
