@@ -22,6 +22,7 @@ import { resolveCheckOptions } from '../src/check/options';
 import type { Adapter } from '../src/core/execution';
 import type { FailoverLayer } from '../src/core/layer';
 import type { Property } from '../src/core/property';
+import type { OpClass } from '../src/core/results';
 import type { Scenario } from '../src/core/scenario';
 import { OPCODES } from '../src/core/verbs';
 import { layers } from '../src/layers';
@@ -52,12 +53,13 @@ async function auditScenarios(layer: FailoverLayer, numRuns: number, seed: numbe
   return drawn;
 }
 
-/** CPU microseconds per scenario to draw the audit's scenarios again (fast-check and the draft). */
+/** CPU microseconds per scenario to draw the audit's scenarios again (fast-check and the draft), every column. */
 function generationUs(layer: FailoverLayer, numRuns: number, seed: number): number {
   const o = resolveCheckOptions(layer, { numRuns, seed, opcodes: layer.opcodes ?? OPCODES });
+  const columns: OpClass[] = [...o.opcodes, ...(o.mixed ? (['mixed'] as const) : [])];
   const start = cpuUs();
-  for (const opcode of o.opcodes) fc.sample(opClassArbitrary(opcode, o), { seed, numRuns });
-  return (cpuUs() - start) / (numRuns * o.opcodes.length);
+  for (const column of columns) fc.sample(opClassArbitrary(column, o), { seed, numRuns });
+  return (cpuUs() - start) / (numRuns * columns.length);
 }
 
 /** The fastest of `rounds` rounds of one run per scenario, in CPU us per scenario; events per run. */
