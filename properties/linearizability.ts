@@ -43,7 +43,7 @@ export const linearizability = defineProperty(
         call: end.i,
         ret: end.i,
         result: end.memory[memHost][addr],
-        label: `final read of ${word(memHost, addr)} = ${end.memory[memHost][addr]}`,
+        label: () => `final read of ${word(memHost, addr)} = ${end.memory[memHost][addr]}`,
         events: [end.i],
       });
       const r = linearize(ops, 0, { maxNodes: LINEARIZABILITY_MAX_NODES });
@@ -79,7 +79,7 @@ function wordHistories(run: Execution): Map<string, HistoryOp[]> {
       call: w.post.i,
       ret,
       result: determinate && op.kind !== 'write' ? ok.wc.value : undefined,
-      label: `${describeWr(w.host, w.wr)}${implied !== undefined ? ' (unsignaled)' : ''}`,
+      label: () => `${describeWr(w.host, w.wr)}${implied !== undefined ? ' (unsignaled)' : ''}`,
       events: ret !== undefined ? [w.post.i, ret] : [w.post.i],
     });
   }
@@ -90,7 +90,7 @@ function wordHistories(run: Execution): Map<string, HistoryOp[]> {
         call: e.i,
         ret: e.i,
         result: e.value,
-        label: `B's application consumed ${word('B', e.addr)} = ${e.value}`,
+        label: () => `B's application consumed ${word('B', e.addr)} = ${e.value}`,
         events: [e.i],
       });
     } else if (e.kind === 'AppReuse') {
@@ -98,7 +98,7 @@ function wordHistories(run: Execution): Map<string, HistoryOp[]> {
         op: { kind: 'write', value: e.value },
         call: e.i,
         ret: e.i,
-        label: `B's application reused ${word('B', e.addr)} := ${e.value}`,
+        label: () => `B's application reused ${word('B', e.addr)} := ${e.value}`,
         events: [e.i],
       });
     } else if (e.kind === 'ThirdParty') {
@@ -113,7 +113,7 @@ function wordHistories(run: Execution): Map<string, HistoryOp[]> {
         call: e.i,
         ret: e.i,
         result: e.op === 'WRITE' ? undefined : e.old,
-        label: `C's ${e.op} on ${word('B', e.addr)} (old ${e.old})`,
+        label: () => `C's ${e.op} on ${word('B', e.addr)} (old ${e.old})`,
         events: [e.i],
       });
     }
@@ -180,7 +180,7 @@ function explain(run: Execution, host: LayerHost, addr: number, ops: HistoryOp[]
     }
   }
   const hint = unattributedWrites(run, host, addr);
-  const listed = ops.map((o) => o.label).join('; ');
+  const listed = ops.map((o) => o.label()).join('; ');
   const events = [...new Set([...causeEvents, ...ops.flatMap((o) => o.events)])].sort((a, b) => a - b).slice(0, 24);
   return {
     status: 'violated',

@@ -21,7 +21,8 @@ export interface HistoryOp {
   ret?: number;
   /** The observed result: read value, atomic old value; undefined when not known. */
   result?: number;
-  label: string;
+  /** The operation in words, for an explanation: built only when one is written (most runs hold). */
+  label: () => string;
   events: number[];
 }
 

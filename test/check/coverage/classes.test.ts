@@ -5,6 +5,7 @@
 import { COVERAGE_CLASSES, COVERAGE_CLASS_NAMES, coverageOf } from '../../../src/check/coverage/classes';
 import type { FailoverLayer } from '../../../src/core/layer';
 import type { Scenario } from '../../../src/core/scenario';
+import type { Trace, TraceEvent } from '../../../src/core/trace';
 import { layers } from '../../../src/layers';
 import { run } from '../../layers/helpers';
 import fc from 'fast-check';
@@ -133,5 +134,42 @@ describe('coverage classes', () => {
       }
     }
     expect(exercised).toBeGreaterThan(0);
+  });
+
+  it("failover-performed keyed per host by number means what its definition says: a WR's 'host/id' first seen on another path", () => {
+    const definition = (trace: Trace): boolean => {
+      const firstPath = new Map<string, number>();
+      for (const e of trace) {
+        if (e.kind !== 'Post' || !e.ok || e.wr.id <= 0) continue;
+        const first = firstPath.get(`${e.host}/${e.wr.id}`);
+        if (first === undefined) firstPath.set(`${e.host}/${e.wr.id}`, e.path);
+        else if (first !== e.path) return true;
+      }
+      return false;
+    };
+    const failover = COVERAGE_CLASSES.find((c) => c.name === 'failover-performed')!;
+    const answers = new Set<boolean>();
+    for (const s of fc.sample(opClassArbitrary('WRITE', resolveCheckOptions(layers.shift, {})), {
+      seed: 3,
+      numRuns: 150,
+    })) {
+      const trace = sim().runSync!(s, layers.shift).trace;
+      expect(failover.exercised(trace)).toBe(definition(trace));
+      answers.add(definition(trace));
+    }
+    expect([...answers].sort()).toEqual([false, true]);
+    // A trace from elsewhere may carry ids of another type: "1" and 1 are the same WR by the definition.
+    const post = (id: unknown, path: number) =>
+      ({
+        kind: 'Post',
+        host: 'A',
+        path,
+        ok: true,
+        wr: { id, opcode: 'WRITE', addr: 0 },
+        i: path,
+        t: 0,
+      }) as unknown as TraceEvent;
+    expect(failover.exercised([post(1, 0), post('1', 1)])).toBe(true);
+    expect(failover.exercised([post(1, 0), post(2, 1)])).toBe(false);
   });
 });
