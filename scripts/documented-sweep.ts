@@ -43,7 +43,9 @@ interface AuditOutcome {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`audit:sweep: ${message}; usage: npm run audit:sweep -- [--seeds 2-6] [--layers a,b] [--runs N] [--jobs N] [--json FILE]\n`);
+  process.stderr.write(
+    `audit:sweep: ${message}; usage: npm run audit:sweep -- [--seeds 2-6] [--layers a,b] [--runs N] [--jobs N] [--json FILE]\n`,
+  );
   process.exit(2);
 }
 
@@ -93,7 +95,10 @@ function audit(layer: string, seed: number, runs: number | undefined): Promise<A
       const report = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Report & { elapsedMs: number };
       const verdict = compareWithDocumented(layer, report) ?? '';
       const lines = verdict.startsWith(`documented audit of ${layer}: DIFFERS`)
-        ? verdict.split('\n').filter((line) => /^ {2}\S.*: documented /.test(line)).map((line) => line.trim())
+        ? verdict
+            .split('\n')
+            .filter((line) => /^ {2}\S.*: documented /.test(line))
+            .map((line) => line.trim())
         : [];
       const differs = lines.map((line): DifferingCell => {
         const cell = line.slice(0, line.indexOf(': documented'));
@@ -112,7 +117,9 @@ async function sweep(options: SweepOptions): Promise<AuditOutcome[]> {
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const outcome = await audit(next.layer, next.seed, options.runs);
-      process.stderr.write(`  ${next.layer} seed ${next.seed}: ${outcome.error ?? (outcome.differs.length === 0 ? 'matches' : `${outcome.differs.length} differing`)} (${(outcome.elapsedMs / 1000).toFixed(1)} s)\n`);
+      process.stderr.write(
+        `  ${next.layer} seed ${next.seed}: ${outcome.error ?? (outcome.differs.length === 0 ? 'matches' : `${outcome.differs.length} differing`)} (${(outcome.elapsedMs / 1000).toFixed(1)} s)\n`,
+      );
       outcomes.push(outcome);
     }
   };
@@ -127,7 +134,10 @@ function summaryLine(layer: string, seeds: number[], outcomes: AuditOutcome[]): 
   const cells = new Map<string, string[]>();
   for (const o of mine)
     for (const d of o.differs)
-      cells.set(d.line, [...(cells.get(d.line) ?? []), d.run === undefined ? `seed ${o.seed}` : `seed ${o.seed} run ${d.run}`]);
+      cells.set(d.line, [
+        ...(cells.get(d.line) ?? []),
+        d.run === undefined ? `seed ${o.seed}` : `seed ${o.seed} run ${d.run}`,
+      ]);
   const parts = [...cells].map(([line, at]) => `${line} (${at.join(', ')})`);
   const seedList = seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${seeds[0]}`;
   if (parts.length === 0 && failed.length === 0) return `${layer}: matches at ${seedList}`;

@@ -75,7 +75,7 @@ export const kucxFailover: ReferenceLayer = describedLayer(
       {
         property: 'at-most-once',
         opcodes: ['CMP_SWAP'],
-        why: "a CMP_SWAP that executed but whose ACK died with A's device is resent on the new lane with the same (compare_add, swap) (resend.c:51-52, 327-330): after a third party's CAS restores the word, it succeeds twice; the default audit reaches it at seeds 2 (run 191), 4, 5 and 6, not at seed 1 (test/layers/kucxFailover.test.ts, \"resend.c:51-52 + 327-330\")",
+        why: 'a CMP_SWAP that executed but whose ACK died with A\'s device is resent on the new lane with the same (compare_add, swap) (resend.c:51-52, 327-330): after a third party\'s CAS restores the word, it succeeds twice; the default audit reaches it at seeds 2 (run 191), 4, 5 and 6, not at seed 1 (test/layers/kucxFailover.test.ts, "resend.c:51-52 + 327-330")',
       },
       {
         property: 'linearizability',

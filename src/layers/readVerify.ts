@@ -50,7 +50,7 @@ export const readVerify: ReferenceLayer = describedLayer(
       {
         property: 'linearizability',
         opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
-        why: "CAS double success after ABA (Theorem 3); stale WRITE over the reuse (T2); an unverified WRITE_WITH_IMM re-written over the reuse (T2)",
+        why: 'CAS double success after ABA (Theorem 3); stale WRITE over the reuse (T2); an unverified WRITE_WITH_IMM re-written over the reuse (T2)',
       },
       {
         property: 'completion-fidelity',

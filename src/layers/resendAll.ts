@@ -55,7 +55,7 @@ export const resendAll: ReferenceLayer = describedLayer(
       {
         property: 'linearizability',
         opcodes: ['WRITE', 'WRITE_WITH_IMM', 'FETCH_ADD', 'CMP_SWAP'],
-        why: "a stale re-write (WRITE or WRITE_WITH_IMM) after reuse (T2), a double FETCH_ADD, a double CAS success (ABA)",
+        why: 'a stale re-write (WRITE or WRITE_WITH_IMM) after reuse (T2), a double FETCH_ADD, a double CAS success (ABA)',
       },
       {
         property: 'completion-fidelity',

@@ -62,7 +62,7 @@ function shiftViolations(o: ResolvedShiftOptions): ExpectedViolation[] {
     v[1] = { ...v[1], opcodes: ['WRITE', 'FETCH_ADD', 'CMP_SWAP'] };
     v.pop();
   }
-  if (o.handshake) v.push(...staleRequestViolations(o));
+  if (o.handshake) v.push(...staleRequestViolations());
   if (!o.handshake) {
     v[0] = { ...v[0], opcodes: [...v[0].opcodes, 'SEND', 'WRITE_WITH_IMM'] };
     v[1] = { ...v[1], opcodes: [...v[1].opcodes, 'WRITE_WITH_IMM'] };
@@ -88,7 +88,7 @@ function shiftViolations(o: ResolvedShiftOptions): ExpectedViolation[] {
  * counter can only count what has arrived, and only new PSNs (peerResets.ts) keep an old
  * incarnation's traffic out. Generated scenarios reach it with a delay just past the retry cycle.
  */
-function staleRequestViolations(o: ResolvedShiftOptions): ExpectedViolation[] {
+function staleRequestViolations(): ExpectedViolation[] {
   const why =
     "a request of the failed default QP delayed past the retry cycle arrives after the follower reset its end with the captured PSN 0: the reset QP executes it after the follower's counter was taken, and the leader re-sends it on the backup";
   return [{ property: 'at-most-once', opcodes: ['SEND', 'WRITE_WITH_IMM'], why: `${why} (Theorem 1)` }];
@@ -134,7 +134,8 @@ function resetRareDefects(o: ResolvedShiftOptions): ExpectedViolation[] {
         : "the follower resets its end at once on its own responder error (a WR to a bad address behind the atomic), and the requester's retransmission of an atomic whose response was lost executes again there; reached at seeds 4 (run 86), 5 (run 119) and 6 (run 97)",
     });
   const last = v[v.length - 1];
-  if (last?.property === 'at-most-once') v.push({ ...last, property: 'linearizability', why: `${last.why} (the word holds both adds)` });
+  if (last?.property === 'at-most-once')
+    v.push({ ...last, property: 'linearizability', why: `${last.why} (the word holds both adds)` });
   return v;
 }
 
