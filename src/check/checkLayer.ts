@@ -1,7 +1,7 @@
 /**
  * checkLayer: audits a failover layer. For each op class, fast-check generates scenarios; every
- * run is judged by every property still undecided; each property's first failure is then replayed
- * from its seed and path and shrunk with the domain shrinker. The Report holds one result per
+ * run is judged by every property still undecided; each property's first failure is then run
+ * again and shrunk with the domain shrinker (./shrinkFailure). The Report holds one result per
  * property and op class (the audit matrix) and one per property over all op classes.
  */
 import fc from 'fast-check';
@@ -21,6 +21,8 @@ import { describeError } from '../core/errors';
 import { checkSafely } from '../core/safe-check';
 import { resolveCheckOptions } from './options';
 import { replayBeforeReport } from './report-replayed';
+import { shrinkFailure } from './shrinkFailure';
+import { columnArbitrary, untilDecided } from './columnArbitrary';
 import type { CheckOptions, ResolvedCheckOptions } from './options';
 import { coverageShortfalls, emptyCoverageRow, tallyRun } from './coverage/tally';
 
@@ -46,7 +48,7 @@ interface Cell {
   property: Property;
   runs: number;
   timeMs: number;
-  failure?: { runIndex: number; verdict: Violated; execution: Execution };
+  failure?: { runIndex: number; scenario: Scenario; verdict: Violated; execution: Execution };
   inconclusive: number;
   firstUnknown?: string;
   timedOut: boolean;
@@ -167,6 +169,7 @@ async function search(
   const cells: Cell[] = props.map((property) => ({ property, runs: 0, timeMs: 0, inconclusive: 0, timedOut: false }));
   coverage[opcode] ??= emptyCoverageRow();
   let runIndex = -1;
+  let decided = false;
   let lastYield = nowMs();
   const judge = async (scenario: Scenario): Promise<boolean> => {
     runIndex++;
@@ -200,7 +203,7 @@ async function search(
       c.runs++;
       c.timeMs += runMs + (nowMs() - t);
       if (v.status === 'violated') {
-        c.failure = { runIndex, verdict: v, execution: run };
+        c.failure = { runIndex, scenario, verdict: v, execution: run };
         progress.failures++;
       } else if (v.status === 'unknown') {
         inconclusive(c, v.reason);
@@ -209,9 +212,16 @@ async function search(
     }
     progress.runs++;
     o.onProgress?.({ ...progress });
+    // This run decided the last undecided property: end here rather than draw one more scenario
+    // only to stop at it (the verdicts are recorded; fast-check's own outcome is not read).
+    if (active.every((c) => c.failure || c.timedOut)) {
+      decided = true;
+      throw new fc.PreconditionFailure(true);
+    }
     return true;
   };
-  await fc.check(fc.asyncProperty(scenarioArbitrary(opClassGenerator(opcode, o)), judge), {
+  const arbitrary = untilDecided(columnArbitrary(opClassGenerator(opcode, o)), () => decided);
+  await fc.check(fc.asyncProperty(arbitrary, judge), {
     seed: o.seed,
     numRuns: o.numRuns,
   });
@@ -234,7 +244,7 @@ async function conclude(
   const property = cell.property.name;
   if (cell.failure) {
     const generator = opClassGenerator(opcode, o);
-    const shrunk = await shrinkFailure(layer, adapter, cell, generator, o);
+    const shrunk = await shrinkFailure(layer, adapter, cell.property, cell.failure, generator, o);
     return {
       property,
       opcode,
@@ -271,61 +281,6 @@ async function conclude(
     };
   }
   return { property, opcode, status: 'holds', runs: cell.runs };
-}
-
-/**
- * Replays the failing run from its seed and path and lets fast-check shrink it with the domain
- * shrinker, within the shrink time limit (after it, every candidate counts as passing, so the
- * last failing scenario is the result). `generator` must be the search's: a path names a case of
- * one generator.
- */
-async function shrinkFailure(
-  layer: FailoverLayer,
-  adapter: Adapter,
-  cell: Cell,
-  generator: GeneratorLimits,
-  o: ResolvedCheckOptions,
-): Promise<{ verdict: Violated; execution: Execution; path: string; note?: string }> {
-  const first = cell.failure!;
-  let last: { verdict: Violated; execution: Execution } | undefined;
-  let cut = false;
-  const deadline = nowMs() + o.shrinkTimeLimitMs;
-  const stillFails = async (scenario: Scenario): Promise<boolean> => {
-    if (last && nowMs() > deadline) {
-      cut = true;
-      return true;
-    }
-    try {
-      const run = await execute(adapter, scenario, layer);
-      const v = await checkSafely(cell.property, run);
-      if (v.status !== 'violated') return true;
-      last = { verdict: v, execution: run };
-      return false;
-    } catch {
-      return true;
-    }
-  };
-  const details = await fc.check(fc.asyncProperty(scenarioArbitrary(generator), stillFails), {
-    seed: o.seed,
-    path: String(first.runIndex),
-    numRuns: 1,
-  });
-  if (!details.failed || !last || details.counterexamplePath === null) {
-    return {
-      ...first,
-      path: String(first.runIndex),
-      note: 'the failure did not reproduce when replayed from its seed and path (is the layer deterministic?), so it is reported unshrunk',
-    };
-  }
-  return {
-    ...last,
-    path: details.counterexamplePath,
-    ...(cut
-      ? {
-          note: `shrinking stopped at the shrink time limit (${o.shrinkTimeLimitMs} ms); the counterexample may not be minimal`,
-        }
-      : {}),
-  };
 }
 
 /** A property's result over every op class: violated if any is, unknown if any is, else holds. */

@@ -2,9 +2,9 @@
  * minimizeScenario: the third use of rdmacheck, shrinking a bug report. It takes a failing
  * scenario the user brings (an incident written down, a long hand-written test, a failure seen on
  * real verbs) and reduces it with the domain shrinker (shrink.ts) to a 1-minimal scenario that
- * still violates the same property. checkLayer shrinks what it generated itself through
- * fast-check; this shrinks any scenario, greedily (descend.ts), with a candidate budget and a
- * wall-clock safety limit.
+ * still violates the same property. checkLayer shrinks what it generated itself as fast-check
+ * would, keeping its seed and path (shrinkFailure.ts); this shrinks any scenario, greedily
+ * (descend.ts), with a candidate budget and a wall-clock safety limit.
  *
  * On a non-deterministic adapter (real verbs) the failure is first reproduced on the simulator,
  * shrunk there (fast and repeatable), and the minimal scenario is run again on the adapter to

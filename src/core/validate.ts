@@ -38,6 +38,11 @@ const INT_RANGES: Record<string, [number, number]> = {
   layerMemoryWords: [0, 1 << 20],
 };
 
+/** The config keys a scenario may set (computed once: validation runs before every run). */
+const KNOWN_CONFIG_KEYS: readonly string[] = [...Object.keys(DEFAULT_CONFIG), ...OPTIONAL_CONFIG_KEYS];
+const KNOWN_CONFIG_KEY_SET: ReadonlySet<string> = new Set(KNOWN_CONFIG_KEYS);
+const INT_RANGE_ENTRIES = Object.entries(INT_RANGES);
+
 /** Scenario objects already found valid (a checker runs one scenario several times: twins, replays). */
 const validated = new WeakSet<Scenario>();
 
@@ -56,9 +61,9 @@ function checkScenario(s: Scenario): void {
   if (!Array.isArray(s.workload)) fail('workload', 'must be a list of steps');
   if (!Array.isArray(s.faults)) fail('faults', 'must be a list (use [] for none)');
   const config = resolveConfig(s);
-  const known = [...Object.keys(DEFAULT_CONFIG), ...OPTIONAL_CONFIG_KEYS];
   for (const key of Object.keys(s.config ?? {})) {
-    if (!known.includes(key)) fail(`config.${key}`, `unknown setting (known: ${known.join(', ')})`);
+    if (!KNOWN_CONFIG_KEY_SET.has(key))
+      fail(`config.${key}`, `unknown setting (known: ${KNOWN_CONFIG_KEYS.join(', ')})`);
   }
   checkHostTiming(config.pollDelayNs, fail);
   if (config.pathDevice !== undefined) {
@@ -69,7 +74,7 @@ function checkScenario(s: Scenario): void {
     });
   }
   if (typeof config.resetCancelsInFlight !== 'boolean') fail('config.resetCancelsInFlight', 'must be true or false');
-  for (const [key, [lo, hi]] of Object.entries(INT_RANGES)) {
+  for (const [key, [lo, hi]] of INT_RANGE_ENTRIES) {
     const v = (config as unknown as Record<string, unknown>)[key];
     if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi)
       fail(`config.${key}`, `must be an integer in ${lo}..${hi} (got ${String(v)})`);
