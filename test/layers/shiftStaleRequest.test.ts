@@ -1,8 +1,8 @@
 /**
  * SHIFT's one-ended, PSN-0 resets (src/layers/shiftAudit.ts, staleRequestViolations and
- * resetRareDefects): the defects the default audit reaches at some seeds and not at seed 1
- * (npm run audit:sweep), each pinned by the shrunk counterexample of the seed and run its
- * documentation names. Every scenario has a request of the failed default QP still in flight
+ * resetRareDefects): the defects other seeds' audits reach and seed 1's does not (npm run
+ * audit:sweep), each pinned by the shrunk counterexample of the seed and run its documentation
+ * names, and the queue sliding seed 1 reaches and seed 3 does not. Every scenario has a request of the failed default QP still in flight
  * when an end of that QP is reset to PSN 0: the reset QP takes it as new.
  */
 import { properties } from '../../properties';

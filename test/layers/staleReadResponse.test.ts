@@ -1,9 +1,10 @@
 /**
  * The transparent layers' linearizability [READ] (resend-all, read-verify, timer-hedge): a READ
  * completed by the late response of an earlier READ at the same PSN returns another word's value.
- * The default audit reaches it through the generator's stale READ response (src/check/
- * staleResponse.ts) at some seeds and not at others (npm run audit:sweep), so each layer documents
- * it as rarely reached; these are the shrunk counterexamples of seed 1.
+ * The default audit (seed 1) reaches it through the generator's stale READ response
+ * (src/check/staleResponse.ts); 200 runs at seeds 2, 5 and 6 (resend-all, read-verify) or 5 and 6
+ * (timer-hedge) do not (npm run audit:sweep: "not reached by this search"). These are the shrunk
+ * counterexamples of seed 1, so the defect stays shown whatever the generator reaches.
  */
 import { properties } from '../../properties';
 import { layers } from '../../src/layers';
