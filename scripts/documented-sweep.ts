@@ -38,6 +38,8 @@ interface AuditOutcome {
   layer: string;
   seed: number;
   differs: DifferingCell[];
+  /** Documented violations this seed's search did not reach (not a difference: another seed's luck). */
+  notReached: string[];
   elapsedMs: number;
   error?: string;
 }
@@ -89,7 +91,7 @@ function audit(layer: string, seed: number, runs: number | undefined): Promise<A
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.on('close', (code) => {
-      const base = { layer, seed, differs: [], elapsedMs: 0 };
+      const base = { layer, seed, differs: [], notReached: [], elapsedMs: 0 };
       // Exit 0 (holds) and 1 (violations) both print a report; anything else is a failed audit.
       if (code !== 0 && code !== 1) return resolve({ ...base, error: `exit ${code}` });
       const report = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Report & { elapsedMs: number };
@@ -105,7 +107,10 @@ function audit(layer: string, seed: number, runs: number | undefined): Promise<A
         const r = report.results.find((x) => `${x.property} [${x.opcode ?? 'all'}]` === cell);
         return { cell, line, ...(r?.status === 'violated' ? { run: r.runs } : {}) };
       });
-      resolve({ ...base, differs, elapsedMs: report.elapsedMs });
+      const notReachedLine = verdict.split('\n').find((l) => l.startsWith('  documented violated, not reached'));
+      const notReached =
+        notReachedLine === undefined ? [] : notReachedLine.slice(notReachedLine.indexOf('): ') + 3).split(', ');
+      resolve({ ...base, differs, notReached, elapsedMs: report.elapsedMs });
     });
   });
 }
@@ -139,9 +144,15 @@ function summaryLine(layer: string, seeds: number[], outcomes: AuditOutcome[]): 
         d.run === undefined ? `seed ${o.seed}` : `seed ${o.seed} run ${d.run}`,
       ]);
   const parts = [...cells].map(([line, at]) => `${line} (${at.join(', ')})`);
+  const missed = new Map<string, number[]>();
+  for (const o of mine) for (const cell of o.notReached) missed.set(cell, [...(missed.get(cell) ?? []), o.seed]);
+  const note =
+    missed.size === 0
+      ? ''
+      : ` (documented violations not reached, not a difference: ${[...missed].map(([cell, at]) => `${cell} at seed ${at.join(', ')}`).join('; ')})`;
   const seedList = seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${seeds[0]}`;
-  if (parts.length === 0 && failed.length === 0) return `${layer}: matches at ${seedList}`;
-  return `${layer}: DIFFERS: ${[...parts, ...failed].join('; ')}`;
+  if (parts.length === 0 && failed.length === 0) return `${layer}: matches at ${seedList}${note}`;
+  return `${layer}: DIFFERS: ${[...parts, ...failed].join('; ')}${note}`;
 }
 
 async function main(): Promise<void> {
