@@ -23,7 +23,7 @@
  * - PORT_ERR: the local RNIC goes inactive and its endpoints are disconnected; PORT_ACTIVE
  *   re-activates it 30 s later (handleContextEvent:1061-1116, maybeActivateRecoveredContext).
  * - Endpoint re-setup: after a deletion, a handshake (control message, both sides reset their QP to
- *   PSN 0) with a 10 s ready-ACK timeout that pauses the rail and fails the waiting slices into
+ *   a new PSN space standing for the new QP: endpoints.ts:endpointPsn) with a 10 s ready-ACK timeout that pauses the rail and fails the waiting slices into
  *   the retry path (wp.cpp:performPostSend:450-519, ep.h:194-195).
  * - Queued slices are routed again when redispatch_counter_ moves (wp.cpp:performPostSend:401-413).
  *

@@ -98,6 +98,21 @@ describe('kucx-failover: the failover decision', () => {
     expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
   });
 
+  it("resend.c:51-52 + 327-330: a CMP_SWAP that executed but whose ACK died with A's device is resent on the new lane with the same (compare, swap): after a third party's CAS restores the word, it succeeds twice (at-most-once; audit seed 2, run 191)", () => {
+    const ex = kucx(
+      [
+        post({ id: 1, opcode: 'CMP_SWAP', addr: 1, compare: 0, swap: 1 }),
+        { kind: 'third', op: 'CMP_SWAP', addr: 1, compare: 1, swap: 0 },
+      ],
+      [{ kind: 'nic-death', host: 'A', path: 0, after: { on: 'execute', wr: 1 } }],
+    );
+    expect(postedOn(ex, 1)).toEqual([0, 1]);
+    expect(executions(ex, 1)).toBe(2);
+    expect(memoryB(ex)[1]).toBe(1);
+    expect(sendDeliveries(ex)).toEqual(['1:SUCCESS']);
+    expect(properties.atMostOnce.check(ex)).toMatchObject({ status: 'violated' });
+  });
+
   it('ucp.c:266-342, 804-819: every resent one-sided op first costs an rkey round trip', () => {
     const ex = kucx([post(write(1)), post(write(2))], [bDiesAfterExecuting(2)]);
     expect(control(ex, 'A', 'rkey-req')).toHaveLength(2);

@@ -4,6 +4,7 @@
  * Scenarios use Mooncake's own QP settings (timeout 14, retry_cnt 7) and a liveness budget long
  * enough for its 10 s and 30 s timers.
  */
+import { properties } from '../../properties';
 import { layers } from '../../src/layers';
 import { createMooncakeRetry } from '../../src/layers/mooncakeRetry';
 import { MOONCAKE_QP } from '../../src/layers/mooncake/source';
@@ -104,6 +105,27 @@ describe('mooncake-retry: the remote-error path', () => {
       .map((e) => e.host);
     expect(resets).toEqual(['A', 'B']);
     expect(executedOn(ex, 2)).toEqual([0]);
+  });
+
+  it("ep.cpp:construct + doSetupConnection:1215-1225: a new endpoint is a new QP (a new PSN space here), so a response of the deleted endpoint arriving late is dropped, not taken for the new endpoint's READ (audit seed 3, mixed run 31: a plain ACK completed the READ without data)", () => {
+    const ex = mooncake(
+      [post(write(2, 1)), post({ id: 3, opcode: 'READ', addr: 2 }, { on: 'deliver', wr: 2 })],
+      [
+        { kind: 'qp-error', host: 'B', path: 0, after: { on: 'start' } },
+        { kind: 'delay', direction: 'response', delayNs: 603_987_777, path: 1, count: 'all' },
+      ],
+    );
+    // Every handshake: A's new QP, then B's, both at a PSN no earlier endpoint of the run used.
+    const resets = of(ex, 'Reset');
+    const psns = resets.map((e) => e.sqPsn);
+    expect(resets.map((e) => `${e.host}${e.path}`)).toEqual(resets.map((_, i) => (i % 2 === 0 ? 'A1' : 'B1')));
+    expect(resets.every((e) => e.rqPsn === e.sqPsn)).toBe(true);
+    expect(new Set(psns).size).toBe(resets.length / 2);
+    expect(psns).not.toContain(0);
+    // Every response on the rail arrives after its retry cycle, and path 0's far end is in ERR: both
+    // slices fail after their 9 tries; none is completed by a response of an earlier endpoint.
+    expect(of(ex, 'Deliver').map((e) => `${e.wc.wrId}:${e.wc.status}`)).toEqual(['2:RETRY_EXC_ERR', '3:RETRY_EXC_ERR']);
+    expect(properties.completionFidelity.check(ex)).toMatchObject({ status: 'holds' });
   });
 
   it('wp.cpp:performPostSend:508-519 + ep.h:194-195: without the ready ACK for 10 s the rail is paused and the waiting slice retried elsewhere', () => {

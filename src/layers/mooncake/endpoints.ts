@@ -5,6 +5,23 @@
  * new endpoint reuses the old QP once it has drained; the source builds a new QP at once.
  */
 import type { LayerEnv } from '../../core/layer';
+import { PSN_MODULUS } from '../../core/verbs';
+
+/** How far apart the initial PSNs of two successive endpoints are (as in common/peerResets.ts). */
+const ENDPOINT_PSN_STRIDE = 0x10000;
+
+/**
+ * The PSN both directions of the QP of handshake `attempt` start at. The source builds a new QP
+ * for a new endpoint (ep.cpp:construct, ibv_create_qp), whose new QP number the handshake
+ * carries, so a response still in flight to the deleted endpoint's QP finds no QP and is dropped.
+ * The simulator keeps one QP per path, so the model stands for the new QP number with a new PSN
+ * space, 2^16 below the last: a late response of the deleted endpoint is then a ghost at A and
+ * dropped, never taken for the new endpoint's (a plain ACK completing its READ without data).
+ * Holds for up to 127 handshakes in a run.
+ */
+export function endpointPsn(attempt: number): number {
+  return (PSN_MODULUS - ((attempt * ENDPOINT_PSN_STRIDE) % PSN_MODULUS)) % PSN_MODULUS;
+}
 
 /** Control messages of the endpoint handshake (setupConnectionsByActive and its ready ACK). */
 export type HandshakeMessage =
@@ -135,15 +152,17 @@ export class Endpoints {
   }
 
   /**
-   * Sets the endpoint of `path` up again: this side's QP goes RESET -> RTS with PSN 0
-   * (ep.cpp:doSetupConnection:1215-1225), the handshake asks the passive side to do the same and
-   * to answer with its ready ACK, waited for at most kReadyAckTimeoutNano (ep.h:194-195).
+   * Sets the endpoint of `path` up again: this side's QP goes RESET -> RTS
+   * (ep.cpp:doSetupConnection:1215-1225; a new QP in the source, a new PSN space here:
+   * endpointPsn), the handshake asks the passive side to do the same and to answer with its ready
+   * ACK, waited for at most kReadyAckTimeoutNano (ep.h:194-195).
    */
   private connect(path: number): void {
     const attempt = ++this.attempt;
     this.state[path] = 'connecting';
     this.attemptOf[path] = attempt;
-    this.env.reset(path);
+    const psn = endpointPsn(attempt);
+    this.env.reset(path, { sqPsn: psn, rqPsn: psn });
     this.env.sendControl({ mooncake: 'connect', path, attempt } satisfies HandshakeMessage);
     this.env.setTimer(this.readyAckTimeoutNs, `mooncake-ready:${path}:${attempt}`);
   }

@@ -1,12 +1,13 @@
 /**
  * The target (host B) of the Mooncake model. Its CPU takes no part in a transfer: slices are
  * one-sided WRITE/READ. Its layer only answers the endpoint handshake: it resets its own QP of the
- * path (RESET -> RTS, PSN 0, ep.cpp:doSetupConnection:1215-1225) and sends the ready ACK
+ * path (RESET -> RTS, ep.cpp:doSetupConnection:1215-1225, at the PSN that stands for the
+ * initiator's new QP: endpointPsn) and sends the ready ACK
  * (ep.cpp:setupConnectionsByPassive:647-818 and sendReadyAck:877-913; the model folds the handshake RPC and the ready ACK into one reply).
  */
 import type { LayerEnv, LayerInstance } from '../../core/layer';
 import type { HandshakeMessage } from './endpoints';
-import { isHandshake } from './endpoints';
+import { endpointPsn, isHandshake } from './endpoints';
 
 /** Creates host B's instance of the Mooncake model. */
 export function createMooncakeTarget(env: LayerEnv): LayerInstance {
@@ -24,7 +25,8 @@ export function createMooncakeTarget(env: LayerEnv): LayerInstance {
     onControl(msg) {
       if (!isHandshake(msg) || msg.mooncake !== 'connect') return;
       if (msg.path < 0 || msg.path >= env.paths) return;
-      env.reset(msg.path);
+      const psn = endpointPsn(msg.attempt);
+      env.reset(msg.path, { sqPsn: psn, rqPsn: psn });
       env.sendControl({ mooncake: 'ready', path: msg.path, attempt: msg.attempt } satisfies HandshakeMessage);
     },
   };
