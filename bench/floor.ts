@@ -27,7 +27,7 @@ import type { Scenario } from '../src/core/scenario';
 import { OPCODES } from '../src/core/verbs';
 import { layers } from '../src/layers';
 import { fmt, printTable } from './stats';
-import { checkerRate } from './throughput';
+import { checkerRate, scenariosRun } from './throughput';
 
 /** CPU microseconds of this process so far (user and system). */
 function cpuUs(): number {
@@ -164,8 +164,7 @@ async function floorOf(name: 'completionLog' | 'passThrough', numRuns: number, r
   // shrinking; with no shrink time the first failing candidate is kept, which costs next to nothing.
   const cpu0 = cpuUs();
   const report = await checkLayer(layer, { numRuns, seed: 1, shrinkTimeLimitMs: 0, opcodes: layer.opcodes ?? OPCODES });
-  const columns = new Set(report.results.filter((r) => r.opcode !== undefined).map((r) => r.opcode)).size;
-  const unshrunk = (cpuUs() - cpu0) / (numRuns * columns);
+  const unshrunk = (cpuUs() - cpu0) / scenariosRun(report);
   const scenarios = await auditScenarios(layer, numRuns, 1);
   const generation = generationUs(layer, numRuns, 1);
   runUs(layer, scenarios, 1); // warm-up
@@ -195,6 +194,7 @@ async function main(numRuns: number, rounds: number): Promise<void> {
       'scenarios',
       'events/run',
       'checker',
+      'no shrinking',
       'generation',
       'run',
       'layer code',

@@ -7,10 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Hunt } from './hunt';
-import { fmt, median } from './stats';
+import { fmt } from './stats';
 import type { BenchResult } from './targets';
-import { runsRatio, targetsMarkdown } from './targets';
+import { medianTotalMs, runsRatio, targetsMarkdown } from './targets';
 import type { CheckRate } from './throughput';
 
 /** A markdown table from a header and rows (first column left, the others right-aligned). */
@@ -18,9 +17,6 @@ function table(header: string[], rows: string[][]): string {
   const rule = header.map((_, c) => (c === 0 ? '---' : '---:'));
   return [header, rule, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
-
-/** Median start-to-minimal-report milliseconds over the seeds that found the bug. */
-const totalMs = (hunts: Hunt[]) => median(hunts.filter((h) => h.found).map((h) => h.msToFailure! + h.msAfterFailure!));
 
 /** The checker's throughput per reference layer. */
 export function throughputMarkdown(checker: CheckRate[]): string {
@@ -58,7 +54,7 @@ export function huntsMarkdown(hunts: NonNullable<BenchResult['hunts']>): string 
       const r = h.rdmacheck;
       const b = h.baseline;
       const ratio = runsRatio(h);
-      const speed = totalMs(h.raw.baseline) / totalMs(h.raw.rdmacheck);
+      const speed = medianTotalMs(h.raw.baseline) / medianTotalMs(h.raw.rdmacheck);
       return [
         `${h.depth === 'deep' ? 'deep: ' : ''}${h.bug}${(h as { finding?: string }).finding ? ` (${(h as { finding?: string }).finding})` : ''}`,
         `${r.found}/${r.seeds}`,

@@ -8,6 +8,7 @@ import { sim } from '../adapters/sim';
 import { checkLayer } from '../src/check';
 import { scenarioArbitrary } from '../src/check/arbitraries';
 import type { Scenario } from '../src/core/scenario';
+import type { Report } from '../src/core/results';
 import { OPCODES } from '../src/core/verbs';
 import { layers, referenceLayerNames } from '../src/layers';
 import { now } from './stats';
@@ -58,6 +59,18 @@ export interface CheckRate {
 }
 
 /**
+ * The scenarios a checkLayer report's columns ran (one per op class, plus the mixed column it adds
+ * when there are several): per column, the most runs any of its cells judged. Not numRuns per
+ * column: a column ends early once every property is decided (no work after a verdict).
+ */
+export function scenariosRun(report: Report): number {
+  const columnRuns = new Map<string, number>();
+  for (const r of report.results)
+    if (r.opcode !== undefined) columnRuns.set(r.opcode, Math.max(columnRuns.get(r.opcode) ?? 0, r.runs));
+  return [...columnRuns.values()].reduce((n, runs) => n + runs, 0);
+}
+
+/**
  * checkLayer with every property over every op class the layer carries, `numRuns` per audit column
  * (each op class, and the mixed column when the layer carries several: every column's scenarios count).
  */
@@ -70,9 +83,7 @@ export async function checkerRate(name: keyof typeof layers, numRuns: number): P
   const seconds = (now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
-  // One column per op class, plus the mixed column checkLayer adds when there are several.
-  const columns = new Set(report.results.filter((r) => r.opcode !== undefined).map((r) => r.opcode)).size;
-  const scenarios = numRuns * columns;
+  const scenarios = scenariosRun(report);
   return {
     layer: name,
     scenarios,

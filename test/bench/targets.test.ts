@@ -2,7 +2,7 @@
 import type { Hunt } from '../../bench/hunt';
 import type { HuntSummary } from '../../bench/summary';
 import { summarize } from '../../bench/summary';
-import { judge, runsRatio } from '../../bench/targets';
+import { judge, medianTotalMs, runsRatio } from '../../bench/targets';
 import type { BenchResult } from '../../bench/targets';
 
 /** Hunts that found the bug after `runs` runs each, `msTo` + `msAfter` ms, 1-minimal or not. */
@@ -48,6 +48,19 @@ describe('issue 13 targets judged from a bench result', () => {
       met: false,
       figures: expect.stringContaining('slower: shallow bug'),
     });
+  });
+
+  it('"no slower" compares the median of per-seed totals, not the sum of the two medians', () => {
+    // Per seed: 1 + 1, 1 + 20, 20 + 1 ms. Medians 1 and 1 would sum to 2 ms; the seeds' median total is 21.
+    const split: [number, number][] = [
+      [1, 1],
+      [1, 20],
+      [20, 1],
+    ];
+    const mine = split.map(([to, after], k) => ({ ...hunts([2], to, after)[0], seed: k + 1 }));
+    const judged = target({ hunts: [bug('shallow', mine, hunts([9, 9, 9], 5, 5))] }, 'no slower');
+    expect(medianTotalMs(mine)).toBe(21);
+    expect(judged).toMatchObject({ met: false, figures: expect.stringContaining('0.48-0.48x') });
   });
 
   it('a shallow bug whose shrunk result is not always 1-minimal fails the 100% target', () => {

@@ -51,6 +51,23 @@ describe('documented audit comparison', () => {
     );
   });
 
+  it("a property's row over every op class (checkLayer's) counts its columns' runs, not their sum", () => {
+    const columns = report(1, 50, 'holds', 'holds');
+    const overall: PropertyResult[] = [
+      { property: 'failure-masking', status: 'holds', runs: 250 },
+      { property: 'no-queue-sliding', status: 'holds', runs: 250 },
+    ];
+    const text = compareWithDocumented('fail-stop', { ...columns, results: [...overall, ...columns.results] })!;
+    expect(text).toMatch(/^documented audit of fail-stop: matches/);
+    expect(text).toContain('reaches each): failure-masking [all], failure-masking [WRITE]');
+    const searched = report(1, 200, 'holds', 'holds');
+    const full = compareWithDocumented('fail-stop', {
+      ...searched,
+      results: [{ ...overall[0], runs: 1000 }, overall[1], ...searched.results],
+    });
+    expect(full).toMatch(/DIFFERS in 2 cells/);
+  });
+
   it('a violation the doc says holds differs at any seed', () => {
     expect(compareWithDocumented('fail-stop', report(7, 30, 'violated', 'violated'))).toBe(
       'documented audit of fail-stop: DIFFERS in 1 cell:\n  no-queue-sliding [WRITE]: documented holds, found violated',

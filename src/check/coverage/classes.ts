@@ -99,7 +99,8 @@ function failoverPerformed(trace: Trace): boolean {
   const firstPath = { A: new Map<unknown, number>(), B: new Map<unknown, number>() };
   for (const e of trace) {
     if (e.kind !== 'Post' || !e.ok || e.wr.id <= 0) continue; // the layer's own WRs (probes, handshakes) are not failover
-    const byHost = (firstPath as Record<string, Map<unknown, number>>)[e.host];
+    // Not an index into firstPath: a foreign trace's host "toString" would find Object's method.
+    const byHost = e.host === 'A' ? firstPath.A : e.host === 'B' ? firstPath.B : undefined;
     if (byHost === undefined || typeof e.wr.id !== 'number') return failoverPerformedByString(trace);
     const first = byHost.get(e.wr.id);
     if (first === undefined) byHost.set(e.wr.id, e.path);

@@ -171,5 +171,9 @@ describe('coverage classes', () => {
       }) as unknown as TraceEvent;
     expect(failover.exercised([post(1, 0), post('1', 1)])).toBe(true);
     expect(failover.exercised([post(1, 0), post(2, 1)])).toBe(false);
+    // Any host name is a key, even one an object inherits ("toString"), and hosts do not share WRs.
+    const on = (host: string, id: unknown, path: number) => ({ ...post(id, path), host }) as unknown as TraceEvent;
+    expect(failover.exercised([on('toString', 1, 0), on('toString', 1, 1)])).toBe(true);
+    expect(failover.exercised([on('A', 1, 0), on('C', 1, 1)])).toBe(false);
   });
 });
