@@ -146,6 +146,29 @@ describe('rdmacheck audit', () => {
     expect(cx.config?.nic).toBe('rxe');
   });
 
+  test.each([
+    [['--liveness', '50ms'], '--liveness'],
+    [['--config', 'timeout=14'], '--config'],
+    [['--liveness', '50ms', '--config', 'timeout=14'], '--liveness and --config'],
+  ])('%j draws other scenarios from the seed: not compared with the documented audit', async (extra, named) => {
+    const argv = [
+      'audit',
+      'resend-all',
+      '--opcodes',
+      'FETCH_ADD',
+      '--no-mixed',
+      '--properties',
+      'at-most-once',
+      '--runs',
+      '5',
+    ];
+    const text = await cli([...argv, ...extra]);
+    expect(text.stdout).toContain(
+      `(the documented audits run at the layer's own settings and the default liveness; this one ran with ${named}: not compared)`,
+    );
+    expect(text.stdout).not.toMatch(/documented audit of resend-all/);
+  });
+
   test('--fault-kinds and --no-bad-addresses narrow the draw, are recorded, regenerate, and are not compared with the documented audit', async () => {
     const out = mkdtempSync(join(tmpdir(), 'rdmacheck-audit-kinds-'));
     // no-queue-sliding holds for FETCH_ADD (no message consumes a RECV): its pass states what was drawn.
