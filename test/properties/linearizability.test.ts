@@ -5,7 +5,11 @@ import type { Verdict } from '../../src/core/property';
 import { ackLostForever, corruptingWriter, honest, post, requestLostForever, resendOnError, run } from './canaries';
 
 const check = (r: ReturnType<typeof run>) => properties.linearizability.check(r) as Verdict;
-const op = (o: Partial<HistoryOp> & Pick<HistoryOp, 'op' | 'call'>): HistoryOp => ({ label: () => 'op', events: [], ...o });
+const op = (o: Partial<HistoryOp> & Pick<HistoryOp, 'op' | 'call'>): HistoryOp => ({
+  label: () => 'op',
+  events: [],
+  ...o,
+});
 
 describe('the Wing-Gong/Lowe search', () => {
   it('finds an order for overlapping operations', () => {
