@@ -1,4 +1,5 @@
 /** Comparing an audit with the result a reference layer documents (src/layers `expected`). */
+import type { FaultKind, NicProfile } from '../core/scenario';
 import type { FailoverLayer } from '../core/layer';
 import type { Report } from '../core/results';
 import { CHECK_DEFAULTS } from '../check/options';
@@ -107,4 +108,35 @@ export function compareWithDocumented(name: string, report: Report): string | un
 export function modelLimitsOf(name: string): string | undefined {
   const layer = findReferenceLayer(name);
   return layer === undefined ? undefined : describeModelLimits(layer);
+}
+
+/** What a restricted audit drew, for the line that says why it is not compared with the documented one. */
+function drawnSummary(drawn: { faultKinds?: readonly FaultKind[]; badAddresses?: boolean }): string {
+  const kinds =
+    drawn.faultKinds === undefined
+      ? 'every fault kind'
+      : drawn.faultKinds.length === 0
+        ? 'no faults'
+        : `only ${drawn.faultKinds.join(', ')}`;
+  return drawn.badAddresses === false ? `${kinds} and no out-of-range address` : kinds;
+}
+
+/**
+ * Why an audit is not compared with the documented one (one line), or undefined when it is: the
+ * documented audits ran under the default NIC, drawing every fault kind and out-of-range
+ * addresses, at the layer's own settings and the default liveness; other options draw other
+ * scenarios from the same seed, so the default audit's cells are not what ran.
+ */
+export function whyNotCompared(
+  nic: NicProfile,
+  drawn: { faultKinds?: readonly FaultKind[]; badAddresses?: boolean },
+  settingsGiven: readonly string[],
+): string | undefined {
+  if (nic !== CHECK_DEFAULTS.nic)
+    return `(the documented audits are for nic ${CHECK_DEFAULTS.nic}; this one ran under nic ${nic}: not compared)`;
+  if (drawn.faultKinds !== undefined || drawn.badAddresses === false)
+    return `(the documented audits draw every fault kind and out-of-range addresses; this one drew ${drawnSummary(drawn)}: not compared)`;
+  if (settingsGiven.length > 0)
+    return `(the documented audits run at the layer's own settings and the default liveness; this one ran with ${settingsGiven.join(' and ')}: not compared)`;
+  return undefined;
 }

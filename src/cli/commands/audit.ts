@@ -33,7 +33,7 @@ import { JobError, runContained } from '../../check/contained/supervise';
 import { containmentFromEnv } from '../containment-env';
 import { writeCounterexampleFiles, writeOutputs } from '../audit-out';
 import { AuditInterrupted, interruptExitCode, onInterrupt } from '../interrupt';
-import { compareWithDocumented, modelLimitsOf } from '../documented';
+import { compareWithDocumented, modelLimitsOf, whyNotCompared } from '../documented';
 import { junitReport } from '../junit';
 import { jsonReport } from '../audit-json';
 import type { Shard } from '../../check/shard';
@@ -339,24 +339,10 @@ function textReport(
       ),
     );
   }
-  if (referenceName !== undefined && nic !== CHECK_DEFAULTS.nic) {
-    lines.push(
-      '',
-      `(the documented audits are for nic ${CHECK_DEFAULTS.nic}; this one ran under nic ${nic}: not compared)`,
-    );
-  } else if (referenceName !== undefined && (drawn.faultKinds !== undefined || drawn.badAddresses === false)) {
-    lines.push(
-      '',
-      `(the documented audits draw every fault kind and out-of-range addresses; this one drew ${drawnSummary(drawn)}: not compared)`,
-    );
-  } else if (referenceName !== undefined && settingsGiven.length > 0) {
-    // Other settings draw other scenarios from the same seed: the default audit's cells are not what ran.
-    lines.push(
-      '',
-      `(the documented audits run at the layer's own settings and the default liveness; this one ran with ${settingsGiven.join(' and ')}: not compared)`,
-    );
-  } else if (referenceName !== undefined) {
-    const comparison = compareWithDocumented(referenceName, report);
+  if (referenceName !== undefined) {
+    const notCompared = whyNotCompared(nic, drawn, settingsGiven);
+    const comparison = notCompared === undefined ? compareWithDocumented(referenceName, report) : undefined;
+    if (notCompared !== undefined) lines.push('', notCompared);
     if (comparison !== undefined) lines.push('', ...wrapKeepingIndent(comparison));
   }
   const modelLimits = referenceName !== undefined ? modelLimitsOf(referenceName) : undefined;
@@ -373,17 +359,6 @@ function textReport(
       ].join('; ');
   lines.push(...wrap(`${summary}${faults === undefined ? '' : `; ${faults}`}`, 100));
   return `${lines.join('\n')}\n`;
-}
-
-/** What a restricted audit drew, for the line that says why it is not compared with the documented one. */
-function drawnSummary(drawn: { faultKinds?: readonly FaultKind[]; badAddresses?: boolean }): string {
-  const kinds =
-    drawn.faultKinds === undefined
-      ? 'every fault kind'
-      : drawn.faultKinds.length === 0
-        ? 'no faults'
-        : `only ${drawn.faultKinds.join(', ')}`;
-  return drawn.badAddresses === false ? `${kinds} and no out-of-range address` : kinds;
 }
 
 /** "i/n" from the command line, as a usage error when malformed. */
