@@ -4,36 +4,20 @@
  * a column that cannot, and when it fires it makes its defect likely, not just possible.
  */
 import fc from 'fast-check';
-import { sim, validateScenario } from '../../adapters/sim';
 import { properties } from '../../properties';
 import { scenarioArbitrary } from '../../src/check';
 import { DRAWN_FAULT_KINDS } from '../../src/check/given';
 import { targetedDraws } from '../../src/check/targeted';
-import type { Fault, Scenario, WorkloadStep } from '../../src/core/scenario';
-import type { FailoverLayer } from '../../src/core/layer';
-import type { Property } from '../../src/core/property';
+import type { Fault, Scenario } from '../../src/core/scenario';
 import type { Opcode } from '../../src/core/verbs';
 import { OPCODES } from '../../src/core/verbs';
 import { layers } from '../../src/layers';
+import { fails } from './helpers';
+import { countWhere, expectValidWithin, posts, shareFailing } from './shapes';
 
-type Post = Extract<WorkloadStep, { kind: 'post' }>;
-const posts = (s: Scenario): Post[] => s.workload.filter((w): w is Post => w.kind === 'post');
 const isMessage = (o: Opcode) => o === 'SEND' || o === 'WRITE_WITH_IMM';
 const sample = (opcodes: Opcode[], seed: number, numRuns = 800) =>
   fc.sample(scenarioArbitrary({ opcodes, swarm: true }), { seed, numRuns });
-const adapter = sim();
-
-/** Whether `property` is violated by `layer` on scenario `s`. */
-async function violates(property: Property, layer: FailoverLayer, s: Scenario): Promise<boolean> {
-  return (await property.check(adapter.runSync!(s, layer))).status === 'violated';
-}
-
-/** The scenarios of `xs` that satisfy the async predicate. */
-async function count(xs: Scenario[], p: (s: Scenario) => Promise<boolean>): Promise<number> {
-  let n = 0;
-  for (const s of xs) if (await p(s)) n++;
-  return n;
-}
 
 /** A third party doing what a posted WR does as it is sent, and that WR's requests lost on path 0. */
 function contended(s: Scenario): boolean {
@@ -123,8 +107,7 @@ describe('targeted shapes', () => {
       ['WRITE', 'READ', 'SEND', 'CMP_SWAP'],
     ] as Opcode[][])
       for (const s of sample(opcodes, 2, 400)) {
-        expect(() => validateScenario(s)).not.toThrow();
-        for (const p of posts(s)) expect(opcodes).toContain(p.wr.opcode);
+        expectValidWithin(opcodes, [s]);
         // The drawn and targeted faults stay within maxFaults (3); the field draws (fieldDraws.ts)
         // add theirs on top: one per path for a shared fate, a pause, a path lost after an execution.
         expect(s.faults.length).toBeLessThanOrEqual(3 + (s.config?.paths ?? 2) + 2);
@@ -135,17 +118,15 @@ describe('targeted shapes', () => {
     const fired = sample(['FETCH_ADD'], 7).filter(contended);
     expect(fired.length).toBeGreaterThanOrEqual(800 / 20);
     expect(fired.length).toBeLessThanOrEqual(800 / 7);
-    const found = await count(fired, (s) => violates(properties.completionFidelity, layers.readVerify, s));
-    expect(found / fired.length).toBeGreaterThan(0.3);
+    expect(await shareFailing(fired, layers.readVerify, properties.completionFidelity)).toBeGreaterThan(0.3);
   });
 
   it('write-then-notify: in about 1 mixed scenario in 8-25, and SHIFT then loses the notification', async () => {
     const fired = sample([...OPCODES], 7).filter(writeThenNotify);
     expect(fired.length).toBeGreaterThanOrEqual(800 / 25);
     expect(fired.length).toBeLessThanOrEqual(800 / 7);
-    const found = await count(fired, (s) => violates(properties.completionFidelity, layers.shift, s));
     // About 30% alone; the field draws drawn after it add faults to some of these (about 20% then).
-    expect(found / fired.length).toBeGreaterThan(0.15);
+    expect(await shareFailing(fired, layers.shift, properties.completionFidelity)).toBeGreaterThan(0.15);
   });
 
   it("a congested backup: in about 1 SEND scenario in 10-35, and shift-no-fence's switch-back then slides the queue where shift's fence does not", async () => {
@@ -154,11 +135,11 @@ describe('targeted shapes', () => {
     // the shape hides it from congestedBackup, which reads the last three faults.
     expect(fired.length).toBeGreaterThanOrEqual(800 / 35);
     expect(fired.length).toBeLessThanOrEqual(800 / 10);
-    const fenceOnly = await count(
+    const fenceOnly = await countWhere(
       fired,
       async (s) =>
-        (await violates(properties.noQueueSliding, layers.shiftNoFence, s)) &&
-        !(await violates(properties.noQueueSliding, layers.shift, s)),
+        (await fails(s, layers.shiftNoFence, properties.noQueueSliding)) &&
+        !(await fails(s, layers.shift, properties.noQueueSliding)),
     );
     expect(fenceOnly / fired.length).toBeGreaterThan(0.5);
   });
