@@ -67,7 +67,7 @@ export function huntsMarkdown(hunts: NonNullable<BenchResult['hunts']>): string 
         b.found === 0 ? '-' : `${fmt(b.runs.median)} / ${fmt(b.runs.p95)}`,
         b.found === 0 ? '-' : fmt(b.size.median),
         pct(b.oneMinimal, b.found),
-        ratio === Infinity ? 'rdmacheck alone' : `${ratio.toFixed(1)}x`,
+        ratio === Infinity ? 'rdmacheck alone' : Number.isNaN(ratio) ? '-' : `${ratio.toFixed(1)}x`,
         Number.isFinite(speed) ? `${speed.toFixed(2)}x` : '-',
       ];
     }),

@@ -21,6 +21,15 @@ import { PSN_MODULUS } from '../../core/verbs';
 /** How far apart the initial PSNs of two successive incarnations are. */
 const INCARNATION_PSN_STRIDE = 0x10000;
 
+/**
+ * The initial PSN of a connection's incarnation `inc` (0 for the first), 2^16 below the last, so
+ * that traffic of an older incarnation still in flight is a ghost at the new one (up to 127
+ * incarnations in a run). Mooncake's model uses it for a new endpoint's QP (mooncake/endpoints.ts).
+ */
+export function incarnationPsn(inc: number): number {
+  return (PSN_MODULUS - ((inc * INCARNATION_PSN_STRIDE) % PSN_MODULUS)) % PSN_MODULUS;
+}
+
 /** The control message: "my end of `path` is at incarnation `inc`" (`ack`: an answer, not answered). */
 interface ResetNotice {
   peerReset: { path: number; inc: number; ack: boolean };
@@ -116,7 +125,7 @@ export class PeerResets {
 
   private resetTo(path: number, inc: number): void {
     this.inc[path] = inc;
-    const psn = (PSN_MODULUS - ((inc * INCARNATION_PSN_STRIDE) % PSN_MODULUS)) % PSN_MODULUS;
+    const psn = incarnationPsn(inc);
     this.env.reset(path, { sqPsn: psn, rqPsn: psn });
   }
 

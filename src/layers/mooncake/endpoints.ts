@@ -5,10 +5,7 @@
  * new endpoint reuses the old QP once it has drained; the source builds a new QP at once.
  */
 import type { LayerEnv } from '../../core/layer';
-import { PSN_MODULUS } from '../../core/verbs';
-
-/** How far apart the initial PSNs of two successive endpoints are (as in common/peerResets.ts). */
-const ENDPOINT_PSN_STRIDE = 0x10000;
+import { incarnationPsn } from '../common/peerResets';
 
 /**
  * The PSN both directions of the QP of handshake `attempt` start at. The source builds a new QP
@@ -20,7 +17,7 @@ const ENDPOINT_PSN_STRIDE = 0x10000;
  * Holds for up to 127 handshakes in a run.
  */
 export function endpointPsn(attempt: number): number {
-  return (PSN_MODULUS - ((attempt * ENDPOINT_PSN_STRIDE) % PSN_MODULUS)) % PSN_MODULUS;
+  return incarnationPsn(attempt);
 }
 
 /** Control messages of the endpoint handshake (setupConnectionsByActive and its ready ACK). */
